@@ -1,0 +1,172 @@
+/**
+ * The commander program: commands, options, help text and environment fallbacks. No logic lives here; each action
+ * lazily imports its command so that `--help` and `--version` load nothing else.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, ScpError, UsageError, exitCodeFor } from './errors.js';
+import type { ConnectionFlags } from './commands/connection.js';
+import type { Output } from './output/render.js';
+
+const VERSION = '0.1.0';
+
+const EXIT_HELP = `
+Exit codes:
+  0    accepted: the service cleared at least one profile
+  1    unknown: the service found nothing to clear
+  2    bad usage or invalid input: nothing was sent
+  3    no matching response before --timeout: the request was published and may still be applied
+  4    cannot connect, not authorised, TLS failure, or connection lost
+  5    invalid response: an answer with our id that breaks the response schema
+  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)`;
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+}
+
+interface GlobalFlags extends ConnectionFlags {
+  json: boolean;
+  verbose: boolean;
+  color: boolean;
+  password?: string;
+}
+
+function connectionOptions(env: NodeJS.ProcessEnv): Option[] {
+  return [
+    new Option('--broker <url>', 'broker URL: mqtt://, mqtts://, ws:// or wss://').env('SCP_BROKER_URL').default('mqtt://localhost:1883'),
+    new Option('--username <name>', 'user name for the broker').env('SCP_USERNAME'),
+    new Option('--password-file <path>', 'read the password from this file (or set SCP_PASSWORD)').env('SCP_PASSWORD_FILE'),
+    // Refused with a hint, so that nobody learns to put a secret where `ps` and shell history can see it.
+    new Option('--password <password>').hideHelp(),
+    new Option('--ca <path>', 'CA certificate (PEM) to trust for TLS').env('SCP_CA'),
+    new Option('--cert <path>', 'client certificate (PEM) for TLS').env('SCP_CERT'),
+    new Option('--key <path>', 'client private key (PEM) for TLS').env('SCP_KEY'),
+    // commander would take SCP_INSECURE=0 as "on"; read it ourselves so only 1/true/yes/on enable it.
+    new Option('--insecure', 'do not verify the broker\'s TLS certificate [env: SCP_INSECURE=1]').default(
+      /^(1|true|yes|on)$/i.test((env.SCP_INSECURE ?? '').trim()),
+      undefined,
+    ),
+    new Option('--client-id <id>', 'MQTT client id (default: scp- and 16 random hex digits)').env('SCP_CLIENT_ID'),
+    new Option('--mqtt-version <version>', 'MQTT protocol version: 3.1.1 or 5').env('SCP_MQTT_VERSION').default('3.1.1'),
+    new Option('--request-topic <topic>', 'topic requests are published to').env('SCP_REQUEST_TOPIC').default('ocpp/smart_charging'),
+    new Option('--response-topic <topic>', 'topic responses arrive on').env('SCP_RESPONSE_TOPIC').default('smart_charging/ocpp'),
+    new Option('--timeout <seconds>', 'how long to wait for the answer').env('SCP_TIMEOUT').default('10'),
+    new Option('--connect-timeout <seconds>', 'how long to wait for the broker to accept the connection')
+      .env('SCP_CONNECT_TIMEOUT')
+      .default('5'),
+    new Option('--json', 'print one JSON object per result on stdout').default(false),
+    new Option('-v, --verbose', 'show the messages sent and received on stderr (never a password)').default(false),
+    new Option('--no-color', 'no colour (also: NO_COLOR=1, TERM=dumb, or when stdout is not a terminal)'),
+  ];
+}
+
+function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Command {
+  const program = new Command('scp')
+    .description('Clear OCPP 2.0.1 charging profiles through a Smart Charging service over MQTT.')
+    .version(VERSION)
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`scp: ${text.replace(/^error: /, '')}`),
+    })
+    .addHelpText('after', EXIT_HELP);
+  for (const option of connectionOptions(io.env)) program.addOption(option);
+
+  const makeOutput = async (flags: GlobalFlags): Promise<Output> => {
+    const { Output } = await import('./output/render.js');
+    return new Output({ stdout: io.stdout, stderr: io.stderr, env: io.env, json: flags.json, verbose: flags.verbose, color: flags.color });
+  };
+
+  program
+    .command('clear')
+    .description('clear charging profiles by id or by criteria, and report the service\'s answer')
+    .option('--id <n>', 'charging profile id to clear (0 to 2147483647)')
+    .option('--evse <evse_id>', 'only profiles of this EVSE, exactly as the station names it, e.g. GB*SEV*123')
+    .option('--purpose <purpose>', 'only profiles with this purpose: ChargingStationExternalConstraints, ChargingStationMaxProfile, TxDefaultProfile or TxProfile')
+    .option('--stack-level <n>', 'only profiles at this stack level (0 or more)')
+    .option('--dry-run', 'validate and print the request; connect to nothing', false)
+    .addHelpText(
+      'after',
+      `
+Give --id, or any of --evse, --purpose and --stack-level (they must all match); not both, and not neither.
+
+Examples:
+  scp clear --id 1
+  scp clear --evse 'GB*SEV*123' --purpose TxProfile
+  scp clear --id 7 --json | jq -r .outcome
+${EXIT_HELP}`,
+    )
+    .action((options: { id?: string; evse?: string; purpose?: string; stackLevel?: string; dryRun: boolean }) =>
+      run(async () => {
+        const flags = program.opts<GlobalFlags>();
+        const output = await makeOutput(flags);
+        try {
+          if (flags.password !== undefined) {
+            throw new UsageError(
+              '--password: not accepted, since other users can read it in `ps` and shell history; set SCP_PASSWORD or use --password-file',
+            );
+          }
+          const { runClear } = await import('./commands/clear.js');
+          const result = await runClear(options, flags, { output, env: io.env, signal: io.signal });
+          if (!result.record) return EXIT.accepted;
+          output.result(result.record);
+          return exitCodeFor(result.record.outcome, result.error);
+        } catch (err) {
+          if (!(err instanceof ScpError)) throw err;
+          output.error(err.message);
+          return err.exitCode;
+        }
+      }),
+    );
+  return program;
+}
+
+/**
+ * Runs one invocation and returns its exit code. The one place that maps errors to exit codes: commands throw or
+ * return, main decides. Never calls process.exit, so pending writes to a pipe are not cut off.
+ */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let pending: Promise<number> | undefined;
+  const program = buildProgram(io, (action) => {
+    pending = action();
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    if (!pending) {
+      program.outputHelp({ error: true });
+      return EXIT.usage;
+    }
+    return await pending;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not errors; everything commander refuses is bad usage.
+      // commander says 0 for --help, --version and `help`; `scp` alone shows help on stderr with 1: bad usage.
+      return err.exitCode === 0 ? EXIT.accepted : EXIT.usage;
+    }
+    // EX_SOFTWARE: a bug in scp, not in the operator's input; the stack is the one thing worth reporting.
+    io.stderr.write(`scp: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT.internal;
+  }
+}
+
+/** The process entry used by bin/scp.js: wires real streams, env and signals into main(). */
+export async function run(): Promise<void> {
+  const controller = new AbortController();
+  // First Ctrl-C: stop waiting and disconnect cleanly. `once`: a second one kills at once, as people expect.
+  const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const code = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signal: controller.signal,
+  });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  process.exitCode = code;
+}

@@ -1,0 +1,93 @@
+/**
+ * Turns the global connection flags (already merged with their environment variables by cli.ts) into what the
+ * transport needs, reading the files they name. Shared by every command that talks to a broker, so the options
+ * cannot drift between commands.
+ */
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { UsageError } from '../errors.js';
+import { checkTopic, parseBrokerUrl, parseMqttVersion, parseSeconds } from '../core/settings.js';
+import type { ConnectOptions } from '../transport/mqtt.js';
+
+export interface ConnectionFlags {
+  broker: string;
+  username?: string;
+  passwordFile?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  insecure: boolean;
+  clientId?: string;
+  mqttVersion: string;
+  requestTopic: string;
+  responseTopic: string;
+  timeout: string;
+  connectTimeout: string;
+}
+
+export interface Connection {
+  connect: ConnectOptions;
+  requestTopic: string;
+  responseTopic: string;
+  timeoutMs: number;
+}
+
+/** The checks that need no IO, so that --dry-run refuses the same bad flags a real run would. */
+export function checkConnectionFlags(flags: ConnectionFlags) {
+  return {
+    url: parseBrokerUrl(flags.broker),
+    protocolVersion: parseMqttVersion(flags.mqttVersion),
+    requestTopic: checkTopic('--request-topic', flags.requestTopic, { wildcards: false }),
+    responseTopic: checkTopic('--response-topic', flags.responseTopic, { wildcards: true }),
+    timeoutMs: parseSeconds('--timeout', flags.timeout) * 1000,
+    connectTimeoutMs: parseSeconds('--connect-timeout', flags.connectTimeout) * 1000,
+  };
+}
+
+async function readNamed(flag: string, path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new UsageError(`${flag}: cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** Like git's credential files: the secret is the file's content less one trailing newline. */
+async function readPassword(path: string): Promise<string> {
+  const text = (await readNamed('--password-file', path)).toString('utf8').replace(/\r?\n$/, '');
+  if (text === '') throw new UsageError(`--password-file: ${JSON.stringify(path)} is empty`);
+  return text;
+}
+
+export async function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv): Promise<Connection> {
+  const checked = checkConnectionFlags(flags);
+  // Flag beats environment: a --password-file given for this run wins over an exported SCP_PASSWORD.
+  const password = flags.passwordFile !== undefined ? await readPassword(flags.passwordFile) : env.SCP_PASSWORD || undefined;
+  if (password !== undefined && flags.username === undefined && checked.protocolVersion === 4) {
+    throw new UsageError('--username: required when a password is given (MQTT 3.1.1 sends no password without a user name)');
+  }
+  const [ca, cert, key] = await Promise.all(
+    (['ca', 'cert', 'key'] as const).map((name) =>
+      flags[name] === undefined ? undefined : readNamed(`--${name}`, flags[name]),
+    ),
+  );
+  if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key: give both or neither');
+  return {
+    connect: {
+      url: checked.url.toString(),
+      // 16 hex digits keep the id within the 23 characters every MQTT 3.1.1 broker must accept.
+      clientId: flags.clientId ?? `scp-${randomBytes(8).toString('hex')}`,
+      protocolVersion: checked.protocolVersion,
+      username: flags.username,
+      password,
+      ca,
+      cert,
+      key,
+      insecure: flags.insecure,
+      connectTimeoutMs: checked.connectTimeoutMs,
+    },
+    requestTopic: checked.requestTopic,
+    responseTopic: checked.responseTopic,
+    timeoutMs: checked.timeoutMs,
+  };
+}

@@ -1,0 +1,66 @@
+import { UsageError } from '../errors.js';
+import { fieldProblem, type RequestField } from './fields.js';
+import type { ClearChargingProfileRequest, ClearChargingProfileRequestData } from './generated/types.js';
+import { checkClearRequest } from './validate.js';
+
+/** What the operator typed, before any parsing: flags (and later prompts and input lines) arrive as strings. */
+export interface ClearSelectorInput {
+  id?: string;
+  evse?: string;
+  purpose?: string;
+  stackLevel?: string;
+}
+
+/**
+ * Digits only: `1e3`, `0x10`, `1.0` and ` 7` are refused rather than guessed at, since a mistyped id on a live
+ * network clears the wrong profile. The range is the schema's job.
+ */
+function parseInteger(field: RequestField, raw: string): number {
+  if (!/^-?[0-9]+$/.test(raw)) throw new UsageError(fieldProblem(field, raw));
+  return Number(raw);
+}
+
+export function buildClearData(input: ClearSelectorInput): ClearChargingProfileRequestData {
+  const criteria: NonNullable<ClearChargingProfileRequestData['charging_profile_criteria']> = {};
+  if (input.evse !== undefined) criteria.evse_id = input.evse;
+  if (input.purpose !== undefined) {
+    criteria.charging_profile_purpose = input.purpose as NonNullable<typeof criteria.charging_profile_purpose>;
+  }
+  if (input.stackLevel !== undefined) criteria.stack_level = parseInteger('stack_level', input.stackLevel);
+  const hasCriteria = Object.keys(criteria).length > 0;
+
+  const data: ClearChargingProfileRequestData = {};
+  if (input.id !== undefined) data.charging_profile_id = parseInteger('charging_profile_id', input.id);
+  if (hasCriteria) data.charging_profile_criteria = criteria;
+  return data;
+}
+
+/**
+ * Builds the envelope and validates it against the request schema: the only way a request reaches the transport.
+ * `newId` is injected so tests can pin it; production passes crypto.randomUUID.
+ */
+export function buildClearRequest(input: ClearSelectorInput, newId: () => string): ClearChargingProfileRequest {
+  const data = buildClearData(input);
+  const request = { id: newId(), name: 'clear_charging_profile', type: 'request', data };
+  const checked = checkClearRequest(request);
+  if (!checked.ok) throw new UsageError(checked.problems.join('; '));
+  if (data.charging_profile_id !== undefined && data.charging_profile_criteria !== undefined) {
+    // The schema (like OCPP) lets a request carry both, but a station that gets an id clears that profile and
+    // ignores the criteria: the operator's narrowing would silently not apply.
+    throw new UsageError(
+      '--id cannot be combined with --evse, --purpose or --stack-level: the station clears by id and ignores criteria; use one or the other',
+    );
+  }
+  return checked.value;
+}
+
+/** Things worth telling the operator about a valid request before it goes out. */
+export function requestWarnings(request: ClearChargingProfileRequest): string[] {
+  const warnings: string[] = [];
+  if (request.data.charging_profile_criteria?.charging_profile_purpose === 'ChargingStationExternalConstraints') {
+    warnings.push(
+      'OCPP 2.0.1 K10.FR.06 forbids clearing ChargingStationExternalConstraints profiles: the service will likely answer unknown',
+    );
+  }
+  return warnings;
+}

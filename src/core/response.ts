@@ -1,0 +1,45 @@
+import type { ClearChargingProfileResponse } from './generated/types.js';
+import { checkClearResponse } from './validate.js';
+
+/**
+ * What one message on the response topic means for the request we are waiting on. Only `answer` and `invalid`
+ * end the wait; anything `foreign` belongs to someone else (or to no one) and is ignored.
+ */
+export type Classified =
+  | { kind: 'foreign'; reason: string }
+  | { kind: 'answer'; response: ClearChargingProfileResponse }
+  | { kind: 'invalid'; envelope: Record<string, unknown>; problems: string[] };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function classifyResponse(payload: Uint8Array, requestId: string, { retained = false } = {}): Classified {
+  // A retained message was stored before we subscribed, hence before our request existed.
+  if (retained) return { kind: 'foreign', reason: 'retained message, stored before this request was sent' };
+  let text: string;
+  try {
+    text = utf8.decode(payload);
+  } catch {
+    return { kind: 'foreign', reason: 'payload is not UTF-8' };
+  }
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(text);
+  } catch {
+    return { kind: 'foreign', reason: 'payload is not JSON' };
+  }
+  if (envelope === null || typeof envelope !== 'object' || Array.isArray(envelope)) {
+    return { kind: 'foreign', reason: 'payload is not a JSON object' };
+  }
+  const fields = envelope as Record<string, unknown>;
+  // Correlation comes first: a message with another id is not ours, however well or badly formed it is.
+  if (fields.id !== requestId) return { kind: 'foreign', reason: `id ${JSON.stringify(fields.id)} is not ours` };
+  // Our id under another name or type is not an answer to us: with request and response on one topic it is our
+  // own request coming back, and otherwise another service that reused the id.
+  if (fields.name !== 'clear_charging_profile') {
+    return { kind: 'foreign', reason: `name ${JSON.stringify(fields.name)} is not clear_charging_profile` };
+  }
+  if (fields.type !== 'response') return { kind: 'foreign', reason: `type ${JSON.stringify(fields.type)} is not response` };
+  const checked = checkClearResponse(envelope);
+  if (!checked.ok) return { kind: 'invalid', envelope: fields, problems: checked.problems };
+  return { kind: 'answer', response: checked.value };
+}

@@ -1,0 +1,78 @@
+import { UsageError } from '../errors.js';
+
+/** MQTT.js also speaks tcp:, ssl:, wx: and ali:; an operator's tool accepts only what it documents. */
+export const BROKER_SCHEMES = ['mqtt', 'mqtts', 'ws', 'wss'] as const;
+export const MQTT_VERSIONS = { '3.1.1': 4, '5': 5 } as const;
+export type ProtocolVersion = (typeof MQTT_VERSIONS)[keyof typeof MQTT_VERSIONS];
+
+/** Node's timers hold at most 2^31-1 ms; a longer delay fires at once, which would turn a wait into no wait. */
+const MAX_SECONDS = Math.floor(2_147_483_647 / 1000);
+
+export function parseBrokerUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--broker: ${JSON.stringify(redactUrl(raw))} is not a URL; expected e.g. mqtt://host:1883`);
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  if (!(BROKER_SCHEMES as readonly string[]).includes(scheme)) {
+    throw new UsageError(`--broker: scheme ${JSON.stringify(scheme)} is not supported; use one of ${BROKER_SCHEMES.join(', ')}`);
+  }
+  if (!url.hostname) throw new UsageError(`--broker: ${JSON.stringify(redactUrl(raw))} names no host; expected e.g. mqtt://host:1883`);
+  return url;
+}
+
+/** A URL may carry a password (mqtt://user:secret@host); it must never reach the screen or a log. */
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (!url.password) return raw;
+    url.password = '***';
+    return url.toString();
+  } catch {
+    return raw.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
+  }
+}
+
+export function parseSeconds(flag: string, raw: string): number {
+  const seconds = /^[0-9]*\.?[0-9]+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!(seconds > 0 && seconds <= MAX_SECONDS)) {
+    throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected a positive number of seconds up to ${MAX_SECONDS}`);
+  }
+  return seconds;
+}
+
+export function parseMqttVersion(raw: string): ProtocolVersion {
+  const version = (MQTT_VERSIONS as Record<string, ProtocolVersion>)[raw];
+  if (version === undefined) {
+    throw new UsageError(`--mqtt-version: ${JSON.stringify(raw)} is not supported; use ${Object.keys(MQTT_VERSIONS).join(' or ')}`);
+  }
+  return version;
+}
+
+/** MQTT 3.1.1 §4.7: a topic name we publish to may not hold wildcards; neither may be empty or hold NUL. */
+export function checkTopic(flag: string, topic: string, { wildcards }: { wildcards: boolean }): string {
+  const bad =
+    topic === '' ||
+    topic.includes('\u0000') ||
+    (wildcards ? !isValidFilter(topic) : /[+#]/.test(topic));
+  if (bad) {
+    const allowed = wildcards ? 'a non-empty topic filter (+ and # only as whole levels, # last)' : 'a non-empty topic without + or #';
+    throw new UsageError(`${flag}: ${JSON.stringify(topic)} is not allowed; expected ${allowed}`);
+  }
+  return topic;
+}
+
+function isValidFilter(filter: string): boolean {
+  const levels = filter.split('/');
+  return levels.every(
+    (level, i) =>
+      (level === '#' && i === levels.length - 1) || level === '+' || !/[+#]/.test(level),
+  );
+}
+
+/** `1`, `true`, `yes` (any case) switch an environment flag on; anything else, including `0`, leaves it off. */
+export function envFlag(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}

@@ -1,0 +1,62 @@
+import type { ErrorObject } from 'ajv';
+import { validateClearRequest, validateClearResponse } from './generated/validators.js';
+import type { ClearChargingProfileRequest, ClearChargingProfileResponse } from './generated/types.js';
+import { fieldProblem, isRequestField } from './fields.js';
+
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+const requestValidator = validateClearRequest as Validator;
+const responseValidator = validateClearResponse as Validator;
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; problems: string[] };
+
+/** Walks the instance path so an error can quote the offending value. */
+function valueAt(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  return node;
+}
+
+/** One readable line per schema violation, in the envelope's own words (`/data/status: must be one of ...`). */
+export function describeSchemaError(error: ErrorObject, root: unknown): string {
+  const where = error.instancePath || '(envelope)';
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${where}: unexpected field ${JSON.stringify(error.params.additionalProperty)}`;
+    case 'required':
+      return `${where}: missing field ${JSON.stringify(error.params.missingProperty)}`;
+    case 'enum':
+      return `${where}: ${JSON.stringify(valueAt(root, error.instancePath))} must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+    case 'const':
+      return `${where}: must be ${JSON.stringify(error.params.allowedValue)}`;
+    default:
+      return `${where}: ${error.message ?? error.keyword}`;
+  }
+}
+
+/** Request problems are reported by flag (`--evse: ...`) where a flag sets the field. */
+function describeRequestError(error: ErrorObject, root: unknown): string {
+  const field = error.instancePath.split('/').pop() ?? '';
+  if (isRequestField(field)) return fieldProblem(field, valueAt(root, error.instancePath));
+  if (error.keyword === 'minProperties') {
+    // K10.FR.02: the station must refuse a request with no selector; so do we.
+    return 'nothing to clear: give --id, or at least one of --evse, --purpose, --stack-level (OCPP 2.0.1 K10.FR.02 forbids a request without either)';
+  }
+  return describeSchemaError(error, root);
+}
+
+function check<T>(validator: Validator, data: unknown, describe: typeof describeSchemaError): Checked<T> {
+  if (validator(data)) return { ok: true, value: data as T };
+  const problems = [...new Set((validator.errors ?? []).map((e) => describe(e, data)))];
+  return { ok: false, problems };
+}
+
+export function checkClearRequest(data: unknown): Checked<ClearChargingProfileRequest> {
+  return check(requestValidator, data, describeRequestError);
+}
+
+export function checkClearResponse(data: unknown): Checked<ClearChargingProfileResponse> {
+  return check(responseValidator, data, describeSchemaError);
+}

@@ -1,0 +1,77 @@
+/**
+ * The only module that writes to stdout or stderr. Results go to stdout (one JSON object with --json), everything
+ * else (warnings, errors, --verbose traffic) to stderr, so a pipeline only ever sees results.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { ClearChargingProfileRequest, ClearChargingProfileResponse } from '../core/generated/types.js';
+import type { ClearRecord } from '../core/outcome.js';
+
+export interface OutputOptions {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  json: boolean;
+  verbose: boolean;
+  /** false for --no-color; undefined when the flag was not given. */
+  color?: boolean;
+}
+
+/**
+ * chalk does not read NO_COLOR (chalk#547) and colours by its own reading of the terminal, so the decision is ours:
+ * --no-color > NO_COLOR > FORCE_COLOR > TERM=dumb > whether the stream is a terminal.
+ */
+export function colorLevel(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 {
+  if (flag === false) return 0;
+  if (env.NO_COLOR) return 0;
+  if (env.FORCE_COLOR !== undefined) return /^(0|false)$/i.test(env.FORCE_COLOR) ? 0 : 1;
+  if (env.TERM === 'dumb') return 0;
+  return isTTY ? 1 : 0;
+}
+
+/** Text from the broker or the service is shown escaped: a control character must not drive the terminal. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export class Output {
+  private readonly out: ChalkInstance;
+  private readonly err: ChalkInstance;
+
+  constructor(private readonly options: OutputOptions) {
+    const { color, env } = options;
+    this.out = new Chalk({ level: colorLevel(color, env, Boolean(options.stdout.isTTY)) });
+    this.err = new Chalk({ level: colorLevel(color, env, Boolean(options.stderr.isTTY)) });
+  }
+
+  warn(message: string): void {
+    this.options.stderr.write(`${this.err.yellow('scp: warning:')} ${message}\n`);
+  }
+
+  error(message: string): void {
+    this.options.stderr.write(`${this.err.red('scp:')} ${printable(message)}\n`);
+  }
+
+  /** --verbose only; callers must never pass a secret (the transport redacts URLs, we never log passwords). */
+  debug(message: string): void {
+    if (this.options.verbose) this.options.stderr.write(`${this.err.dim(`scp: ${printable(message)}`)}\n`);
+  }
+
+  /** --dry-run: the envelope exactly as it would be published. */
+  request(request: ClearChargingProfileRequest): void {
+    this.options.stdout.write(`${JSON.stringify(request, null, this.options.json ? undefined : 2)}\n`);
+  }
+
+  result(record: ClearRecord): void {
+    if (record.error !== undefined) this.error(record.error);
+    if (this.options.json) {
+      this.options.stdout.write(`${JSON.stringify(record)}\n`);
+      return;
+    }
+    if (record.outcome !== 'accepted' && record.outcome !== 'unknown') return;
+    const { status, status_info: info } = (record.response as ClearChargingProfileResponse).data;
+    const lines = [status === 'accepted' ? this.out.green.bold(status) : this.out.yellow.bold(status)];
+    if (info?.reason_code !== undefined) lines.push(`reason_code: ${printable(info.reason_code)}`);
+    if (info?.additional_info !== undefined) lines.push(`additional_info: ${printable(info.additional_info)}`);
+    this.options.stdout.write(`${lines.join('\n')}\n`);
+  }
+}

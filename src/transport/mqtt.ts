@@ -1,0 +1,260 @@
+/**
+ * The only module that imports MQTT.js. It knows how to get one request out and one answer back, and how to leave
+ * no socket or timer behind; what counts as "the answer" is decided by the caller's `match` (see core/response).
+ */
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { ConnectionError, InterruptedError, TimeoutError, type ScpError } from '../errors.js';
+import { redactUrl } from '../core/settings.js';
+
+export interface ConnectOptions {
+  url: string;
+  clientId: string;
+  protocolVersion: 4 | 5;
+  username?: string;
+  password?: string;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  insecure: boolean;
+  connectTimeoutMs: number;
+}
+
+export interface IncomingMessage {
+  topic: string;
+  payload: Buffer;
+  /** Set only on messages the broker stored before we subscribed: never an answer to a request we just sent. */
+  retained: boolean;
+}
+
+export interface ExchangeOptions<T> {
+  requestTopic: string;
+  responseTopic: string;
+  payload: string;
+  /** How long to wait for the answer once the request is acknowledged by the broker. */
+  timeoutMs: number;
+  /** Returns a value to end the wait with it, or undefined to keep waiting. */
+  match: (message: IncomingMessage) => T | undefined;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+/** How long a clean DISCONNECT may take before we drop the socket: exit must never wait on the broker. */
+const CLOSE_GRACE_MS = 1000;
+
+/** Codes Node's TLS layer uses when the broker's certificate cannot be trusted. */
+const TLS_TRUST_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Turns what Node or MQTT.js threw into the one line an operator can act on; never includes a password. */
+export function describeConnectError(err: unknown, url: string): string {
+  const e = err as NodeJS.ErrnoException & { code?: string | number };
+  const where = redactUrl(url);
+  if (typeof e.code === 'number') {
+    // A CONNACK refusal: MQTT.js words it "Connection refused: <reason>".
+    const reason = String(e.message).replace(/^Connection refused:\s*/i, '');
+    const auth = [4, 5, 134, 135].includes(e.code)
+      ? ' (check --username, and the password given by SCP_PASSWORD or --password-file)'
+      : '';
+    return `the broker at ${where} refused the connection: ${reason} (code ${e.code})${auth}`;
+  }
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return `cannot connect to ${where}: connection refused (is a broker listening there?)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot connect to ${where}: host not found`;
+    case 'ECONNRESET':
+      return `cannot connect to ${where}: the broker closed the connection`;
+  }
+  if ((typeof e.code === 'string' && TLS_TRUST_CODES.has(e.code)) || /certificate/i.test(String(e.message))) {
+    return `TLS to ${where} failed: ${e.message} (pass --ca with the broker's CA certificate; --insecure skips the check)`;
+  }
+  return `cannot connect to ${where}: ${e.message ?? String(err)}`;
+}
+
+/** Settles with whichever comes first; `cleanup` always runs so no timer or listener outlives the race. */
+function race<T>(
+  work: Promise<T>,
+  { ms, onTimeout, signal, onAbort }: { ms?: number; onTimeout?: () => ScpError; signal?: AbortSignal; onAbort: () => ScpError },
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const abort = () => finish(() => reject(onAbort()));
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
+      settle();
+    };
+    if (signal?.aborted) return abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    if (ms !== undefined && onTimeout) timer = setTimeout(() => finish(() => reject(onTimeout())), ms);
+    work.then(
+      (value) => finish(() => resolve(value)),
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
+}
+
+function openClient(options: ConnectOptions): { client: MqttClient; ready: Promise<void> } {
+  const clientOptions: IClientOptions = {
+    clientId: options.clientId,
+    protocolVersion: options.protocolVersion,
+    clean: true,
+    // A one-shot tool fails fast: no silent reconnect loop, no queueing while offline, no resubscribing.
+    reconnectPeriod: 0,
+    connectTimeout: options.connectTimeoutMs,
+    queueQoSZero: false,
+    resubscribe: false,
+    keepalive: 30,
+    username: options.username,
+    password: options.password,
+    ca: options.ca,
+    cert: options.cert,
+    key: options.key,
+    rejectUnauthorized: !options.insecure,
+  };
+  const client = connect(options.url, clientOptions);
+  const ready = new Promise<void>((resolve, reject) => {
+    const onConnect = () => {
+      detach();
+      // Nagle's algorithm on our side meets delayed ACK on the broker's: small request/response pairs then wait
+      // ~40 ms per packet. No-delay costs nothing for a handful of packets.
+      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+      resolve();
+    };
+    // With reconnect off, a refused CONNACK surfaces only as 'error', and there may be no 'close' after it.
+    const onError = (err: Error) => {
+      detach();
+      reject(new ConnectionError(describeConnectError(err, options.url)));
+    };
+    const onClose = () => {
+      detach();
+      reject(new ConnectionError(`cannot connect to ${redactUrl(options.url)}: the connection closed before the broker accepted it`));
+    };
+    const detach = () => {
+      client.off('connect', onConnect);
+      client.off('error', onError);
+      client.off('close', onClose);
+    };
+    client.on('connect', onConnect);
+    client.on('error', onError);
+    client.on('close', onClose);
+  });
+  return { client, ready };
+}
+
+/** Disconnects politely when we can, then makes sure the socket is gone either way. */
+async function close(client: MqttClient): Promise<void> {
+  if (client.connected) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      client.endAsync().catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+  client.end(true);
+  client.stream?.destroy();
+  // A late socket error after we gave up must not crash the process as an unhandled 'error' event.
+  client.on('error', () => undefined);
+}
+
+/**
+ * Connect, subscribe to the response topic, publish the request (QoS 1, not retained), and wait for the message
+ * `match` accepts. Resolves with what `match` returned; rejects with a ConnectionError, TimeoutError or
+ * InterruptedError. The client is closed before this returns, whatever happened.
+ */
+export async function exchange<T>(connection: ConnectOptions, options: ExchangeOptions<T>): Promise<T> {
+  const { requestTopic, responseTopic, signal } = options;
+  const log = options.log ?? (() => undefined);
+  const where = redactUrl(connection.url);
+  let published = false;
+  const interrupted = () =>
+    new InterruptedError(
+      published
+        ? 'interrupted while waiting: the request was published and may still be applied'
+        : 'interrupted before the request was published: nothing was sent',
+      signal?.reason,
+    );
+
+  const { client, ready } = openClient(connection);
+  try {
+    log(`connecting to ${where} as ${connection.clientId} (MQTT ${connection.protocolVersion === 5 ? '5' : '3.1.1'})`);
+    await race(ready, {
+      ms: connection.connectTimeoutMs,
+      onTimeout: () =>
+        new ConnectionError(`cannot connect to ${where}: no answer from the broker within ${connection.connectTimeoutMs / 1000} s`),
+      signal,
+      onAbort: interrupted,
+    });
+    log('connected');
+
+    // From here on, losing the connection ends the wait at once instead of at the timeout.
+    let lost!: (error: ScpError) => void;
+    const connectionLost = new Promise<never>((_, reject) => (lost = reject));
+    connectionLost.catch(() => undefined);
+    client.on('close', () =>
+      lost(
+        new ConnectionError(
+          published
+            ? `lost the connection to ${where} while waiting for the answer: the request was published and may still be applied`
+            : `lost the connection to ${where} before the request was published: nothing was sent`,
+        ),
+      ),
+    );
+    client.on('error', (err) => log(`connection error: ${describeConnectError(err, connection.url)}`));
+
+    let matched!: (value: T) => void;
+    const answer = new Promise<T>((resolve) => (matched = resolve));
+    client.on('message', (topic, payload, packet) => {
+      const value = options.match({ topic, payload, retained: packet.retain });
+      if (value !== undefined) matched(value);
+    });
+
+    // Subscribe first and wait for SUBACK: a fast responder can answer before we listen otherwise.
+    const phaseTimeout = (what: string) => () =>
+      new ConnectionError(`the broker at ${where} did not acknowledge the ${what} within ${options.timeoutMs / 1000} s`);
+    const grants = await race(Promise.race([client.subscribeAsync(responseTopic, { qos: 1 }), connectionLost]), {
+      ms: options.timeoutMs,
+      onTimeout: phaseTimeout(`subscription to ${responseTopic}`),
+      signal,
+      onAbort: interrupted,
+    });
+    const refused = grants.find((grant) => grant.qos >= 0x80);
+    if (refused) {
+      throw new ConnectionError(
+        `the broker at ${where} refused the subscription to ${responseTopic} (code ${refused.qos}): not authorised to read it?`,
+      );
+    }
+    log(`subscribed to ${responseTopic}`);
+
+    // QoS 1: publishAsync resolves on PUBACK, so "published" means the broker has it. Our own timer, because
+    // publishAsync can hang when a broker drops a publish it refuses (MQTT.js #1974).
+    await race(
+      Promise.race([client.publishAsync(requestTopic, options.payload, { qos: 1, retain: false }), connectionLost]),
+      { ms: options.timeoutMs, onTimeout: phaseTimeout(`request on ${requestTopic}`), signal, onAbort: interrupted },
+    );
+    published = true;
+    log(`published to ${requestTopic}: ${options.payload}`);
+
+    return await race(Promise.race([answer, connectionLost]), {
+      ms: options.timeoutMs,
+      onTimeout: () =>
+        new TimeoutError(
+          `no matching response on ${responseTopic} within ${options.timeoutMs / 1000} s: the request was published and may still be applied`,
+        ),
+      signal,
+      onAbort: interrupted,
+    });
+  } finally {
+    await close(client);
+    log('disconnected');
+  }
+}
