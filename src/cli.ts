@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, ScpError, UsageError, exitCodeFor } from './errors.js';
+import { envFlag } from './core/settings.js';
 import type { ConnectionFlags } from './commands/connection.js';
 import type { Output } from './output/render.js';
 
@@ -44,10 +45,7 @@ function connectionOptions(env: NodeJS.ProcessEnv): Option[] {
     new Option('--cert <path>', 'client certificate (PEM) for TLS').env('SCP_CERT'),
     new Option('--key <path>', 'client private key (PEM) for TLS').env('SCP_KEY'),
     // commander would take SCP_INSECURE=0 as "on"; read it ourselves so only 1/true/yes/on enable it.
-    new Option('--insecure', 'do not verify the broker\'s TLS certificate [env: SCP_INSECURE=1]').default(
-      /^(1|true|yes|on)$/i.test((env.SCP_INSECURE ?? '').trim()),
-      undefined,
-    ),
+    new Option('--insecure', 'do not verify the broker\'s TLS certificate [env: SCP_INSECURE=1]').default(envFlag(env.SCP_INSECURE), undefined),
     new Option('--client-id <id>', 'MQTT client id (default: scp- and 16 random hex digits)').env('SCP_CLIENT_ID'),
     new Option('--mqtt-version <version>', 'MQTT protocol version: 3.1.1 or 5').env('SCP_MQTT_VERSION').default('3.1.1'),
     new Option('--request-topic <topic>', 'topic requests are published to').env('SCP_REQUEST_TOPIC').default('ocpp/smart_charging'),

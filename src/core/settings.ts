@@ -2,8 +2,12 @@ import { UsageError } from '../errors.js';
 
 /** MQTT.js also speaks tcp:, ssl:, wx: and ali:; an operator's tool accepts only what it documents. */
 export const BROKER_SCHEMES = ['mqtt', 'mqtts', 'ws', 'wss'] as const;
-export const MQTT_VERSIONS = { '3.1.1': 4, '5': 5 } as const;
-export type ProtocolVersion = (typeof MQTT_VERSIONS)[keyof typeof MQTT_VERSIONS];
+/** A Map, not an object: integer-like keys ("5") would otherwise list before "3.1.1" in messages. */
+export const MQTT_VERSIONS: ReadonlyMap<string, 4 | 5> = new Map([
+  ['3.1.1', 4],
+  ['5', 5],
+]);
+export type ProtocolVersion = 4 | 5;
 
 /** Node's timers hold at most 2^31-1 ms; a longer delay fires at once, which would turn a wait into no wait. */
 const MAX_SECONDS = Math.floor(2_147_483_647 / 1000);
@@ -44,9 +48,9 @@ export function parseSeconds(flag: string, raw: string): number {
 }
 
 export function parseMqttVersion(raw: string): ProtocolVersion {
-  const version = (MQTT_VERSIONS as Record<string, ProtocolVersion>)[raw];
+  const version = MQTT_VERSIONS.get(raw);
   if (version === undefined) {
-    throw new UsageError(`--mqtt-version: ${JSON.stringify(raw)} is not supported; use ${Object.keys(MQTT_VERSIONS).join(' or ')}`);
+    throw new UsageError(`--mqtt-version: ${JSON.stringify(raw)} is not supported; use ${[...MQTT_VERSIONS.keys()].join(' or ')}`);
   }
   return version;
 }

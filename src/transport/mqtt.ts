@@ -109,7 +109,8 @@ function openClient(options: ConnectOptions): { client: MqttClient; ready: Promi
     clean: true,
     // A one-shot tool fails fast: no silent reconnect loop, no queueing while offline, no resubscribing.
     reconnectPeriod: 0,
-    connectTimeout: options.connectTimeoutMs,
+    // Our own timer (in exchange) words the failure; MQTT.js's fires later only as a backstop.
+    connectTimeout: options.connectTimeoutMs + 1000,
     queueQoSZero: false,
     resubscribe: false,
     keepalive: 30,
@@ -221,24 +222,31 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
     // Subscribe first and wait for SUBACK: a fast responder can answer before we listen otherwise.
     const phaseTimeout = (what: string) => () =>
       new ConnectionError(`the broker at ${where} did not acknowledge the ${what} within ${options.timeoutMs / 1000} s`);
-    const grants = await race(Promise.race([client.subscribeAsync(responseTopic, { qos: 1 }), connectionLost]), {
+    // MQTT.js 5.16 rejects on a failure code in SUBACK; older versions resolved with it in the grant. Cover both.
+    const refusedSubscription = (code: unknown) =>
+      new ConnectionError(
+        `the broker at ${where} refused the subscription to ${responseTopic} (${String(code)}): not authorised to read it?`,
+      );
+    const subscribed = client.subscribeAsync(responseTopic, { qos: 1 }).catch((err: Error) => {
+      throw refusedSubscription(err.message);
+    });
+    const grants = await race(Promise.race([subscribed, connectionLost]), {
       ms: options.timeoutMs,
       onTimeout: phaseTimeout(`subscription to ${responseTopic}`),
       signal,
       onAbort: interrupted,
     });
     const refused = grants.find((grant) => grant.qos >= 0x80);
-    if (refused) {
-      throw new ConnectionError(
-        `the broker at ${where} refused the subscription to ${responseTopic} (code ${refused.qos}): not authorised to read it?`,
-      );
-    }
+    if (refused) throw refusedSubscription(`code ${refused.qos}`);
     log(`subscribed to ${responseTopic}`);
 
     // QoS 1: publishAsync resolves on PUBACK, so "published" means the broker has it. Our own timer, because
     // publishAsync can hang when a broker drops a publish it refuses (MQTT.js #1974).
+    const sent = client.publishAsync(requestTopic, options.payload, { qos: 1, retain: false }).catch((err: Error) => {
+      throw new ConnectionError(`the broker at ${where} did not accept the request on ${requestTopic}: ${err.message}`);
+    });
     await race(
-      Promise.race([client.publishAsync(requestTopic, options.payload, { qos: 1, retain: false }), connectionLost]),
+      Promise.race([sent, connectionLost]),
       { ms: options.timeoutMs, onTimeout: phaseTimeout(`request on ${requestTopic}`), signal, onAbort: interrupted },
     );
     published = true;
