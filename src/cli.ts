@@ -7,6 +7,9 @@ import { EXIT, ScpError, UsageError, exitCodeFor } from './errors.js';
 import { envFlag } from './core/settings.js';
 import type { ConnectionFlags } from './commands/connection.js';
 import type { Output } from './output/render.js';
+import type { ClearFlags } from './commands/clear.js';
+import type { SimulateFlags } from './commands/simulate.js';
+
 
 const VERSION = '0.1.0';
 
@@ -74,10 +77,25 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
     .addHelpText('after', EXIT_HELP);
   for (const option of connectionOptions(io.env)) program.addOption(option);
 
-  const makeOutput = async (flags: GlobalFlags): Promise<Output> => {
-    const { Output } = await import('./output/render.js');
-    return new Output({ stdout: io.stdout, stderr: io.stderr, env: io.env, json: flags.json, verbose: flags.verbose, color: flags.color });
-  };
+  /** Every command's shell: its Output, the refusals common to all, and expected errors as one line + exit code. */
+  const act = (command: (flags: GlobalFlags, output: Output) => Promise<number>) =>
+    run(async () => {
+      const flags = program.opts<GlobalFlags>();
+      const { Output } = await import('./output/render.js');
+      const output = new Output({ stdout: io.stdout, stderr: io.stderr, env: io.env, json: flags.json, verbose: flags.verbose, color: flags.color });
+      try {
+        if (flags.password !== undefined) {
+          throw new UsageError(
+            '--password: not accepted, since other users can read it in `ps` and shell history; set SCP_PASSWORD or use --password-file',
+          );
+        }
+        return await command(flags, output);
+      } catch (err) {
+        if (!(err instanceof ScpError)) throw err;
+        output.error(err.message);
+        return err.exitCode;
+      }
+    });
 
   program
     .command('clear')
@@ -98,26 +116,41 @@ Examples:
   scp clear --id 7 --json | jq -r .outcome
 ${EXIT_HELP}`,
     )
-    .action((options: { id?: string; evse?: string; purpose?: string; stackLevel?: string; dryRun: boolean }) =>
-      run(async () => {
-        const flags = program.opts<GlobalFlags>();
-        const output = await makeOutput(flags);
-        try {
-          if (flags.password !== undefined) {
-            throw new UsageError(
-              '--password: not accepted, since other users can read it in `ps` and shell history; set SCP_PASSWORD or use --password-file',
-            );
-          }
-          const { runClear } = await import('./commands/clear.js');
-          const result = await runClear(options, flags, { output, env: io.env, signal: io.signal });
-          if (!result.record) return EXIT.accepted;
-          output.result(result.record);
-          return exitCodeFor(result.record.outcome, result.error);
-        } catch (err) {
-          if (!(err instanceof ScpError)) throw err;
-          output.error(err.message);
-          return err.exitCode;
-        }
+    .action((options: ClearFlags) =>
+      act(async (flags, output) => {
+        const { runClear } = await import('./commands/clear.js');
+        const result = await runClear(options, flags, { output, env: io.env, signal: io.signal });
+        if (!result.record) return EXIT.accepted;
+        output.result(result.record);
+        return exitCodeFor(result.record.outcome, result.error);
+      }),
+    );
+
+  program
+    .command('simulate')
+    .description('run a stand-in Smart Charging service that answers clear requests as an OCPP 2.0.1 station would')
+    .option('--embedded [port]', 'also run an MQTT broker in this process on 127.0.0.1 (default port 1883; 0 for any free port)')
+    .option('--profiles <file>', 'start with the profiles in this JSON file (an array of {id, evse_id, charging_profile_purpose, stack_level})')
+    .option('--delay <ms>', 'wait this long before answering', '0')
+    .option('--drop <ratio>', 'share of requests (0 to 1) applied but never answered, as if the answer were lost', '0')
+    .option('--duplicate', 'send every answer twice', false)
+    .option('--answer-decoys', 'before each answer, publish answers with other ids and garbage on the response topic', false)
+    .addHelpText(
+      'after',
+      `
+Logs one line per request on stdout (one JSON object per line with --json); everything else goes to stderr.
+Ctrl-C or SIGTERM stops it cleanly, exit 0.
+
+Examples:
+  scp simulate --embedded            # a broker and the service on 127.0.0.1:1883
+  scp simulate --embedded 0 --json   # any free port, JSON log lines
+  scp --broker mqtt://lab:1883 simulate --profiles lab-profiles.json --delay 500 --drop 0.1`,
+    )
+    .action((options: SimulateFlags) =>
+      act(async (flags, output) => {
+        const { runSimulate } = await import('./commands/simulate.js');
+        await runSimulate(options, flags, { output, env: io.env, signal: io.signal });
+        return EXIT.accepted;
       }),
     );
   return program;

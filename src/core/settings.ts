@@ -80,3 +80,30 @@ function isValidFilter(filter: string): boolean {
 export function envFlag(value: string | undefined): boolean {
   return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }
+
+/** Whole milliseconds, 0 allowed (`--delay`). */
+export function parseMilliseconds(flag: string, raw: string): number {
+  const ms = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!(ms >= 0 && ms <= 2_147_483_647)) {
+    throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected whole milliseconds from 0 to 2147483647`);
+  }
+  return ms;
+}
+
+/** A share from 0 (never) to 1 (always), as `--drop 0.25`. */
+export function parseRatio(flag: string, raw: string): number {
+  const ratio = /^[0-9]*\.?[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!(ratio >= 0 && ratio <= 1)) {
+    throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected a number from 0 (never) to 1 (always)`);
+  }
+  return ratio;
+}
+
+/** A TCP port for a listener; 0 asks the system for a free one. */
+export function parsePort(flag: string, raw: string): number {
+  const port = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!(port >= 0 && port <= 65535)) {
+    throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected a port from 0 to 65535 (0: any free port)`);
+  }
+  return port;
+}

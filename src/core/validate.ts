@@ -29,6 +29,8 @@ export function describeSchemaError(error: ErrorObject, root: unknown): string {
       return `${where}: missing field ${JSON.stringify(error.params.missingProperty)}`;
     case 'enum':
       return `${where}: ${JSON.stringify(valueAt(root, error.instancePath))} must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+    case 'minProperties':
+      return `${where}: must not be empty`;
     case 'const':
       return `${where}: must be ${JSON.stringify(error.params.allowedValue)}`;
     default:
@@ -55,6 +57,11 @@ function check<T>(validator: Validator, data: unknown, describe: typeof describe
 
 export function checkClearRequest(data: unknown): Checked<ClearChargingProfileRequest> {
   return check(requestValidator, data, describeRequestError);
+}
+
+/** The same check in the envelope's own words, for a service answering someone else's request. */
+export function checkClearRequestOnWire(data: unknown): Checked<ClearChargingProfileRequest> {
+  return check(requestValidator, data, describeSchemaError);
 }
 
 export function checkClearResponse(data: unknown): Checked<ClearChargingProfileResponse> {

@@ -5,6 +5,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { ClearChargingProfileRequest, ClearChargingProfileResponse } from '../core/generated/types.js';
 import type { ClearRecord } from '../core/outcome.js';
+import { describeAsked, type ChargingProfile, type ServiceLogEntry } from '../core/simulator.js';
 
 export interface OutputOptions {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -49,6 +50,42 @@ export class Output {
 
   error(message: string): void {
     this.options.stderr.write(`${this.err.red('scp:')} ${printable(message)}\n`);
+  }
+
+  /** Progress a person wants to see (where a broker listens, what a service ignored): stderr, never stdout. */
+  note(message: string): void {
+    this.options.stderr.write(`scp: ${printable(message)}\n`);
+  }
+
+  /** The simulator's starting profiles, so the user knows what there is to clear. */
+  profiles(profiles: readonly ChargingProfile[]): void {
+    const rows = profiles.map((p) => [String(p.id), p.evse_id, p.charging_profile_purpose, String(p.stack_level)]);
+    const table = [['id', 'evse_id', 'purpose', 'stack_level'], ...rows];
+    const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
+    const lines = table.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}`);
+    this.options.stderr.write(`scp: ${profiles.length} charging profiles:\n${lines.map(printable).join('\n')}\n`);
+  }
+
+  /** One line per request the simulator handled: JSON with --json, else a short human line. */
+  serviceLog(entry: ServiceLogEntry): void {
+    if (this.options.json) {
+      this.options.stdout.write(`${JSON.stringify(entry)}\n`);
+      return;
+    }
+    const removed = entry.removed.length ? `removed ${entry.removed.map((id) => `#${id}`).join(', ')}` : 'removed nothing';
+    const info = entry.status_info ? ` (${[entry.status_info.reason_code, entry.status_info.additional_info].filter(Boolean).join(': ')})` : '';
+    const how = [
+      entry.delivery === 'dropped' ? 'answer dropped' : undefined,
+      entry.delay_ms !== undefined ? `answered after ${entry.delay_ms} ms` : undefined,
+      entry.duplicated ? 'answered twice' : undefined,
+    ].filter(Boolean);
+    const status = entry.status === 'accepted' ? this.out.green(entry.status) : this.out.yellow(entry.status);
+    this.options.stdout.write(
+      printable(`${entry.time} ${entry.request_id} clear ${describeAsked(entry.asked)}: ${removed} -> `) +
+        status +
+        printable(`${info}${how.length ? ` [${how.join(', ')}]` : ''}`) +
+        '\n',
+    );
   }
 
   /** --verbose only; callers must never pass a secret (the transport redacts URLs, we never log passwords). */

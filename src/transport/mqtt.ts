@@ -266,3 +266,59 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
     log('disconnected');
   }
 }
+
+export interface ServeOptions {
+  topic: string;
+  /** Called for every message on `topic`; `reply` publishes at QoS 1, never retained. */
+  onMessage: (message: IncomingMessage, reply: (topic: string, payload: string | Buffer) => void) => void;
+  signal: AbortSignal;
+  /** Called once the subscription is acknowledged: from then on no request is missed. */
+  onReady?: () => void;
+  log?: (line: string) => void;
+}
+
+/**
+ * Serve requests until `signal` aborts (resolves, after a clean disconnect) or the connection is lost (rejects
+ * with a ConnectionError). Used by `scp simulate`.
+ */
+export async function serve(connection: ConnectOptions, options: ServeOptions): Promise<void> {
+  const { signal } = options;
+  const log = options.log ?? (() => undefined);
+  const where = redactUrl(connection.url);
+  const { client, ready } = openClient(connection);
+  const stopped = () => new InterruptedError('stopped', signal.reason);
+  try {
+    await race(ready, {
+      ms: connection.connectTimeoutMs,
+      onTimeout: () => new ConnectionError(`cannot connect to ${where}: no answer from the broker within ${connection.connectTimeoutMs / 1000} s`),
+      signal,
+      onAbort: stopped,
+    });
+    const lost = new Promise<never>((_, reject) =>
+      client.on('close', () => reject(new ConnectionError(`lost the connection to ${where}`))),
+    );
+    lost.catch(() => undefined);
+    client.on('error', (err) => log(`connection error: ${describeConnectError(err, connection.url)}`));
+    const reply = (topic: string, payload: string | Buffer) => {
+      client.publish(topic, payload, { qos: 1, retain: false }, (err) => {
+        if (err) log(`could not publish to ${topic}: ${err.message}`);
+      });
+    };
+    client.on('message', (topic, payload, packet) => options.onMessage({ topic, payload, retained: packet.retain }, reply));
+    const subscribed = client.subscribeAsync(options.topic, { qos: 1 }).catch((err: Error) => {
+      throw new ConnectionError(`the broker at ${where} refused the subscription to ${options.topic} (${err.message})`);
+    });
+    const grants = await race(Promise.race([subscribed, lost]), { signal, onAbort: stopped });
+    if (grants.some((grant) => grant.qos >= 0x80)) {
+      throw new ConnectionError(`the broker at ${where} refused the subscription to ${options.topic}`);
+    }
+    log(`subscribed to ${options.topic}`);
+    options.onReady?.();
+    await race(lost, { signal, onAbort: stopped });
+  } catch (err) {
+    // Being told to stop is how a service ends normally.
+    if (!(err instanceof InterruptedError)) throw err;
+  } finally {
+    await close(client);
+  }
+}

@@ -49,3 +49,19 @@ export interface StatusInfo {
   reason_code?: string;
   additional_info?: string;
 }
+
+/**
+ * The charging profiles `scp simulate --profiles <file>` starts with: the parts of each profile that ClearChargingProfile selects on.
+ */
+export type ChargingProfiles = SimulatedChargingProfile[];
+
+export interface SimulatedChargingProfile {
+  id: number;
+  /**
+   * As the station names the EVSE; "0" holds the station-wide profiles.
+   */
+  evse_id: string;
+  charging_profile_purpose:
+    "ChargingStationExternalConstraints" | "ChargingStationMaxProfile" | "TxDefaultProfile" | "TxProfile";
+  stack_level: number;
+}

@@ -1,0 +1,158 @@
+import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { UsageError } from '../errors.js';
+import {
+  BUILT_IN_PROFILES,
+  checkProfiles,
+  decideClear,
+  handleRequest,
+  type ChargingProfile,
+  type ServiceLogEntry,
+} from '../core/simulator.js';
+import { parseMilliseconds, parsePort, parseRatio } from '../core/settings.js';
+import type { ClearChargingProfileResponse } from '../core/generated/types.js';
+import type { Output } from '../output/render.js';
+import { checkConnectionFlags, resolveConnection, type ConnectionFlags } from './connection.js';
+
+export interface SimulateFlags {
+  /** true for a bare --embedded, a string for --embedded <port>. */
+  embedded?: boolean | string;
+  profiles?: string;
+  delay: string;
+  drop: string;
+  duplicate: boolean;
+  answerDecoys: boolean;
+}
+
+export interface SimulateContext {
+  output: Output;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  random?: () => number;
+  clock?: () => Date;
+}
+
+const DEFAULT_EMBEDDED_PORT = 1883;
+
+async function loadProfiles(path: string | undefined): Promise<ChargingProfile[]> {
+  if (path === undefined) return BUILT_IN_PROFILES.map((profile) => ({ ...profile }));
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--profiles: cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--profiles: ${JSON.stringify(path)} is not JSON (${(err as Error).message})`);
+  }
+  const checked = checkProfiles(data);
+  if (!checked.ok) throw new UsageError(`--profiles: ${JSON.stringify(path)}: ${checked.problem}`);
+  return checked.profiles;
+}
+
+/** Answers that are not ours to take: scp clear must ignore every one of them. */
+function decoysFor(response: ClearChargingProfileResponse): Array<string | Buffer> {
+  return [
+    JSON.stringify({ ...response, id: randomUUID(), data: { status: 'accepted' } }),
+    JSON.stringify({ ...response, name: 'set_charging_profile' }),
+    JSON.stringify({ ...response, type: 'request' }),
+    'decoy: not JSON',
+    Buffer.from([0xff, 0xfe, 0xfd]),
+  ];
+}
+
+/**
+ * scp simulate: a Smart Charging service stand-in that keeps a set of profiles in memory and answers
+ * clear_charging_profile as an OCPP 2.0.1 station would (core/simulator), optionally on a broker of its own.
+ * Runs until Ctrl-C or SIGTERM.
+ */
+export async function runSimulate(flags: SimulateFlags, connectionFlags: ConnectionFlags, ctx: SimulateContext): Promise<void> {
+  const { output, signal } = ctx;
+  const random = ctx.random ?? Math.random;
+  const clock = ctx.clock ?? (() => new Date());
+  const delayMs = parseMilliseconds('--delay', flags.delay);
+  const dropRatio = parseRatio('--drop', flags.drop);
+  const embeddedPort =
+    flags.embedded === undefined || flags.embedded === false
+      ? undefined
+      : flags.embedded === true
+        ? DEFAULT_EMBEDDED_PORT
+        : parsePort('--embedded', flags.embedded);
+  checkConnectionFlags(connectionFlags);
+  const profiles = await loadProfiles(flags.profiles);
+
+  const { serve } = await import('../transport/mqtt.js');
+  let broker: { url: string; close(): Promise<void> } | undefined;
+  if (embeddedPort !== undefined) {
+    const { startEmbeddedBroker } = await import('../transport/broker.js');
+    broker = await startEmbeddedBroker(embeddedPort);
+    output.note(`embedded MQTT broker listening on ${broker.url}`);
+  }
+  const timers = new Set<NodeJS.Timeout>();
+  try {
+    // On its own broker the service connects as a plain local client: the site's TLS and login do not apply.
+    const connection = await resolveConnection(
+      broker
+        ? { ...connectionFlags, broker: broker.url, username: undefined, passwordFile: undefined, ca: undefined, cert: undefined, key: undefined, insecure: false, mqttVersion: '3.1.1' }
+        : connectionFlags,
+      broker ? {} : ctx.env,
+    );
+    output.profiles(profiles);
+    await serve(connection.connect, {
+      topic: connection.requestTopic,
+      signal,
+      // Said only once subscribed: a script that waits for this line cannot send a request too early.
+      onReady: () =>
+        output.note(`serving clear_charging_profile on ${connection.requestTopic}, answering on ${connection.responseTopic}; Ctrl-C stops`),
+      log: (line) => output.debug(line),
+      onMessage: ({ topic, payload }, reply) => {
+        const handling = handleRequest(payload);
+        if (handling.kind === 'ignore') {
+          output.note(`ignored a message on ${topic}: ${handling.reason}`);
+          return;
+        }
+        let response: ClearChargingProfileResponse;
+        let removed: ChargingProfile[] = [];
+        if (handling.kind === 'refuse') {
+          response = handling.response;
+        } else {
+          ({ response, removed } = decideClear(profiles, handling.request));
+          for (const profile of removed) profiles.splice(profiles.indexOf(profile), 1);
+        }
+        const dropped = dropRatio > 0 && random() < dropRatio;
+        const entry: ServiceLogEntry = {
+          time: clock().toISOString(),
+          request_id: response.id,
+          asked: handling.kind === 'clear' ? handling.request.data : null,
+          removed: removed.map((profile) => profile.id),
+          status: response.data.status,
+          ...(response.data.status_info ? { status_info: response.data.status_info } : {}),
+          delivery: dropped ? 'dropped' : 'answered',
+          ...(delayMs > 0 && !dropped ? { delay_ms: delayMs } : {}),
+          ...(flags.duplicate && !dropped ? { duplicated: true } : {}),
+        };
+        output.serviceLog(entry);
+        if (dropped) return;
+        const answer = () => {
+          if (flags.answerDecoys) for (const decoy of decoysFor(response)) reply(connection.responseTopic, decoy);
+          const body = JSON.stringify(response);
+          reply(connection.responseTopic, body);
+          if (flags.duplicate) reply(connection.responseTopic, body);
+        };
+        if (delayMs === 0) return answer();
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          answer();
+        }, delayMs);
+        timers.add(timer);
+      },
+    });
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+    await broker?.close();
+  }
+  output.note('stopped');
+}
