@@ -39,8 +39,8 @@ export function checkProfiles(data: unknown): { ok: true; profiles: ChargingProf
     if (index === undefined) return { ok: false, problem: 'expected a JSON array of profiles' };
     const entry = (data as unknown[])[Number(index)] as { id?: unknown } | undefined;
     const label = `entry ${Number(index) + 1}${typeof entry?.id === 'number' ? ` (id ${entry.id})` : ''}`;
-    const detail = describeSchemaError({ ...error, instancePath: field.length ? `/${field.join('/')}` : '' }, entry);
-    return { ok: false, problem: `${label}: ${detail.replace(/^\//, '')}` };
+    const detail = describeSchemaError({ ...error, instancePath: field.map((f) => `/${f}`).join('') }, entry, label);
+    return { ok: false, problem: field.length ? `${label}: ${detail.slice(1)}` : detail };
   }
   const profiles = data as ChargingProfile[];
   const seen = new Map<number, number>();

@@ -20,8 +20,8 @@ function valueAt(root: unknown, pointer: string): unknown {
 }
 
 /** One readable line per schema violation, in the envelope's own words (`/data/status: must be one of ...`). */
-export function describeSchemaError(error: ErrorObject, root: unknown): string {
-  const where = error.instancePath || '(envelope)';
+export function describeSchemaError(error: ErrorObject, root: unknown, rootName = '(envelope)'): string {
+  const where = error.instancePath || rootName;
   switch (error.keyword) {
     case 'additionalProperties':
       return `${where}: unexpected field ${JSON.stringify(error.params.additionalProperty)}`;

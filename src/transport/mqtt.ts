@@ -114,6 +114,8 @@ function openClient(options: ConnectOptions): { client: MqttClient; ready: Promi
     queueQoSZero: false,
     resubscribe: false,
     keepalive: 30,
+    // mqtt-packet otherwise builds a cache of 65,536 number buffers at start: tens of ms for a one-shot process.
+    writeCache: false,
     username: options.username,
     password: options.password,
     ca: options.ca,
