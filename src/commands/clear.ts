@@ -4,17 +4,13 @@ import { buildClearRequest, requestWarnings, type ClearSelectorInput } from '../
 import { classifyResponse, type Classified } from '../core/response.js';
 import { statusOutcome, type ClearRecord, type Outcome } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
-import type { Output } from '../output/render.js';
-import { checkConnectionFlags, resolveConnection, type ConnectionFlags } from './connection.js';
+import { checkConnectionFlags, resolveConnection, type CommandContext, type ConnectionFlags } from './connection.js';
 
 export interface ClearFlags extends ClearSelectorInput {
   dryRun: boolean;
 }
 
-export interface Context {
-  output: Output;
-  env: NodeJS.ProcessEnv;
-  signal: AbortSignal;
+export interface Context extends CommandContext {
   now?: () => number;
   newId?: () => string;
 }

@@ -8,6 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { checkTopic, parseBrokerUrl, parseMqttVersion, parseSeconds } from '../core/settings.js';
 import type { ConnectOptions } from '../transport/mqtt.js';
+import type { Output } from '../output/render.js';
+
+/** What every command is handed by cli.ts: the world it may touch, injectable so tests run the real code. */
+export interface CommandContext {
+  output: Output;
+  env: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl-C or SIGTERM, with the signal's name as reason. */
+  signal: AbortSignal;
+}
 
 export interface ConnectionFlags {
   broker: string;

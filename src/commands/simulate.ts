@@ -11,8 +11,7 @@ import {
 } from '../core/simulator.js';
 import { parseMilliseconds, parsePort, parseRatio } from '../core/settings.js';
 import type { ClearChargingProfileResponse } from '../core/generated/types.js';
-import type { Output } from '../output/render.js';
-import { checkConnectionFlags, resolveConnection, type ConnectionFlags } from './connection.js';
+import { checkConnectionFlags, resolveConnection, type CommandContext, type ConnectionFlags } from './connection.js';
 
 export interface SimulateFlags {
   /** true for a bare --embedded, a string for --embedded <port>. */
@@ -24,10 +23,7 @@ export interface SimulateFlags {
   answerDecoys: boolean;
 }
 
-export interface SimulateContext {
-  output: Output;
-  env: NodeJS.ProcessEnv;
-  signal: AbortSignal;
+export interface SimulateContext extends CommandContext {
   random?: () => number;
   clock?: () => Date;
 }

@@ -178,14 +178,15 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
   const { requestTopic, responseTopic, signal } = options;
   const log = options.log ?? (() => undefined);
   const where = redactUrl(connection.url);
-  let published = false;
-  const interrupted = () =>
-    new InterruptedError(
-      published
-        ? 'interrupted while waiting: the request was published and may still be applied'
-        : 'interrupted before the request was published: nothing was sent',
-      signal?.reason,
-    );
+  // What an operator must be told about the request when we stop early depends on how far it got.
+  let phase: 'before' | 'publishing' | 'published' = 'before';
+  const fate = () =>
+    ({
+      before: 'nothing was sent',
+      publishing: 'the broker did not confirm the request, which may or may not have reached the service',
+      published: 'the request was published and may still be applied',
+    })[phase];
+  const interrupted = () => new InterruptedError(`interrupted: ${fate()}`, signal?.reason);
 
   const { client, ready } = openClient(connection);
   try {
@@ -203,15 +204,7 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
     let lost!: (error: ScpError) => void;
     const connectionLost = new Promise<never>((_, reject) => (lost = reject));
     connectionLost.catch(() => undefined);
-    client.on('close', () =>
-      lost(
-        new ConnectionError(
-          published
-            ? `lost the connection to ${where} while waiting for the answer: the request was published and may still be applied`
-            : `lost the connection to ${where} before the request was published: nothing was sent`,
-        ),
-      ),
-    );
+    client.on('close', () => lost(new ConnectionError(`lost the connection to ${where}: ${fate()}`)));
     client.on('error', (err) => log(`connection error: ${describeConnectError(err, connection.url)}`));
 
     let matched!: (value: T) => void;
@@ -223,7 +216,7 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
 
     // Subscribe first and wait for SUBACK: a fast responder can answer before we listen otherwise.
     const phaseTimeout = (what: string) => () =>
-      new ConnectionError(`the broker at ${where} did not acknowledge the ${what} within ${options.timeoutMs / 1000} s`);
+      new ConnectionError(`the broker at ${where} did not acknowledge the ${what} within ${options.timeoutMs / 1000} s: ${fate()}`);
     // MQTT.js 5.16 rejects on a failure code in SUBACK; older versions resolved with it in the grant. Cover both.
     const refusedSubscription = (code: unknown) =>
       new ConnectionError(
@@ -244,14 +237,15 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
 
     // QoS 1: publishAsync resolves on PUBACK, so "published" means the broker has it. Our own timer, because
     // publishAsync can hang when a broker drops a publish it refuses (MQTT.js #1974).
+    phase = 'publishing';
     const sent = client.publishAsync(requestTopic, options.payload, { qos: 1, retain: false }).catch((err: Error) => {
-      throw new ConnectionError(`the broker at ${where} did not accept the request on ${requestTopic}: ${err.message}`);
+      throw new ConnectionError(`the broker at ${where} did not accept the request on ${requestTopic} (${err.message}): ${fate()}`);
     });
     await race(
       Promise.race([sent, connectionLost]),
       { ms: options.timeoutMs, onTimeout: phaseTimeout(`request on ${requestTopic}`), signal, onAbort: interrupted },
     );
-    published = true;
+    phase = 'published';
     log(`published to ${requestTopic}: ${options.payload}`);
 
     return await race(Promise.race([answer, connectionLost]), {
