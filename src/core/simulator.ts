@@ -63,7 +63,10 @@ export interface ClearDecision {
 function matchesCriteria(profile: ChargingProfile, request: ClearChargingProfileRequest): boolean {
   const criteria = request.data.charging_profile_criteria;
   if (!criteria) return false;
-  // Criteria are ANDed; a field that is absent matches anything. EVSE ids compare exactly: "0" is the station.
+  // OCPP 2.0.1 ClearChargingProfileType: each field clears profiles "if they meet the other criteria in the
+  // request" (ANDed), and an absent field "means the clearing applies to all charging profiles that match the
+  // other criteria". evseId 0 "specifies the charging profile for the overall Charging Station": a real value,
+  // compared exactly like any other EVSE id (here a string, per the service's spec).
   return (
     (criteria.evse_id === undefined || criteria.evse_id === profile.evse_id) &&
     (criteria.charging_profile_purpose === undefined || criteria.charging_profile_purpose === profile.charging_profile_purpose) &&
@@ -75,7 +78,8 @@ function matchesCriteria(profile: ChargingProfile, request: ClearChargingProfile
 export function decideClear(profiles: readonly ChargingProfile[], request: ClearChargingProfileRequest): ClearDecision {
   const { charging_profile_id: id } = request.data;
   const selected = profiles.filter((profile) =>
-    // An id selects that profile alone; criteria that came with it are not consulted.
+    // K10 (ClearChargingProfileRequest): clear "either a specific charging profile (denoted by id) or a selection
+    // of charging profiles that match" the criteria; an id selects that profile alone, criteria not consulted.
     id !== undefined ? profile.id === id : matchesCriteria(profile, request),
   );
   // K10.FR.06: ChargingStationExternalConstraints profiles are set by an external system, never cleared this way.
