@@ -2,7 +2,14 @@
  * The only module that imports MQTT.js. It knows how to get one request out and one answer back, and how to leave
  * no socket or timer behind; what counts as "the answer" is decided by the caller's `match` (see core/response).
  */
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { connect as netConnect, isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
+// The client alone, not the package root: the root's connect() pulls in WebSocket, SOCKS and their
+// dependencies, which only ws:// and wss:// need (they import the root lazily, below).
+import MqttClientModule, { type IClientOptions } from 'mqtt/lib/client';
+
+const MqttClient = MqttClientModule.default ?? MqttClientModule;
+type MqttClient = InstanceType<typeof MqttClient>;
 import { ConnectionError, InterruptedError, TimeoutError, type ScpError } from '../errors.js';
 import { redactUrl } from '../core/settings.js';
 
@@ -102,7 +109,46 @@ function race<T>(
   });
 }
 
-function openClient(options: ConnectOptions): { client: MqttClient; ready: Promise<void> } {
+/**
+ * mqtt:// and mqtts:// get a socket of our own making: no-delay is on before CONNECT is written (Nagle on our side
+ * meets delayed ACK on the broker's and costs ~40 ms a packet otherwise), and MQTT.js's connect() is skipped,
+ * which would load its WebSocket and SOCKS code for every protocol. ws:// and wss:// go through connect().
+ */
+async function socketFor(url: URL, options: ConnectOptions): Promise<(() => Duplex) | undefined> {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (url.protocol === 'mqtt:') {
+    const port = Number(url.port) || 1883;
+    return () => netConnect({ host, port, noDelay: true });
+  }
+  if (url.protocol === 'mqtts:') {
+    const port = Number(url.port) || 8883;
+    const { connect: tlsConnect } = await import('node:tls');
+    return () => {
+      const socket = tlsConnect({
+        host,
+        port,
+        servername: isIP(host) ? undefined : host,
+        ca: options.ca,
+        cert: options.cert,
+        key: options.key,
+        rejectUnauthorized: !options.insecure,
+      });
+      socket.setNoDelay(true);
+      return socket;
+    };
+  }
+  return undefined;
+}
+
+/** MQTT.js's own connect(), for WebSocket URLs; bundlers expose a CommonJS module's exports as `default`. */
+async function loadConnect(): Promise<typeof import('mqtt').connect> {
+  const mqtt = await import('mqtt');
+  return mqtt.connect ?? (mqtt as unknown as { default: typeof mqtt }).default.connect;
+}
+
+async function openClient(options: ConnectOptions): Promise<{ client: MqttClient; ready: Promise<void> }> {
+  const url = new URL(options.url);
+  const fromUrl = (part: string) => (part ? decodeURIComponent(part) : undefined);
   const clientOptions: IClientOptions = {
     clientId: options.clientId,
     protocolVersion: options.protocolVersion,
@@ -116,20 +162,19 @@ function openClient(options: ConnectOptions): { client: MqttClient; ready: Promi
     keepalive: 30,
     // mqtt-packet otherwise builds a cache of 65,536 number buffers at start: tens of ms for a one-shot process.
     writeCache: false,
-    username: options.username,
-    password: options.password,
+    // Credentials in the URL (mqtt://user:pass@host) count when no flag or variable gave them.
+    username: options.username ?? fromUrl(url.username),
+    password: options.password ?? fromUrl(url.password),
     ca: options.ca,
     cert: options.cert,
     key: options.key,
     rejectUnauthorized: !options.insecure,
   };
-  const client = connect(options.url, clientOptions);
+  const socket = await socketFor(url, options);
+  const client = socket ? new MqttClient(socket, clientOptions) : (await loadConnect())(options.url, clientOptions);
   const ready = new Promise<void>((resolve, reject) => {
     const onConnect = () => {
       detach();
-      // Nagle's algorithm on our side meets delayed ACK on the broker's: small request/response pairs then wait
-      // ~40 ms per packet. No-delay costs nothing for a handful of packets.
-      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       resolve();
     };
     // With reconnect off, a refused CONNACK surfaces only as 'error', and there may be no 'close' after it.
@@ -188,7 +233,7 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
     })[phase];
   const interrupted = () => new InterruptedError(`interrupted: ${fate()}`, signal?.reason);
 
-  const { client, ready } = openClient(connection);
+  const { client, ready } = await openClient(connection);
   try {
     log(`connecting to ${where} as ${connection.clientId} (MQTT ${connection.protocolVersion === 5 ? '5' : '3.1.1'})`);
     await race(ready, {
@@ -246,6 +291,9 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
       { ms: options.timeoutMs, onTimeout: phaseTimeout(`request on ${requestTopic}`), signal, onAbort: interrupted },
     );
     phase = 'published';
+    // A broker without TCP_NODELAY (Mosquitto's default) holds the answer behind its unacknowledged PUBACK until
+    // our delayed ACK fires, ~40 ms later. A PINGREQ now carries that ACK at once.
+    client.sendPing();
     log(`published to ${requestTopic}: ${options.payload}`);
 
     return await race(Promise.race([answer, connectionLost]), {
@@ -281,7 +329,7 @@ export async function serve(connection: ConnectOptions, options: ServeOptions): 
   const { signal } = options;
   const log = options.log ?? (() => undefined);
   const where = redactUrl(connection.url);
-  const { client, ready } = openClient(connection);
+  const { client, ready } = await openClient(connection);
   const stopped = () => new InterruptedError('stopped', signal.reason);
   try {
     await race(ready, {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makePki, type Pki } from '../helpers/certs.js';
-import { startEmbeddedBroker, startMosquitto, startSilentServer, type Broker } from '../helpers/broker.js';
+import { startEmbeddedBroker, startMosquitto, startSilentServer, startWebSocketBroker, type Broker } from '../helpers/broker.js';
 import { startResponder, uniqueTopics } from '../helpers/responder.js';
 import { finished, runScp, spawnScp, stderrMatches } from '../helpers/run.js';
 
@@ -98,6 +98,19 @@ describe('TLS', () => {
     const run = await clearOn(mutualBroker, ['--cert', file('client.pem', pki.client.cert)]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('scp: --cert and --key: give both or neither\n');
+  });
+});
+
+describe('WebSocket', () => {
+  it('clears through a ws:// broker', async () => {
+    const broker = await startWebSocketBroker();
+    try {
+      const run = await clearOn(broker, []);
+      expect(run.stdout).toBe('accepted\n');
+      expect(run.code).toBe(0);
+    } finally {
+      await broker.close();
+    }
   });
 });
 

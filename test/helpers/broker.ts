@@ -8,6 +8,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createHttpServer } from 'node:http';
+import { WebSocketServer, createWebSocketStream } from 'ws';
 import { Aedes, type AedesOptions } from 'aedes';
 
 export interface Broker {
@@ -40,6 +42,26 @@ export async function startEmbeddedBroker(options: { tls?: TlsOptions; aedes?: A
     aedes,
     close: async () => {
       for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    },
+  };
+}
+
+/** aedes behind a WebSocket endpoint (ws://127.0.0.1:port/mqtt), as brokers on port 443 or behind proxies offer. */
+export async function startWebSocketBroker(): Promise<Broker> {
+  const aedes = await Aedes.createBroker();
+  const server = createHttpServer();
+  const wss = new WebSocketServer({ server });
+  wss.on('connection', (socket, request) => aedes.handle(createWebSocketStream(socket) as never, request as never));
+  const port = await listen(server as unknown as Server);
+  return {
+    url: `ws://127.0.0.1:${port}/mqtt`,
+    port,
+    aedes,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
     },
