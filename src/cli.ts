@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, ScpError, UsageError, exitCodeFor } from './errors.js';
-import { envFlag } from './core/settings.js';
+import { envFlag, redactUrl } from './core/settings.js';
 import type { ConnectionFlags } from './commands/connection.js';
 import type { Output } from './output/render.js';
 import type { ClearFlags } from './commands/clear.js';
@@ -21,6 +21,7 @@ Exit codes:
   3    no matching response before --timeout: the request was published and may still be applied
   4    cannot connect, not authorised, TLS failure, or connection lost
   5    invalid response: an answer with our id that breaks the response schema
+  70   internal error: a bug in scp (rerun with --verbose for the stack)
   130  interrupted (Ctrl-C); 143 terminated (SIGTERM)`;
 
 export interface Io {
@@ -53,6 +54,9 @@ function connectionOptions(env: NodeJS.ProcessEnv): Option[] {
     new Option('--mqtt-version <version>', 'MQTT protocol version: 3.1.1 or 5').env('SCP_MQTT_VERSION').default('3.1.1'),
     new Option('--request-topic <topic>', 'topic requests are published to').env('SCP_REQUEST_TOPIC').default('ocpp/smart_charging'),
     new Option('--response-topic <topic>', 'topic responses arrive on').env('SCP_RESPONSE_TOPIC').default('smart_charging/ocpp'),
+    new Option('--qos <level>', 'MQTT QoS of the request and the subscription: 1 or 2 (0 could lose a request unseen)')
+      .env('SCP_QOS')
+      .default('1'),
     new Option('--timeout <seconds>', 'how long to wait for the answer').env('SCP_TIMEOUT').default('10'),
     new Option('--connect-timeout <seconds>', 'how long to wait for the broker to accept the connection')
       .env('SCP_CONNECT_TIMEOUT')
@@ -178,20 +182,50 @@ export async function main(argv: string[], io: Io): Promise<number> {
       // commander says 0 for --help, --version and `help`; `scp` alone shows help on stderr with 1: bad usage.
       return err.exitCode === 0 ? EXIT.accepted : EXIT.usage;
     }
-    // EX_SOFTWARE: a bug in scp, not in the operator's input; the stack is the one thing worth reporting.
-    io.stderr.write(`scp: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    io.stderr.write(describeInternalError(err, argv.includes('--verbose') || argv.includes('-v')));
     return EXIT.internal;
   }
 }
 
+/**
+ * A bug in scp, not in the operator's input: exit 70 (EX_SOFTWARE), never 1, which a script reads as "nothing to
+ * clear". One line unless --verbose asked for the stack.
+ */
+export function describeInternalError(err: unknown, verbose: boolean): string {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const line = `scp: internal error (a bug in scp, please report it): ${message.split('\n')[0]}`;
+  if (verbose && err instanceof Error && err.stack) return `${line}\n${err.stack}\n`;
+  return `${line}; rerun with --verbose for the stack\n`;
+}
+
+/** argv as `ps` should show it: a password inside a broker URL is replaced by ***. */
+export function redactArgv(argv: string[]): string[] {
+  return argv.map((arg) => {
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    return eq > 0 ? `${arg.slice(0, eq + 1)}${redactUrl(arg.slice(eq + 1))}` : arg.includes('://') ? redactUrl(arg) : arg;
+  });
+}
+
 /** The process entry used by bin/scp.js: wires real streams, env and signals into main(). */
 export async function run(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const shown = redactArgv(argv);
+  // `ps` and /proc/<pid>/cmdline show our arguments to every user: hide a password given inside a URL.
+  if (shown.some((arg, i) => arg !== argv[i])) process.title = ['scp', ...shown].join(' ');
+  // The last line of defence: whatever escapes main() is a bug, reported as one, with exit 70.
+  const crash = (err: unknown) => {
+    process.stderr.write(describeInternalError(err, argv.includes('--verbose') || argv.includes('-v')));
+    // After an uncaught error nothing in the process can be trusted to finish; stderr is written synchronously.
+    process.exit(EXIT.internal);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   const controller = new AbortController();
   // First Ctrl-C: stop waiting and disconnect cleanly. `once`: a second one kills at once, as people expect.
   const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const code = await main(process.argv.slice(2), {
+  const code = await main(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -32,7 +32,7 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
     return {};
   }
 
-  const connection = await resolveConnection(connectionFlags, ctx.env);
+  const connection = await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message));
   if (connection.connect.insecure) output.warn('--insecure: the broker\'s TLS certificate is not checked');
   output.debug(
     `broker ${redactUrl(connection.connect.url)}, user ${connection.connect.username ?? '(none)'}, password ${connection.connect.password === undefined ? '(none)' : '(set)'}`,
@@ -59,6 +59,7 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
       responseTopic: connection.responseTopic,
       payload: JSON.stringify(request),
       timeoutMs: connection.timeoutMs,
+      qos: connection.qos,
       signal: ctx.signal,
       log: (line) => output.debug(line),
       match: ({ topic, payload, retained }) => {

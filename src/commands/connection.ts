@@ -3,10 +3,10 @@
  * transport needs, reading the files they name. Shared by every command that talks to a broker, so the options
  * cannot drift between commands.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import { checkTopic, parseBrokerUrl, parseMqttVersion, parseSeconds } from '../core/settings.js';
+import { checkTopic, parseBrokerUrl, parseMqttVersion, parseQos, parseSeconds } from '../core/settings.js';
 import type { ConnectOptions } from '../transport/mqtt.js';
 import type { Output } from '../output/render.js';
 
@@ -32,6 +32,7 @@ export interface ConnectionFlags {
   responseTopic: string;
   timeout: string;
   connectTimeout: string;
+  qos: string;
 }
 
 export interface Connection {
@@ -39,6 +40,7 @@ export interface Connection {
   requestTopic: string;
   responseTopic: string;
   timeoutMs: number;
+  qos: 1 | 2;
 }
 
 /** The checks that need no IO, so that --dry-run refuses the same bad flags a real run would. */
@@ -50,6 +52,7 @@ export function checkConnectionFlags(flags: ConnectionFlags) {
     responseTopic: checkTopic('--response-topic', flags.responseTopic, { wildcards: true }),
     timeoutMs: parseSeconds('--timeout', flags.timeout) * 1000,
     connectTimeoutMs: parseSeconds('--connect-timeout', flags.connectTimeout) * 1000,
+    qos: parseQos(flags.qos),
   };
 }
 
@@ -62,16 +65,26 @@ async function readNamed(flag: string, path: string): Promise<Buffer> {
 }
 
 /** Like git's credential files: the secret is the file's content less one trailing newline. */
-async function readPassword(path: string): Promise<string> {
+async function readPassword(path: string, warn: (message: string) => void): Promise<string> {
   const text = (await readNamed('--password-file', path)).toString('utf8').replace(/\r?\n$/, '');
   if (text === '') throw new UsageError(`--password-file: ${JSON.stringify(path)} is empty`);
+  // As ssh does with private keys: a secret others can read is worth a word, though not a refusal.
+  const { mode } = await stat(path);
+  if (mode & 0o077) {
+    warn(`--password-file: ${JSON.stringify(path)} can be read by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
+  }
   return text;
 }
 
-export async function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv): Promise<Connection> {
+export async function resolveConnection(
+  flags: ConnectionFlags,
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+): Promise<Connection> {
   const checked = checkConnectionFlags(flags);
   // Flag beats environment: a --password-file given for this run wins over an exported SCP_PASSWORD.
-  const password = flags.passwordFile !== undefined ? await readPassword(flags.passwordFile) : env.SCP_PASSWORD || undefined;
+  const password =
+    flags.passwordFile !== undefined ? await readPassword(flags.passwordFile, warn) : env.SCP_PASSWORD || undefined;
   if (password !== undefined && flags.username === undefined && checked.protocolVersion === 4) {
     throw new UsageError('--username: required when a password is given (MQTT 3.1.1 sends no password without a user name)');
   }
@@ -98,5 +111,6 @@ export async function resolveConnection(flags: ConnectionFlags, env: NodeJS.Proc
     requestTopic: checked.requestTopic,
     responseTopic: checked.responseTopic,
     timeoutMs: checked.timeoutMs,
+    qos: checked.qos,
   };
 }

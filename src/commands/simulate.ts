@@ -95,10 +95,12 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
         ? { ...connectionFlags, broker: broker.url, username: undefined, passwordFile: undefined, ca: undefined, cert: undefined, key: undefined, insecure: false, mqttVersion: '3.1.1' }
         : connectionFlags,
       broker ? {} : ctx.env,
+      (message) => output.warn(message),
     );
     output.profiles(profiles);
     await serve(connection.connect, {
       topic: connection.requestTopic,
+      qos: connection.qos,
       signal,
       // Said only once subscribed: a script that waits for this line cannot send a request too early.
       onReady: () =>

@@ -107,3 +107,12 @@ export function parsePort(flag: string, raw: string): number {
   }
   return port;
 }
+
+/** Requests go at QoS 1 or 2: at QoS 0 a request can vanish and nobody would know whether it was applied. */
+export function parseQos(raw: string): 1 | 2 {
+  if (raw === '1' || raw === '2') return Number(raw) as 1 | 2;
+  if (raw === '0') {
+    throw new UsageError('--qos: 0 is not allowed for requests: a QoS 0 request can be lost unseen; use 1 or 2');
+  }
+  throw new UsageError(`--qos: ${JSON.stringify(raw)} is not allowed; expected 1 or 2`);
+}

@@ -49,9 +49,15 @@ function describeRequestError(error: ErrorObject, root: unknown): string {
   return describeSchemaError(error, root);
 }
 
+const MAX_PROBLEMS = 5;
+
 function check<T>(validator: Validator, data: unknown, describe: typeof describeSchemaError): Checked<T> {
   if (validator(data)) return { ok: true, value: data as T };
   const problems = [...new Set((validator.errors ?? []).map((e) => describe(e, data)))];
+  // An answer with thousands of bad fields must still make a one-line message.
+  if (problems.length > MAX_PROBLEMS) {
+    return { ok: false, problems: [...problems.slice(0, MAX_PROBLEMS), `and ${problems.length - MAX_PROBLEMS} more problems`] };
+  }
   return { ok: false, problems };
 }
 

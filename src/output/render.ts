@@ -34,6 +34,20 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+const MAX_DEBUG_CHARS = 2000;
+
+/**
+ * The --json line. An invalid answer is repeated as received, but one nested thousands deep cannot be serialised
+ * again (JSON.stringify recurses); then it is left out, and the record says so, rather than the process crashing.
+ */
+function recordLine(record: ClearRecord): string {
+  try {
+    return JSON.stringify(record);
+  } catch {
+    return JSON.stringify({ ...record, response: null, error: `${record.error ?? 'invalid response'} (the response is too deeply nested to repeat)` });
+  }
+}
+
 export class Output {
   private readonly out: ChalkInstance;
   private readonly err: ChalkInstance;
@@ -90,7 +104,10 @@ export class Output {
 
   /** --verbose only; callers must never pass a secret (the transport redacts URLs, we never log passwords). */
   debug(message: string): void {
-    if (this.options.verbose) this.options.stderr.write(`${this.err.dim(`scp: ${printable(message)}`)}\n`);
+    if (!this.options.verbose) return;
+    // A flood or a megabyte payload must not bury the terminal: long lines are cut, with their length said.
+    const shown = message.length > MAX_DEBUG_CHARS ? `${message.slice(0, MAX_DEBUG_CHARS)}... (${message.length} characters)` : message;
+    this.options.stderr.write(`${this.err.dim(`scp: ${printable(shown)}`)}\n`);
   }
 
   /** --dry-run: the envelope exactly as it would be published. */
@@ -101,7 +118,7 @@ export class Output {
   result(record: ClearRecord): void {
     if (record.error !== undefined) this.error(record.error);
     if (this.options.json) {
-      this.options.stdout.write(`${JSON.stringify(record)}\n`);
+      this.options.stdout.write(`${recordLine(record)}\n`);
       return;
     }
     if (record.outcome !== 'accepted' && record.outcome !== 'unknown') return;

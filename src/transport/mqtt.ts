@@ -39,6 +39,8 @@ export interface ExchangeOptions<T> {
   payload: string;
   /** How long to wait for the answer once the request is acknowledged by the broker. */
   timeoutMs: number;
+  /** QoS of the request and of the subscription; never 0, so "published" always means the broker has it. */
+  qos: 1 | 2;
   /** Returns a value to end the wait with it, or undefined to keep waiting. */
   match: (message: IncomingMessage) => T | undefined;
   signal?: AbortSignal;
@@ -267,7 +269,7 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
       new ConnectionError(
         `the broker at ${where} refused the subscription to ${responseTopic} (${String(code)}): not authorised to read it?`,
       );
-    const subscribed = client.subscribeAsync(responseTopic, { qos: 1 }).catch((err: Error) => {
+    const subscribed = client.subscribeAsync(responseTopic, { qos: options.qos }).catch((err: Error) => {
       throw refusedSubscription(err.message);
     });
     const grants = await race(Promise.race([subscribed, connectionLost]), {
@@ -280,10 +282,10 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
     if (refused) throw refusedSubscription(`code ${refused.qos}`);
     log(`subscribed to ${responseTopic}`);
 
-    // QoS 1: publishAsync resolves on PUBACK, so "published" means the broker has it. Our own timer, because
+    // QoS 1 or 2: publishAsync resolves on PUBACK (PUBCOMP), so "published" means the broker has it. Our own timer, because
     // publishAsync can hang when a broker drops a publish it refuses (MQTT.js #1974).
     phase = 'publishing';
-    const sent = client.publishAsync(requestTopic, options.payload, { qos: 1, retain: false }).catch((err: Error) => {
+    const sent = client.publishAsync(requestTopic, options.payload, { qos: options.qos, retain: false }).catch((err: Error) => {
       throw new ConnectionError(`the broker at ${where} did not accept the request on ${requestTopic} (${err.message}): ${fate()}`);
     });
     await race(
@@ -313,7 +315,8 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
 
 export interface ServeOptions {
   topic: string;
-  /** Called for every message on `topic`; `reply` publishes at QoS 1, never retained. */
+  qos: 1 | 2;
+  /** Called for every message on `topic`; `reply` publishes at `qos`, never retained. */
   onMessage: (message: IncomingMessage, reply: (topic: string, payload: string | Buffer) => void) => void;
   signal: AbortSignal;
   /** Called once the subscription is acknowledged: from then on no request is missed. */
@@ -344,12 +347,12 @@ export async function serve(connection: ConnectOptions, options: ServeOptions): 
     lost.catch(() => undefined);
     client.on('error', (err) => log(`connection error: ${describeConnectError(err, connection.url)}`));
     const reply = (topic: string, payload: string | Buffer) => {
-      client.publish(topic, payload, { qos: 1, retain: false }, (err) => {
+      client.publish(topic, payload, { qos: options.qos, retain: false }, (err) => {
         if (err) log(`could not publish to ${topic}: ${err.message}`);
       });
     };
     client.on('message', (topic, payload, packet) => options.onMessage({ topic, payload, retained: packet.retain }, reply));
-    const subscribed = client.subscribeAsync(options.topic, { qos: 1 }).catch((err: Error) => {
+    const subscribed = client.subscribeAsync(options.topic, { qos: options.qos }).catch((err: Error) => {
       throw new ConnectionError(`the broker at ${where} refused the subscription to ${options.topic} (${err.message})`);
     });
     const grants = await race(Promise.race([subscribed, lost]), { signal, onAbort: stopped });

@@ -4,7 +4,7 @@
  */
 import { connect as tcpConnect, createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,14 +20,14 @@ export interface Broker {
   close(): Promise<void>;
 }
 
-function listen(server: Server): Promise<number> {
+function listen(server: Server, port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }
 
-export async function startEmbeddedBroker(options: { tls?: TlsOptions; aedes?: AedesOptions } = {}): Promise<Broker> {
+export async function startEmbeddedBroker(options: { tls?: TlsOptions; aedes?: AedesOptions; port?: number } = {}): Promise<Broker> {
   const aedes = await Aedes.createBroker(options.aedes);
   const server = options.tls ? createTlsServer(options.tls, aedes.handle) : createTcpServer(aedes.handle);
   const sockets = new Set<Socket>();
@@ -35,7 +35,7 @@ export async function startEmbeddedBroker(options: { tls?: TlsOptions; aedes?: A
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  const port = await listen(server);
+  const port = await listen(server, options.port);
   return {
     url: `${options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     port,
@@ -106,47 +106,117 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+export interface Mosquitto extends Broker {
+  /** Stops the broker (SIGTERM) and waits for it to exit; `start()` brings it back on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** The folder holding its config, for password files and certificates. */
+  dir: string;
+}
+
+async function waitForPort(port: number, failed: () => string | undefined): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const probe = tcpConnect(port, '127.0.0.1');
+      probe.once('connect', () => (probe.destroy(), resolve(true)));
+      probe.once('error', () => resolve(false));
+    });
+    if (up) return;
+    const why = failed();
+    if (why !== undefined || Date.now() > deadline) throw new Error(`mosquitto did not start: ${why ?? 'timeout'}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /**
- * A private Mosquitto (MQTT 5 capable, unlike aedes) on a free loopback port. Needs the `mosquitto` binary, which
- * every machine of this project has; without it the test fails and says so, rather than skipping.
+ * A private Mosquitto (MQTT 5 capable, unlike aedes) on a free loopback port, with a config of the test's own so
+ * that it can be stopped, restarted, given a password file or TLS. Needs the `mosquitto` binary, which every
+ * machine of this project has; without it the test fails and says so, rather than skipping.
  */
-export async function startMosquitto(extraConfig = ''): Promise<Broker> {
-  const external = process.env.SCP_TEST_BROKER_URL;
-  if (external && !extraConfig) return brokerUnderTest();
+export async function startPrivateMosquitto(
+  extraConfig: (dir: string) => string = () => '',
+  options: { anonymous?: boolean } = {},
+): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'scp-mosquitto-'));
   const port = await freePort();
   const config = join(dir, 'mosquitto.conf');
-  writeFileSync(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\n${extraConfig}`);
-  const child = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const spawnError = new Promise<never>((_, reject) =>
-    child.once('error', (err) => reject(new Error(`cannot start mosquitto (is it installed?): ${err.message}`))),
+  writeFileSync(
+    config,
+    `listener ${port} 127.0.0.1\nallow_anonymous ${options.anonymous === false ? 'false' : 'true'}\npersistence false\nset_tcp_nodelay true\n${extraConfig(dir)}`,
   );
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const up = await Promise.race([
-      new Promise<boolean>((resolve) => {
-        const probe = tcpConnect(port, '127.0.0.1');
-        probe.once('connect', () => (probe.destroy(), resolve(true)));
-        probe.once('error', () => resolve(false));
-      }),
-      spawnError,
-    ]);
-    if (up) break;
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`mosquitto did not start: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    const proc = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    let stderr = '';
+    let error: string | undefined;
+    proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    proc.once('error', (err) => (error = `cannot start mosquitto (is it installed?): ${err.message}`));
+    await waitForPort(port, () => error ?? (proc.exitCode !== null ? stderr || `exit ${proc.exitCode}` : undefined));
+  };
+  const stop = async () => {
+    const proc = child;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise((resolve) => proc.once('exit', resolve));
+      proc.kill('SIGTERM');
+      await exited;
+    }
+  };
+  await start();
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
+    dir,
+    start,
+    stop,
     close: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Mosquitto for the MQTT 5 tests: SCP_TEST_BROKER_URL when set (it is a Mosquitto in CI), else a private one. */
+export async function startMosquitto(): Promise<Broker> {
+  return process.env.SCP_TEST_BROKER_URL ? brokerUnderTest() : startPrivateMosquitto();
+}
+
+/** A TCP relay in front of a broker, so a test can cut a client's connection without touching the broker. */
+export async function startCuttingProxy(target: number): Promise<Broker & { cut(): void }> {
+  const pairs = new Set<[Socket, Socket]>();
+  const server = createTcpServer((inbound) => {
+    const outbound = tcpConnect(target, '127.0.0.1');
+    inbound.setNoDelay(true);
+    outbound.setNoDelay(true);
+    const pair: [Socket, Socket] = [inbound, outbound];
+    pairs.add(pair);
+    inbound.pipe(outbound).pipe(inbound);
+    const drop = () => {
+      inbound.destroy();
+      outbound.destroy();
+      pairs.delete(pair);
+    };
+    inbound.on('error', drop).on('close', drop);
+    outbound.on('error', drop).on('close', drop);
+  });
+  const port = await listen(server);
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    cut: () => {
+      for (const [inbound, outbound] of pairs) {
+        inbound.destroy();
+        outbound.destroy();
+      }
+      pairs.clear();
+    },
+    close: async () => {
+      for (const [inbound, outbound] of pairs) {
+        inbound.destroy();
+        outbound.destroy();
+      }
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

@@ -7,7 +7,8 @@ export interface Pki {
   client: { cert: string; key: string };
 }
 
-export async function makePki(): Promise<Pki> {
+/** `serverNames`: the DNS names on the server certificate; by default localhost and 127.0.0.1 (IP). */
+export async function makePki({ serverNames }: { serverNames?: string[] } = {}): Promise<Pki> {
   const common = { keySize: 2048, algorithm: 'sha256' } as const;
   const ca = await generate([{ name: 'commonName', value: 'scp test CA' }], {
     ...common,
@@ -17,14 +18,17 @@ export async function makePki(): Promise<Pki> {
     ],
   });
   const signer = { ca: { key: ca.private, cert: ca.cert } };
-  const server = await generate([{ name: 'commonName', value: 'localhost' }], {
+  const altNames = serverNames
+    ? serverNames.map((value) => ({ type: 2 as const, value }))
+    : [{ type: 2 as const, value: 'localhost' }, { type: 7 as const, ip: '127.0.0.1' }];
+  const server = await generate([{ name: 'commonName', value: serverNames?.[0] ?? 'localhost' }], {
     ...common,
     ...signer,
     extensions: [
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      { name: 'subjectAltName', altNames },
     ],
   });
   const client = await generate([{ name: 'commonName', value: 'scp-operator' }], {

@@ -63,8 +63,10 @@ export async function startResponder(
     const request = { topic, payload: payload.toString('utf8'), qos: packet.qos, retain: packet.retain, envelope };
     seen.push(request);
     for (const message of answer(request)) {
-      const body = typeof message === 'string' || Buffer.isBuffer(message) ? message : JSON.stringify(message);
-      client.publish(topics.responseTopic, body, { qos: 1 });
+      // Objects (answers) go at QoS 1; raw strings and bytes (noise, floods) at QoS 0, as telemetry would. A flood
+      // at QoS 1 would overflow a Mosquitto's per-client queue (max_queued_messages) and lose the answer itself.
+      if (typeof message === 'string' || Buffer.isBuffer(message)) client.publish(topics.responseTopic, message, { qos: 0 });
+      else client.publish(topics.responseTopic, JSON.stringify(message), { qos: 1 });
     }
   });
   await client.subscribeAsync(topics.requestTopic, { qos: 1 });
