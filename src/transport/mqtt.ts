@@ -216,8 +216,69 @@ async function close(client: MqttClient): Promise<void> {
   client.on('error', () => undefined);
 }
 
+interface EstablishOptions {
+  topic: string;
+  qos: 1 | 2;
+  /** How long SUBACK may take. */
+  ackTimeoutMs: number;
+  signal?: AbortSignal;
+  onAbort: () => ScpError;
+  onMessage: (message: IncomingMessage) => void;
+  log: (line: string) => void;
+  /** Words the loss of the connection; by default `lost the connection to <url>`. */
+  lostMessage?: (where: string) => string;
+}
+
 /**
- * Connect, subscribe to the response topic, publish the request (QoS 1, not retained), and wait for the message
+ * Waits for CONNACK, then subscribes to `topic` and waits for SUBACK: a fast responder could otherwise answer before
+ * we listen. Returns `lost`, a promise that rejects with a ConnectionError when the connection goes, so that a wait ends
+ * at once rather than at its timeout. The caller closes the client, whatever happens here.
+ */
+async function establish(
+  client: MqttClient,
+  ready: Promise<void>,
+  connection: ConnectOptions,
+  o: EstablishOptions,
+): Promise<{ lost: Promise<never> }> {
+  const where = redactUrl(connection.url);
+  o.log(`connecting to ${where} as ${connection.clientId} (MQTT ${connection.protocolVersion === 5 ? '5' : '3.1.1'})`);
+  await race(ready, {
+    ms: connection.connectTimeoutMs,
+    onTimeout: () => new ConnectionError(`cannot connect to ${where}: no answer from the broker within ${connection.connectTimeoutMs / 1000} s`),
+    signal: o.signal,
+    onAbort: o.onAbort,
+  });
+  o.log('connected');
+
+  let lose!: (error: ScpError) => void;
+  const lost = new Promise<never>((_, reject) => (lose = reject));
+  lost.catch(() => undefined);
+  client.on('close', () => lose(new ConnectionError(o.lostMessage?.(where) ?? `lost the connection to ${where}`)));
+  client.on('error', (err) => o.log(`connection error: ${describeConnectError(err, connection.url)}`));
+  client.on('message', (topic, payload, packet) => o.onMessage({ topic, payload, retained: packet.retain }));
+
+  // MQTT.js 5.16 rejects on a failure code in SUBACK; older versions resolved with it in the grant. Cover both.
+  const refused = (code: unknown) =>
+    new ConnectionError(`the broker at ${where} refused the subscription to ${o.topic} (${String(code)}): not authorised to read it?`);
+  const subscribed = client.subscribeAsync(o.topic, { qos: o.qos }).catch((err: Error) => {
+    throw refused(err.message);
+  });
+  const grants = await race(Promise.race([subscribed, lost]), {
+    ms: o.ackTimeoutMs,
+    onTimeout: () =>
+      new ConnectionError(`the broker at ${where} did not acknowledge the subscription to ${o.topic} within ${o.ackTimeoutMs / 1000} s: nothing was sent`),
+    signal: o.signal,
+    onAbort: o.onAbort,
+  });
+  const refusedGrant = grants.find((grant) => grant.qos >= 0x80);
+  if (refusedGrant) throw refused(`code ${refusedGrant.qos}`);
+  o.log(`subscribed to ${o.topic}`);
+  // Wrapped: an async function returning the promise itself would adopt it, and never resolve.
+  return { lost };
+}
+
+/**
+ * Connect, subscribe to the response topic, publish the request (QoS 1 or 2, not retained), and wait for the message
  * `match` accepts. Resolves with what `match` returned; rejects with a ConnectionError, TimeoutError or
  * InterruptedError. The client is closed before this returns, whatever happened.
  */
@@ -235,70 +296,44 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
     })[phase];
   const interrupted = () => new InterruptedError(`interrupted: ${fate()}`, signal?.reason);
 
+  let matched!: (value: T) => void;
+  const answer = new Promise<T>((resolve) => (matched = resolve));
   const { client, ready } = await openClient(connection);
   try {
-    log(`connecting to ${where} as ${connection.clientId} (MQTT ${connection.protocolVersion === 5 ? '5' : '3.1.1'})`);
-    await race(ready, {
-      ms: connection.connectTimeoutMs,
-      onTimeout: () =>
-        new ConnectionError(`cannot connect to ${where}: no answer from the broker within ${connection.connectTimeoutMs / 1000} s`),
+    const { lost } = await establish(client, ready, connection, {
+      topic: responseTopic,
+      qos: options.qos,
+      ackTimeoutMs: options.timeoutMs,
       signal,
       onAbort: interrupted,
-    });
-    log('connected');
-
-    // From here on, losing the connection ends the wait at once instead of at the timeout.
-    let lost!: (error: ScpError) => void;
-    const connectionLost = new Promise<never>((_, reject) => (lost = reject));
-    connectionLost.catch(() => undefined);
-    client.on('close', () => lost(new ConnectionError(`lost the connection to ${where}: ${fate()}`)));
-    client.on('error', (err) => log(`connection error: ${describeConnectError(err, connection.url)}`));
-
-    let matched!: (value: T) => void;
-    const answer = new Promise<T>((resolve) => (matched = resolve));
-    client.on('message', (topic, payload, packet) => {
-      const value = options.match({ topic, payload, retained: packet.retain });
-      if (value !== undefined) matched(value);
+      log,
+      lostMessage: (at) => `lost the connection to ${at}: ${fate()}`,
+      onMessage: (message) => {
+        const value = options.match(message);
+        if (value !== undefined) matched(value);
+      },
     });
 
-    // Subscribe first and wait for SUBACK: a fast responder can answer before we listen otherwise.
-    const phaseTimeout = (what: string) => () =>
-      new ConnectionError(`the broker at ${where} did not acknowledge the ${what} within ${options.timeoutMs / 1000} s: ${fate()}`);
-    // MQTT.js 5.16 rejects on a failure code in SUBACK; older versions resolved with it in the grant. Cover both.
-    const refusedSubscription = (code: unknown) =>
-      new ConnectionError(
-        `the broker at ${where} refused the subscription to ${responseTopic} (${String(code)}): not authorised to read it?`,
-      );
-    const subscribed = client.subscribeAsync(responseTopic, { qos: options.qos }).catch((err: Error) => {
-      throw refusedSubscription(err.message);
-    });
-    const grants = await race(Promise.race([subscribed, connectionLost]), {
-      ms: options.timeoutMs,
-      onTimeout: phaseTimeout(`subscription to ${responseTopic}`),
-      signal,
-      onAbort: interrupted,
-    });
-    const refused = grants.find((grant) => grant.qos >= 0x80);
-    if (refused) throw refusedSubscription(`code ${refused.qos}`);
-    log(`subscribed to ${responseTopic}`);
-
-    // QoS 1 or 2: publishAsync resolves on PUBACK (PUBCOMP), so "published" means the broker has it. Our own timer, because
-    // publishAsync can hang when a broker drops a publish it refuses (MQTT.js #1974).
+    // QoS 1 or 2: publishAsync resolves on PUBACK (PUBCOMP), so "published" means the broker has it. Our own
+    // timer, because publishAsync can hang when a broker drops a publish it refuses (MQTT.js #1974).
     phase = 'publishing';
     const sent = client.publishAsync(requestTopic, options.payload, { qos: options.qos, retain: false }).catch((err: Error) => {
       throw new ConnectionError(`the broker at ${where} did not accept the request on ${requestTopic} (${err.message}): ${fate()}`);
     });
-    await race(
-      Promise.race([sent, connectionLost]),
-      { ms: options.timeoutMs, onTimeout: phaseTimeout(`request on ${requestTopic}`), signal, onAbort: interrupted },
-    );
+    await race(Promise.race([sent, lost]), {
+      ms: options.timeoutMs,
+      onTimeout: () =>
+        new ConnectionError(`the broker at ${where} did not acknowledge the request on ${requestTopic} within ${options.timeoutMs / 1000} s: ${fate()}`),
+      signal,
+      onAbort: interrupted,
+    });
     phase = 'published';
     // A broker without TCP_NODELAY (Mosquitto's default) holds the answer behind its unacknowledged PUBACK until
     // our delayed ACK fires, ~40 ms later. A PINGREQ now carries that ACK at once.
     client.sendPing();
     log(`published to ${requestTopic}: ${options.payload}`);
 
-    return await race(Promise.race([answer, connectionLost]), {
+    return await race(Promise.race([answer, lost]), {
       ms: options.timeoutMs,
       onTimeout: () =>
         new TimeoutError(
@@ -310,6 +345,67 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
   } finally {
     await close(client);
     log('disconnected');
+  }
+}
+
+export interface SessionOptions {
+  responseTopic: string;
+  qos: 1 | 2;
+  /** How long SUBACK may take. */
+  ackTimeoutMs: number;
+  onMessage: (message: IncomingMessage) => void;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+/** One connection for many requests (`scp clear --input`): the caller correlates answers and keeps the time. */
+export interface Session {
+  /** Publishes at the session's QoS, not retained; resolves once the broker has acknowledged it. */
+  publish(topic: string, payload: string): Promise<void>;
+  /** Rejects with a ConnectionError when the connection goes; never resolves. */
+  lost: Promise<never>;
+  close(): Promise<void>;
+}
+
+export async function openSession(connection: ConnectOptions, options: SessionOptions): Promise<Session> {
+  const log = options.log ?? (() => undefined);
+  const where = redactUrl(connection.url);
+  const { client, ready } = await openClient(connection);
+  try {
+    const { lost } = await establish(client, ready, connection, {
+      topic: options.responseTopic,
+      qos: options.qos,
+      ackTimeoutMs: options.ackTimeoutMs,
+      signal: options.signal,
+      onAbort: () => new InterruptedError('interrupted: nothing was sent', options.signal?.reason),
+      log,
+      onMessage: options.onMessage,
+    });
+    // One PINGREQ per burst of PUBACKs, not one per request: it only has to carry our ACK to the broker.
+    let pingPending = false;
+    const ping = () => {
+      if (pingPending) return;
+      pingPending = true;
+      setImmediate(() => {
+        pingPending = false;
+        if (client.connected) client.sendPing();
+      });
+    };
+    return {
+      lost,
+      publish: (topic, payload) =>
+        new Promise<void>((resolve, reject) => {
+          client.publish(topic, payload, { qos: options.qos, retain: false }, (err) => {
+            if (err) return reject(new ConnectionError(`the broker at ${where} did not accept a request on ${topic} (${err.message})`));
+            ping();
+            resolve();
+          });
+        }),
+      close: () => close(client),
+    };
+  } catch (err) {
+    await close(client);
+    throw err;
   }
 }
 
@@ -333,33 +429,23 @@ export async function serve(connection: ConnectOptions, options: ServeOptions): 
   const log = options.log ?? (() => undefined);
   const where = redactUrl(connection.url);
   const { client, ready } = await openClient(connection);
+  const reply = (topic: string, payload: string | Buffer) => {
+    client.publish(topic, payload, { qos: options.qos, retain: false }, (err) => {
+      if (err) log(`could not publish to ${topic}: ${err.message}`);
+    });
+  };
   const stopped = () => new InterruptedError('stopped', signal.reason);
   try {
-    await race(ready, {
-      ms: connection.connectTimeoutMs,
-      onTimeout: () => new ConnectionError(`cannot connect to ${where}: no answer from the broker within ${connection.connectTimeoutMs / 1000} s`),
+    const { lost } = await establish(client, ready, connection, {
+      topic: options.topic,
+      qos: options.qos,
+      ackTimeoutMs: connection.connectTimeoutMs,
       signal,
       onAbort: stopped,
+      log,
+      lostMessage: () => `lost the connection to ${where}`,
+      onMessage: (message) => options.onMessage(message, reply),
     });
-    const lost = new Promise<never>((_, reject) =>
-      client.on('close', () => reject(new ConnectionError(`lost the connection to ${where}`))),
-    );
-    lost.catch(() => undefined);
-    client.on('error', (err) => log(`connection error: ${describeConnectError(err, connection.url)}`));
-    const reply = (topic: string, payload: string | Buffer) => {
-      client.publish(topic, payload, { qos: options.qos, retain: false }, (err) => {
-        if (err) log(`could not publish to ${topic}: ${err.message}`);
-      });
-    };
-    client.on('message', (topic, payload, packet) => options.onMessage({ topic, payload, retained: packet.retain }, reply));
-    const subscribed = client.subscribeAsync(options.topic, { qos: options.qos }).catch((err: Error) => {
-      throw new ConnectionError(`the broker at ${where} refused the subscription to ${options.topic} (${err.message})`);
-    });
-    const grants = await race(Promise.race([subscribed, lost]), { signal, onAbort: stopped });
-    if (grants.some((grant) => grant.qos >= 0x80)) {
-      throw new ConnectionError(`the broker at ${where} refused the subscription to ${options.topic}`);
-    }
-    log(`subscribed to ${options.topic}`);
     options.onReady?.();
     await race(lost, { signal, onAbort: stopped });
   } catch (err) {
