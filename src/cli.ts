@@ -9,6 +9,7 @@ import type { ConnectionFlags } from './commands/connection.js';
 import type { Output } from './output/render.js';
 import type { ClearFlags } from './commands/clear.js';
 import type { SimulateFlags } from './commands/simulate.js';
+import type { StreamFlags } from './commands/clear-stream.js';
 
 
 const VERSION = '0.1.0';
@@ -25,6 +26,7 @@ Exit codes:
   130  interrupted (Ctrl-C); 143 terminated (SIGTERM)`;
 
 export interface Io {
+  stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
@@ -109,19 +111,39 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
     .option('--purpose <purpose>', 'only profiles with this purpose: ChargingStationExternalConstraints, ChargingStationMaxProfile, TxDefaultProfile or TxProfile')
     .option('--stack-level <n>', 'only profiles at this stack level (0 or more)')
     .option('--dry-run', 'validate and print the request; connect to nothing', false)
+    .option('--input <file>', 'clear one request per line of this file (- for stdin): a profile id, or a JSON object shaped like the request\'s data')
+    .option('--concurrency <n>', 'with --input: requests in flight at once', '16')
+    .option('--unordered', 'with --input: print results as answers arrive, not in input order', false)
     .addHelpText(
       'after',
       `
 Give --id, or any of --evse, --purpose and --stack-level (they must all match); not both, and not neither.
+Or give --input: one request per line, all over one connection, one result per line (blank and # lines skipped);
+the exit status is then the most severe outcome: 5 > 4 > 3 > 2 (invalid input) > 1 > 0.
 
 Examples:
   scp clear --id 1
   scp clear --evse 'GB*SEV*123' --purpose TxProfile
   scp clear --id 7 --json | jq -r .outcome
+  seq 1 100 | scp clear --input - --json | jq -c '[.line, .outcome]'
 ${EXIT_HELP}`,
     )
-    .action((options: ClearFlags) =>
+    .action((options: ClearFlags & StreamFlags) =>
       act(async (flags, output) => {
+        if (options.input !== undefined) {
+          const conflicting = [
+            ['--id', options.id],
+            ['--evse', options.evse],
+            ['--purpose', options.purpose],
+            ['--stack-level', options.stackLevel],
+            ['--dry-run', options.dryRun || undefined],
+          ].find(([, value]) => value !== undefined);
+          if (conflicting) {
+            throw new UsageError(`--input: cannot be combined with ${conflicting[0]}; the requests come from the input lines`);
+          }
+          const { runClearStream } = await import('./commands/clear-stream.js');
+          return runClearStream(options, flags, { output, env: io.env, signal: io.signal, stdin: io.stdin });
+        }
         const { runClear } = await import('./commands/clear.js');
         const result = await runClear(options, flags, { output, env: io.env, signal: io.signal });
         if (!result.record) return EXIT.accepted;
@@ -225,7 +247,12 @@ export async function run(): Promise<void> {
   const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // A reader that goes away (`| head`) is not an error: stop writing, quietly. The stream mode stops reading too.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') crash(err);
+  });
   const code = await main(argv, {
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

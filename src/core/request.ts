@@ -64,3 +64,15 @@ export function requestWarnings(request: ClearChargingProfileRequest): string[] 
   }
   return warnings;
 }
+
+/** A request's selector in few words, for log lines: `id=1` or `evse_id=GB*SEV*E001 purpose=TxProfile`. */
+export function describeSelector(data: ClearChargingProfileRequestData | null): string {
+  if (!data) return 'an invalid request';
+  const parts: string[] = [];
+  if (data.charging_profile_id !== undefined) parts.push(`id=${data.charging_profile_id}`);
+  const criteria = data.charging_profile_criteria;
+  if (criteria?.evse_id !== undefined) parts.push(`evse_id=${criteria.evse_id}`);
+  if (criteria?.charging_profile_purpose !== undefined) parts.push(`purpose=${criteria.charging_profile_purpose}`);
+  if (criteria?.stack_level !== undefined) parts.push(`stack_level=${criteria.stack_level}`);
+  return parts.join(' ');
+}

@@ -13,6 +13,18 @@ export type Classified =
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function classifyResponse(payload: Uint8Array, requestId: string, { retained = false } = {}): Classified {
+  return classifyAgainst(payload, (id) => id === requestId, { retained });
+}
+
+/**
+ * The same decision when many requests wait at once (`scp clear --input`): `isOurs` says whether an id belongs to
+ * a request still waiting. A `foreign` result names no request; the others carry the id they answer.
+ */
+export function classifyAgainst(
+  payload: Uint8Array,
+  isOurs: (id: unknown) => boolean,
+  { retained = false } = {},
+): Classified {
   // A retained message was stored before we subscribed, hence before our request existed.
   if (retained) return { kind: 'foreign', reason: 'retained message, stored before this request was sent' };
   let text: string;
@@ -32,7 +44,7 @@ export function classifyResponse(payload: Uint8Array, requestId: string, { retai
   }
   const fields = envelope as Record<string, unknown>;
   // Correlation comes first: a message with another id is not ours, however well or badly formed it is.
-  if (fields.id !== requestId) return { kind: 'foreign', reason: `id ${JSON.stringify(fields.id)} is not ours` };
+  if (!isOurs(fields.id)) return { kind: 'foreign', reason: `id ${JSON.stringify(fields.id)} is not ours` };
   // Our id under another name or type is not an answer to us: with request and response on one topic it is our
   // own request coming back, and otherwise another service that reused the id.
   if (fields.name !== 'clear_charging_profile') {

@@ -157,15 +157,3 @@ export interface ServiceLogEntry {
   delay_ms?: number;
   duplicated?: boolean;
 }
-
-/** Describes a request's selector in the flags' words: `id=1` or `evse_id=GB*SEV*E001 purpose=TxProfile`. */
-export function describeAsked(asked: ServiceLogEntry['asked']): string {
-  if (!asked) return 'an invalid request';
-  const parts: string[] = [];
-  if (asked.charging_profile_id !== undefined) parts.push(`id=${asked.charging_profile_id}`);
-  const criteria = asked.charging_profile_criteria;
-  if (criteria?.evse_id !== undefined) parts.push(`evse_id=${criteria.evse_id}`);
-  if (criteria?.charging_profile_purpose !== undefined) parts.push(`purpose=${criteria.charging_profile_purpose}`);
-  if (criteria?.stack_level !== undefined) parts.push(`stack_level=${criteria.stack_level}`);
-  return parts.join(' ');
-}

@@ -5,7 +5,9 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { ClearChargingProfileRequest, ClearChargingProfileResponse } from '../core/generated/types.js';
 import type { ClearRecord } from '../core/outcome.js';
-import { describeAsked, type ChargingProfile, type ServiceLogEntry } from '../core/simulator.js';
+import type { ChargingProfile, ServiceLogEntry } from '../core/simulator.js';
+import { describeSelector } from '../core/request.js';
+import type { StreamOutcome } from '../core/stream.js';
 
 export interface OutputOptions {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -35,6 +37,26 @@ export function printable(text: string): string {
 }
 
 const MAX_DEBUG_CHARS = 2000;
+
+/** One line of `scp clear --input --json`: the single-request record, plus where it came from. */
+export interface StreamRecord extends Omit<ClearRecord, 'request' | 'outcome'> {
+  request: ClearChargingProfileRequest | null;
+  outcome: StreamOutcome;
+  line: number;
+  input: string;
+}
+
+export interface StreamPrinter {
+  /** Records given but not yet written: the reader stops reading when this reaches `window`. */
+  readonly pending: number;
+  readonly window: number;
+  /** stdout went away (`| head`): stop quietly. */
+  readonly closed: boolean;
+  put(index: number, record: StreamRecord): void;
+  onDrain(callback: () => void): void;
+  /** Resolves once everything given is written (or stdout is gone). */
+  end(): Promise<void>;
+}
 
 /**
  * The --json line. An invalid answer is repeated as received, but one nested thousands deep cannot be serialised
@@ -95,7 +117,7 @@ export class Output {
     ].filter(Boolean);
     const status = entry.status === 'accepted' ? this.out.green(entry.status) : this.out.yellow(entry.status);
     this.options.stdout.write(
-      printable(`${entry.time} ${entry.request_id} clear ${describeAsked(entry.asked)}: ${removed} -> `) +
+      printable(`${entry.time} ${entry.request_id} clear ${describeSelector(entry.asked)}: ${removed} -> `) +
         status +
         printable(`${info}${how.length ? ` [${how.join(', ')}]` : ''}`) +
         '\n',
@@ -108,6 +130,141 @@ export class Output {
     // A flood or a megabyte payload must not bury the terminal: long lines are cut, with their length said.
     const shown = message.length > MAX_DEBUG_CHARS ? `${message.slice(0, MAX_DEBUG_CHARS)}... (${message.length} characters)` : message;
     this.options.stderr.write(`${this.err.dim(`scp: ${printable(shown)}`)}\n`);
+  }
+
+  get verbose(): boolean {
+    return this.options.verbose;
+  }
+
+  /** A progress line is drawn only for a person watching: stderr must be a terminal. */
+  get showsProgress(): boolean {
+    return Boolean(this.options.stderr.isTTY);
+  }
+
+  private lastProgress = 0;
+
+  progress(done: number, total: number | undefined, elapsedMs: number): void {
+    if (!this.showsProgress) return;
+    const now = performance.now();
+    if (now - this.lastProgress < 100 && done !== total) return;
+    this.lastProgress = now;
+    const rate = elapsedMs > 0 ? Math.round((done * 1000) / elapsedMs) : 0;
+    this.options.stderr.write(`\r\u001b[Kscp: ${total !== undefined ? `${done}/${total}` : `${done}`} done, ${rate}/s`);
+  }
+
+  progressDone(): void {
+    if (this.showsProgress && this.lastProgress > 0) this.options.stderr.write('\r\u001b[K');
+  }
+
+  /** Counts per outcome, time and rate, on stderr, after a human-form stream. */
+  streamSummary(outcomes: ReadonlyMap<string, number>, elapsedMs: number): void {
+    if (this.options.json) return;
+    const total = [...outcomes.values()].reduce((a, b) => a + b, 0);
+    const counts = [...outcomes].map(([outcome, n]) => `${n} ${outcome.replace('_', ' ')}`).join(', ') || 'nothing to do';
+    const seconds = elapsedMs / 1000;
+    this.options.stderr.write(`scp: ${total} requests: ${counts}; ${seconds.toFixed(2)} s, ${Math.round(total / Math.max(seconds, 0.001))} per second\n`);
+  }
+
+  /** The human line of one stream result: `line 3: id=7 -> accepted`. */
+  private streamLine(record: StreamRecord): string {
+    if (this.options.json) return `${recordLine(record as unknown as ClearRecord)}\n`;
+    const what = record.request ? `${describeSelector(record.request.data)} -> ` : '';
+    const status =
+      record.outcome === 'accepted' ? this.out.green(record.outcome) : record.outcome === 'unknown' ? this.out.yellow(record.outcome) : this.out.red(record.outcome.replace('_', ' '));
+    const info = (record.response as ClearChargingProfileResponse | null)?.data?.status_info;
+    const detail =
+      record.error !== undefined
+        ? `: ${record.error}`
+        : info
+          ? ` (${[info.reason_code, info.additional_info].filter((x) => x !== undefined).join(': ')})`
+          : '';
+    return `${printable(`line ${record.line}: ${what}`)}${status}${printable(detail)}\n`;
+  }
+
+  streamPrinter({ ordered, window }: { ordered: boolean; window: number }): StreamPrinter {
+    const { stdout } = this.options;
+    const held = new Map<number, StreamRecord>();
+    const queue: StreamRecord[] = [];
+    let head = 0;
+    let nextIndex = 0;
+    let blocked = false;
+    let drained: () => void = () => undefined;
+    const printer = {
+      pending: 0,
+      window,
+      closed: false,
+      put: (index: number, record: StreamRecord) => {
+        if (printer.closed) return;
+        printer.pending++;
+        if (ordered) held.set(index, record);
+        else queue.push(record);
+        flush();
+      },
+      onDrain: (callback: () => void) => {
+        drained = callback;
+      },
+      end: () =>
+        new Promise<void>((resolve) => {
+          const check = () => {
+            if (printer.closed || (printer.pending === 0 && !blocked)) {
+              stdout.off('error', onError);
+              resolve();
+              return true;
+            }
+            return false;
+          };
+          if (!check()) {
+            const previous = drained;
+            drained = () => {
+              previous();
+              check();
+            };
+          }
+        }),
+    };
+    const take = (): StreamRecord | undefined => {
+      if (ordered) {
+        const record = held.get(nextIndex);
+        if (record) {
+          held.delete(nextIndex);
+          nextIndex++;
+        }
+        return record;
+      }
+      if (head === queue.length) return undefined;
+      const record = queue[head++];
+      if (head > 4096) {
+        queue.splice(0, head);
+        head = 0;
+      }
+      return record;
+    };
+    const flush = () => {
+      while (!blocked && !printer.closed) {
+        const record = take();
+        if (!record) break;
+        printer.pending--;
+        // Backpressure: a slow reader of stdout slows the stream instead of filling memory.
+        if (!stdout.write(this.streamLine(record))) {
+          blocked = true;
+          stdout.once('drain', () => {
+            blocked = false;
+            flush();
+            drained();
+          });
+        }
+      }
+      drained();
+    };
+    // `| head` closed the pipe: no error message, no more output, the stream ends.
+    const onError = (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
+        printer.closed = true;
+        drained();
+      }
+    };
+    stdout.on('error', onError);
+    return printer;
   }
 
   /** --dry-run: the envelope exactly as it would be published. */

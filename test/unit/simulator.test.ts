@@ -3,11 +3,11 @@ import {
   BUILT_IN_PROFILES,
   checkProfiles,
   decideClear,
-  describeAsked,
   handleRequest,
   type ChargingProfile,
 } from '../../src/core/simulator.js';
 import type { ClearChargingProfileRequest } from '../../src/core/generated/types.js';
+import { describeSelector } from '../../src/core/request.js';
 import { PURPOSES } from '../../src/core/fields.js';
 
 const ID = '2b0aa109-21a1-4f2f-bdbd-6cdf139e7bb1';
@@ -133,12 +133,12 @@ describe('checkProfiles', () => {
   });
 });
 
-describe('describeAsked', () => {
+describe('describeSelector', () => {
   it('words a selector as the flags do', () => {
-    expect(describeAsked({ charging_profile_id: 1 })).toBe('id=1');
-    expect(describeAsked({ charging_profile_criteria: { evse_id: '0', charging_profile_purpose: 'TxProfile', stack_level: 2 } })).toBe(
+    expect(describeSelector({ charging_profile_id: 1 })).toBe('id=1');
+    expect(describeSelector({ charging_profile_criteria: { evse_id: '0', charging_profile_purpose: 'TxProfile', stack_level: 2 } })).toBe(
       'evse_id=0 purpose=TxProfile stack_level=2',
     );
-    expect(describeAsked(null)).toBe('an invalid request');
+    expect(describeSelector(null)).toBe('an invalid request');
   });
 });

@@ -1,0 +1,263 @@
+/**
+ * scp clear --input <file|->: one request per input line over one MQTT connection, up to --concurrency in flight,
+ * exactly one result per request line, in input order unless --unordered. Memory stays bounded: lines are read
+ * only while fewer than `window` results are unprinted, and printing waits for stdout to drain.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { ConnectionError, EXIT, InterruptedError, UsageError } from '../errors.js';
+import { parseInputLine, streamExitCode, type StreamOutcome } from '../core/stream.js';
+import { classifyAgainst } from '../core/response.js';
+import type { ClearChargingProfileRequest, ClearChargingProfileRequestData } from '../core/generated/types.js';
+import type { ClearRecord } from '../core/outcome.js';
+import type { StreamRecord } from '../output/render.js';
+import { resolveConnection, type CommandContext, type ConnectionFlags } from './connection.js';
+import type { Session } from '../transport/mqtt.js';
+
+export interface StreamFlags {
+  input: string;
+  concurrency: string;
+  unordered: boolean;
+}
+
+export interface StreamContext extends CommandContext {
+  stdin: NodeJS.ReadableStream;
+}
+
+interface Waiting {
+  index: number;
+  line: number;
+  input: string;
+  request: ClearChargingProfileRequest;
+  started: number;
+  timer?: NodeJS.Timeout;
+  acked: boolean;
+}
+
+/** How many times a lost connection is re-established before the rest of the stream is given up. */
+const RECONNECTS = 3;
+const RECONNECT_DELAY_MS = 500;
+
+function parseConcurrency(raw: string): number {
+  const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  // MQTT packet ids are 16-bit: more in flight than that cannot be told apart.
+  if (!(n >= 1 && n <= 65535)) throw new UsageError(`--concurrency: ${JSON.stringify(raw)} is not allowed; expected an integer from 1 to 65535`);
+  return n;
+}
+
+async function countLines(path: string): Promise<number | undefined> {
+  let count = 0;
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count++;
+    }
+  } catch {
+    return undefined;
+  }
+  return count;
+}
+
+export async function runClearStream(flags: StreamFlags, connectionFlags: ConnectionFlags, ctx: StreamContext): Promise<number> {
+  const { output, signal } = ctx;
+  const concurrency = parseConcurrency(flags.concurrency);
+  const connection = await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message));
+  let input: NodeJS.ReadableStream;
+  if (flags.input === '-') {
+    input = ctx.stdin;
+  } else {
+    // Open first, so that a missing file is bad usage (exit 2) before anything connects.
+    const handle = await open(flags.input).catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`--input: cannot read ${JSON.stringify(flags.input)} (${err.code ?? 'error'})`);
+    });
+    input = handle.createReadStream();
+  }
+  const total = flags.input !== '-' && output.showsProgress ? await countLines(flags.input) : undefined;
+
+  const { openSession } = await import('../transport/mqtt.js');
+  const started = performance.now();
+  const outcomes = new Map<StreamOutcome, number>();
+  const waiting = new Map<string, Waiting>();
+  const printer = output.streamPrinter({ ordered: !flags.unordered, window: Math.max(4 * concurrency, 1024) });
+  let next = 0; // index of the next record: one per request line, in input order
+  let done = 0;
+  let stopping: InterruptedError | undefined;
+
+  const finish = (index: number, line: number, input: string, record: Omit<StreamRecord, 'line' | 'input'>) => {
+    outcomes.set(record.outcome, (outcomes.get(record.outcome) ?? 0) + 1);
+    done++;
+    printer.put(index, { ...record, line, input });
+    output.progress(done, total, performance.now() - started);
+    wake();
+  };
+  const settle = (w: Waiting, outcome: StreamOutcome, response: ClearRecord['response'], error?: string) => {
+    clearTimeout(w.timer);
+    waiting.delete(w.request.id);
+    finish(w.index, w.line, w.input, {
+      request: w.request,
+      response,
+      outcome,
+      ...(error !== undefined ? { error } : {}),
+      elapsed_ms: Math.round(performance.now() - w.started),
+    });
+  };
+
+  // Room for one more request: fewer than `concurrency` waiting and the printer not too far behind.
+  let wake: () => void = () => undefined;
+  const room = () => waiting.size < concurrency && printer.pending < printer.window;
+  const untilRoom = () =>
+    room()
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          wake = () => {
+            if (room() || stopping || printer.closed) {
+              wake = () => undefined;
+              resolve();
+            }
+          };
+        });
+  printer.onDrain(() => wake());
+
+  const onMessage = (message: { payload: Buffer; retained: boolean; topic: string }) => {
+    const classified = classifyAgainst(message.payload, (id) => typeof id === 'string' && waiting.has(id), { retained: message.retained });
+    if (classified.kind === 'foreign') {
+      if (output.verbose) output.debug(`ignored message on ${message.topic} (${classified.reason}): ${message.payload.toString('utf8')}`);
+      return;
+    }
+    const id = classified.kind === 'answer' ? classified.response.id : (classified.envelope.id as string);
+    const w = waiting.get(id)!;
+    if (classified.kind === 'answer') settle(w, classified.response.data.status, classified.response);
+    else settle(w, 'invalid_response', classified.envelope, `invalid response: ${classified.problems.join('; ')}`);
+  };
+
+  const connect = () =>
+    openSession(connection.connect, {
+      responseTopic: connection.responseTopic,
+      qos: connection.qos,
+      ackTimeoutMs: connection.timeoutMs,
+      onMessage,
+      signal,
+      log: (line) => output.debug(line),
+    });
+
+  let session: Session | undefined = await connect();
+  let connectionError: ConnectionError | undefined;
+
+  /** On a lost connection: every request in flight is reported (never resent: it may have been applied), then reconnect. */
+  const watch = (current: Session) => {
+    current.lost.catch(async (err: ConnectionError) => {
+      if (session !== current) return;
+      session = undefined;
+      for (const w of [...waiting.values()]) {
+        settle(w, 'timeout', null, `${err.message}: ${w.acked ? 'the request was published and may still be applied' : 'the broker did not confirm the request, which may or may not have reached the service'}`);
+      }
+      await current.close();
+      for (let attempt = 1; attempt <= RECONNECTS && !stopping && !printer.closed; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
+        try {
+          const fresh = await connect();
+          output.warn(`reconnected to the broker after losing the connection (attempt ${attempt})`);
+          session = fresh;
+          watch(fresh);
+          reconnected?.();
+          return;
+        } catch (retryErr) {
+          connectionError = retryErr instanceof ConnectionError ? retryErr : err;
+        }
+      }
+      connectionError ??= err;
+      reconnected?.();
+      wake();
+    });
+  };
+  let reconnected: (() => void) | undefined;
+  const untilConnected = () =>
+    session || connectionError
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          reconnected = () => {
+            reconnected = undefined;
+            resolve();
+          };
+        });
+  watch(session);
+
+  const send = (index: number, line: number, text: string, data: ClearChargingProfileRequestData) => {
+    const request: ClearChargingProfileRequest = { id: randomUUID(), name: 'clear_charging_profile', type: 'request', data };
+    const w: Waiting = { index, line, input: text, request, started: performance.now(), acked: false };
+    waiting.set(request.id, w);
+    session!.publish(connection.requestTopic, JSON.stringify(request)).then(
+      () => {
+        if (waiting.get(request.id) !== w) return;
+        w.acked = true;
+        w.timer = setTimeout(
+          () => settle(w, 'timeout', null, `no matching response within ${connection.timeoutMs / 1000} s: the request was published and may still be applied`),
+          connection.timeoutMs,
+        );
+      },
+      // A failed publish means the connection went; `watch` reports it with the rest.
+      () => undefined,
+    );
+  };
+
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  const onAbort = () => {
+    stopping = new InterruptedError('interrupted', signal.reason);
+    lines.close();
+    wake();
+    reconnected?.();
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  let lineNo = 0;
+  try {
+    for await (const text of lines) {
+      lineNo++;
+      if (stopping || printer.closed) break;
+      const parsed = parseInputLine(text);
+      if (parsed.kind === 'skip') continue;
+      const index = next++;
+      if (parsed.kind === 'invalid') {
+        finish(index, lineNo, text, { request: null, response: null, outcome: 'invalid_input', error: parsed.reason, elapsed_ms: 0 });
+        continue;
+      }
+      await untilRoom();
+      await untilConnected();
+      if (stopping || printer.closed) break;
+      if (!session) {
+        finish(index, lineNo, text, {
+          request: null,
+          response: null,
+          outcome: 'error',
+          error: `not sent: ${connectionError?.message ?? 'no connection to the broker'}`,
+          elapsed_ms: 0,
+        });
+        continue;
+      }
+      send(index, lineNo, text, parsed.data);
+    }
+    // Every request sent gets its answer, its timeout, or its share of a lost connection.
+    while (waiting.size > 0 && !stopping && !printer.closed) {
+      await new Promise<void>((resolve) => {
+        wake = () => {
+          if (waiting.size === 0 || stopping || printer.closed) resolve();
+        };
+      });
+    }
+    if (stopping) {
+      for (const w of [...waiting.values()]) settle(w, 'error', null, `${stopping.message}: the request was published and may still be applied`);
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    for (const w of waiting.values()) clearTimeout(w.timer);
+    const current = session;
+    session = undefined;
+    await current?.close();
+    await printer.end();
+    output.progressDone();
+  }
+
+  if (!printer.closed) output.streamSummary(outcomes, performance.now() - started);
+  if (stopping) return stopping.exitCode;
+  return outcomes.size === 0 ? EXIT.accepted : streamExitCode(outcomes.keys());
+}
