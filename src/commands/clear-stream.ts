@@ -248,8 +248,13 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
       for (const w of [...waiting.values()]) settle(w, 'error', null, `${stopping.message}: the request was published and may still be applied`);
     }
   } finally {
+    // Stopped early (Ctrl-C, or nobody reads stdout any more): stop reading too, or an open stdin keeps us alive.
+    if (stopping || printer.closed) (input as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
     signal.removeEventListener('abort', onAbort);
+    // Forget what is still waiting (only when nobody reads the results any more): a PUBACK that arrives while we
+    // close must not start a timeout that keeps the process alive.
     for (const w of waiting.values()) clearTimeout(w.timer);
+    waiting.clear();
     const current = session;
     session = undefined;
     await current?.close();

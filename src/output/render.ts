@@ -206,7 +206,7 @@ export class Output {
       end: () =>
         new Promise<void>((resolve) => {
           const check = () => {
-            if (printer.closed || (printer.pending === 0 && !blocked)) {
+            if (printer.closed || (printer.pending === 0 && !blocked && batch === '')) {
               stdout.off('error', onError);
               resolve();
               return true;
@@ -239,20 +239,36 @@ export class Output {
       }
       return record;
     };
+    // Lines are gathered and written once per turn of the event loop: one write per record would cost one system
+    // call each, the largest single cost of a fast stream.
+    let batch = '';
+    let scheduled = false;
+    const write = () => {
+      scheduled = false;
+      if (printer.closed || batch === '') return;
+      const chunk = batch;
+      batch = '';
+      // Backpressure: a slow reader of stdout slows the stream instead of filling memory.
+      if (!stdout.write(chunk)) {
+        blocked = true;
+        stdout.once('drain', () => {
+          blocked = false;
+          flush();
+        });
+      }
+      drained();
+    };
     const flush = () => {
       while (!blocked && !printer.closed) {
         const record = take();
         if (!record) break;
         printer.pending--;
-        // Backpressure: a slow reader of stdout slows the stream instead of filling memory.
-        if (!stdout.write(this.streamLine(record))) {
-          blocked = true;
-          stdout.once('drain', () => {
-            blocked = false;
-            flush();
-            drained();
-          });
-        }
+        batch += this.streamLine(record);
+        if (batch.length >= 65536) write();
+      }
+      if (batch !== '' && !scheduled && !blocked) {
+        scheduled = true;
+        setImmediate(write);
       }
       drained();
     };

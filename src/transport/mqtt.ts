@@ -254,7 +254,7 @@ async function establish(
   const lost = new Promise<never>((_, reject) => (lose = reject));
   lost.catch(() => undefined);
   client.on('close', () => lose(new ConnectionError(o.lostMessage?.(where) ?? `lost the connection to ${where}`)));
-  client.on('error', (err) => o.log(`connection error: ${describeConnectError(err, connection.url)}`));
+  client.on('error', (err) => o.log(`connection error: ${err.message}`));
   client.on('message', (topic, payload, packet) => o.onMessage({ topic, payload, retained: packet.retain }));
 
   // MQTT.js 5.16 rejects on a failure code in SUBACK; older versions resolved with it in the grant. Cover both.
@@ -391,10 +391,22 @@ export async function openSession(connection: ConnectOptions, options: SessionOp
         if (client.connected) client.sendPing();
       });
     };
+    // Requests sent in one turn of the event loop leave in one write: the socket is corked until the next turn.
+    let corked = false;
+    const cork = () => {
+      if (corked || !client.stream) return;
+      corked = true;
+      client.stream.cork();
+      setImmediate(() => {
+        corked = false;
+        if (!client.stream.destroyed) client.stream.uncork();
+      });
+    };
     return {
       lost,
       publish: (topic, payload) =>
         new Promise<void>((resolve, reject) => {
+          cork();
           client.publish(topic, payload, { qos: options.qos, retain: false }, (err) => {
             if (err) return reject(new ConnectionError(`the broker at ${where} did not accept a request on ${topic} (${err.message})`));
             ping();
