@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// npm run bench:batch
+//
+// `scp clear --input -` against a Mosquitto with `set_tcp_nodelay true` on a free port (or the embedded broker
+// when Mosquitto is absent) and a fast responder: 100,000 requests at --concurrency 256 and 10,000 at the default,
+// each as requests per second including start-up, the CLI's own CPU time per request (user + system, from
+// /usr/bin/time) and peak RSS; and a shell loop of 50 single `scp clear --id N` runs, as a rate. All in one run.
+import { mosquittoBin, printTable, scp, startAedes, startMosquitto, startResponder, timeOnce } from './lib.mjs';
+
+const node = process.execPath;
+// Mosquitto's per-client queue limits (1000 queued, 20 in flight) would drop answers under this load.
+const broker = mosquittoBin
+  ? await startMosquitto('Mosquitto, set_tcp_nodelay true', true, 'max_queued_messages 0\nmax_inflight_messages 0\n')
+  : await startAedes('embedded aedes, no-delay sockets');
+const responder = await startResponder(broker.url);
+
+function feed(count) {
+  return (stdin) => {
+    let i = 1;
+    const write = () => {
+      while (i <= count) {
+        let chunk = '';
+        for (let j = 0; j < 1000 && i <= count; j++, i++) chunk += `${i}\n`;
+        if (!stdin.write(chunk)) return stdin.once('drain', write);
+      }
+      stdin.end();
+    };
+    write();
+  };
+}
+
+try {
+  const rows = [];
+  const runs = {};
+  for (const [label, count, concurrency] of [
+    ['100,000 requests, --concurrency 256', 100_000, '256'],
+    ['10,000 requests, default concurrency (16)', 10_000, '16'],
+  ]) {
+    const result = await timeOnce([node, scp, '--broker', broker.url, '--json', 'clear', '--input', '-', '--concurrency', concurrency], 0, { stdin: feed(count) });
+    runs[count] = result;
+    rows.push([label, Math.round((count * 1000) / result.ms), ((result.cpu * 1e6) / count).toFixed(1), (result.rss / 1024).toFixed(1)]);
+  }
+  const loop = await timeOnce(['sh', '-c', `for i in $(seq 1 50); do ${node} ${scp} --broker ${broker.url} clear --id $i > /dev/null || exit 1; done`], 0);
+  const loopRate = (50 * 1000) / loop.ms;
+  rows.push(['shell loop of 50 single scp clear --id N', loopRate.toFixed(1), ((loop.cpu * 1e6) / 50).toFixed(1), 'n/a']);
+
+  console.log(`Node ${process.version}, ${broker.name}, ${new Date().toISOString().slice(0, 10)}`);
+  printTable(['run', 'requests/s', 'CPU us/request', 'peak RSS MiB'], rows);
+  const rate100k = (100_000 * 1000) / runs[100_000].ms;
+  console.log(`\nrate of the 100,000 run: ${Math.round(rate100k)}/s (target >= 15000)`);
+  console.log(`CPU per request, 100,000 run: ${((runs[100_000].cpu * 1e6) / 100_000).toFixed(1)} us (target <= 15)`);
+  console.log(`peak RSS, 100,000 run / 10,000 run: ${(runs[100_000].rss / runs[10_000].rss).toFixed(2)} (target <= 1.2)`);
+  console.log(`100,000 run rate / shell loop rate: ${Math.round(rate100k / loopRate)} (target >= 1000)`);
+} finally {
+  await responder.endAsync();
+  await broker.stop();
+}

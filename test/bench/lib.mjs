@@ -1,0 +1,113 @@
+// Shared by the benchmark scripts: brokers on free loopback ports, a fast responder, process timing.
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, connect as tcpConnect } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
+
+export const scp = fileURLToPath(new URL('../../bin/scp.js', import.meta.url));
+export const which = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || undefined;
+export const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+export const mosquittoBin = which('mosquitto');
+export const mosquittoRr = which('mosquitto_rr');
+const dir = mkdtempSync(join(tmpdir(), 'scp-bench-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitForPort(port) {
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise((resolve) => {
+      const socket = tcpConnect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (up) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+export async function startMosquitto(name, nodelay, extra = '') {
+  const port = await freePort();
+  const config = join(dir, `${port}.conf`);
+  writeFileSync(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n${nodelay ? 'set_tcp_nodelay true\n' : ''}${extra}`);
+  const child = spawn(mosquittoBin, ['-c', config], { stdio: 'ignore' });
+  await waitForPort(port);
+  return { name, url: `mqtt://127.0.0.1:${port}`, port, stop: async () => child.kill() };
+}
+
+export async function startAedes(name) {
+  const { Aedes } = await import('aedes');
+  const aedes = await Aedes.createBroker();
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    aedes.handle(socket);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    name,
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    stop: async () => {
+      server.close();
+      aedes.close();
+    },
+  };
+}
+
+/** Answers every request at once, on a no-delay socket of its own; the id is cut from the request text. */
+export async function startResponder(url) {
+  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, writeCache: false });
+  client.stream.setNoDelay?.(true);
+  client.on('message', (_topic, payload) => {
+    const text = payload.toString();
+    const at = text.indexOf('"id":"');
+    if (at < 0) return;
+    const id = text.slice(at + 6, at + 42);
+    client.publish('smart_charging/ocpp', `{"id":"${id}","name":"clear_charging_profile","type":"response","data":{"status":"accepted"}}`, { qos: 1 });
+  });
+  await client.subscribeAsync('ocpp/smart_charging', { qos: 1 });
+  return client;
+}
+
+/** One process: wall time from spawn to exit; peak RSS (KiB) and CPU seconds when /usr/bin/time is there. */
+export function timeOnce(argv, expectCode, { stdin } = {}) {
+  const [cmd, args] = timeBin ? [timeBin, ['-f', '%M %U %S', ...argv]] : [argv[0], argv.slice(1)];
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, args, { stdio: [stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    if (stdin) stdin(child.stdin);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (expectCode !== undefined && code !== expectCode) return reject(new Error(`${argv.join(' ')} exited ${code}: ${stderr}`));
+      const [rss, user, sys] = timeBin ? stderr.trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
+      resolve({ ms, rss, cpu: user + sys });
+    });
+  });
+}
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+export function printTable(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
