@@ -16,7 +16,7 @@ import {
   type Broker,
 } from '../helpers/broker.js';
 import { response, startResponder, uniqueTopics, type Answer, type SeenRequest } from '../helpers/responder.js';
-import { runScp, type RunResult } from '../helpers/run.js';
+import { finished, runScp, spawnScp, type RunResult } from '../helpers/run.js';
 import { FAULTS, type Fault } from './table.js';
 
 const FOREIGN_ID = '2b0aa109-21a1-4f2f-bdbd-6cdf139e7bb1';
@@ -166,6 +166,32 @@ const SCENARIOS: Record<string, Scenario> = {
       await proxy.close();
     }
   },
+  'cut-mid-stream': async (_kind, shared) => {
+    const proxy = await startCuttingProxy(shared.port);
+    const topics = uniqueTopics();
+    let cut = false;
+    const responder = await startResponder(shared.url, topics, (request) => {
+      if (request.envelope!.data.charging_profile_id === 10 && !cut) {
+        cut = true;
+        proxy.cut();
+        return [];
+      }
+      return [ours(request, { status: 'accepted' })];
+    });
+    try {
+      const child = spawnScp(['--broker', proxy.url, ...topics.args, '--json', '--timeout', '5', 'clear', '--input', '-', '--concurrency', '4']);
+      const done = finished(child);
+      child.stdin.end(Array.from({ length: 40 }, (_, i) => String(i + 1)).join('\n'));
+      const run = await done;
+      // Nothing resent: every profile id reached the service at most once.
+      const ids = responder.seen.map((r) => r.envelope!.data.charging_profile_id);
+      expect(new Set(ids).size).toBe(ids.length);
+      return run;
+    } finally {
+      await responder.close();
+      await proxy.close();
+    }
+  },
   'never-answered': (_kind, shared) => clearAgainst(shared, () => []),
   'answered-twice': (_kind, shared) =>
     clearAgainst(shared, (r) => [ours(r, { status: 'accepted' }), ours(r, { status: 'unknown' })], { args: ['--timeout', '10'] }),
@@ -230,7 +256,20 @@ const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
+function checkStream(fault: Fault, run: RunResult): void {
+  expect(run.code, run.stderr).toBe(fault.exit);
+  const records = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+  expect(records.map((r) => r.line)).toEqual(Array.from({ length: fault.lines! }, (_, i) => i + 1));
+  expect(run.stdout).toMatch(fault.message);
+  for (const record of records) {
+    if (record.outcome === 'accepted') expect(record.response.id).toBe(record.request.id);
+    else expect(record.response).toBeNull();
+  }
+  expect(records.some((r) => r.outcome === fault.outcome)).toBe(true);
+}
+
 function checkOutcome(fault: Fault, run: RunResult): void {
+  if (fault.lines !== undefined) return checkStream(fault, run);
   expect(run.code, run.stderr).toBe(fault.exit);
   expect(fault.message.test(run.stdout) || fault.message.test(run.stderr), `stdout: ${run.stdout.slice(0, 300)}\nstderr: ${run.stderr.slice(0, 2000)}`).toBe(true);
   // Exactly one record, and nothing in it the service did not say.

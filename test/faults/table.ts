@@ -12,6 +12,8 @@ export interface Fault {
   exit: number;
   /** Where scp's --json record must carry no invented answer: response null. */
   outcome: 'accepted' | 'unknown' | 'timeout' | 'invalid_response' | 'error';
+  /** Stream rows (`--input`): how many input lines, each of which must get exactly one record. */
+  lines?: number;
 }
 
 export const FAULTS: Fault[] = [
@@ -54,6 +56,15 @@ export const FAULTS: Fault[] = [
     message: /lost the connection to \S+: the request was published and may still be applied/,
     exit: 4,
     outcome: 'error',
+  },
+  {
+    id: 'cut-mid-stream',
+    fault: 'connection cut in the middle of a stream (`--input`)',
+    sees: 'one record per line; those in flight: `timeout`, "lost the connection to <url>: the request was published and may still be applied"; then a reconnect and the rest answered, nothing resent',
+    message: /"outcome":"timeout","error":"lost the connection to \S+: (the request was published and may still be applied|the broker did not confirm the request)/,
+    exit: 3,
+    outcome: 'timeout',
+    lines: 40,
   },
   {
     id: 'never-answered',
