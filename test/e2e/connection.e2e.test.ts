@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { makePki, type Pki } from '../helpers/certs.js';
 import { startEmbeddedBroker, startMosquitto, startSilentServer, startWebSocketBroker, type Broker } from '../helpers/broker.js';
 import { startResponder, uniqueTopics } from '../helpers/responder.js';
-import { finished, runScp, spawnScp, stderrMatches } from '../helpers/run.js';
+import { runScp } from '../helpers/run.js';
 
 let dir: string;
 const file = (name: string, text: string) => {
@@ -233,22 +233,6 @@ describe('losing the broker', () => {
     expect(run.code).toBe(4);
     expect(run.stderr).toMatch(/^scp: lost the connection to mqtt:\/\/127\.0\.0\.1:\d+\/?: the request was published and may still be applied$/m);
     expect(run.ms).toBeLessThan(5000);
-  });
-
-  it('exits 130 on Ctrl-C while still connecting, saying nothing was sent', async () => {
-    const silent = await startSilentServer();
-    try {
-      const child = spawnScp(['--broker', silent.url, '--connect-timeout', '30', '--verbose', 'clear', '--id', '1']);
-      const connecting = stderrMatches(child, /connecting to/);
-      const done = finished(child);
-      await connecting;
-      child.kill('SIGINT');
-      const run = await done;
-      expect(run.code).toBe(130);
-      expect(run.stderr).toMatch(/^scp: interrupted: nothing was sent$/m);
-    } finally {
-      await silent.close();
-    }
   });
 });
 

@@ -155,16 +155,19 @@ describe('TLS host names', () => {
 });
 
 describe('signals while connecting', () => {
-  it('SIGTERM during connect exits 143, saying nothing was sent', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s during connect exits %i, saying nothing was sent', async (signal, code) => {
     const silent = await startSilentServer();
     try {
       const child = spawnScp(['--broker', silent.url, '--connect-timeout', '30', '--verbose', 'clear', '--id', '1']);
       const connecting = stderrMatches(child, /connecting to/);
       const done = finished(child);
       await connecting;
-      child.kill('SIGTERM');
+      child.kill(signal);
       const run = await done;
-      expect(run.code).toBe(143);
+      expect(run.code).toBe(code);
       expect(run.stderr).toMatch(/^scp: interrupted: nothing was sent$/m);
     } finally {
       await silent.close();
