@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { run } from '../dist/cli.js';
+import { launch } from '../dist/launch.js';
 
-await run();
+await launch(import.meta.url);

@@ -26,6 +26,8 @@ Exit codes:
   130  interrupted (Ctrl-C); 143 terminated (SIGTERM)`;
 
 export interface Io {
+  /** Said after an unknown command or option: why it was not handed to OpenSSH's scp (see launch.ts). */
+  unknownHint?: string;
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -202,7 +204,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (err instanceof CommanderError) {
       // Help and version are not errors; everything commander refuses is bad usage.
       // commander says 0 for --help, --version and `help`; `scp` alone shows help on stderr with 1: bad usage.
-      return err.exitCode === 0 ? EXIT.accepted : EXIT.usage;
+      if (err.exitCode === 0) return EXIT.accepted;
+      if (io.unknownHint && /unknownCommand|unknownOption|excessArguments/.test(err.code)) io.stderr.write(`scp: ${io.unknownHint}\n`);
+      return EXIT.usage;
     }
     io.stderr.write(describeInternalError(err, argv.includes('--verbose') || argv.includes('-v')));
     return EXIT.internal;
@@ -229,7 +233,7 @@ export function redactArgv(argv: string[]): string[] {
 }
 
 /** The process entry used by bin/scp.js: wires real streams, env and signals into main(). */
-export async function run(): Promise<void> {
+export async function run({ unknownHint }: { unknownHint?: string } = {}): Promise<void> {
   const argv = process.argv.slice(2);
   const shown = redactArgv(argv);
   // `ps` and /proc/<pid>/cmdline show our arguments to every user: hide a password given inside a URL.
@@ -252,6 +256,7 @@ export async function run(): Promise<void> {
     if (err.code !== 'EPIPE') crash(err);
   });
   const code = await main(argv, {
+    unknownHint,
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,

@@ -6,6 +6,9 @@
 // a Mosquitto with `set_tcp_nodelay true` and one with Mosquitto's defaults (most operators' brokers), each with a
 // fast responder on no-delay sockets; `mosquitto_rr` does the same round trip when installed. Without Mosquitto,
 // an embedded aedes broker with no-delay sockets stands in for both. Peak RSS comes from /usr/bin/time when present.
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { median, mosquittoBin, mosquittoRr, printTable, scp, startAedes, startMosquitto, startResponder, timeOnce } from './lib.mjs';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 20;
@@ -21,12 +24,19 @@ try {
   for (const broker of brokers) responders.push(await startResponder(broker.url));
 
   const node = process.execPath;
+  // A stand-in for OpenSSH's scp that exits at once: what the hand-over itself costs, beside running it directly.
+  const standIn = join(mkdtempSync(join(tmpdir(), 'scp-bench-openssh-')), 'scp');
+  writeFileSync(standIn, '#!/bin/sh\nexit 0\n');
+  chmodSync(standIn, 0o755);
+  process.env.PATH = `${dirname(standIn)}:${process.env.PATH}`;
   const request = JSON.stringify({ id: '2b0aa109-21a1-4f2f-bdbd-6cdf139e7bb1', name: 'clear_charging_profile', type: 'request', data: { charging_profile_id: 1 } });
   const commands = [
     { label: 'node -e 0', argv: [node, '-e', '0'] },
     { label: 'scp --version', argv: [node, scp, '--version'] },
     { label: 'scp --help', argv: [node, scp, '--help'] },
     { label: 'scp clear --id 1 --dry-run', argv: [node, scp, 'clear', '--id', '1', '--dry-run'] },
+    { label: 'stand-in OpenSSH scp, run directly', argv: [standIn, '-r', 'dir', 'host:'] },
+    { label: 'scp -r dir host: (handed to the stand-in)', argv: [node, scp, '-r', 'dir', 'host:'] },
     ...brokers.map((broker) => ({ label: `scp clear --id 1 (${broker.name})`, argv: [node, scp, '--broker', broker.url, 'clear', '--id', '1'] })),
     ...(mosquittoRr && mosquittoBin
       ? brokers.map((broker) => ({

@@ -1,0 +1,122 @@
+/**
+ * scp and OpenSSH's scp: run through PATH the way a shell does, with a link to our launcher first (as
+ * `npm install -g` or `npm link` make) and a stand-in `scp` later that prints its arguments and stdin and exits 7.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SCP_BIN, cleanEnv, finished, sleep, type RunResult } from '../helpers/run.js';
+
+const SMART_CHARGING_BIN = fileURLToPath(new URL('../../bin/smart-charging.js', import.meta.url));
+let dir: string;
+let ours: string;
+let alsoOurs: string;
+let other: string;
+let tools: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'scp-path-'));
+  ours = join(dir, 'ours');
+  alsoOurs = join(dir, 'also-ours');
+  other = join(dir, 'openssh');
+  tools = join(dir, 'tools');
+  for (const d of [ours, alsoOurs, other, tools]) mkdirSync(d);
+  // Only what the launcher and the stand-in need, so that the machine's own /usr/bin/scp is not in PATH.
+  symlinkSync(process.execPath, join(tools, 'node'));
+  for (const tool of ['cat', 'sleep']) symlinkSync(execSync(`command -v ${tool}`, { shell: '/bin/sh' }).toString().trim(), join(tools, tool));
+  symlinkSync(SCP_BIN, join(ours, 'scp'));
+  symlinkSync(SCP_BIN, join(alsoOurs, 'scp'));
+  symlinkSync(SMART_CHARGING_BIN, join(ours, 'smart-charging'));
+  // The stand-in for OpenSSH's scp: arguments one per line, then its stdin; a TERM is reported and ends it with 9.
+  writeFileSync(
+    join(other, 'scp'),
+    '#!/bin/sh\ntrap \'echo "got TERM"; exit 9\' TERM\nfor a in "$@"; do printf "arg:%s\\n" "$a"; done\nif [ "$1" = "-wait" ]; then echo ready; i=0; while [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; echo "no TERM came"; exit 1; fi\ncat\nexit 7\n',
+  );
+  chmodSync(join(other, 'scp'), 0o755);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs `name` found through PATH (node's directory stays reachable for the launcher's shebang). */
+function viaPath(name: string, args: string[], path: string[], { stdin = '', env = {} as Record<string, string> } = {}) {
+  const child = spawn(name, args, {
+    env: cleanEnv({ ...env, PATH: [...path, tools].join(':') }),
+  });
+  const done = finished(child);
+  child.stdin.end(stdin);
+  return { child, done };
+}
+
+const withOther = () => [ours, other];
+
+describe('handing over to OpenSSH scp', () => {
+  it('passes arguments (spaces and quotes intact), stdin and the exit code to the other scp', async () => {
+    const run: RunResult = await viaPath('scp', ['-P', '2222', 'a file with spaces', `it's "quoted"`, 'host:/srv/'], withOther(), { stdin: 'from stdin\n' }).done;
+    expect(run.stdout).toBe(`arg:-P\narg:2222\narg:a file with spaces\narg:it's "quoted"\narg:host:/srv/\nfrom stdin\n`);
+    expect(run.code).toBe(7);
+    expect(run.stderr).toBe('');
+  });
+
+  it.each([[['-r', 'dir', 'host:']], [['host:f', '.']], [['-v', 'f', 'host:']], [['--', 'f', 'host:']]])('hands over %j', async (args) => {
+    const run = await viaPath('scp', args, withOther()).done;
+    expect(run.code).toBe(7);
+    expect(run.stdout).toBe(args.map((a) => `arg:${a}\n`).join(''));
+  });
+
+  it('forwards SIGTERM to the other scp and exits with its status', async () => {
+    const { child, done } = viaPath('scp', ['-wait'], withOther());
+    let seen = '';
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('ready')) resolve();
+      }),
+    );
+    child.kill('SIGTERM');
+    const run = await done;
+    expect(run.stdout).toMatch(/got TERM/);
+    expect(run.code).toBe(9);
+  });
+
+  it('never hands over our own commands and options', async () => {
+    for (const args of [
+      ['clear', '--id', '1', '--dry-run'],
+      ['--broker', 'mqtt://127.0.0.1:1', 'clear', '--id', '1', '--dry-run'],
+      ['--json', 'clear', '--id', '1', '--dry-run'],
+      ['--version'],
+      ['-V'],
+      ['--help'],
+      ['help'],
+    ]) {
+      const run = await viaPath('scp', args, withOther()).done;
+      expect(run.code, args.join(' ')).toBe(0);
+      expect(run.stdout).not.toMatch(/^arg:/m);
+    }
+  });
+
+  it('does not recurse when every scp in PATH is this tool: our error, exit 2, and a hint', async () => {
+    const run = await viaPath('scp', ['-r', 'dir', 'host:'], [ours, alsoOurs]).done;
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^scp: unknown option '-r'/m);
+    expect(run.stderr).toMatch(/OpenSSH's scp \(which scp hands other arguments to\) was not found in PATH/);
+  });
+
+  it('does not hand over with SCP_NO_PASSTHROUGH=1', async () => {
+    const run = await viaPath('scp', ['host:f', '.'], withOther(), { env: { SCP_NO_PASSTHROUGH: '1' } }).done;
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^scp: unknown command 'host:f'/m);
+    expect(run.stderr).toMatch(/SCP_NO_PASSTHROUGH/);
+  });
+
+  it('smart-charging is the same tool and never hands over', async () => {
+    const ok = await viaPath('smart-charging', ['clear', '--id', '1', '--dry-run', '--json'], withOther()).done;
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).data).toEqual({ charging_profile_id: 1 });
+    const refused = await viaPath('smart-charging', ['-r', 'dir', 'host:'], withOther()).done;
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    await sleep(0);
+  });
+});
