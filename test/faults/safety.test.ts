@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brokerUnderTest, startEmbeddedBroker, startSilentServer, type Broker } from '../helpers/broker.js';
+import { brokerUnderTest, startEmbeddedBroker, startPrivateMosquitto, startSilentServer, type Broker } from '../helpers/broker.js';
 import { makePki } from '../helpers/certs.js';
 import { startResponder, startSpy, uniqueTopics } from '../helpers/responder.js';
 import { SCP_BIN, cleanEnv, finished, runScp, spawnScp, stderrMatches } from '../helpers/run.js';
@@ -133,6 +133,32 @@ describe('QoS', () => {
       expect(qos).toEqual([2, 1]);
     } finally {
       await embedded.close();
+    }
+  });
+});
+
+describe('TLS against Mosquitto', () => {
+  it('verifies a Mosquitto TLS listener with --ca, and refuses it without (exit 4, no stack trace)', async () => {
+    const pki = await makePki();
+    const mosquitto = await startPrivateMosquitto((confDir) => {
+      // Started as root, Mosquitto reads its certificates after dropping to its own user.
+      chmodSync(confDir, 0o755);
+      for (const [name, text] of [['ca.pem', pki.ca], ['server.pem', pki.server.cert], ['server.key', pki.server.key]] as const) {
+        writeFileSync(join(confDir, name), text, { mode: 0o644 });
+      }
+      return `cafile ${join(confDir, 'ca.pem')}\ncertfile ${join(confDir, 'server.pem')}\nkeyfile ${join(confDir, 'server.key')}\n`;
+    });
+    const url = mosquitto.url.replace('mqtt://', 'mqtts://');
+    try {
+      const trusted = await runScp(['--broker', url, '--ca', join(mosquitto.dir, 'ca.pem'), '--timeout', '0.3', '--json', 'clear', '--id', '1']);
+      // Connected, subscribed, published: only the (absent) service's answer is missing.
+      expect(trusted.code, trusted.stderr).toBe(3);
+      const untrusted = await runScp(['--broker', url, 'clear', '--id', '1']);
+      expect(untrusted.code).toBe(4);
+      expect(untrusted.stderr).toMatch(/^scp: TLS to mqtts:\/\/127\.0\.0\.1:\d+\/? failed: .*certificate.*--ca/m);
+      expect(untrusted.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await mosquitto.close();
     }
   });
 });
