@@ -371,6 +371,18 @@ export async function openSession(connection: ConnectOptions, options: SessionOp
   const log = options.log ?? (() => undefined);
   const where = redactUrl(connection.url);
   const { client, ready } = await openClient(connection);
+  // What is written in one turn of the event loop (requests, and PUBACKs for answers) leaves in one write: the
+  // socket is corked until the next turn. One write per packet was the largest cost of a fast stream.
+  let corked = false;
+  const cork = () => {
+    if (corked || !client.stream) return;
+    corked = true;
+    client.stream.cork();
+    setImmediate(() => {
+      corked = false;
+      if (!client.stream.destroyed) client.stream.uncork();
+    });
+  };
   try {
     const { lost } = await establish(client, ready, connection, {
       topic: options.responseTopic,
@@ -379,7 +391,11 @@ export async function openSession(connection: ConnectOptions, options: SessionOp
       signal: options.signal,
       onAbort: () => new InterruptedError('interrupted: nothing was sent', options.signal?.reason),
       log,
-      onMessage: options.onMessage,
+      onMessage: (message) => {
+        // The PUBACKs MQTT.js sends for these answers, and the requests they make room for, share one write.
+        cork();
+        options.onMessage(message);
+      },
     });
     // One PINGREQ per burst of PUBACKs, not one per request: it only has to carry our ACK to the broker.
     let pingPending = false;
@@ -389,17 +405,6 @@ export async function openSession(connection: ConnectOptions, options: SessionOp
       setImmediate(() => {
         pingPending = false;
         if (client.connected) client.sendPing();
-      });
-    };
-    // Requests sent in one turn of the event loop leave in one write: the socket is corked until the next turn.
-    let corked = false;
-    const cork = () => {
-      if (corked || !client.stream) return;
-      corked = true;
-      client.stream.cork();
-      setImmediate(() => {
-        corked = false;
-        if (!client.stream.destroyed) client.stream.uncork();
       });
     };
     return {
