@@ -20,11 +20,19 @@ function executable(path: string): string | undefined {
 async function handOver(program: string, argv: string[]): Promise<number> {
   // Loaded only for a hand-over: our own commands never pay for them.
   const [{ spawn }, { constants: os }] = await Promise.all([import('node:child_process'), import('node:os')]);
+  // Listen before spawning: a signal that lands between the two must still reach the child, or we would die and
+  // leave it running on the terminal.
+  let child: ReturnType<typeof spawn> | undefined;
+  let early: NodeJS.Signals | undefined;
+  const forward = (signal: NodeJS.Signals) => {
+    if (child) child.kill(signal);
+    else early = signal;
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, forward);
   return new Promise((resolve) => {
-    const child = spawn(program, argv, { stdio: 'inherit' });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    for (const signal of signals) process.on(signal, forward);
+    child = spawn(program, argv, { stdio: 'inherit' });
+    if (early) child.kill(early);
     child.once('error', (err) => {
       process.stderr.write(`scp: cannot run ${program}: ${err.message}\n`);
       resolve(126);

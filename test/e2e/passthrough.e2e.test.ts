@@ -32,7 +32,7 @@ beforeAll(() => {
   // The stand-in for OpenSSH's scp: arguments one per line, then its stdin; a TERM is reported and ends it with 9.
   writeFileSync(
     join(other, 'scp'),
-    '#!/bin/sh\ntrap \'echo "got TERM"; exit 9\' TERM\nfor a in "$@"; do printf "arg:%s\\n" "$a"; done\nif [ "$1" = "-wait" ]; then echo ready; i=0; while [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; echo "no TERM came"; exit 1; fi\ncat\nexit 7\n',
+    '#!/bin/sh\ntrap \'echo "got TERM"; exit 9\' TERM\nfor a in "$@"; do printf "arg:%s\\n" "$a"; done\nif [ "$1" = "-wait" ]; then echo ready; i=0; while [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; echo "no TERM came"; exit 1; fi\ncat\nexit 7\n',
   );
   chmodSync(join(other, 'scp'), 0o755);
 });
