@@ -11,7 +11,7 @@ import type { ClearFlags } from './commands/clear.js';
 import type { SimulateFlags } from './commands/simulate.js';
 import type { StreamFlags } from './commands/clear-stream.js';
 
-
+/** Kept equal to package.json's version by a test (test/e2e/lazy.e2e.test.ts). */
 const VERSION = '0.1.0';
 
 const EXIT_HELP = `

@@ -25,6 +25,14 @@ function importsOf(args: string[]): { specifiers: string[]; status: number | nul
   }
 }
 
+describe('--version', () => {
+  it("prints package.json's version", () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const run = spawnSync(process.execPath, [SCP_BIN, '--version'], { env: cleanEnv(), encoding: 'utf8' });
+    expect(run.stdout).toBe(`${version}\n`);
+  });
+});
+
 describe('lazy loading', () => {
   for (const args of [['--help'], ['--version'], ['clear', '--id', '1', '--dry-run'], ['clear', '--id', 'x']]) {
     it(`scp ${args.join(' ')} does not load mqtt`, () => {
