@@ -7,13 +7,14 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { ConnectionError, EXIT, InterruptedError, UsageError } from '../errors.js';
+import { ConnectionError, EXIT, InterruptedError } from '../errors.js';
 import { parseInputLine, streamExitCode, type StreamOutcome } from '../core/stream.js';
 import { classifyAgainst } from '../core/response.js';
 import type { ClearChargingProfileRequest, ClearChargingProfileRequestData } from '../core/generated/types.js';
 import type { ClearRecord } from '../core/outcome.js';
 import type { StreamRecord } from '../output/render.js';
-import { resolveConnection, type CommandContext, type ConnectionFlags } from './connection.js';
+import { resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from './connection.js';
+import { parseConcurrency } from '../core/settings.js';
 import type { Session } from '../transport/mqtt.js';
 
 export interface StreamFlags {
@@ -40,13 +41,6 @@ interface Waiting {
 const RECONNECTS = 3;
 const RECONNECT_DELAY_MS = 500;
 
-function parseConcurrency(raw: string): number {
-  const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
-  // MQTT packet ids are 16-bit: more in flight than that cannot be told apart.
-  if (!(n >= 1 && n <= 65535)) throw new UsageError(`--concurrency: ${JSON.stringify(raw)} is not allowed; expected an integer from 1 to 65535`);
-  return n;
-}
-
 async function countLines(path: string): Promise<number | undefined> {
   let count = 0;
   try {
@@ -68,8 +62,8 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
     input = ctx.stdin;
   } else {
     // Open first, so that a missing file is bad usage (exit 2) before anything connects.
-    const handle = await open(flags.input).catch((err: NodeJS.ErrnoException) => {
-      throw new UsageError(`--input: cannot read ${JSON.stringify(flags.input)} (${err.code ?? 'error'})`);
+    const handle = await open(flags.input).catch((err: unknown) => {
+      throw unreadable('--input', flags.input, err);
     });
     input = handle.createReadStream();
   }
@@ -88,7 +82,8 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
     outcomes.set(record.outcome, (outcomes.get(record.outcome) ?? 0) + 1);
     done++;
     printer.put(index, { ...record, line, input });
-    output.progress(done, total, performance.now() - started);
+    // A progress line only for a terminal: no clock read per request otherwise.
+    if (output.showsProgress) output.progress(done, total, performance.now() - started);
     wake();
   };
   const settle = (w: Waiting, outcome: StreamOutcome, response: ClearRecord['response'], error?: string) => {

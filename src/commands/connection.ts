@@ -56,11 +56,16 @@ export function checkConnectionFlags(flags: ConnectionFlags) {
   };
 }
 
-async function readNamed(flag: string, path: string): Promise<Buffer> {
+/** The one wording for a file a flag names but we cannot read: bad usage, exit 2, nothing sent. */
+export function unreadable(flag: string, path: string, err: unknown): UsageError {
+  return new UsageError(`${flag}: cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+}
+
+export async function readNamed(flag: string, path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (err) {
-    throw new UsageError(`${flag}: cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw unreadable(flag, path, err);
   }
 }
 

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import {
@@ -11,7 +10,7 @@ import {
 } from '../core/simulator.js';
 import { parseMilliseconds, parsePort, parseRatio } from '../core/settings.js';
 import type { ClearChargingProfileResponse } from '../core/generated/types.js';
-import { checkConnectionFlags, resolveConnection, type CommandContext, type ConnectionFlags } from './connection.js';
+import { checkConnectionFlags, readNamed, resolveConnection, type CommandContext, type ConnectionFlags } from './connection.js';
 
 export interface SimulateFlags {
   /** true for a bare --embedded, a string for --embedded <port>. */
@@ -32,12 +31,7 @@ const DEFAULT_EMBEDDED_PORT = 1883;
 
 async function loadProfiles(path: string | undefined): Promise<ChargingProfile[]> {
   if (path === undefined) return BUILT_IN_PROFILES.map((profile) => ({ ...profile }));
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`--profiles: cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  const text = (await readNamed('--profiles', path)).toString('utf8');
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -116,3 +116,12 @@ export function parseQos(raw: string): 1 | 2 {
   }
   throw new UsageError(`--qos: ${JSON.stringify(raw)} is not allowed; expected 1 or 2`);
 }
+
+/** `--concurrency`: MQTT packet ids are 16-bit, so more in flight than that could not be told apart. */
+export function parseConcurrency(raw: string): number {
+  const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= 65535)) {
+    throw new UsageError(`--concurrency: ${JSON.stringify(raw)} is not allowed; expected an integer from 1 to 65535`);
+  }
+  return n;
+}
