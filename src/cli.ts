@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, ScpError, UsageError, exitCodeFor } from './errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
+import { promptPolicy } from './core/terminal.js';
 import type { ConnectionFlags } from './commands/connection.js';
 import type { Output } from './output/render.js';
 import type { ClearFlags } from './commands/clear.js';
@@ -18,7 +19,7 @@ const EXIT_HELP = `
 Exit codes:
   0    accepted: the service cleared at least one profile
   1    unknown: the service found nothing to clear
-  2    bad usage or invalid input: nothing was sent
+  2    bad usage or invalid input, or declined at the confirmation: nothing was sent
   3    no matching response before --timeout: the request was published and may still be applied
   4    cannot connect, not authorised, TLS failure, or connection lost
   5    invalid response: an answer with our id that breaks the response schema
@@ -36,6 +37,8 @@ export interface Io {
 }
 
 interface GlobalFlags extends ConnectionFlags {
+  /** false with --no-input: never ask, fail instead. */
+  input: boolean;
   json: boolean;
   verbose: boolean;
   color: boolean;
@@ -66,6 +69,7 @@ function connectionOptions(env: NodeJS.ProcessEnv): Option[] {
       .env('SCP_CONNECT_TIMEOUT')
       .default('5'),
     new Option('--json', 'print one JSON object per result on stdout').default(false),
+    new Option('--no-input', 'never ask a question (also when CI is set, or stdin or stdout is not a terminal): fail instead'),
     new Option('-v, --verbose', 'show the messages sent and received on stderr (never a password)').default(false),
     new Option('--no-color', 'no colour (also: NO_COLOR=1, TERM=dumb, or when stdout is not a terminal)'),
   ];
@@ -113,13 +117,16 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
     .option('--purpose <purpose>', 'only profiles with this purpose: ChargingStationExternalConstraints, ChargingStationMaxProfile, TxDefaultProfile or TxProfile')
     .option('--stack-level <n>', 'only profiles at this stack level (0 or more)')
     .option('--dry-run', 'validate and print the request; connect to nothing', false)
+    .option('-y, --yes', 'on a terminal, send without asking to confirm', false)
     .option('--input <file>', 'clear one request per line of this file (- for stdin): a profile id, or a JSON object shaped like the request\'s data')
     .option('--concurrency <n>', 'with --input: requests in flight at once', '16')
     .option('--unordered', 'with --input: print results as answers arrive, not in input order', false)
     .addHelpText(
       'after',
       `
-Give --id, or any of --evse, --purpose and --stack-level (they must all match); not both, and not neither.
+Give --id, or any of --evse, --purpose and --stack-level (they must all match); not both.
+With none of them on a terminal, scp asks what to clear, shows the request and asks to confirm (--yes skips that);
+in a script, a pipe, with --no-input or when CI is set it never asks, and fails with exit 2 instead.
 Or give --input: one request per line, all over one connection, one result per line (blank and # lines skipped);
 the exit status is then the most severe outcome: 5 > 4 > 3 > 2 (invalid input) > 1 > 0.
 
@@ -147,7 +154,14 @@ ${EXIT_HELP}`,
           return runClearStream(options, flags, { output, env: io.env, signal: io.signal, stdin: io.stdin });
         }
         const { runClear } = await import('./commands/clear.js');
-        const result = await runClear(options, flags, { output, env: io.env, signal: io.signal });
+        const policy = promptPolicy({
+          stdinIsTTY: Boolean((io.stdin as { isTTY?: boolean }).isTTY),
+          stdoutIsTTY: Boolean(io.stdout.isTTY),
+          noInput: !flags.input,
+          env: io.env,
+        });
+        const prompts = { policy, input: io.stdin, output: io.stdout };
+        const result = await runClear(options, flags, { output, env: io.env, signal: io.signal, prompts });
         if (!result.record) return EXIT.accepted;
         output.result(result.record);
         return exitCodeFor(result.record.outcome, result.error);

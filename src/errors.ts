@@ -33,6 +33,12 @@ export class TimeoutError extends ScpError {
 /** Could not connect, was refused, or TLS failed; also a broker that drops us or refuses a subscription. */
 export class ConnectionError extends ScpError {
   readonly exitCode = EXIT.connection;
+  /** The broker refused our user name or password, or said we are not authorised: worth asking for a password. */
+  readonly refusedLogin: boolean;
+  constructor(message: string, { refusedLogin = false }: { refusedLogin?: boolean } = {}) {
+    super(message);
+    this.refusedLogin = refusedLogin;
+  }
 }
 
 /** An answer carried our id but broke the response schema. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ScpError, InvalidResponseError, TimeoutError } from '../errors.js';
-import { buildClearRequest, requestWarnings, type ClearSelectorInput } from '../core/request.js';
+import { ConnectionError, ScpError, InvalidResponseError, TimeoutError, UsageError } from '../errors.js';
+import { buildClearRequest, hasSelector, requestWarnings, type ClearSelectorInput } from '../core/request.js';
+import type { PromptPolicy } from '../core/terminal.js';
+import type { ConnectOptions } from '../transport/mqtt.js';
 import { classifyResponse, type Classified } from '../core/response.js';
 import { statusOutcome, type ClearRecord, type Outcome } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
@@ -8,12 +10,18 @@ import { checkConnectionFlags, resolveConnection, type CommandContext, type Conn
 
 export interface ClearFlags extends ClearSelectorInput {
   dryRun: boolean;
+  /** --yes: skip the confirmation of an interactive run. */
+  yes?: boolean;
 }
 
 export interface Context extends CommandContext {
   now?: () => number;
   newId?: () => string;
+  /** May scp ask questions, and where: decided by cli.ts from the terminals, --no-input and CI. */
+  prompts?: { policy: PromptPolicy; input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
 }
+
+type Prompts = typeof import('../interactive/prompts.js');
 
 export interface ClearResult {
   record?: ClearRecord;
@@ -24,9 +32,25 @@ export interface ClearResult {
 export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFlags, ctx: Context): Promise<ClearResult> {
   const { output } = ctx;
   const now = ctx.now ?? performance.now.bind(performance);
-  const request = buildClearRequest(flags, ctx.newId ?? randomUUID);
+  const policy: PromptPolicy = ctx.prompts?.policy ?? { allowed: false, reason: 'stdin is not a terminal' };
+  const streams = () => ({ input: ctx.prompts!.input, output: ctx.prompts!.output, signal: ctx.signal });
   checkConnectionFlags(connectionFlags);
-  for (const warning of requestWarnings(request)) output.warn(warning);
+
+  // No selector: on a terminal, ask (lazily loading the prompts); anywhere else, say which flags would answer.
+  let prompts: Prompts | undefined;
+  let selector: ClearSelectorInput = flags;
+  if (!hasSelector(flags)) {
+    if (!policy.allowed) {
+      throw new UsageError(
+        `nothing to clear: give --id <n>, or any of --evse <evse_id>, --purpose <purpose>, --stack-level <n>, or --input <file> (not asking, since ${policy.reason})`,
+      );
+    }
+    prompts = await import('../interactive/prompts.js');
+    selector = await prompts.askSelector(streams(), (message) => output.warn(message));
+  }
+  const request = buildClearRequest(selector, ctx.newId ?? randomUUID);
+  // The prompts showed these as the purpose was chosen.
+  if (!prompts) for (const warning of requestWarnings(request)) output.warn(warning);
   if (flags.dryRun) {
     output.request(request);
     return {};
@@ -38,9 +62,14 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
     `broker ${redactUrl(connection.connect.url)}, user ${connection.connect.username ?? '(none)'}, password ${connection.connect.password === undefined ? '(none)' : '(set)'}`,
   );
 
+  if (prompts && !flags.yes) {
+    output.preview(request, connection.requestTopic, redactUrl(connection.connect.url));
+    if (!(await prompts.confirmSend(request, streams()))) throw new UsageError('cancelled at the confirmation: nothing was sent');
+  }
+
   // Lazy: --help, --version, --dry-run and bad input never pay for loading MQTT.js.
   const { exchange } = await import('../transport/mqtt.js');
-  const started = now();
+  let started = now();
   const record = (outcome: Outcome, response: ClearRecord['response'], error?: ScpError): ClearResult => ({
     record: {
       request,
@@ -52,9 +81,16 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
     error,
   });
 
-  let decided: Exclude<Classified, { kind: 'foreign' }>;
-  try {
-    decided = await exchange(connection.connect, {
+  const attempt = async (connect: ConnectOptions) => {
+    started = now();
+    await output.spin(`connecting to ${redactUrl(connect.url)}`, connect.connectTimeoutMs);
+    try {
+      return await exchange(connect, exchangeOptions);
+    } finally {
+      output.stopSpinner();
+    }
+  };
+  const exchangeOptions: Parameters<typeof exchange<Exclude<Classified, { kind: 'foreign' }>>>[1] = {
       requestTopic: connection.requestTopic,
       responseTopic: connection.responseTopic,
       payload: JSON.stringify(request),
@@ -72,7 +108,22 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
         output.debug(`received on ${topic}: ${shown}`);
         return classified;
       },
-    });
+      onPublished: () => void output.spin('waiting for the answer', connection.timeoutMs),
+  };
+
+  let decided: Exclude<Classified, { kind: 'foreign' }>;
+  try {
+    try {
+      decided = await attempt(connection.connect);
+    } catch (err) {
+      const retry = passwordRetry(err, connection.connect, policy);
+      if (!retry) throw err;
+      // As git does with credentials: ask only once the broker has said no, and only for this one retry.
+      output.error(err instanceof Error ? err.message : String(err));
+      prompts ??= await import('../interactive/prompts.js');
+      const password = await prompts.askPassword(streams(), retry.who);
+      decided = await attempt({ ...connection.connect, password });
+    }
   } catch (err) {
     if (!(err instanceof ScpError)) throw err;
     return record(err instanceof TimeoutError ? 'timeout' : 'error', null, err);
@@ -83,4 +134,18 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
     return record('invalid_response', decided.envelope, error);
   }
   return record(statusOutcome(decided.response), decided.response);
+}
+
+/**
+ * Whether a refused login is worth one masked question: the broker refused the user name or password, no password
+ * came from anywhere (flag, env, profile or URL), a question may be asked, and the protocol can carry the answer
+ * (MQTT 3.1.1 sends a password only with a user name).
+ */
+function passwordRetry(err: unknown, connect: ConnectOptions, policy: PromptPolicy): { who: string } | undefined {
+  if (!(err instanceof ConnectionError) || !err.refusedLogin || !policy.allowed) return undefined;
+  const url = new URL(connect.url);
+  if (connect.password !== undefined || url.password !== '') return undefined;
+  const username = connect.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
+  if (username === undefined && connect.protocolVersion !== 5) return undefined;
+  return { who: `${username ?? '(no user name)'} at ${redactUrl(connect.url)}` };
 }

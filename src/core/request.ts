@@ -76,3 +76,34 @@ export function describeSelector(data: ClearChargingProfileRequestData | null): 
   if (criteria?.stack_level !== undefined) parts.push(`stack_level=${criteria.stack_level}`);
   return parts.join(' ');
 }
+
+/** True when the operator named something to clear; otherwise there is nothing to send, or something to ask. */
+export function hasSelector(input: ClearSelectorInput): boolean {
+  return input.id !== undefined || input.evse !== undefined || input.purpose !== undefined || input.stackLevel !== undefined;
+}
+
+/** A placeholder envelope id for checks that build a request only to validate it; never published. */
+const CHECK_ID = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * What a prompt says about an answer: exactly the words a flag with that value would get, because it runs the same
+ * parser and the same schema (undefined when the answer is fine). One source of truth for flags and prompts.
+ */
+export function selectorProblem(input: ClearSelectorInput): string | undefined {
+  try {
+    buildClearRequest(input, () => CHECK_ID);
+    return undefined;
+  } catch (err) {
+    if (err instanceof UsageError) return err.message;
+    throw err;
+  }
+}
+
+/**
+ * A criteria request that names no EVSE clears the matching profiles on every EVSE of the station: the one request
+ * whose confirmation defaults to No.
+ */
+export function clearsEveryEvse(request: ClearChargingProfileRequest): boolean {
+  const criteria = request.data.charging_profile_criteria;
+  return criteria !== undefined && criteria.evse_id === undefined;
+}

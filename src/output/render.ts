@@ -8,6 +8,7 @@ import type { ClearRecord } from '../core/outcome.js';
 import type { ChargingProfile, ServiceLogEntry } from '../core/simulator.js';
 import { describeSelector } from '../core/request.js';
 import type { StreamOutcome } from '../core/stream.js';
+import type { Spinner } from './spinner.js';
 
 export interface OutputOptions {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -80,17 +81,49 @@ export class Output {
     this.err = new Chalk({ level: colorLevel(color, env, Boolean(options.stderr.isTTY)) });
   }
 
+  private spinner: Spinner | undefined;
+
+  /** Every line on stderr goes through here, so that it never lands in the middle of the spinner's line. */
+  private say(line: string): void {
+    this.spinner?.clear();
+    this.options.stderr.write(line);
+  }
+
   warn(message: string): void {
-    this.options.stderr.write(`${this.err.yellow('scp: warning:')} ${message}\n`);
+    this.say(`${this.err.yellow('scp: warning:')} ${message}\n`);
   }
 
   error(message: string): void {
-    this.options.stderr.write(`${this.err.red('scp:')} ${printable(message)}\n`);
+    this.say(`${this.err.red('scp:')} ${printable(message)}\n`);
   }
 
   /** Progress a person wants to see (where a broker listens, what a service ignored): stderr, never stdout. */
   note(message: string): void {
-    this.options.stderr.write(`scp: ${printable(message)}\n`);
+    this.say(`scp: ${printable(message)}\n`);
+  }
+
+  /**
+   * Shows (or moves on) the spinner: only when stderr is a terminal, and its module is loaded only then. `limitMs`
+   * is the stage's timeout, shown beside the elapsed time.
+   */
+  async spin(text: string, limitMs?: number): Promise<void> {
+    if (!this.options.stderr.isTTY) return;
+    if (!this.spinner) {
+      const { Spinner } = await import('./spinner.js');
+      this.spinner ??= new Spinner(this.options.stderr);
+    }
+    this.spinner.stage(printable(text), limitMs);
+  }
+
+  stopSpinner(): void {
+    this.spinner?.stop();
+    this.spinner = undefined;
+  }
+
+  /** What an interactive run is about to publish, and where, before it asks to confirm. */
+  preview(request: ClearChargingProfileRequest, topic: string, target: string): void {
+    const shown = JSON.stringify(request, null, 2).split('\n').map((line) => `  ${printable(line)}`).join('\n');
+    this.say(`scp: about to publish on ${printable(topic)} at ${printable(target)}:\n${shown}\n`);
   }
 
   /** The simulator's starting profiles, so the user knows what there is to clear. */
@@ -129,7 +162,7 @@ export class Output {
     if (!this.options.verbose) return;
     // A flood or a megabyte payload must not bury the terminal: long lines are cut, with their length said.
     const shown = message.length > MAX_DEBUG_CHARS ? `${message.slice(0, MAX_DEBUG_CHARS)}... (${message.length} characters)` : message;
-    this.options.stderr.write(`${this.err.dim(`scp: ${printable(shown)}`)}\n`);
+    this.say(`${this.err.dim(`scp: ${printable(shown)}`)}\n`);
   }
 
   get verbose(): boolean {

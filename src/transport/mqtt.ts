@@ -45,6 +45,8 @@ export interface ExchangeOptions<T> {
   match: (message: IncomingMessage) => T | undefined;
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** Called once the broker has the request: the --timeout wait starts now (the spinner shows it). */
+  onPublished?: () => void;
 }
 
 /** How long a clean DISCONNECT may take before we drop the socket: exit must never wait on the broker. */
@@ -62,13 +64,21 @@ const TLS_TRUST_CODES = new Set([
 ]);
 
 /** Turns what Node or MQTT.js threw into the one line an operator can act on; never includes a password. */
+/** CONNACK codes for a refused login: 3.1.1 bad user name or password / not authorised, and their MQTT 5 twins. */
+const LOGIN_REFUSED = new Set([4, 5, 134, 135]);
+
+export function connectError(err: unknown, url: string): ConnectionError {
+  const code = (err as { code?: unknown }).code;
+  return new ConnectionError(describeConnectError(err, url), { refusedLogin: typeof code === 'number' && LOGIN_REFUSED.has(code) });
+}
+
 export function describeConnectError(err: unknown, url: string): string {
   const e = err as NodeJS.ErrnoException & { code?: string | number };
   const where = redactUrl(url);
   if (typeof e.code === 'number') {
     // A CONNACK refusal: MQTT.js words it "Connection refused: <reason>".
     const reason = String(e.message).replace(/^Connection refused:\s*/i, '');
-    const auth = [4, 5, 134, 135].includes(e.code)
+    const auth = LOGIN_REFUSED.has(e.code)
       ? ' (check --username, and the password given by SCP_PASSWORD or --password-file)'
       : '';
     return `the broker at ${where} refused the connection: ${reason} (code ${e.code})${auth}`;
@@ -182,7 +192,7 @@ async function openClient(options: ConnectOptions): Promise<{ client: MqttClient
     // With reconnect off, a refused CONNACK surfaces only as 'error', and there may be no 'close' after it.
     const onError = (err: Error) => {
       detach();
-      reject(new ConnectionError(describeConnectError(err, options.url)));
+      reject(connectError(err, options.url));
     };
     const onClose = () => {
       detach();
@@ -332,6 +342,7 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
     // our delayed ACK fires, ~40 ms later. A PINGREQ now carries that ACK at once.
     client.sendPing();
     log(`published to ${requestTopic}: ${options.payload}`);
+    options.onPublished?.();
 
     return await race(Promise.race([answer, lost]), {
       ms: options.timeoutMs,

@@ -282,7 +282,7 @@ describe(`scp clear against the ${brokerName()}`, () => {
       ['an empty --evse', () => ['clear', '--evse', ''], /^scp: --evse: "" is not allowed; expected a non-empty EVSE id/],
       ['an --evse with a space', () => ['clear', '--evse', 'GB SEV'], /^scp: --evse: "GB SEV" is not allowed/],
       ['--id with criteria', () => ['clear', '--id', '1', '--purpose', 'TxProfile'], /^scp: --id cannot be combined with --evse, --purpose or --stack-level/],
-      ['no selector', () => ['clear'], /^scp: nothing to clear: give --id, or at least one of --evse, --purpose, --stack-level \(OCPP 2\.0\.1 K10\.FR\.02/],
+      ['no selector (stdin is not a terminal, so no questions)', () => ['clear'], /^scp: nothing to clear: give --id <n>, or any of --evse <evse_id>, --purpose <purpose>, --stack-level <n>, or --input <file> \(not asking, since stdin is not a terminal\)$/],
       ['a zero --timeout', () => ['clear', '--id', '1', '--timeout', '0'], /^scp: --timeout: "0" is not allowed; expected a positive number of seconds/],
       ['a negative --timeout', () => ['clear', '--id', '1', '--timeout=-2'], /^scp: --timeout: "-2" is not allowed/],
       ['a text --timeout', () => ['clear', '--id', '1', '--timeout', 'ten'], /^scp: --timeout: "ten" is not allowed/],

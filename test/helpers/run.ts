@@ -16,7 +16,8 @@ export interface RunResult {
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('SCP_') || key === 'FORCE_COLOR' || key === 'NO_COLOR' || key.startsWith('VITEST')) continue;
+    // CI: scp never asks a question when it is set; tests that want that say so.
+    if (key.startsWith('SCP_') || ['FORCE_COLOR', 'NO_COLOR', 'CI', 'XDG_CONFIG_HOME'].includes(key) || key.startsWith('VITEST')) continue;
     env[key] = value;
   }
   for (const [key, value] of Object.entries(extra)) {

@@ -1,0 +1,125 @@
+/**
+ * The questions, key by key, with @inquirer/testing's screen: the real prompts render into a virtual terminal. Each
+ * answer is checked by the flag's own code, so the messages here are the flags' messages.
+ */
+import { screen } from '@inquirer/testing/vitest';
+import { describe, expect, it } from 'vitest';
+import { askPassword, askSelector, confirmSend } from '../../src/interactive/prompts.js';
+import { buildClearRequest } from '../../src/core/request.js';
+import { InterruptedError } from '../../src/errors.js';
+import { PassThrough } from 'node:stream';
+
+const streams = () => ({ input: new PassThrough(), output: new PassThrough(), signal: new AbortController().signal });
+const ID = () => '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+
+describe('askSelector', () => {
+  it('by id: an invalid id is refused with the --id message and asked again', async () => {
+    const answer = askSelector(streams(), () => undefined);
+    expect(screen.getScreen()).toContain('What to clear?');
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('Charging profile id:');
+    screen.type('-1');
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('--id: -1 is not allowed; expected an integer from 0 to 2147483647');
+    screen.keypress('backspace');
+    screen.keypress('backspace');
+    screen.type('42');
+    screen.keypress('enter');
+    await expect(answer).resolves.toEqual({ id: '42' });
+  });
+
+  it('by criteria: an EVSE with a space is refused with the --evse message; purpose "any" leaves it out', async () => {
+    const answer = askSelector(streams(), () => undefined);
+    screen.keypress('down');
+    screen.keypress('enter');
+    await screen.next();
+    screen.type('GB SEV');
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('--evse: "GB SEV" is not allowed; expected a non-empty EVSE id without spaces or control characters');
+    for (let i = 0; i < 4; i++) screen.keypress('backspace');
+    screen.type('*SEV');
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('Purpose:');
+    screen.keypress('enter');
+    await screen.next();
+    screen.type('2');
+    screen.keypress('enter');
+    await expect(answer).resolves.toEqual({ evse: 'GB*SEV', stackLevel: '2' });
+  });
+
+  it('by criteria: nothing at all is refused (K10.FR.02); ChargingStationExternalConstraints is warned about (K10.FR.06)', async () => {
+    const warnings: string[] = [];
+    const answer = askSelector(streams(), (message) => warnings.push(message));
+    screen.keypress('down');
+    screen.keypress('enter');
+    await screen.next();
+    screen.keypress('enter');
+    await screen.next();
+    screen.keypress('enter'); // any purpose
+    await screen.next();
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('nothing to clear: give --id, or at least one of --evse, --purpose, --stack-level (OCPP 2.0.1 K10.FR.02');
+    screen.type('0');
+    screen.keypress('enter');
+    await expect(answer).resolves.toEqual({ stackLevel: '0' });
+    expect(warnings).toEqual([]);
+
+    const second = askSelector(streams(), (message) => warnings.push(message));
+    screen.keypress('down');
+    screen.keypress('enter');
+    await screen.next();
+    screen.keypress('enter');
+    await screen.next();
+    screen.keypress('down');
+    screen.keypress('enter');
+    await screen.next();
+    expect(warnings).toEqual([expect.stringContaining('K10.FR.06 forbids clearing ChargingStationExternalConstraints')]);
+    screen.keypress('enter');
+    await expect(second).resolves.toEqual({ purpose: 'ChargingStationExternalConstraints' });
+  });
+
+  it('Ctrl-C is an interruption: exit 130, nothing sent', async () => {
+    const answer = askSelector(streams(), () => undefined);
+    screen.keypress({ name: 'c', ctrl: true });
+    const error = await answer.catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect((error as InterruptedError).exitCode).toBe(130);
+    expect((error as Error).message).toBe('interrupted: nothing was sent');
+  });
+});
+
+describe('confirmSend', () => {
+  it('defaults to Yes for one EVSE or one id', async () => {
+    const answer = confirmSend(buildClearRequest({ evse: 'E1', purpose: 'TxProfile' }, ID), streams());
+    expect(screen.getScreen()).toContain('Send it? (Y/n)');
+    screen.keypress('enter');
+    await expect(answer).resolves.toBe(true);
+  });
+
+  it('defaults to No when no EVSE is named: the request reaches every EVSE of the station', async () => {
+    const answer = confirmSend(buildClearRequest({ purpose: 'TxProfile' }, ID), streams());
+    expect(screen.getScreen()).toContain('every EVSE of the station. Send it? (y/N)');
+    screen.keypress('enter');
+    await expect(answer).resolves.toBe(false);
+  });
+});
+
+describe('askPassword', () => {
+  it('masks what is typed and refuses an empty answer', async () => {
+    const answer = askPassword(streams(), 'operator at mqtt://broker:1883');
+    expect(screen.getScreen()).toContain('Password for operator at mqtt://broker:1883:');
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('a password is needed');
+    screen.type('hunter2');
+    expect(screen.getScreen()).not.toContain('hunter2');
+    screen.keypress('enter');
+    await expect(answer).resolves.toBe('hunter2');
+    expect(await screen.getFullOutput()).not.toContain('hunter2');
+  });
+});
