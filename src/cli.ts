@@ -11,6 +11,7 @@ import type { Output } from './output/render.js';
 import type { ClearFlags } from './commands/clear.js';
 import type { SimulateFlags } from './commands/simulate.js';
 import type { StreamFlags } from './commands/clear-stream.js';
+import type { ConfigFlags, ConfigState } from './commands/config.js';
 
 /** Kept equal to package.json's version by a test (test/e2e/lazy.e2e.test.ts). */
 const VERSION = '0.1.0';
@@ -36,7 +37,7 @@ export interface Io {
   signal: AbortSignal;
 }
 
-interface GlobalFlags extends ConnectionFlags {
+interface GlobalFlags extends ConnectionFlags, ConfigFlags {
   /** false with --no-input: never ask, fail instead. */
   input: boolean;
   json: boolean;
@@ -47,6 +48,8 @@ interface GlobalFlags extends ConnectionFlags {
 
 function connectionOptions(env: NodeJS.ProcessEnv): Option[] {
   return [
+    new Option('--profile <name>', 'use this site profile of the config file (default: its default_profile)').env('SCP_PROFILE'),
+    new Option('--config <path>', 'config file (default: $XDG_CONFIG_HOME/scp/config.json or ~/.config/scp/config.json)').env('SCP_CONFIG'),
     new Option('--broker <url>', 'broker URL: mqtt://, mqtts://, ws:// or wss://').env('SCP_BROKER_URL').default('mqtt://localhost:1883'),
     new Option('--username <name>', 'user name for the broker').env('SCP_USERNAME'),
     new Option('--password-file <path>', 'read the password from this file (or set SCP_PASSWORD)').env('SCP_PASSWORD_FILE'),
@@ -89,19 +92,31 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
     .addHelpText('after', EXIT_HELP);
   for (const option of connectionOptions(io.env)) program.addOption(option);
 
-  /** Every command's shell: its Output, the refusals common to all, and expected errors as one line + exit code. */
-  const act = (command: (flags: GlobalFlags, output: Output) => Promise<number>) =>
+  /** commander's word for where an option's value came from, in ours. */
+  const sourceOf = (option: string) =>
+    ({ cli: 'flag', env: 'env', default: 'default' } as const)[program.getOptionValueSource(option) as 'cli' | 'env' | 'default'];
+
+  /**
+   * Every command's shell: its Output, the refusals common to all, the config file and profile laid under flags and
+   * environment (unless the command must work without it), and expected errors as one line + exit code.
+   */
+  const act = (command: (flags: GlobalFlags, output: Output, config: ConfigState) => Promise<number>, { config = true } = {}) =>
     run(async () => {
-      const flags = program.opts<GlobalFlags>();
+      const given = program.opts<GlobalFlags>();
       const { Output } = await import('./output/render.js');
-      const output = new Output({ stdout: io.stdout, stderr: io.stderr, env: io.env, json: flags.json, verbose: flags.verbose, color: flags.color });
+      const output = new Output({ stdout: io.stdout, stderr: io.stderr, env: io.env, json: given.json, verbose: given.verbose, color: given.color });
       try {
-        if (flags.password !== undefined) {
+        if (given.password !== undefined) {
           throw new UsageError(
             '--password: not accepted, since other users can read it in `ps` and shell history; set SCP_PASSWORD or use --password-file',
           );
         }
-        return await command(flags, output);
+        const { applyConfig, locateConfig } = await import('./commands/config.js');
+        const warn = (message: string) => output.warn(message);
+        const { flags, state } = config
+          ? await applyConfig(given, sourceOf, io.env, warn)
+          : { flags: given, state: { location: locateConfig(given, sourceOf, io.env) } };
+        return await command(flags, output, state);
       } catch (err) {
         if (!(err instanceof ScpError)) throw err;
         output.error(err.message);
@@ -195,7 +210,102 @@ Examples:
         return EXIT.accepted;
       }),
     );
+  const configCommand = program
+    .command('config')
+    .description('the config file and its site profiles: where it is, what it sets, whether it is valid')
+    .addHelpText(
+      'after',
+      `
+Precedence, for every setting: flag > environment variable > profile > built-in default.
+A profile is chosen by --profile or SCP_PROFILE, else the file's default_profile, else none.
+
+Examples:
+  scp config path
+  scp --profile site-a config show
+  scp config validate && scp --profile site-b clear --id 1`,
+    );
+  configCommand
+    .command('path')
+    .description('print the path of the config file in use (whether or not it exists)')
+    .action(() =>
+      act(
+        async (flags, output, state) => {
+          const { existsSync } = await import('node:fs');
+          output.configPath(state.location.path, existsSync(state.location.path), state.location.named ?? null);
+          return EXIT.accepted;
+        },
+        { config: false },
+      ),
+    );
+  configCommand
+    .command('show')
+    .description('print the effective connection settings and where each came from (flag, env, profile, default); never a secret')
+    .action(() =>
+      act(async (flags, output, state) => {
+        const { settingsReport } = await import('./commands/config.js');
+        output.settings(settingsReport(flags, state, io.env));
+        return EXIT.accepted;
+      }),
+    );
+  configCommand
+    .command('validate')
+    .description('check the config file and the files it names; exit 0 if valid, 2 if not')
+    .action(() =>
+      act(async (_flags, output, state) => {
+        const { validateConfigFiles } = await import('./commands/config.js');
+        await validateConfigFiles(state, output);
+        return EXIT.accepted;
+      }),
+    );
+  configCommand
+    .command('profiles')
+    .description('list the profile names, one per line (shell completion uses this)')
+    .action(() =>
+      act(async (_flags, output, state) => {
+        const { profileNames } = await import('./core/config.js');
+        output.names(profileNames(state.config));
+        return EXIT.accepted;
+      }),
+    );
+
+  program
+    .command('completion')
+    .description('print a shell completion script: bash, zsh or fish')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText(
+      'after',
+      `
+Install:
+  bash:  scp completion bash > ~/.local/share/bash-completion/completions/scp
+  zsh:   scp completion zsh > "\${fpath[1]}/_scp"       (or any folder in $fpath, then restart zsh)
+  fish:  scp completion fish > ~/.config/fish/completions/scp.fish`,
+    )
+    .action((shell: string) =>
+      act(
+        async (_flags, output) => {
+          const { completionScript } = await import('./core/completion.js');
+          output.text(completionScript(shell, describeProgram(program)));
+          return EXIT.accepted;
+        },
+        { config: false },
+      ),
+    );
   return program;
+}
+
+/** The commands and options, read off the commander program itself, so completion cannot drift from it. */
+function describeProgram(program: Command): import('./core/completion.js').ProgramShape {
+  const optionsOf = (command: Command) =>
+    command.options
+      .filter((option) => !(option as Option & { hidden?: boolean }).hidden)
+      .map((option) => ({ long: option.long!, short: option.short, takesValue: option.required || option.optional, description: option.description }));
+  const walk = (command: Command): import('./core/completion.js').CommandShape => ({
+    name: command.name(),
+    description: command.description(),
+    options: optionsOf(command),
+    commands: command.commands.map(walk),
+  });
+  return walk(program);
 }
 
 /**

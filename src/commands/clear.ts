@@ -63,7 +63,9 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
   );
 
   if (prompts && !flags.yes) {
-    output.preview(request, connection.requestTopic, redactUrl(connection.connect.url));
+    // Which site a request goes to is the one thing an operator with several profiles must see before it goes.
+    const site = connectionFlags.profileName === undefined ? '' : ` (profile ${connectionFlags.profileName})`;
+    output.preview(request, connection.requestTopic, `${redactUrl(connection.connect.url)}${site}`);
     if (!(await prompts.confirmSend(request, streams()))) throw new UsageError('cancelled at the confirmation: nothing was sent');
   }
 

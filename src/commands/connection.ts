@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { checkTopic, parseBrokerUrl, parseMqttVersion, parseQos, parseSeconds } from '../core/settings.js';
 import type { ConnectOptions } from '../transport/mqtt.js';
+import type { Source } from '../core/config.js';
 import type { Output } from '../output/render.js';
 
 /** What every command is handed by cli.ts: the world it may touch, injectable so tests run the real code. */
@@ -33,6 +34,25 @@ export interface ConnectionFlags {
   timeout: string;
   connectTimeout: string;
   qos: string;
+  /** From a profile's password_env: the name of the variable that holds the password. */
+  passwordEnv?: string;
+  /** From a profile's client_id_prefix, when no client id was given. */
+  clientIdPrefix?: string;
+  /** Where each setting came from, and the profile in use (see core/config.ts): for messages and `config show`. */
+  sources?: Partial<Record<string, Source>>;
+  profileName?: string;
+}
+
+/** How a refusal names a setting: the flag, or the profile key when the value came from the config file. */
+export function settingLabel(flags: ConnectionFlags, option: string, flag: string, profileKey: string): string {
+  return flags.sources?.[option] === 'profile' ? `profiles.${flags.profileName}.${profileKey}` : flag;
+}
+
+/** `scp-` and 16 hex digits: 20 characters, within the 23 every MQTT 3.1.1 broker must accept; a profile's prefix
+ * (up to 15 characters) keeps the total at 23 with at least 8 random hex digits. */
+export function newClientId(prefix = 'scp-'): string {
+  const digits = Math.max(8, 23 - prefix.length);
+  return `${prefix}${randomBytes(Math.ceil(digits / 2)).toString('hex').slice(0, digits)}`;
 }
 
 export interface Connection {
@@ -69,16 +89,32 @@ export async function readNamed(flag: string, path: string): Promise<Buffer> {
   }
 }
 
-/** Like git's credential files: the secret is the file's content less one trailing newline. */
-async function readPassword(path: string, warn: (message: string) => void): Promise<string> {
-  const text = (await readNamed('--password-file', path)).toString('utf8').replace(/\r?\n$/, '');
-  if (text === '') throw new UsageError(`--password-file: ${JSON.stringify(path)} is empty`);
-  // As ssh does with private keys: a secret others can read is worth a word, though not a refusal.
+/** As ssh does with private keys: a file of secrets that others can read is worth a word, though not a refusal. */
+export async function warnIfShared(label: string, path: string, warn: (message: string) => void): Promise<void> {
   const { mode } = await stat(path);
-  if (mode & 0o077) {
-    warn(`--password-file: ${JSON.stringify(path)} can be read by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
-  }
+  if (mode & 0o077) warn(`${label}: ${JSON.stringify(path)} can be read by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
+}
+
+/** Like git's credential files: the secret is the file's content less one trailing newline. */
+async function readPassword(label: string, path: string, warn: (message: string) => void): Promise<string> {
+  const text = (await readNamed(label, path)).toString('utf8').replace(/\r?\n$/, '');
+  if (text === '') throw new UsageError(`${label}: ${JSON.stringify(path)} is empty`);
+  await warnIfShared(label, path, warn);
   return text;
+}
+
+/** The password, by precedence: --password-file (flag or SCP_PASSWORD_FILE) > SCP_PASSWORD > the profile's. */
+async function findPassword(flags: ConnectionFlags, env: NodeJS.ProcessEnv, warn: (message: string) => void): Promise<string | undefined> {
+  if (flags.passwordFile !== undefined) {
+    return readPassword(settingLabel(flags, 'passwordFile', '--password-file', 'password_file'), flags.passwordFile, warn);
+  }
+  if (env.SCP_PASSWORD) return env.SCP_PASSWORD;
+  if (flags.passwordEnv !== undefined) {
+    const value = env[flags.passwordEnv];
+    if (!value) throw new UsageError(`profiles.${flags.profileName}.password_env: ${flags.passwordEnv} is not set in the environment`);
+    return value;
+  }
+  return undefined;
 }
 
 export async function resolveConnection(
@@ -88,22 +124,20 @@ export async function resolveConnection(
 ): Promise<Connection> {
   const checked = checkConnectionFlags(flags);
   // Flag beats environment: a --password-file given for this run wins over an exported SCP_PASSWORD.
-  const password =
-    flags.passwordFile !== undefined ? await readPassword(flags.passwordFile, warn) : env.SCP_PASSWORD || undefined;
+  const password = await findPassword(flags, env, warn);
   if (password !== undefined && flags.username === undefined && checked.protocolVersion === 4) {
     throw new UsageError('--username: required when a password is given (MQTT 3.1.1 sends no password without a user name)');
   }
   const [ca, cert, key] = await Promise.all(
     (['ca', 'cert', 'key'] as const).map((name) =>
-      flags[name] === undefined ? undefined : readNamed(`--${name}`, flags[name]),
+      flags[name] === undefined ? undefined : readNamed(settingLabel(flags, name, `--${name}`, name), flags[name]),
     ),
   );
   if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key: give both or neither');
   return {
     connect: {
       url: checked.url.toString(),
-      // 16 hex digits keep the id within the 23 characters every MQTT 3.1.1 broker must accept.
-      clientId: flags.clientId ?? `scp-${randomBytes(8).toString('hex')}`,
+      clientId: flags.clientId ?? newClientId(flags.clientIdPrefix),
       protocolVersion: checked.protocolVersion,
       username: flags.username,
       password,

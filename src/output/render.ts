@@ -47,6 +47,13 @@ export interface StreamRecord extends Omit<ClearRecord, 'request' | 'outcome'> {
   input: string;
 }
 
+/** `scp config show`: each connection setting, its value (never a secret) and where it came from. */
+export interface SettingsReport {
+  config: { path: string; exists: boolean; named: string | null };
+  profile: { name: string; from: string } | null;
+  settings: Array<{ name: string; value: string | boolean | null; source: string }>;
+}
+
 export interface StreamPrinter {
   /** Records given but not yet written: the reader stops reading when this reaches `window`. */
   readonly pending: number;
@@ -118,6 +125,45 @@ export class Output {
   stopSpinner(): void {
     this.spinner?.stop();
     this.spinner = undefined;
+  }
+
+  settings(report: SettingsReport): void {
+    const { stdout } = this.options;
+    if (this.options.json) {
+      stdout.write(`${JSON.stringify(report)}\n`);
+      return;
+    }
+    const { config, profile } = report;
+    const rows = [
+      ['config', `${config.path}${config.exists ? '' : ' (none there)'}`, config.named ?? ''],
+      ['profile', profile ? profile.name : '(none)', profile ? profile.from : ''],
+      ...report.settings.map(({ name, value, source }) => [name, value === null ? '(not set)' : String(value), source]),
+    ];
+    const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+    const lines = rows.map((row) => `${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${this.out.dim(row[2]!)}`.trimEnd());
+    stdout.write(`${lines.map(printable).join('\n')}\n`);
+  }
+
+  /** `scp config path`: the path alone (for `$EDITOR "$(scp config path)"`), or a JSON object. */
+  configPath(path: string, exists: boolean, named: string | null): void {
+    this.options.stdout.write(this.options.json ? `${JSON.stringify({ path, exists, named })}\n` : `${printable(path)}\n`);
+    if (!this.options.json && !exists) this.note(`(no file there yet)`);
+  }
+
+  validated(result: { path: string; profiles: string[]; default_profile: string | null }): void {
+    if (this.options.json) {
+      this.options.stdout.write(`${JSON.stringify({ valid: true, ...result })}\n`);
+      return;
+    }
+    const profiles = result.profiles.length ? `profiles ${result.profiles.join(', ')}` : 'no profiles';
+    const fallback = result.default_profile ? `; default ${result.default_profile}` : '';
+    this.options.stdout.write(`${printable(`${result.path}: valid (${profiles}${fallback})`)}\n`);
+  }
+
+  /** One name per line, for shell completion and `xargs`. */
+  names(names: readonly string[]): void {
+    if (this.options.json) this.options.stdout.write(`${JSON.stringify(names)}\n`);
+    else if (names.length) this.options.stdout.write(`${names.map(printable).join('\n')}\n`);
   }
 
   /** What an interactive run is about to publish, and where, before it asks to confirm. */
@@ -314,6 +360,11 @@ export class Output {
     };
     stdout.on('error', onError);
     return printer;
+  }
+
+  /** Text that is the result itself (a completion script): as is, on stdout. */
+  text(text: string): void {
+    this.options.stdout.write(text);
   }
 
   /** --dry-run: the envelope exactly as it would be published. */

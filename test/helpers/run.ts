@@ -20,6 +20,8 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
     if (key.startsWith('SCP_') || ['FORCE_COLOR', 'NO_COLOR', 'CI', 'XDG_CONFIG_HOME'].includes(key) || key.startsWith('VITEST')) continue;
     env[key] = value;
   }
+  // A developer's own ~/.config/scp/config.json (a default_profile) must not steer the tests.
+  env.XDG_CONFIG_HOME = '/nonexistent/scp-tests-have-no-config';
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;

@@ -65,3 +65,43 @@ export interface SimulatedChargingProfile {
     "ChargingStationExternalConstraints" | "ChargingStationMaxProfile" | "TxDefaultProfile" | "TxProfile";
   stack_level: number;
 }
+
+/**
+ * scp's config file ($XDG_CONFIG_HOME/scp/config.json, --config or SCP_CONFIG): named site profiles of connection settings. Precedence for every setting: flag > environment variable > profile > built-in default.
+ */
+export interface ScpConfig {
+  $schema?: string;
+  /**
+   * The profile used when neither --profile nor SCP_PROFILE names one.
+   */
+  default_profile?: string;
+  profiles?: {
+    [k: string]: SiteProfile | undefined;
+  };
+}
+/**
+ * Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.
+ */
+export interface SiteProfile {
+  broker?: string;
+  username?: string;
+  password_file?: string;
+  /**
+   * The name of an environment variable that holds the password.
+   */
+  password_env?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  insecure?: boolean;
+  /**
+   * Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).
+   */
+  client_id_prefix?: string;
+  mqtt_version?: "3.1.1" | "5";
+  request_topic?: string;
+  response_topic?: string;
+  qos?: 1 | 2;
+  timeout?: number;
+  connect_timeout?: number;
+}

@@ -733,3 +733,474 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
+export const validateConfig = validate13;
+const schema14 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/config.json","title":"ScpConfig","description":"scp's config file ($XDG_CONFIG_HOME/scp/config.json, --config or SCP_CONFIG): named site profiles of connection settings. Precedence for every setting: flag > environment variable > profile > built-in default.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"default_profile":{"description":"The profile used when neither --profile nor SCP_PROFILE names one.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"profiles":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"additionalProperties":{"$ref":"#/definitions/profile"}}},"definitions":{"profile":{"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0}}}}};
+const schema15 = {"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0}}};
+const pattern2 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+const pattern4 = new RegExp("\\S", "u");
+const pattern6 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern10 = new RegExp("^[A-Za-z0-9_-]{1,15}$", "u");
+const func2 = Object.prototype.hasOwnProperty;
+
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://scp.invalid/schemas/config.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((key0 === "$schema") || (key0 === "default_profile")) || (key0 === "profiles"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.$schema !== undefined){
+if(typeof data.$schema !== "string"){
+const err1 = {instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.default_profile !== undefined){
+let data1 = data.default_profile;
+if(typeof data1 === "string"){
+if(!pattern2.test(data1)){
+const err2 = {instancePath:instancePath+"/default_profile",schemaPath:"#/properties/default_profile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/default_profile",schemaPath:"#/properties/default_profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.profiles !== undefined){
+let data2 = data.profiles;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+for(const key1 in data2){
+const _errs8 = errors;
+if(typeof key1 === "string"){
+if(!pattern2.test(key1)){
+const err4 = {instancePath:instancePath+"/profiles",schemaPath:"#/properties/profiles/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",propertyName:key1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+const err5 = {instancePath:instancePath+"/profiles",schemaPath:"#/properties/profiles/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+for(const key2 in data2){
+let data3 = data2[key2];
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+for(const key3 in data3){
+if(!(func2.call(schema15.properties, key3))){
+const err6 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/profile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data3.broker !== undefined){
+let data4 = data3.broker;
+if(typeof data4 === "string"){
+if(!pattern4.test(data4)){
+const err7 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/broker",schemaPath:"#/definitions/profile/properties/broker/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/broker",schemaPath:"#/definitions/profile/properties/broker/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data3.username !== undefined){
+if(typeof data3.username !== "string"){
+const err9 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/definitions/profile/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data3.password_file !== undefined){
+let data6 = data3.password_file;
+if(typeof data6 === "string"){
+if(!pattern4.test(data6)){
+const err10 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/password_file",schemaPath:"#/definitions/profile/properties/password_file/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/password_file",schemaPath:"#/definitions/profile/properties/password_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data3.password_env !== undefined){
+let data7 = data3.password_env;
+if(typeof data7 === "string"){
+if(!pattern6.test(data7)){
+const err12 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/password_env",schemaPath:"#/definitions/profile/properties/password_env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/password_env",schemaPath:"#/definitions/profile/properties/password_env/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data3.ca !== undefined){
+let data8 = data3.ca;
+if(typeof data8 === "string"){
+if(!pattern4.test(data8)){
+const err14 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/ca",schemaPath:"#/definitions/profile/properties/ca/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/ca",schemaPath:"#/definitions/profile/properties/ca/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data3.cert !== undefined){
+let data9 = data3.cert;
+if(typeof data9 === "string"){
+if(!pattern4.test(data9)){
+const err16 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cert",schemaPath:"#/definitions/profile/properties/cert/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cert",schemaPath:"#/definitions/profile/properties/cert/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data3.key !== undefined){
+let data10 = data3.key;
+if(typeof data10 === "string"){
+if(!pattern4.test(data10)){
+const err18 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/profile/properties/key/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/profile/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data3.insecure !== undefined){
+if(typeof data3.insecure !== "boolean"){
+const err20 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/insecure",schemaPath:"#/definitions/profile/properties/insecure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data3.client_id_prefix !== undefined){
+let data12 = data3.client_id_prefix;
+if(typeof data12 === "string"){
+if(!pattern10.test(data12)){
+const err21 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/client_id_prefix",schemaPath:"#/definitions/profile/properties/client_id_prefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,15}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,15}$"+"\""};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/client_id_prefix",schemaPath:"#/definitions/profile/properties/client_id_prefix/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data3.mqtt_version !== undefined){
+let data13 = data3.mqtt_version;
+if(!((data13 === "3.1.1") || (data13 === "5"))){
+const err23 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/mqtt_version",schemaPath:"#/definitions/profile/properties/mqtt_version/enum",keyword:"enum",params:{allowedValues: schema15.properties.mqtt_version.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data3.request_topic !== undefined){
+let data14 = data3.request_topic;
+if(typeof data14 === "string"){
+if(!pattern4.test(data14)){
+const err24 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/request_topic",schemaPath:"#/definitions/profile/properties/request_topic/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/request_topic",schemaPath:"#/definitions/profile/properties/request_topic/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data3.response_topic !== undefined){
+let data15 = data3.response_topic;
+if(typeof data15 === "string"){
+if(!pattern4.test(data15)){
+const err26 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/response_topic",schemaPath:"#/definitions/profile/properties/response_topic/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/response_topic",schemaPath:"#/definitions/profile/properties/response_topic/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data3.qos !== undefined){
+let data16 = data3.qos;
+if(!((data16 === 1) || (data16 === 2))){
+const err28 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/qos",schemaPath:"#/definitions/profile/properties/qos/enum",keyword:"enum",params:{allowedValues: schema15.properties.qos.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data3.timeout !== undefined){
+let data17 = data3.timeout;
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 <= 0 || isNaN(data17)){
+const err29 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/definitions/profile/properties/timeout/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/definitions/profile/properties/timeout/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data3.connect_timeout !== undefined){
+let data18 = data3.connect_timeout;
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 <= 0 || isNaN(data18)){
+const err31 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout",schemaPath:"#/definitions/profile/properties/connect_timeout/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout",schemaPath:"#/definitions/profile/properties/connect_timeout/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/profile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/profiles",schemaPath:"#/properties/profiles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+else {
+const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+validate13.errors = vErrors;
+return errors === 0;
+}
+

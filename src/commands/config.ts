@@ -1,0 +1,151 @@
+/**
+ * The config file's IO: where it is, reading it, and laying the chosen profile under flags and environment
+ * (the rules themselves are pure, in core/config.ts). Also `scp config path|show|validate|profiles`.
+ */
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { chooseProfile, layerProfile, parseConfig, profileNames, type ChosenProfile, type ScpConfig, type Source } from '../core/config.js';
+import { redactUrl } from '../core/settings.js';
+import type { Output, SettingsReport } from '../output/render.js';
+import { newClientId, readNamed, unreadable, warnIfShared, type ConnectionFlags } from './connection.js';
+
+export interface ConfigFlags extends ConnectionFlags {
+  /** --config or SCP_CONFIG */
+  config?: string;
+  /** --profile or SCP_PROFILE */
+  profile?: string;
+}
+
+/** How commander says where an option's value came from, in our words. */
+export type SourceOf = (option: string) => Source | undefined;
+
+export interface ConfigLocation {
+  path: string;
+  /** Who named the file; a missing file is an error only when someone did. */
+  named?: '--config' | 'SCP_CONFIG';
+}
+
+export interface ConfigState {
+  location: ConfigLocation;
+  config?: ScpConfig;
+  chosen?: ChosenProfile;
+}
+
+/** --config / SCP_CONFIG, else $XDG_CONFIG_HOME/scp/config.json, else ~/.config/scp/config.json. */
+export function locateConfig(flags: ConfigFlags, sourceOf: SourceOf, env: NodeJS.ProcessEnv): ConfigLocation {
+  if (flags.config !== undefined) {
+    return { path: resolve(flags.config), named: sourceOf('config') === 'flag' ? '--config' : 'SCP_CONFIG' };
+  }
+  // The XDG spec says a relative XDG_CONFIG_HOME is invalid and to be ignored.
+  const base = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  return { path: join(base, 'scp', 'config.json') };
+}
+
+export async function loadConfig(location: ConfigLocation, warn: (message: string) => void): Promise<ScpConfig | undefined> {
+  let text: string;
+  try {
+    text = await readFile(location.path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !location.named) return undefined;
+    throw unreadable(location.named ?? 'config', location.path, err);
+  }
+  await warnIfShared('config', location.path, warn);
+  return parseConfig(text, location.path);
+}
+
+/**
+ * The connection settings every command uses: flags and environment (already merged by commander) over the chosen
+ * profile over the defaults, each with its source.
+ */
+export async function applyConfig<T extends ConfigFlags>(
+  flags: T,
+  sourceOf: SourceOf,
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+): Promise<{ flags: T; state: ConfigState }> {
+  const location = locateConfig(flags, sourceOf, env);
+  const config = await loadConfig(location, warn);
+  const requested = flags.profile === undefined ? undefined : { name: flags.profile, from: sourceOf('profile') === 'flag' ? ('--profile' as const) : ('SCP_PROFILE' as const) };
+  const chosen = chooseProfile(config, requested, location.path);
+  const sources: Record<string, Source | undefined> = {};
+  for (const option of SETTINGS.map((s) => s.option)) sources[option] = sourceOf(option);
+  // SCP_INSECURE is read by cli.ts itself (commander would take "0" as on), so commander calls it a default.
+  if (sources.insecure !== 'flag' && env.SCP_INSECURE) sources.insecure = 'env';
+  if (env.SCP_PASSWORD) sources.password = 'env';
+  const layered = layerProfile({ values: { ...flags } as unknown as Record<string, string | boolean | undefined>, sources }, chosen, location.path);
+  return {
+    flags: { ...flags, ...layered.values, sources: layered.sources, profileName: chosen?.name },
+    state: { location, config, chosen },
+  };
+}
+
+/** The settings `config show` explains, in order: its name, the option that holds it. */
+const SETTINGS = [
+  { name: 'broker', option: 'broker' },
+  { name: 'username', option: 'username' },
+  { name: 'password', option: 'passwordFile' },
+  { name: 'ca', option: 'ca' },
+  { name: 'cert', option: 'cert' },
+  { name: 'key', option: 'key' },
+  { name: 'insecure', option: 'insecure' },
+  { name: 'client_id', option: 'clientId' },
+  { name: 'mqtt_version', option: 'mqttVersion' },
+  { name: 'request_topic', option: 'requestTopic' },
+  { name: 'response_topic', option: 'responseTopic' },
+  { name: 'qos', option: 'qos' },
+  { name: 'timeout', option: 'timeout' },
+  { name: 'connect_timeout', option: 'connectTimeout' },
+] as const;
+
+/** Where the password comes from, never what it is. */
+function describePassword(flags: ConnectionFlags, env: NodeJS.ProcessEnv): { value: string | null; source: Source } {
+  const source = flags.sources?.passwordFile;
+  if (flags.passwordFile !== undefined) {
+    const how = source === 'flag' ? '--password-file' : source === 'env' ? 'SCP_PASSWORD_FILE' : 'password_file';
+    return { value: `(secret) read from ${how} ${flags.passwordFile}`, source: source ?? 'default' };
+  }
+  if (env.SCP_PASSWORD) return { value: '(secret) from SCP_PASSWORD', source: 'env' };
+  if (flags.passwordEnv !== undefined) return { value: `(secret) from the variable ${flags.passwordEnv} (password_env)`, source: 'profile' };
+  return { value: null, source: 'default' };
+}
+
+export function settingsReport(flags: ConnectionFlags, state: ConfigState, env: NodeJS.ProcessEnv): SettingsReport {
+  const settings = SETTINGS.map(({ name, option }) => {
+    if (name === 'password') return { name, ...describePassword(flags, env) };
+    const source = flags.sources?.[option] ?? 'default';
+    if (name === 'client_id' && flags.clientId === undefined) {
+      const prefix = flags.clientIdPrefix;
+      return { name, value: `${prefix ?? 'scp-'}<random>, e.g. ${newClientId(prefix)}`, source: prefix === undefined ? 'default' : ('profile' as Source) };
+    }
+    const raw = (flags as unknown as Record<string, string | boolean | undefined>)[option];
+    const value = raw === undefined ? null : name === 'broker' ? redactUrl(String(raw)) : raw;
+    return { name, value, source };
+  });
+  return {
+    config: { path: state.location.path, exists: state.config !== undefined, named: state.location.named ?? null },
+    profile: state.chosen ? { name: state.chosen.name, from: state.chosen.from } : null,
+    settings,
+  };
+}
+
+/** `scp config validate`: the file parses and checks (done by the caller's loading), and the files it names open. */
+export async function validateConfigFiles(state: ConfigState, output: Output): Promise<void> {
+  const { config, location } = state;
+  if (!config) {
+    output.note(`no config file at ${location.path}: nothing to check (none is needed)`);
+    return;
+  }
+  for (const [name, profile] of Object.entries(config.profiles ?? {})) {
+    for (const key of ['password_file', 'ca', 'cert', 'key'] as const) {
+      const value = profile?.[key];
+      if (value === undefined) continue;
+      const path = resolve(location.path, '..', value);
+      const label = `config ${location.path}: profiles.${name}.${key}`;
+      await readNamed(label, path);
+      if (key === 'password_file') await warnIfShared(label, path, (message) => output.warn(message));
+    }
+  }
+  const names = profileNames(config);
+  output.validated({ path: location.path, profiles: names, default_profile: config.default_profile ?? null });
+}

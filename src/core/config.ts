@@ -1,0 +1,257 @@
+/**
+ * The config file and its site profiles, without IO: parse and check the text, choose the profile, and layer its
+ * settings under flags and environment variables. Precedence, for every setting: flag > environment > profile >
+ * built-in default. The file's shape is schemas/config.json; the validator and types are generated from it.
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { ErrorObject } from 'ajv';
+import { UsageError } from '../errors.js';
+import type { ScpConfig, SiteProfile } from './generated/types.js';
+import { validateConfig } from './generated/validators.js';
+import { checkTopic, parseBrokerUrl, parseMqttVersion, parseQos, parseSeconds } from './settings.js';
+
+export type { ScpConfig, SiteProfile };
+
+/** Where a setting's value came from, as `scp config show` reports it. */
+export type Source = 'flag' | 'env' | 'profile' | 'default';
+
+/** The profile keys in the order `config show` and error messages list them; `tsc` fails if the schema adds one. */
+export const PROFILE_KEYS = [
+  'broker',
+  'username',
+  'password_file',
+  'password_env',
+  'ca',
+  'cert',
+  'key',
+  'insecure',
+  'client_id_prefix',
+  'mqtt_version',
+  'request_topic',
+  'response_topic',
+  'qos',
+  'timeout',
+  'connect_timeout',
+] as const satisfies readonly (keyof SiteProfile)[];
+type MissingKey = Exclude<keyof SiteProfile, (typeof PROFILE_KEYS)[number]>;
+const keysCoverSchema: [MissingKey] extends [never] ? true : MissingKey = true;
+void keysCoverSchema;
+
+const TOP_KEYS = ['$schema', 'default_profile', 'profiles'];
+
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/** `/profiles/site-a/timeout` -> `profiles.site-a.timeout` */
+function where(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const part of pointer.split('/').slice(1)) {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  return node;
+}
+
+/** What each profile key allows, in the words an operator needs to fix it. */
+const ALLOWED: Record<string, string> = {
+  broker: 'a broker URL, e.g. mqtts://broker.example:8883',
+  password_env: 'the name of an environment variable, e.g. SITE_A_PASSWORD',
+  client_id_prefix: '1 to 15 letters, digits, - or _',
+  mqtt_version: '"3.1.1" or "5" (a string)',
+  qos: '1 or 2',
+  timeout: 'a number of seconds above 0',
+  connect_timeout: 'a number of seconds above 0',
+  insecure: 'true or false',
+  default_profile: 'the name of a profile',
+};
+
+function describeConfigError(error: ErrorObject, root: unknown): string {
+  const at = where(error.instancePath);
+  const field = error.instancePath.split('/').pop() ?? '';
+  const value = valueAt(root, error.instancePath);
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(error.params.additionalProperty);
+      const inProfile = /^\/profiles\/[^/]+$/.test(error.instancePath);
+      if (inProfile && key === 'password') {
+        return `${at}: "password" is not allowed, since a config file is read by more than its owner; use password_file (a file of mode 600) or password_env (an environment variable)`;
+      }
+      const allowed = inProfile ? PROFILE_KEYS : TOP_KEYS;
+      return `${at || '(top level)'}: unknown key ${JSON.stringify(key)}; allowed: ${allowed.join(', ')}`;
+    }
+    case 'propertyNames':
+      return `${at}: profile names are letters, digits, ".", "_" and "-", starting with a letter or digit`;
+    case 'type':
+      return `${at || '(top level)'}: ${JSON.stringify(value)} is not allowed; expected ${ALLOWED[field] ?? `${/^[aeiou]/.test(String(error.params.type)) ? 'an' : 'a'} ${error.params.type}`}`;
+    default:
+      return `${at}: ${JSON.stringify(value)} is not allowed; expected ${ALLOWED[field] ?? (error.keyword === 'pattern' ? 'a non-empty string' : error.message)}`;
+  }
+}
+
+/** `Unexpected token } in JSON at position 42` -> line and column, counted from 1 as editors do. */
+function jsonErrorAt(text: string, err: Error): string {
+  const position = /at position (\d+)/.exec(err.message)?.[1];
+  const offset = position === undefined ? text.length : Number(position);
+  const before = text.slice(0, offset).split('\n');
+  const reason = err.message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+  return `not valid JSON at line ${before.length}, column ${before.at(-1)!.length + 1} (${reason})`;
+}
+
+/** Rewords a flag parser's refusal for a profile: `--broker: ...` -> `profiles.lab.broker: ...`. */
+function asProfileField<T>(label: string, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(err.message.replace(/^--[a-z-]+:/, `${label}:`));
+    throw err;
+  }
+}
+
+/** The same checks a flag with that value would get, so a bad profile is refused before anything is sent. */
+function checkProfileValues(name: string, profile: SiteProfile): void {
+  const label = (key: string) => `profiles.${name}.${key}`;
+  if (profile.password_file !== undefined && profile.password_env !== undefined) {
+    throw new UsageError(`${label('password_env')}: give password_file or password_env, not both`);
+  }
+  if ((profile.cert === undefined) !== (profile.key === undefined)) {
+    throw new UsageError(`${label(profile.cert === undefined ? 'key' : 'cert')}: give cert and key together, or neither`);
+  }
+  if (profile.broker !== undefined) asProfileField(label('broker'), () => parseBrokerUrl(profile.broker!));
+  if (profile.mqtt_version !== undefined) asProfileField(label('mqtt_version'), () => parseMqttVersion(profile.mqtt_version!));
+  if (profile.qos !== undefined) asProfileField(label('qos'), () => parseQos(String(profile.qos)));
+  if (profile.request_topic !== undefined) checkTopic(label('request_topic'), profile.request_topic, { wildcards: false });
+  if (profile.response_topic !== undefined) checkTopic(label('response_topic'), profile.response_topic, { wildcards: true });
+  if (profile.timeout !== undefined) parseSeconds(label('timeout'), String(profile.timeout));
+  if (profile.connect_timeout !== undefined) parseSeconds(label('connect_timeout'), String(profile.connect_timeout));
+}
+
+/**
+ * Parses and checks a config file's text. Every refusal is one line, starting with the file's path, naming the key
+ * and what it allows.
+ */
+export function parseConfig(text: string, path: string): ScpConfig {
+  const body = text.replace(/^\uFEFF/, '');
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch (err) {
+    throw new UsageError(`config ${path}: ${jsonErrorAt(body, err as Error)}`);
+  }
+  const validator = validateConfig as Validator;
+  if (!validator(data)) {
+    const problems = [...new Set((validator.errors ?? []).map((e) => describeConfigError(e, data)))];
+    throw new UsageError(`config ${path}: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`);
+  }
+  const config = data as ScpConfig;
+  try {
+    for (const [name, profile] of Object.entries(config.profiles ?? {})) checkProfileValues(name, profile!);
+    if (config.default_profile !== undefined && !config.profiles?.[config.default_profile]) {
+      throw new UsageError(`default_profile: no profile ${JSON.stringify(config.default_profile)}; ${listProfiles(config)}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`config ${path}: ${err.message}`);
+    throw err;
+  }
+  return config;
+}
+
+export function profileNames(config: ScpConfig | undefined): string[] {
+  return Object.keys(config?.profiles ?? {});
+}
+
+function listProfiles(config: ScpConfig | undefined): string {
+  const names = profileNames(config);
+  return names.length ? `profiles: ${names.join(', ')}` : 'it defines no profiles';
+}
+
+export interface ChosenProfile {
+  name: string;
+  profile: SiteProfile;
+  /** `--profile`, `SCP_PROFILE` or `default_profile`. */
+  from: string;
+}
+
+/** --profile / SCP_PROFILE, else default_profile, else none. An unknown name lists the ones there are. */
+export function chooseProfile(
+  config: ScpConfig | undefined,
+  requested: { name: string; from: '--profile' | 'SCP_PROFILE' } | undefined,
+  path: string,
+): ChosenProfile | undefined {
+  if (requested) {
+    const profile = config?.profiles?.[requested.name];
+    if (!profile) {
+      const why = config ? `in ${path}; ${listProfiles(config)}` : `: there is no config file at ${path}`;
+      throw new UsageError(`${requested.from}: no profile ${JSON.stringify(requested.name)} ${why}`.replace(' :', ':'));
+    }
+    return { name: requested.name, profile, from: requested.from };
+  }
+  if (config?.default_profile !== undefined) {
+    return { name: config.default_profile, profile: config.profiles![config.default_profile]!, from: 'default_profile' };
+  }
+  return undefined;
+}
+
+/** The connection settings as the options hold them (strings, as typed), with where each one came from. */
+export interface LayeredSettings {
+  values: Record<string, string | boolean | undefined>;
+  sources: Record<string, Source | undefined>;
+}
+
+/** Option name (as commander holds it) for each profile key that is a plain setting. */
+const OPTION_OF: Partial<Record<(typeof PROFILE_KEYS)[number], string>> = {
+  broker: 'broker',
+  username: 'username',
+  password_file: 'passwordFile',
+  ca: 'ca',
+  cert: 'cert',
+  key: 'key',
+  insecure: 'insecure',
+  mqtt_version: 'mqttVersion',
+  request_topic: 'requestTopic',
+  response_topic: 'responseTopic',
+  qos: 'qos',
+  timeout: 'timeout',
+  connect_timeout: 'connectTimeout',
+};
+
+const PATH_KEYS = new Set(['password_file', 'ca', 'cert', 'key']);
+
+/**
+ * Lays a profile under the flags and environment: a profile value is used only where the setting still has its
+ * built-in default (or none). The password is one setting whatever its form: a password from a flag or the
+ * environment (SCP_PASSWORD, SCP_PASSWORD_FILE) hides both password_file and password_env. A client id from a flag
+ * or the environment hides client_id_prefix. Relative paths are taken from the config file's folder.
+ */
+export function layerProfile(given: LayeredSettings, chosen: ChosenProfile | undefined, configPath: string): LayeredSettings {
+  const values = { ...given.values };
+  const sources = { ...given.sources };
+  if (!chosen) return { values, sources };
+  const { profile } = chosen;
+  const base = dirname(configPath);
+  const unset = (option: string) => sources[option] === undefined || sources[option] === 'default';
+  const passwordGiven = !unset('passwordFile') || sources.password === 'env';
+  for (const key of PROFILE_KEYS) {
+    const option = OPTION_OF[key];
+    const value = profile[key];
+    if (option === undefined || value === undefined || !unset(option)) continue;
+    if (key === 'password_file' && passwordGiven) continue;
+    values[option] = PATH_KEYS.has(key) && !isAbsolute(String(value)) ? resolve(base, String(value)) : typeof value === 'number' ? String(value) : value;
+    sources[option] = 'profile';
+  }
+  if (profile.password_env !== undefined && !passwordGiven) {
+    values.passwordEnv = profile.password_env;
+    sources.passwordEnv = 'profile';
+  }
+  if (profile.client_id_prefix !== undefined && unset('clientId')) {
+    values.clientIdPrefix = profile.client_id_prefix;
+    sources.clientIdPrefix = 'profile';
+  }
+  return { values, sources };
+}
