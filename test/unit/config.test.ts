@@ -56,7 +56,7 @@ describe('parseConfig: every bad input is one line naming the file, the key and 
     );
     expect(refusal('{"profiles": {"lab": {"request_topic": "a/#"}}}')).toMatch(/^config \/etc\/scp\/config\.json: profiles\.lab\.request_topic: "a\/#" is not allowed/);
     expect(refusal('{"profiles": {"lab": {"password_file": "a", "password_env": "B"}}}')).toMatch(/password_env: give password_file or password_env, not both$/);
-    expect(refusal('{"profiles": {"lab": {"cert": "c.pem"}}}')).toMatch(/profiles\.lab\.key: give cert and key together, or neither$/);
+    expect(refusal('{"profiles": {"lab": {"cert": "c.pem"}}}')).toMatch(/profiles\.lab\.cert: give cert and key together, or neither$/);
     expect(refusal('{"default_profile": "prod", "profiles": {"lab": {}}}')).toBe('config /etc/scp/config.json: default_profile: no profile "prod"; profiles: lab');
   });
 });
