@@ -67,9 +67,19 @@ const TLS_TRUST_CODES = new Set([
 /** CONNACK codes for a refused login: 3.1.1 bad user name or password / not authorised, and their MQTT 5 twins. */
 const LOGIN_REFUSED = new Set([4, 5, 134, 135]);
 
-export function connectError(err: unknown, url: string): ConnectionError {
+/** CONNACK codes for "unacceptable protocol version": 3.1.1's 1 and MQTT 5's 0x84. */
+const VERSION_REFUSED = new Set([1, 132]);
+
+/**
+ * Said when a broker will not speak MQTT 5 (RabbitMQ before 3.13 closes the socket; NATS answers code 1), so the
+ * operator learns the fix rather than a bare refusal.
+ */
+const NO_MQTT5 = ' (the broker does not seem to support MQTT 5: try --mqtt-version 3.1.1)';
+
+export function connectError(err: unknown, url: string, protocolVersion?: number): ConnectionError {
   const code = (err as { code?: unknown }).code;
-  return new ConnectionError(describeConnectError(err, url), { refusedLogin: typeof code === 'number' && LOGIN_REFUSED.has(code) });
+  const hint = protocolVersion === 5 && typeof code === 'number' && VERSION_REFUSED.has(code) ? NO_MQTT5 : '';
+  return new ConnectionError(`${describeConnectError(err, url)}${hint}`, { refusedLogin: typeof code === 'number' && LOGIN_REFUSED.has(code) });
 }
 
 export function describeConnectError(err: unknown, url: string): string {
@@ -192,11 +202,12 @@ async function openClient(options: ConnectOptions): Promise<{ client: MqttClient
     // With reconnect off, a refused CONNACK surfaces only as 'error', and there may be no 'close' after it.
     const onError = (err: Error) => {
       detach();
-      reject(connectError(err, options.url));
+      reject(connectError(err, options.url, options.protocolVersion));
     };
     const onClose = () => {
       detach();
-      reject(new ConnectionError(`cannot connect to ${redactUrl(options.url)}: the connection closed before the broker accepted it`));
+      const hint = options.protocolVersion === 5 ? NO_MQTT5 : '';
+      reject(new ConnectionError(`cannot connect to ${redactUrl(options.url)}: the connection closed before the broker accepted it${hint}`));
     };
     const detach = () => {
       client.off('connect', onConnect);
@@ -282,6 +293,14 @@ async function establish(
   });
   const refusedGrant = grants.find((grant) => grant.qos >= 0x80);
   if (refusedGrant) throw refused(`code ${refusedGrant.qos}`);
+  // A broker may grant less than asked (NATS and RabbitMQ 3.10 grant 1 for 2): one that cannot deliver QoS 2 to
+  // us cannot be trusted with a QoS 2 request either (NATS closes the connection on one). Say so before sending.
+  const downgraded = grants.find((grant) => grant.qos < o.qos);
+  if (downgraded) {
+    throw new ConnectionError(
+      `the broker at ${where} granted QoS ${downgraded.qos}, not ${o.qos}, for ${o.topic}: it does not support QoS ${o.qos}; use --qos ${downgraded.qos} (nothing was sent)`,
+    );
+  }
   o.log(`subscribed to ${o.topic}`);
   // Wrapped: an async function returning the promise itself would adopt it, and never resolve.
   return { lost };

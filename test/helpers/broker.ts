@@ -78,7 +78,34 @@ export async function brokerUnderTest(): Promise<Broker> {
 }
 
 export function brokerName(): string {
-  return process.env.SCP_TEST_BROKER_URL ? `broker at ${process.env.SCP_TEST_BROKER_URL}` : 'embedded aedes broker';
+  const url = process.env.SCP_TEST_BROKER_URL;
+  if (!url) return 'embedded aedes broker';
+  return `${process.env.SCP_TEST_BROKER_NAME ?? 'broker'} at ${url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}`;
+}
+
+export interface BrokerCapabilities {
+  mqtt5: boolean;
+  qos2: boolean;
+  /** The URL carries a user name and password: the broker wants a login. */
+  login: boolean;
+}
+
+/**
+ * What the broker under test can do. For an external broker the runner must say (SCP_TEST_BROKER_MQTT5 and
+ * SCP_TEST_BROKER_QOS2, 0 or 1; test/brokers/with-broker.mjs and .ci/run do), so that each capability is tested
+ * one way or the other and none is skipped in silence.
+ */
+export function brokerCapabilities(): BrokerCapabilities {
+  const url = process.env.SCP_TEST_BROKER_URL;
+  if (!url) return { mqtt5: false, qos2: true, login: false };
+  const declared = (name: string) => {
+    const value = process.env[name];
+    if (value !== '0' && value !== '1') {
+      throw new Error(`${name} must be 0 or 1 when SCP_TEST_BROKER_URL is set: declare what the broker under test supports`);
+    }
+    return value === '1';
+  };
+  return { mqtt5: declared('SCP_TEST_BROKER_MQTT5'), qos2: declared('SCP_TEST_BROKER_QOS2'), login: new URL(url).username !== '' };
 }
 
 /** A TCP server that accepts connections and never says a word: a broker that hangs before CONNACK. */
@@ -177,9 +204,9 @@ export async function startPrivateMosquitto(
   };
 }
 
-/** Mosquitto for the MQTT 5 tests: SCP_TEST_BROKER_URL when set (it is a Mosquitto in CI), else a private one. */
+/** A private Mosquitto, for tests of what only Mosquitto here offers (MQTT 5), whatever broker is under test. */
 export async function startMosquitto(): Promise<Broker> {
-  return process.env.SCP_TEST_BROKER_URL ? brokerUnderTest() : startPrivateMosquitto();
+  return startPrivateMosquitto();
 }
 
 /** A TCP relay in front of a broker, so a test can cut a client's connection without touching the broker. */

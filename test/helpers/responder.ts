@@ -40,6 +40,11 @@ export function response(id: string, data: Record<string, unknown>, extra: Recor
   return { id, name: 'clear_charging_profile', type: 'response', data, ...extra };
 }
 
+/** The MQTT version the suite runs under: SCP_TEST_MQTT_VERSION (3.1.1 or 5), 3.1.1 by default. */
+export function testProtocolVersion(): 4 | 5 {
+  return process.env.SCP_TEST_MQTT_VERSION === '5' ? 5 : 4;
+}
+
 export async function startResponder(
   url: string,
   topics: { requestTopic: string; responseTopic: string },
@@ -50,7 +55,7 @@ export async function startResponder(
   const client = await connectAsync(url, {
     clientId: `responder-${randomBytes(6).toString('hex')}`,
     reconnectPeriod: 0,
-    protocolVersion: options.protocolVersion ?? 4,
+    protocolVersion: options.protocolVersion ?? testProtocolVersion(),
   });
   const seen: SeenRequest[] = [];
   client.on('message', (topic, payload, packet) => {

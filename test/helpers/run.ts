@@ -22,6 +22,8 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   }
   // A developer's own ~/.config/scp/config.json (a default_profile) must not steer the tests.
   env.XDG_CONFIG_HOME = '/nonexistent/scp-tests-have-no-config';
+  // The suite under MQTT 5 (SCP_TEST_MQTT_VERSION=5): every scp the tests start speaks it unless a test says otherwise.
+  if (process.env.SCP_TEST_MQTT_VERSION) env.SCP_MQTT_VERSION = process.env.SCP_TEST_MQTT_VERSION;
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;

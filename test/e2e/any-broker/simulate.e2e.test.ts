@@ -8,10 +8,13 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
-import { brokerName, brokerUnderTest, type Broker } from '../helpers/broker.js';
-import { startSimulator, type Simulator } from '../helpers/simulator.js';
-import { runScp, sleep } from '../helpers/run.js';
-import { uniqueTopics } from '../helpers/responder.js';
+import { brokerName, brokerUnderTest, type Broker } from '../../helpers/broker.js';
+import { startSimulator, type Simulator } from '../../helpers/simulator.js';
+import { runScp, sleep } from '../../helpers/run.js';
+import { uniqueTopics } from '../../helpers/responder.js';
+
+/** The simulator's embedded broker (aedes) speaks MQTT 3.1.1 only, also when the suite runs under MQTT 5. */
+const EMBEDDED = ['--mqtt-version', '3.1.1'];
 
 let dir: string;
 let broker: Broker;
@@ -51,8 +54,8 @@ const file = (name: string, content: unknown) => {
 describe('scp simulate --embedded', () => {
   it('answers accepted the first time and unknown the second', async () => {
     const simulator = await simulate(['simulate', '--embedded', '0']);
-    const first = await runScp(['--broker', simulator.url, 'clear', '--id', '1']);
-    const second = await runScp(['--broker', simulator.url, 'clear', '--id', '1']);
+    const first = await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--id', '1']);
+    const second = await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--id', '1']);
     expect([first.stdout, first.code]).toEqual(['accepted\n', 0]);
     expect([second.stdout, second.code]).toEqual(['unknown\n', 1]);
   });
@@ -88,14 +91,14 @@ describe('scp simulate --embedded', () => {
       const result = await simulator.stop(signal);
       expect(result.code).toBe(0);
       expect(result.stderr).toMatch(/stopped/);
-      const refused = await runScp(['--broker', simulator.url, 'clear', '--id', '1']);
+      const refused = await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--id', '1']);
       expect(refused.code).toBe(4);
     }
   });
 
   it('logs one line per request on stdout: time, request id, what was asked, what was removed, the answer', async () => {
     const simulator = await simulate(['simulate', '--embedded', '0']);
-    const run = await runScp(['--broker', simulator.url, 'clear', '--purpose', 'TxProfile', '--json']);
+    const run = await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--purpose', 'TxProfile', '--json']);
     const { request } = JSON.parse(run.stdout);
     await sleep(100);
     expect(simulator.stdout().trimEnd().split('\n')).toEqual([
@@ -105,8 +108,8 @@ describe('scp simulate --embedded', () => {
 
   it('--json logs one JSON object per request', async () => {
     const simulator = await simulate(['--json', 'simulate', '--embedded', '0']);
-    await runScp(['--broker', simulator.url, 'clear', '--evse', 'GB*SEV*E001']);
-    await runScp(['--broker', simulator.url, 'clear', '--evse', 'GB*SEV*E001']);
+    await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--evse', 'GB*SEV*E001']);
+    await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--evse', 'GB*SEV*E001']);
     await sleep(100);
     const lines = simulator.stdout().trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(lines).toEqual([
@@ -187,8 +190,8 @@ describe('--profiles', () => {
     const profiles = file('profiles.json', [{ id: 70, evse_id: 'NL*ABC*E7', charging_profile_purpose: 'TxDefaultProfile', stack_level: 3 }]);
     const simulator = await simulate(['simulate', '--embedded', '0', '--profiles', profiles]);
     expect(simulator.stderr()).toMatch(/1 charging profiles:[\s\S]*70\s+NL\*ABC\*E7\s+TxDefaultProfile\s+3/);
-    expect((await runScp(['--broker', simulator.url, 'clear', '--id', '1'])).code).toBe(1);
-    expect((await runScp(['--broker', simulator.url, 'clear', '--evse', 'NL*ABC*E7', '--stack-level', '3'])).code).toBe(0);
+    expect((await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--id', '1'])).code).toBe(1);
+    expect((await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--evse', 'NL*ABC*E7', '--stack-level', '3'])).code).toBe(0);
   });
 
   it.each([
@@ -277,7 +280,7 @@ describe('npm run demo', () => {
   it('clears profile 1 through the embedded broker: accepted, then unknown, exit 0', async () => {
     const { spawn } = await import('node:child_process');
     const { fileURLToPath } = await import('node:url');
-    const demo = fileURLToPath(new URL('../../dist/demo.js', import.meta.url));
+    const demo = fileURLToPath(new URL('../../../dist/demo.js', import.meta.url));
     const child = spawn(process.execPath, [demo], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

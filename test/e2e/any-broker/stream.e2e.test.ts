@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brokerName, brokerUnderTest, startCuttingProxy, type Broker } from '../helpers/broker.js';
-import { response, startResponder, uniqueTopics, type Answer, type SeenRequest } from '../helpers/responder.js';
-import { finished, sleep, spawnScp, type RunResult } from '../helpers/run.js';
+import { brokerName, brokerUnderTest, startCuttingProxy, type Broker } from '../../helpers/broker.js';
+import { response, startResponder, uniqueTopics, type Answer, type SeenRequest } from '../../helpers/responder.js';
+import { finished, sleep, spawnScp, type RunResult } from '../../helpers/run.js';
 
 let broker: Broker;
 let dir: string;
@@ -169,7 +169,8 @@ describe(`scp clear --input against the ${brokerName()}`, () => {
           }
           return ok(request);
         },
-        proxy.url,
+        // The broker's URL with the proxy's port: a broker with a login keeps its credentials.
+        Object.assign(new URL(broker.url), { port: String(proxy.port) }).toString(),
       );
       expect(run.records.map((r) => r.line)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
       const lost = run.records.filter((r) => r.outcome === 'timeout');

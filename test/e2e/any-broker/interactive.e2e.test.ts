@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brokerUnderTest, startEmbeddedBroker, type Broker } from '../helpers/broker.js';
-import { response, startResponder, startSpy, uniqueTopics, type Answer, type SeenRequest } from '../helpers/responder.js';
-import { KEY, scpCommand, startPty } from '../helpers/pty.js';
-import { runScp, sleep } from '../helpers/run.js';
+import { brokerUnderTest, startEmbeddedBroker, type Broker } from '../../helpers/broker.js';
+import { response, startResponder, startSpy, uniqueTopics, type Answer, type SeenRequest } from '../../helpers/responder.js';
+import { KEY, scpCommand, startPty } from '../../helpers/pty.js';
+import { runScp, sleep } from '../../helpers/run.js';
 
 let broker: Broker;
 let dir: string;
@@ -212,6 +212,9 @@ describe('interactive scp clear on a terminal', () => {
   });
 });
 
+/** The login broker here is aedes, MQTT 3.1.1 only, whatever version the suite runs under. */
+const V311 = { SCP_MQTT_VERSION: '3.1.1' };
+
 describe('the password question, the way git asks for credentials', () => {
   let login: Broker;
   beforeAll(async () => {
@@ -228,7 +231,7 @@ describe('the password question, the way git asks for credentials', () => {
 
   async function withLoginResponder(run: (args: string[]) => Promise<void>) {
     const topics = uniqueTopics();
-    const responder = await startResponder(login.url.replace('mqtt://', 'mqtt://operator:right%20horse%20battery@'), topics);
+    const responder = await startResponder(login.url.replace('mqtt://', 'mqtt://operator:right%20horse%20battery@'), topics, undefined, { protocolVersion: 4 });
     try {
       await run(['--broker', login.url, '--username', 'operator', ...topics.args]);
     } finally {
@@ -238,7 +241,7 @@ describe('the password question, the way git asks for credentials', () => {
 
   it('asks for the password only after the broker refuses, masked, and retries once', async () => {
     await withLoginResponder(async (args) => {
-      const { pty, sane } = session([...args, 'clear', '--id', '1']);
+      const { pty, sane } = session([...args, 'clear', '--id', '1'], V311);
       await pty.waitFor(/refused the connection: Bad username or password/);
       await pty.waitFor(/Password for operator at mqtt:\/\/127\.0\.0\.1:\d+:/);
       pty.type('right horse battery' + KEY.enter);
@@ -251,7 +254,7 @@ describe('the password question, the way git asks for credentials', () => {
 
   it('a second refusal ends with exit 4: one retry, not a loop', async () => {
     await withLoginResponder(async (args) => {
-      const { pty } = session([...args, 'clear', '--id', '1']);
+      const { pty } = session([...args, 'clear', '--id', '1'], V311);
       await pty.waitFor(/Password for operator/);
       pty.type('wrong' + KEY.enter);
       expect(await pty.exited).toBe(4);
@@ -262,11 +265,11 @@ describe('the password question, the way git asks for credentials', () => {
 
   it('never asks when a password was given, or in a non-interactive run: exit 4 with the broker\'s reason and how to give one', async () => {
     await withLoginResponder(async (args) => {
-      const given = startPty(scpCommand([...args, 'clear', '--id', '1']), { SCP_PASSWORD: 'wrong' });
+      const given = startPty(scpCommand([...args, 'clear', '--id', '1']), { ...V311, SCP_PASSWORD: 'wrong' });
       expect(await given.exited).toBe(4);
       expect(given.screen()).not.toMatch(/Password for/);
 
-      const piped = await runScp([...args, 'clear', '--id', '1']);
+      const piped = await runScp([...args, 'clear', '--id', '1'], V311);
       expect(piped.code).toBe(4);
       expect(piped.stderr).toMatch(/refused the connection: Bad username or password \(code 4\) \(check --username, and the password given by SCP_PASSWORD or --password-file\)/);
     });

@@ -7,10 +7,10 @@ import { mkdtempSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
-import { brokerName, brokerUnderTest, type Broker } from '../helpers/broker.js';
-import { response, startResponder, startSpy, uniqueTopics, type Answer, type SeenRequest } from '../helpers/responder.js';
-import { finished, runScp, sleep, spawnScp, stderrMatches } from '../helpers/run.js';
-import { checkClearRequest } from '../../src/core/validate.js';
+import { brokerName, brokerUnderTest, type Broker } from '../../helpers/broker.js';
+import { response, startResponder, startSpy, uniqueTopics, type Answer, type SeenRequest } from '../../helpers/responder.js';
+import { finished, runScp, sleep, spawnScp, stderrMatches } from '../../helpers/run.js';
+import { checkClearRequest } from '../../../src/core/validate.js';
 
 let broker: Broker;
 let dir: string;
