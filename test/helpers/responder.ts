@@ -50,9 +50,10 @@ export async function startResponder(
   topics: { requestTopic: string; responseTopic: string },
   answer: (request: SeenRequest) => Answer[] = (request) =>
     request.envelope ? [response(request.envelope.id, { status: 'accepted' })] : [],
-  options: { protocolVersion?: 4 | 5 } = {},
+  options: { protocolVersion?: 4 | 5; ca?: Buffer } = {},
 ): Promise<Responder> {
   const client = await connectAsync(url, {
+    ...(options.ca ? { ca: options.ca } : {}),
     clientId: `responder-${randomBytes(6).toString('hex')}`,
     reconnectPeriod: 0,
     protocolVersion: options.protocolVersion ?? testProtocolVersion(),

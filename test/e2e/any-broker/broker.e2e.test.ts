@@ -4,6 +4,7 @@
  * the broker supports (brokerCapabilities), so each case runs one way or the other; none is skipped in silence.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { brokerCapabilities, brokerName, brokerUnderTest, type Broker } from '../../helpers/broker.js';
 import { startResponder, startSpy, uniqueTopics } from '../../helpers/responder.js';
 import { runScp, sleep } from '../../helpers/run.js';
@@ -80,6 +81,27 @@ describe(`the ${brokerName()}: MQTT ${can.mqtt5 ? '3.1.1 and 5' : '3.1.1 only'},
     it('an anonymous broker: a user name and password it does not need do not get in the way', async () => {
       const result = await run(['--username', 'operator'], { expectRequest: true });
       expect(result.stdout).toBe('accepted\n');
+    });
+  }
+
+  // TLS is offered by test/brokers/with-broker.mjs (RabbitMQ, NATS); Mosquitto's and aedes's TLS have tests of their
+  // own (test/faults/matrix.test.ts, test/e2e/connection.e2e.test.ts).
+  const tlsUrl = process.env.SCP_TEST_BROKER_TLS_URL;
+  if (tlsUrl) {
+    it('TLS: clears over mqtts:// with --ca, and without it fails with exit 4, saying to pass --ca', async () => {
+      const ca = process.env.SCP_TEST_BROKER_CA!;
+      const topics = uniqueTopics();
+      const responder = await startResponder(tlsUrl, topics, undefined, { ca: readFileSync(ca) });
+      try {
+        const trusted = await runScp(['--broker', tlsUrl, '--ca', ca, ...topics.args, 'clear', '--id', '1']);
+        expect(trusted.stdout).toBe('accepted\n');
+        const untrusted = await runScp(['--broker', tlsUrl, ...topics.args, 'clear', '--id', '1']);
+        expect(untrusted.code).toBe(4);
+        expect(untrusted.stderr).toMatch(/^scp: TLS to mqtts:\/\/\S+ failed: .*\(pass --ca with the broker's CA certificate; --insecure skips the check\)\n$/);
+        expect(responder.seen).toHaveLength(1);
+      } finally {
+        await responder.close();
+      }
     });
   }
 });
