@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import type { ScpConfig, SiteProfile } from './generated/types.js';
 import { validateConfig } from './generated/validators.js';
 import { checkTopic, parseBrokerUrl, parseMqttVersion, parseQos, parseSeconds } from './settings.js';
+import { valueAt } from './validate.js';
 
 export type { ScpConfig, SiteProfile };
 
@@ -48,15 +49,6 @@ function where(pointer: string): string {
     .slice(1)
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
     .join('.');
-}
-
-function valueAt(root: unknown, pointer: string): unknown {
-  let node = root;
-  for (const part of pointer.split('/').slice(1)) {
-    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
-    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
-  }
-  return node;
 }
 
 /** What each profile key allows, in the words an operator needs to fix it. */

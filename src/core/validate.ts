@@ -9,8 +9,8 @@ const responseValidator = validateClearResponse as Validator;
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
-/** Walks the instance path so an error can quote the offending value. */
-function valueAt(root: unknown, pointer: string): unknown {
+/** Walks the instance path (a JSON pointer) so an error can quote the offending value. */
+export function valueAt(root: unknown, pointer: string): unknown {
   let node = root;
   for (const raw of pointer.split('/').slice(1)) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');

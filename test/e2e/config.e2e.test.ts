@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedBroker, type Broker } from '../helpers/broker.js';
+import { startEmbeddedBroker, startLoginBroker, type Broker } from '../helpers/broker.js';
 import { startResponder, startSpy, uniqueTopics } from '../helpers/responder.js';
 import { SCP_BIN, runScp, sleep } from '../helpers/run.js';
 import { KEY, scpCommand, startPty } from '../helpers/pty.js';
@@ -175,15 +175,9 @@ describe('bad config input: one line, exit 2, nothing sent', () => {
 describe('two sites by name alone', () => {
   let siteA: Broker;
   let siteB: Broker;
-  const login = (user: string, password: string) => ({
-    authenticate: (_client: unknown, username: string | undefined, given: Buffer | undefined, done: (error: Error | null, ok: boolean) => void) => {
-      if (username === user && given?.toString() === password) return done(null, true);
-      done(Object.assign(new Error('bad login'), { returnCode: 4 }), false);
-    },
-  });
   beforeAll(async () => {
-    siteA = await startEmbeddedBroker({ aedes: login('op-a', 'alpha secret') as never });
-    siteB = await startEmbeddedBroker({ aedes: login('op-b', 'bravo secret') as never });
+    siteA = await startLoginBroker('op-a', 'alpha secret');
+    siteB = await startLoginBroker('op-b', 'bravo secret');
   });
   afterAll(async () => {
     await siteA.close();

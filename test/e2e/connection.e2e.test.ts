@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makePki, type Pki } from '../helpers/certs.js';
-import { startEmbeddedBroker, startMosquitto, startSilentServer, startWebSocketBroker, type Broker } from '../helpers/broker.js';
+import { startEmbeddedBroker, startLoginBroker, startMosquitto, startSilentServer, startWebSocketBroker, type Broker } from '../helpers/broker.js';
 import { startResponder, uniqueTopics } from '../helpers/responder.js';
 import { runScp } from '../helpers/run.js';
 
@@ -117,15 +117,7 @@ describe('WebSocket', () => {
 describe('logins', () => {
   let broker: Broker;
   beforeAll(async () => {
-    broker = await startEmbeddedBroker({
-      aedes: {
-        authenticate: (_client, username, password, done) => {
-          if (username === 'operator' && password?.toString() === 'right horse battery') return done(null, true);
-          const error = Object.assign(new Error('bad login'), { returnCode: 4 });
-          done(error as never, false);
-        },
-      },
-    });
+    broker = await startLoginBroker('operator', 'right horse battery');
   });
   afterAll(() => broker.close());
 

@@ -11,6 +11,7 @@ import { connectAsync } from 'mqtt';
 import {
   startCuttingProxy,
   startEmbeddedBroker,
+  startLoginBroker,
   startPrivateMosquitto,
   startSilentServer,
   type Broker,
@@ -35,15 +36,7 @@ interface BrokerKind {
 const embedded: BrokerKind = {
   name: 'embedded aedes broker',
   start: () => startEmbeddedBroker(),
-  startWithLogin: () =>
-    startEmbeddedBroker({
-      aedes: {
-        authenticate: (_client, username, password, done) => {
-          if (username === LOGIN.user && password?.toString() === LOGIN.password) return done(null, true);
-          done(Object.assign(new Error('bad login'), { returnCode: 4 }) as never, false);
-        },
-      },
-    }),
+  startWithLogin: () => startLoginBroker(LOGIN.user, LOGIN.password),
   startRestartable: async () => {
     let current = await startEmbeddedBroker();
     const port = current.port;

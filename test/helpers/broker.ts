@@ -48,6 +48,18 @@ export async function startEmbeddedBroker(options: { tls?: TlsOptions; aedes?: A
   };
 }
 
+/** aedes that lets in one user name and password and refuses any other login with CONNACK 4, as Mosquitto does. */
+export function startLoginBroker(user: string, password: string): Promise<Broker> {
+  return startEmbeddedBroker({
+    aedes: {
+      authenticate: (_client, username, given, done) => {
+        if (username === user && given?.toString() === password) return done(null, true);
+        done(Object.assign(new Error('bad login'), { returnCode: 4 }) as never, false);
+      },
+    },
+  });
+}
+
 /** aedes behind a WebSocket endpoint (ws://127.0.0.1:port/mqtt), as brokers on port 443 or behind proxies offer. */
 export async function startWebSocketBroker(): Promise<Broker> {
   const aedes = await Aedes.createBroker();

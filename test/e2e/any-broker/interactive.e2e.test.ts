@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brokerUnderTest, startEmbeddedBroker, type Broker } from '../../helpers/broker.js';
+import { brokerUnderTest, startLoginBroker, type Broker } from '../../helpers/broker.js';
 import { response, startResponder, startSpy, uniqueTopics, type Answer, type SeenRequest } from '../../helpers/responder.js';
 import { KEY, scpCommand, startPty } from '../../helpers/pty.js';
 import { runScp, sleep } from '../../helpers/run.js';
@@ -218,14 +218,7 @@ const V311 = { SCP_MQTT_VERSION: '3.1.1' };
 describe('the password question, the way git asks for credentials', () => {
   let login: Broker;
   beforeAll(async () => {
-    login = await startEmbeddedBroker({
-      aedes: {
-        authenticate: (_client, username, password, done) => {
-          if (username === 'operator' && password?.toString() === 'right horse battery') return done(null, true);
-          done(Object.assign(new Error('bad login'), { returnCode: 4 }) as never, false);
-        },
-      },
-    });
+    login = await startLoginBroker('operator', 'right horse battery');
   });
   afterAll(() => login.close());
 
