@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { launch } from '../dist/launch.js';
-
-await launch(import.meta.url);
+'use strict';
+// CommonJS (bin/package.json): Node starts a CommonJS entry a few milliseconds sooner than an ES module.
+require('../dist/launch.cjs').launch(__filename);

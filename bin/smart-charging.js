@@ -1,5 +1,4 @@
 #!/usr/bin/env node
+'use strict';
 // The same tool under a name that shadows nothing: never hands over to OpenSSH's scp.
-import { run } from '../dist/cli.js';
-
-await run();
+require('../dist/launch.cjs').launch(__filename, { passthrough: false });

@@ -2,6 +2,7 @@
  * The commander program: commands, options, help text and environment fallbacks. No logic lives here; each action
  * lazily imports its command so that `--help` and `--version` load nothing else.
  */
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, ScpError, UsageError, exitCodeFor } from './errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
@@ -169,13 +170,14 @@ ${EXIT_HELP}`,
           return runClearStream(options, flags, { output, env: io.env, signal: io.signal, stdin: io.stdin });
         }
         const { runClear } = await import('./commands/clear.js');
-        const policy = promptPolicy({
-          stdinIsTTY: Boolean((io.stdin as { isTTY?: boolean }).isTTY),
-          stdoutIsTTY: Boolean(io.stdout.isTTY),
-          noInput: !flags.input,
-          env: io.env,
-        });
-        const prompts = { policy, input: io.stdin, output: io.stdout };
+        const policy = () =>
+          promptPolicy({
+            stdinIsTTY: Boolean((io.stdin as { isTTY?: boolean }).isTTY),
+            stdoutIsTTY: Boolean(io.stdout.isTTY),
+            noInput: !flags.input,
+            env: io.env,
+          });
+        const prompts = { policy, input: () => io.stdin, output: io.stdout };
         const result = await runClear(options, flags, { output, env: io.env, signal: io.signal, prompts });
         if (!result.record) return EXIT.accepted;
         output.result(result.record);
@@ -230,7 +232,6 @@ Examples:
     .action(() =>
       act(
         async (flags, output, state) => {
-          const { existsSync } = await import('node:fs');
           output.configPath(state.location.path, existsSync(state.location.path), state.location.named ?? null);
           return EXIT.accepted;
         },
@@ -381,7 +382,10 @@ export async function run({ unknownHint }: { unknownHint?: string } = {}): Promi
   });
   const code = await main(argv, {
     unknownHint,
-    stdin: process.stdin,
+    // A getter: process.stdin is created on first use, and creating it loads Node's fs streams; most runs never read it.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -2,10 +2,42 @@
  * What bin/scp.js runs first. Our own invocations go to the CLI; anything else (`scp -r dir host:`) goes to
  * OpenSSH's scp, found later in PATH, with the same arguments, stdio, signals and exit status. Kept apart from the
  * CLI so that neither tool pays for the other: this file loads only Node built-ins.
+ *
+ * The CLI itself (dist/scp.cjs, one CommonJS bundle) is compiled from a V8 code cache made at build time
+ * (src/build/train.mjs): Node 20 caches no compiled code for modules, and compiling ours was the largest part of
+ * a run's own time. A missing or rejected cache (another Node or V8) only costs that time back.
  */
-import { accessSync, constants, realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { accessSync, constants, readFileSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
 import { findOtherScp, isOwnInvocation } from './core/passthrough.js';
+
+export interface LoadedBundle {
+  exports: typeof import('./cli.js');
+  script: Script;
+  /** What became of the code cache: used, rejected (made by another V8) or missing. */
+  cache: 'used' | 'rejected' | 'missing';
+}
+
+/** Compiles and runs a CommonJS bundle as `require` would, but with its code cache (`<file>.cache`) when there is one. */
+export function loadBundle(file: string): LoadedBundle {
+  const source = readFileSync(file, 'utf8');
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(`${file}.cache`);
+  } catch {
+    cachedData = undefined;
+  }
+  // The bundle has no import() left (the build lowers them to require), so no dynamic-import callback is needed.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  const module = { exports: {} as LoadedBundle['exports'] };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
+  return { exports: module.exports, script, cache: cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used' };
+}
+
+/** The CLI bundle beside this launcher. */
+export const CLI_BUNDLE = join(__dirname, 'scp.cjs');
 
 function executable(path: string): string | undefined {
   try {
@@ -44,13 +76,13 @@ async function handOver(program: string, argv: string[]): Promise<number> {
   });
 }
 
-export async function launch(launcherUrl: string): Promise<void> {
+/** `launcher` is bin/scp.js's own path; `passthrough: false` for the name that never hands over (smart-charging). */
+export async function launch(launcher: string, { passthrough: allowed = true }: { passthrough?: boolean } = {}): Promise<void> {
   const argv = process.argv.slice(2);
   const passthrough = !/^(1|true|yes|on)$/i.test(process.env.SCP_NO_PASSTHROUGH ?? '');
   let missingHint: string | undefined;
-  if (!isOwnInvocation(argv)) {
+  if (allowed && !isOwnInvocation(argv)) {
     if (passthrough) {
-      const launcher = fileURLToPath(launcherUrl);
       const ours = new Set([launcher, realpathSync(launcher), process.argv[1] ? executable(process.argv[1]) ?? '' : '']);
       const other = findOtherScp(process.env.PATH, ours, { executable });
       if (other) {
@@ -62,6 +94,5 @@ export async function launch(launcherUrl: string): Promise<void> {
       missingHint = 'not an scp command (handing over to OpenSSH\'s scp is off: SCP_NO_PASSTHROUGH)';
     }
   }
-  const { run } = await import('./cli.js');
-  await run({ unknownHint: missingHint });
+  await loadBundle(CLI_BUNDLE).exports.run({ unknownHint: missingHint });
 }

@@ -4,7 +4,7 @@
  * only while fewer than `window` results are unprinted, and printing waits for stdout to drain.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { ConnectionError, EXIT, InterruptedError } from '../errors.js';
@@ -62,7 +62,7 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
     input = ctx.stdin;
   } else {
     // Open first, so that a missing file is bad usage (exit 2) before anything connects.
-    const handle = await open(flags.input).catch((err: unknown) => {
+    const handle = await fs.open(flags.input).catch((err: unknown) => {
       throw unreadable('--input', flags.input, err);
     });
     input = handle.createReadStream();

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../random.js';
 import { ConnectionError, ScpError, InvalidResponseError, TimeoutError, UsageError } from '../errors.js';
 import { buildClearRequest, hasSelector, requestWarnings, type ClearSelectorInput } from '../core/request.js';
 import type { PromptPolicy } from '../core/terminal.js';
@@ -18,7 +18,8 @@ export interface Context extends CommandContext {
   now?: () => number;
   newId?: () => string;
   /** May scp ask questions, and where: decided by cli.ts from the terminals, --no-input and CI. */
-  prompts?: { policy: PromptPolicy; input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
+  /** Functions, so that a run which never asks never touches process.stdin (creating it loads fs streams). */
+  prompts?: { policy: () => PromptPolicy; input: () => NodeJS.ReadableStream; output: NodeJS.WritableStream };
 }
 
 type Prompts = typeof import('../interactive/prompts.js');
@@ -31,18 +32,20 @@ export interface ClearResult {
 /** scp clear: flags -> validated request -> (unless --dry-run) one exchange over MQTT -> one record. */
 export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFlags, ctx: Context): Promise<ClearResult> {
   const { output } = ctx;
-  const now = ctx.now ?? performance.now.bind(performance);
-  const policy: PromptPolicy = ctx.prompts?.policy ?? { allowed: false, reason: 'stdin is not a terminal' };
-  const streams = () => ({ input: ctx.prompts!.input, output: ctx.prompts!.output, signal: ctx.signal });
+  // process.hrtime, not performance.now: the global `performance` loads perf_hooks, a cost for every run.
+  const now = ctx.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
+  const policy = (): PromptPolicy => ctx.prompts?.policy() ?? { allowed: false, reason: 'stdin is not a terminal' };
+  const streams = () => ({ input: ctx.prompts!.input(), output: ctx.prompts!.output, signal: ctx.signal });
   checkConnectionFlags(connectionFlags);
 
   // No selector: on a terminal, ask (lazily loading the prompts); anywhere else, say which flags would answer.
   let prompts: Prompts | undefined;
   let selector: ClearSelectorInput = flags;
   if (!hasSelector(flags)) {
-    if (!policy.allowed) {
+    const asking = policy();
+    if (!asking.allowed) {
       throw new UsageError(
-        `nothing to clear: give --id <n>, or any of --evse <evse_id>, --purpose <purpose>, --stack-level <n>, or --input <file> (not asking, since ${policy.reason})`,
+        `nothing to clear: give --id <n>, or any of --evse <evse_id>, --purpose <purpose>, --stack-level <n>, or --input <file> (not asking, since ${asking.reason})`,
       );
     }
     prompts = await import('../interactive/prompts.js');
@@ -143,8 +146,8 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
  * came from anywhere (flag, env, profile or URL), a question may be asked, and the protocol can carry the answer
  * (MQTT 3.1.1 sends a password only with a user name).
  */
-function passwordRetry(err: unknown, connect: ConnectOptions, policy: PromptPolicy): { who: string } | undefined {
-  if (!(err instanceof ConnectionError) || !err.refusedLogin || !policy.allowed) return undefined;
+function passwordRetry(err: unknown, connect: ConnectOptions, policy: () => PromptPolicy): { who: string } | undefined {
+  if (!(err instanceof ConnectionError) || !err.refusedLogin || !policy().allowed) return undefined;
   const url = new URL(connect.url);
   if (connect.password !== undefined || url.password !== '') return undefined;
   const username = connect.username ?? (url.username ? decodeURIComponent(url.username) : undefined);

@@ -2,7 +2,7 @@
  * The config file's IO: where it is, reading it, and laying the chosen profile under flags and environment
  * (the rules themselves are pure, in core/config.ts). Also `scp config path|show|validate|profiles`.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { chooseProfile, layerProfile, parseConfig, profileNames, type ChosenProfile, type ScpConfig, type Source } from '../core/config.js';
@@ -42,15 +42,16 @@ export function locateConfig(flags: ConfigFlags, sourceOf: SourceOf, env: NodeJS
   return { path: join(base, 'scp', 'config.json') };
 }
 
-export async function loadConfig(location: ConfigLocation, warn: (message: string) => void): Promise<ScpConfig | undefined> {
+/** Read synchronously: it is read on every run, is small, and a run with none never loads fs.promises at all. */
+export function loadConfig(location: ConfigLocation, warn: (message: string) => void): ScpConfig | undefined {
   let text: string;
   try {
-    text = await readFile(location.path, 'utf8');
+    text = readFileSync(location.path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !location.named) return undefined;
     throw unreadable(location.named ?? 'config', location.path, err);
   }
-  await warnIfShared('config', location.path, warn);
+  warnIfShared('config', location.path, warn);
   return parseConfig(text, location.path);
 }
 
@@ -65,7 +66,7 @@ export async function applyConfig<T extends ConfigFlags>(
   warn: (message: string) => void,
 ): Promise<{ flags: T; state: ConfigState }> {
   const location = locateConfig(flags, sourceOf, env);
-  const config = await loadConfig(location, warn);
+  const config = loadConfig(location, warn);
   const requested = flags.profile === undefined ? undefined : { name: flags.profile, from: sourceOf('profile') === 'flag' ? ('--profile' as const) : ('SCP_PROFILE' as const) };
   const chosen = chooseProfile(config, requested, location.path);
   const sources: Record<string, Source | undefined> = {};
@@ -143,7 +144,7 @@ export async function validateConfigFiles(state: ConfigState, output: Output): P
       const path = resolve(location.path, '..', value);
       const label = `config ${location.path}: profiles.${name}.${key}`;
       await readNamed(label, path);
-      if (key === 'password_file') await warnIfShared(label, path, (message) => output.warn(message));
+      if (key === 'password_file') warnIfShared(label, path, (message) => output.warn(message));
     }
   }
   const names = profileNames(config);

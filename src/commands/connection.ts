@@ -3,8 +3,9 @@
  * transport needs, reading the files they name. Shared by every command that talks to a broker, so the options
  * cannot drift between commands.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+// fs.promises, not node:fs/promises: the getter loads it on first use, which a run without files never makes.
+import { promises as fs, statSync } from 'node:fs';
+import { randomBytes } from '../random.js';
 import { UsageError } from '../errors.js';
 import { checkTopic, parseBrokerUrl, parseMqttVersion, parseQos, parseSeconds } from '../core/settings.js';
 import type { ConnectOptions } from '../transport/mqtt.js';
@@ -83,15 +84,15 @@ export function unreadable(flag: string, path: string, err: unknown): UsageError
 
 export async function readNamed(flag: string, path: string): Promise<Buffer> {
   try {
-    return await readFile(path);
+    return await fs.readFile(path);
   } catch (err) {
     throw unreadable(flag, path, err);
   }
 }
 
 /** As ssh does with private keys: a file of secrets that others can read is worth a word, though not a refusal. */
-export async function warnIfShared(label: string, path: string, warn: (message: string) => void): Promise<void> {
-  const { mode } = await stat(path);
+export function warnIfShared(label: string, path: string, warn: (message: string) => void): void {
+  const { mode } = statSync(path);
   if (mode & 0o077) warn(`${label}: ${JSON.stringify(path)} can be read by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
 }
 
@@ -99,7 +100,7 @@ export async function warnIfShared(label: string, path: string, warn: (message: 
 async function readPassword(label: string, path: string, warn: (message: string) => void): Promise<string> {
   const text = (await readNamed(label, path)).toString('utf8').replace(/\r?\n$/, '');
   if (text === '') throw new UsageError(`${label}: ${JSON.stringify(path)} is empty`);
-  await warnIfShared(label, path, warn);
+  warnIfShared(label, path, warn);
   return text;
 }
 

@@ -37,7 +37,7 @@ export function buildClearData(input: ClearSelectorInput): ClearChargingProfileR
 
 /**
  * Builds the envelope and validates it against the request schema: the only way a request reaches the transport.
- * `newId` is injected so tests can pin it; production passes crypto.randomUUID.
+ * `newId` is injected so tests can pin it; production passes randomUUID (src/random.ts).
  */
 export function buildClearRequest(input: ClearSelectorInput, newId: () => string): ClearChargingProfileRequest {
   const data = buildClearData(input);

@@ -6,7 +6,8 @@
  */
 import { createRequire } from 'node:module';
 
-const real = () => createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+// The bundle is CommonJS (see src/build/build.mjs): __filename is the bundle's own path.
+const real = () => createRequire(__filename)('node:child_process') as typeof import('node:child_process');
 
 export const spawn = ((...args: Parameters<typeof import('node:child_process').spawn>) =>
   real().spawn(...args)) as typeof import('node:child_process').spawn;

@@ -6,9 +6,9 @@
 // a Mosquitto with `set_tcp_nodelay true` and one with Mosquitto's defaults (most operators' brokers), each with a
 // fast responder on no-delay sockets; `mosquitto_rr` does the same round trip when installed. Without Mosquitto,
 // an embedded aedes broker with no-delay sockets stands in for both. Peak RSS comes from /usr/bin/time when present.
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { PROMPTS, SPINNER, coverageDir } from '../helpers/evaluated.mjs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { median, mosquittoBin, mosquittoRr, printTable, scp, startAedes, startMosquitto, startResponder, timeOnce } from './lib.mjs';
@@ -76,15 +76,15 @@ try {
     }),
   );
 
-  // What the round trip loads (the interactive issue: prompts and spinner must not be among them).
-  const traceFile = join(mkdtempSync(join(tmpdir(), 'scp-bench-trace-')), 'imports.txt');
-  const tracer = fileURLToPath(new URL('../helpers/trace-imports.mjs', import.meta.url));
-  spawnSync(node, ['--import', tracer, scp, '--broker', brokers[0].url, 'clear', '--id', '1'], { env: { ...process.env, SCP_TRACE_FILE: traceFile } });
-  const loaded = [...new Set(readFileSync(traceFile, 'utf8').split('\n').filter((url) => url.includes('/dist/')))];
-  const kib = (file) => (statSync(fileURLToPath(file)).size / 1024).toFixed(0);
-  console.log(`\nscp clear --id 1 loads ${loaded.length} files of dist/: ${loaded.map((f) => `${f.split('/').pop()} (${kib(f)} KiB)`).join(', ')}`);
-  const interactive = loaded.filter((f) => /\/(prompts|spinner)-/.test(f));
-  console.log(`prompt and spinner chunks loaded by a non-interactive run: ${interactive.length ? interactive.join(', ') : 'none'}`);
+  // What the round trip runs (the interactive issue: the prompts and the spinner must not be among it).
+  const coverage = coverageDir();
+  spawnSync(node, [scp, '--broker', brokers[0].url, 'clear', '--id', '1'], { env: { ...process.env, NODE_V8_COVERAGE: coverage.dir } });
+  const ran = [...coverage.evaluated()];
+  coverage.done();
+  const ours = ran.filter((name) => name.startsWith('src/'));
+  console.log(`\nscp clear --id 1 runs ${ran.length} of the bundle's modules, ${ours.length} of them ours: ${ours.join(', ')}`);
+  const interactive = ran.filter((name) => PROMPTS(name) || SPINNER(name));
+  console.log(`prompt and spinner modules run by a non-interactive round trip: ${interactive.length ? interactive.join(', ') : 'none'}`);
 } finally {
   for (const client of responders) await client.endAsync();
   for (const broker of brokers) await broker.stop();

@@ -1,30 +1,22 @@
-/** The fast paths (help, version, dry run, bad input) must not pay for loading MQTT.js. */
+/**
+ * The fast paths (help, version, dry run, bad input) must not pay for MQTT.js, and no flag run for the prompts or
+ * the spinner. The CLI is one bundle with a code cache, so "loaded" means "its module ran": V8's coverage of the
+ * run says which module initialisers were called (test/helpers/evaluated.mjs).
+ */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { SCP_BIN, cleanEnv } from '../helpers/run.js';
-import { KEY, startPty } from '../helpers/pty.js';
+import { KEY, scpCommand, startPty } from '../helpers/pty.js';
+import { MQTT, PROMPTS, SPINNER, coverageDir } from '../helpers/evaluated.mjs';
 
-/** The build bundles src/transport/mqtt.ts and MQTT.js into a chunk named after it (chunks/mqtt-HASH.js). */
-const loadsMqtt = (specifier: string) => /(^|\/)mqtt(-[A-Z0-9]+\.js)?$/.test(specifier);
-/** src/interactive/prompts.ts (with @inquirer/prompts) and src/output/spinner.ts are chunks of their own. */
-const loadsPromptsOrSpinner = (specifier: string) => /(^|\/)(prompts|spinner)(-[A-Z0-9]+\.js)?$|@inquirer/.test(specifier);
-const tracer = fileURLToPath(new URL('../helpers/trace-imports.mjs', import.meta.url));
-
-function importsOf(args: string[]): { specifiers: string[]; status: number | null } {
-  const dir = mkdtempSync(join(tmpdir(), 'scp-trace-'));
-  const file = join(dir, 'imports.txt');
+function evaluatedBy(args: string[]): string[] {
+  const coverage = coverageDir();
   try {
-    const run = spawnSync(process.execPath, ['--import', tracer, SCP_BIN, ...args], {
-      env: cleanEnv({ SCP_TRACE_FILE: file }),
-      encoding: 'utf8',
-    });
-    return { specifiers: readFileSync(file, 'utf8').split('\n').filter(Boolean), status: run.status };
+    spawnSync(process.execPath, [SCP_BIN, ...args], { env: cleanEnv({ NODE_V8_COVERAGE: coverage.dir }), encoding: 'utf8' });
+    return [...coverage.evaluated()];
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    coverage.done();
   }
 }
 
@@ -38,32 +30,41 @@ describe('--version', () => {
 
 describe('lazy loading', () => {
   for (const args of [['--help'], ['--version'], ['clear', '--id', '1', '--dry-run'], ['clear', '--id', 'x']]) {
-    it(`scp ${args.join(' ')} does not load mqtt`, () => {
-      const { specifiers, status } = importsOf(args);
-      expect(specifiers.some((s) => s.includes('cli.js'))).toBe(true);
-      expect(specifiers.filter(loadsMqtt)).toEqual([]);
-      expect(status).not.toBeNull();
+    it(`scp ${args.join(' ')} runs neither MQTT.js nor the prompts nor the spinner`, () => {
+      const ran = evaluatedBy(args);
+      expect(ran).toContain('src/errors.ts');
+      expect(ran.filter((name) => MQTT(name) || PROMPTS(name) || SPINNER(name))).toEqual([]);
     });
   }
 
-  it('a real clear does load mqtt (the check above can see it), but neither the prompts nor the spinner', () => {
-    const { specifiers } = importsOf(['--broker', 'mqtt://127.0.0.1:1', 'clear', '--id', '1']);
-    expect(specifiers.filter(loadsMqtt)).toHaveLength(1);
-    expect(specifiers.filter(loadsPromptsOrSpinner)).toEqual([]);
+  it('a real clear does run MQTT.js (the check above can see it), but neither the prompts nor the spinner', () => {
+    const ran = evaluatedBy(['--broker', 'mqtt://127.0.0.1:1', 'clear', '--id', '1']);
+    expect(ran).toContain('src/transport/mqtt.ts');
+    expect(ran).toContain('node_modules/mqtt/build/lib/client.js');
+    expect(ran.filter((name) => PROMPTS(name) || SPINNER(name))).toEqual([]);
   });
 
-  it('an interactive clear on a terminal loads the prompts (the check above can see them)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'scp-trace-'));
-    const file = join(dir, 'imports.txt');
+  it('an interactive clear on a terminal runs the prompts (the check above can see them)', async () => {
+    const coverage = coverageDir();
     try {
-      const pty = startPty(`${process.execPath} --import ${tracer} ${SCP_BIN} clear`, { SCP_TRACE_FILE: file });
+      const pty = startPty(scpCommand(['clear']), { NODE_V8_COVERAGE: coverage.dir });
       await pty.waitFor(/What to clear\?/);
       pty.type(KEY.ctrlC);
       expect(await pty.exited).toBe(130);
-      const specifiers = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-      expect(specifiers.filter(loadsPromptsOrSpinner)).toHaveLength(1);
+      const ran = [...coverage.evaluated()];
+      expect(ran).toContain('src/interactive/prompts.ts');
+      expect(ran.some((name) => name.startsWith('node_modules/@inquirer/core/'))).toBe(true);
+      expect(ran.filter(MQTT)).toEqual([]);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      coverage.done();
     }
+  });
+
+  it('the CLI is compiled from the code cache the build made, not from source', () => {
+    const run = spawnSync(process.execPath, ['-e', "const l = require('./dist/launch.cjs'); process.stdout.write(l.loadBundle(l.CLI_BUNDLE).cache)"], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      encoding: 'utf8',
+    });
+    expect(run.stdout).toBe('used');
   });
 });

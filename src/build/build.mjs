@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// `npm run build` after `tsc`: bundles the TypeScript into dist/ with esbuild, then makes the CLI's V8 code cache.
+//
+//   dist/launch.cjs   what bin/scp.js runs first: ours or OpenSSH's scp (Node built-ins only)
+//   dist/scp.cjs      the whole CLI, one CommonJS file: every command, MQTT.js, commander, chalk, @inquirer/prompts.
+//                     Lazy `import()`s stay lazy: esbuild turns them into module initialisers that run on first use,
+//                     so `--help` never runs MQTT.js or the prompts (test/e2e/lazy.e2e.test.ts checks it).
+//   dist/scp.cjs.cache  the V8 code cache of scp.cjs after the runs in train.mjs (--help, --dry-run, round trips)
+//   dist/demo.js      `npm run demo` (ES module: it uses top-level await)
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dist = `${root}dist`;
+rmSync(dist, { recursive: true, force: true });
+
+const common = { bundle: true, platform: 'node', target: 'node20', minify: true, logLevel: 'warning', absWorkingDir: root };
+await build({
+  ...common,
+  entryPoints: { launch: 'src/launch.ts' },
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  outdir: dist,
+});
+await build({
+  ...common,
+  entryPoints: { scp: 'src/cli.ts' },
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  outdir: dist,
+  // Identifiers stay readable: stack traces of internal errors, and the lazy-loading test, name the modules.
+  minify: false,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  external: ['aedes'],
+  // import() of a Node built-in (node:tls) becomes a lazy require: a script compiled by vm with a code cache has no
+  // dynamic-import host, and Node 20's way to give it one is experimental.
+  supported: { 'dynamic-import': false },
+  plugins: [
+    {
+      name: 'chalk-without-probe',
+      setup(build) {
+        build.onResolve({ filter: /^#supports-color$/ }, () => ({ path: `${root}src/shims/supports-color.ts` }));
+      },
+    },
+  ],
+  alias: {
+    // commander imports child_process at start for executable subcommands scp does not have (see the shim).
+    'node:child_process': './src/shims/child-process.ts',
+    'worker-timers': './src/shims/worker-timers.ts',
+    'readable-stream': 'node:stream',
+  },
+});
+await build({ ...common, entryPoints: { demo: 'src/demo.ts' }, format: 'esm', outdir: dist });
+
+const trained = spawnSync(process.execPath, [fileURLToPath(new URL('./train.mjs', import.meta.url))], { stdio: 'inherit' });
+if (trained.status !== 0) {
+  // Not fatal: scp works without the cache, only slower to start. Said loudly, since the benchmark would show it.
+  console.error('build: no code cache was made (see above); scp will start slower');
+}

@@ -1,0 +1,35 @@
+// Which modules of the CLI bundle a run of scp evaluated, read from V8's own coverage (NODE_V8_COVERAGE).
+//
+// dist/scp.cjs is one file (src/build/build.mjs), so "was MQTT.js loaded" means "did its module initialiser run".
+// esbuild names each initialiser after its source path (src/transport/mqtt.ts, node_modules/mqtt/...), and V8
+// counts the calls of every function: a module ran if its initialiser's count is above zero.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A folder for NODE_V8_COVERAGE, and a reader of what the run evaluated; call `done()` to remove it. */
+export function coverageDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'scp-coverage-'));
+  return {
+    dir,
+    /** Source paths (src/..., node_modules/...) of the bundle's modules that ran. */
+    evaluated() {
+      const ran = new Set();
+      for (const file of readdirSync(dir)) {
+        for (const script of JSON.parse(readFileSync(join(dir, file), 'utf8')).result) {
+          if (!script.url.endsWith('/dist/scp.cjs')) continue;
+          for (const fn of script.functions) {
+            if (/^(src|node_modules)\//.test(fn.functionName) && fn.ranges[0].count > 0) ran.add(fn.functionName);
+          }
+        }
+      }
+      return ran;
+    },
+    done: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The lazily loaded parts a flag run must not pay for. */
+export const MQTT = (name) => name === 'src/transport/mqtt.ts' || name.startsWith('node_modules/mqtt/');
+export const PROMPTS = (name) => name === 'src/interactive/prompts.ts' || name.startsWith('node_modules/@inquirer/');
+export const SPINNER = (name) => name === 'src/output/spinner.ts';
