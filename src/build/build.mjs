@@ -51,6 +51,8 @@ await build({
     'node:child_process': './src/shims/child-process.ts',
     'worker-timers': './src/shims/worker-timers.ts',
     'readable-stream': 'node:stream',
+    // MQTT.js's per-packet debug logging, off in a CLI that has --verbose (see the shim).
+    debug: './src/shims/debug.cjs',
   },
 });
 await build({ ...common, entryPoints: { demo: 'src/demo.ts' }, format: 'esm', outdir: dist });

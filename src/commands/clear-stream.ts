@@ -33,8 +33,70 @@ interface Waiting {
   input: string;
   request: ClearChargingProfileRequest;
   started: number;
-  timer?: NodeJS.Timeout;
+  /** When its --timeout runs out, once the broker has it (acked); see `deadlines`. */
+  deadline: number;
   acked: boolean;
+  settled: boolean;
+}
+
+/**
+ * The timeouts of a stream, all of one length, in one queue with one timer: requests are acknowledged in about the
+ * order they were sent, so the queue is in deadline order, and a timer per request (tens of thousands of timer
+ * objects) is not needed. Settled requests are dropped when they reach the head.
+ */
+class Deadlines {
+  private queue: Waiting[] = [];
+  private head = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly expire: (w: Waiting) => void,
+  ) {}
+
+  add(w: Waiting): void {
+    this.queue.push(w);
+    // Answered requests leave from the head as new ones come in, so the queue holds about what is in flight.
+    this.drop();
+    if (!this.timer) this.arm();
+  }
+
+  private drop(): void {
+    while (this.head < this.queue.length && this.queue[this.head]!.settled) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private arm(): void {
+    this.drop();
+    const first = this.queue[this.head];
+    if (!first) {
+      this.timer = undefined;
+      return;
+    }
+    this.timer = setTimeout(() => this.sweep(), Math.max(0, first.deadline - this.now()));
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    // Deadlines can be out of order by the spread of acknowledgement times; each is checked on its own.
+    while (this.head < this.queue.length) {
+      const w = this.queue[this.head]!;
+      if (!w.settled && w.deadline > now) break;
+      this.head++;
+      if (!w.settled) this.expire(w);
+    }
+    this.arm();
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.queue = [];
+    this.head = 0;
+  }
 }
 
 /** How many times a lost connection is re-established before the rest of the stream is given up. */
@@ -78,25 +140,29 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
   let done = 0;
   let stopping: InterruptedError | undefined;
 
-  const finish = (index: number, line: number, input: string, record: Omit<StreamRecord, 'line' | 'input'>) => {
+  const finish = (index: number, record: StreamRecord) => {
     outcomes.set(record.outcome, (outcomes.get(record.outcome) ?? 0) + 1);
     done++;
-    printer.put(index, { ...record, line, input });
+    printer.put(index, record);
     // A progress line only for a terminal: no clock read per request otherwise.
     if (output.showsProgress) output.progress(done, total, performance.now() - started);
     wake();
   };
   const settle = (w: Waiting, outcome: StreamOutcome, response: ClearRecord['response'], error?: string) => {
-    clearTimeout(w.timer);
+    w.settled = true;
     waiting.delete(w.request.id);
-    finish(w.index, w.line, w.input, {
-      request: w.request,
-      response,
-      outcome,
-      ...(error !== undefined ? { error } : {}),
-      elapsed_ms: Math.round(performance.now() - w.started),
-    });
+    const elapsed = Math.round(performance.now() - w.started);
+    finish(
+      w.index,
+      error === undefined
+        ? { request: w.request, response, outcome, elapsed_ms: elapsed, line: w.line, input: w.input }
+        : { request: w.request, response, outcome, error, elapsed_ms: elapsed, line: w.line, input: w.input },
+    );
   };
+  const deadlines = new Deadlines(
+    () => performance.now(),
+    (w) => settle(w, 'timeout', null, `no matching response within ${connection.timeoutMs / 1000} s: the request was published and may still be applied`),
+  );
 
   // Room for one more request: fewer than `concurrency` waiting and the printer not too far behind.
   let wake: () => void = () => undefined;
@@ -180,20 +246,16 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
 
   const send = (index: number, line: number, text: string, data: ClearChargingProfileRequestData) => {
     const request: ClearChargingProfileRequest = { id: randomUUID(), name: 'clear_charging_profile', type: 'request', data };
-    const w: Waiting = { index, line, input: text, request, started: performance.now(), acked: false };
+    const w: Waiting = { index, line, input: text, request, started: performance.now(), deadline: 0, acked: false, settled: false };
     waiting.set(request.id, w);
-    session!.publish(connection.requestTopic, JSON.stringify(request)).then(
-      () => {
-        if (waiting.get(request.id) !== w) return;
-        w.acked = true;
-        w.timer = setTimeout(
-          () => settle(w, 'timeout', null, `no matching response within ${connection.timeoutMs / 1000} s: the request was published and may still be applied`),
-          connection.timeoutMs,
-        );
-      },
-      // A failed publish means the connection went; `watch` reports it with the rest.
-      () => undefined,
-    );
+    session!.publish(connection.requestTopic, JSON.stringify(request), (error) => {
+      // A failed publish means the connection went; `watch` reports it with the rest. One that is no longer waited
+      // for (answered already, or the stream is over) must not start a timeout that keeps the process alive.
+      if (error || waiting.get(request.id) !== w) return;
+      w.acked = true;
+      w.deadline = performance.now() + connection.timeoutMs;
+      deadlines.add(w);
+    });
   };
 
   const lines = createInterface({ input, crlfDelay: Infinity });
@@ -213,19 +275,21 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
       if (parsed.kind === 'skip') continue;
       const index = next++;
       if (parsed.kind === 'invalid') {
-        finish(index, lineNo, text, { request: null, response: null, outcome: 'invalid_input', error: parsed.reason, elapsed_ms: 0 });
+        finish(index, { request: null, response: null, outcome: 'invalid_input', error: parsed.reason, elapsed_ms: 0, line: lineNo, input: text });
         continue;
       }
       await untilRoom();
       await untilConnected();
       if (stopping || printer.closed) break;
       if (!session) {
-        finish(index, lineNo, text, {
+        finish(index, {
           request: null,
           response: null,
           outcome: 'error',
           error: `not sent: ${connectionError?.message ?? 'no connection to the broker'}`,
           elapsed_ms: 0,
+          line: lineNo,
+          input: text,
         });
         continue;
       }
@@ -248,7 +312,7 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
     signal.removeEventListener('abort', onAbort);
     // Forget what is still waiting (only when nobody reads the results any more): a PUBACK that arrives while we
     // close must not start a timeout that keeps the process alive.
-    for (const w of waiting.values()) clearTimeout(w.timer);
+    deadlines.clear();
     waiting.clear();
     const current = session;
     session = undefined;

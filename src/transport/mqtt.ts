@@ -390,8 +390,11 @@ export interface SessionOptions {
 
 /** One connection for many requests (`scp clear --input`): the caller correlates answers and keeps the time. */
 export interface Session {
-  /** Publishes at the session's QoS, not retained; resolves once the broker has acknowledged it. */
-  publish(topic: string, payload: string): Promise<void>;
+  /**
+   * Publishes at the session's QoS, not retained; `done` is called once the broker has acknowledged it, or with the
+   * error. A callback, not a promise: a stream publishes tens of thousands, and each promise is garbage.
+   */
+  publish(topic: string, payload: string, done: (error?: ConnectionError) => void): void;
   /** Rejects with a ConnectionError when the connection goes; never resolves. */
   lost: Promise<never>;
   close(): Promise<void>;
@@ -437,17 +440,17 @@ export async function openSession(connection: ConnectOptions, options: SessionOp
         if (client.connected) client.sendPing();
       });
     };
+    const publishOptions = { qos: options.qos, retain: false } as const;
     return {
       lost,
-      publish: (topic, payload) =>
-        new Promise<void>((resolve, reject) => {
-          cork();
-          client.publish(topic, payload, { qos: options.qos, retain: false }, (err) => {
-            if (err) return reject(new ConnectionError(`the broker at ${where} did not accept a request on ${topic} (${err.message})`));
-            ping();
-            resolve();
-          });
-        }),
+      publish: (topic, payload, done) => {
+        cork();
+        client.publish(topic, payload, publishOptions, (err) => {
+          if (err) return done(new ConnectionError(`the broker at ${where} did not accept a request on ${topic} (${err.message})`));
+          ping();
+          done();
+        });
+      },
       close: () => close(client),
     };
   } catch (err) {
