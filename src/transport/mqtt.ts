@@ -2,7 +2,7 @@
  * The only module that imports MQTT.js. It knows how to get one request out and one answer back, and how to leave
  * no socket or timer behind; what counts as "the answer" is decided by the caller's `match` (see core/response).
  */
-import { connect as netConnect, isIP } from 'node:net';
+import { Socket, connect as netConnect, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 // The client alone, not the package root: the root's connect() pulls in WebSocket, SOCKS and their
 // dependencies, which only ws:// and wss:// need (they import the root lazily, below).
@@ -400,22 +400,56 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/**
+ * Gathers what MQTT.js writes to the socket in one turn of the event loop into one buffer and one write. mqtt-packet
+ * writes each packet in 3 to 6 pieces; a stream sends a request and a PUBACK per line, and one write() per piece
+ * (even corked) was the largest cost of a fast stream after the system calls themselves. Backpressure is the
+ * socket's own (`writableNeedDrain`); `end()` writes what is gathered first, so a DISCONNECT is never lost.
+ */
+function coalesceWrites(socket: Socket): void {
+  const write = socket.write.bind(socket) as (data: Buffer) => boolean;
+  const end = socket.end.bind(socket);
+  let chunks: Buffer[] = [];
+  let size = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (chunks.length === 0) return;
+    const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    chunks = [];
+    size = 0;
+    if (!socket.destroyed) write(data);
+  };
+  socket.write = ((chunk: Buffer | string, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void) => {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : chunk;
+    chunks.push(buffer);
+    size += buffer.length;
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (done) {
+      // Whoever waits for this write waits for all of it: write now.
+      flush();
+      process.nextTick(done);
+    } else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+    return !socket.writableNeedDrain;
+  }) as Socket['write'];
+  // mqtt-packet corks per packet (and uncorks on the next tick); gathering already does better. uncork stays real:
+  // the CONNECT, written before this, is still corked until its tick comes.
+  socket.cork = () => undefined;
+  socket.end = ((...args: Parameters<Socket['end']>) => {
+    flush();
+    return end(...args);
+  }) as Socket['end'];
+}
+
 export async function openSession(connection: ConnectOptions, options: SessionOptions): Promise<Session> {
   const log = options.log ?? (() => undefined);
   const where = redactUrl(connection.url);
   const { client, ready } = await openClient(connection);
-  // What is written in one turn of the event loop (requests, and PUBACKs for answers) leaves in one write: the
-  // socket is corked until the next turn. One write per packet was the largest cost of a fast stream.
-  let corked = false;
-  const cork = () => {
-    if (corked || !client.stream) return;
-    corked = true;
-    client.stream.cork();
-    setImmediate(() => {
-      corked = false;
-      if (!client.stream.destroyed) client.stream.uncork();
-    });
-  };
+  // What is written in one turn of the event loop (requests, and PUBACKs for answers) leaves in one write.
+  if (client.stream instanceof Socket) coalesceWrites(client.stream);
   try {
     const { lost } = await establish(client, ready, connection, {
       topic: options.responseTopic,
@@ -424,11 +458,7 @@ export async function openSession(connection: ConnectOptions, options: SessionOp
       signal: options.signal,
       onAbort: () => new InterruptedError('interrupted: nothing was sent', options.signal?.reason),
       log,
-      onMessage: (message) => {
-        // The PUBACKs MQTT.js sends for these answers, and the requests they make room for, share one write.
-        cork();
-        options.onMessage(message);
-      },
+      onMessage: options.onMessage,
     });
     // One PINGREQ per burst of PUBACKs, not one per request: it only has to carry our ACK to the broker.
     let pingPending = false;
@@ -444,7 +474,6 @@ export async function openSession(connection: ConnectOptions, options: SessionOp
     return {
       lost,
       publish: (topic, payload, done) => {
-        cork();
         client.publish(topic, payload, publishOptions, (err) => {
           if (err) return done(new ConnectionError(`the broker at ${where} did not accept a request on ${topic} (${err.message})`));
           ping();
