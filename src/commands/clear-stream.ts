@@ -278,8 +278,9 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
         finish(index, { request: null, response: null, outcome: 'invalid_input', error: parsed.reason, elapsed_ms: 0, line: lineNo, input: text });
         continue;
       }
-      await untilRoom();
-      await untilConnected();
+      // Awaited only when there is something to wait for: an await per line is a promise per line.
+      if (!room()) await untilRoom();
+      if (!session && !connectionError) await untilConnected();
       if (stopping || printer.closed) break;
       if (!session) {
         finish(index, {

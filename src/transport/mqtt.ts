@@ -182,6 +182,9 @@ async function openClient(options: ConnectOptions): Promise<{ client: MqttClient
     queueQoSZero: false,
     resubscribe: false,
     keepalive: 30,
+    // MQTT.js otherwise re-arms its keepalive timer on every packet: a timer per packet in a stream. Pings then go
+    // every 30 s whatever the traffic, which costs nothing.
+    reschedulePings: false,
     // mqtt-packet otherwise builds a cache of 65,536 number buffers at start: tens of ms for a one-shot process.
     writeCache: false,
     // Credentials in the URL (mqtt://user:pass@host) count when no flag or variable gave them.
