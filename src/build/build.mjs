@@ -16,20 +16,12 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = `${root}dist`;
 rmSync(dist, { recursive: true, force: true });
 
-const common = { bundle: true, platform: 'node', target: 'node20', minify: true, logLevel: 'warning', absWorkingDir: root };
+const common = { bundle: true, platform: 'node', target: 'node20', minify: true, logLevel: 'warning', absWorkingDir: root, outdir: dist };
+const commonJs = { ...common, format: 'cjs', outExtension: { '.js': '.cjs' } };
+await build({ ...commonJs, entryPoints: { launch: 'src/launch.ts' } });
 await build({
-  ...common,
-  entryPoints: { launch: 'src/launch.ts' },
-  format: 'cjs',
-  outExtension: { '.js': '.cjs' },
-  outdir: dist,
-});
-await build({
-  ...common,
+  ...commonJs,
   entryPoints: { scp: 'src/cli.ts' },
-  format: 'cjs',
-  outExtension: { '.js': '.cjs' },
-  outdir: dist,
   // Identifiers stay readable: stack traces of internal errors, and the lazy-loading test, name the modules.
   minify: false,
   minifyWhitespace: true,
@@ -55,7 +47,7 @@ await build({
     debug: './src/shims/debug.cjs',
   },
 });
-await build({ ...common, entryPoints: { demo: 'src/demo.ts' }, format: 'esm', outdir: dist });
+await build({ ...common, entryPoints: { demo: 'src/demo.ts' }, format: 'esm' });
 
 const trained = spawnSync(process.execPath, [fileURLToPath(new URL('./train.mjs', import.meta.url))], { stdio: 'inherit' });
 if (trained.status !== 0) {
