@@ -273,13 +273,16 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
       if (stopping || printer.closed) break;
       const parsed = parseInputLine(text);
       if (parsed.kind === 'skip') continue;
+      // Room first, for every line: an invalid line's record waits in the printer behind a slow answer like any
+      // other, so without this a long run of bad lines after a slow request would all be held in memory.
+      // Awaited only when there is something to wait for: an await per line is a promise per line.
+      if (!room()) await untilRoom();
+      if (stopping || printer.closed) break;
       const index = next++;
       if (parsed.kind === 'invalid') {
         finish(index, { request: null, response: null, outcome: 'invalid_input', error: parsed.reason, elapsed_ms: 0, line: lineNo, input: text });
         continue;
       }
-      // Awaited only when there is something to wait for: an await per line is a promise per line.
-      if (!room()) await untilRoom();
       if (!session && !connectionError) await untilConnected();
       if (stopping || printer.closed) break;
       if (!session) {

@@ -139,6 +139,33 @@ describe(`scp clear --input against the ${brokerName()}`, () => {
     }
   });
 
+  it('stops reading behind a slow answer, bad lines included: the input is not held in memory', async () => {
+    const topics = uniqueTopics();
+    // Line 1 is never answered (it times out after 3 s); 200,000 bad lines follow, which need no broker at all.
+    const responder = await startResponder(broker.url, topics, () => []);
+    try {
+      const child = spawnScp(['--broker', broker.url, ...topics.args, 'clear', '--input', '-', '--json', '--timeout', '3']);
+      const done = finished(child);
+      const bad = 'x\n'.repeat(200_000);
+      let accepted = false;
+      child.stdin.write(`1\n${bad}`, () => (accepted = true));
+      // Their records wait in order behind line 1, so scp must stop reading after its window (1024 records) plus what
+      // the pipe and its stream buffer hold: far less than 400 KB.
+      await sleep(1500);
+      expect(accepted).toBe(false);
+      expect(child.stdout.readableLength).toBe(0);
+      child.stdin.end();
+      const run = await done;
+      const lines = run.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(200_001);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ line: 1, outcome: 'timeout' });
+      expect(JSON.parse(lines.at(-1)!)).toMatchObject({ line: 200_001, outcome: 'invalid_input' });
+      expect(run.code).toBe(3);
+    } finally {
+      await responder.close();
+    }
+  });
+
   it('reads a file given to --input', async () => {
     const file = join(dir, 'ids.txt');
     writeFileSync(file, '7\n8\n');
