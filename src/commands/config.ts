@@ -5,7 +5,17 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { chooseProfile, layerProfile, parseConfig, profileNames, type ChosenProfile, type ScpConfig, type Source } from '../core/config.js';
+import {
+  PATH_KEYS,
+  chooseProfile,
+  layerProfile,
+  parseConfig,
+  profileNames,
+  profilePath,
+  type ChosenProfile,
+  type ScpConfig,
+  type Source,
+} from '../core/config.js';
 import { redactUrl } from '../core/settings.js';
 import type { Output, SettingsReport } from '../output/render.js';
 import { newClientId, readNamed, unreadable, warnIfShared, type ConnectionFlags } from './connection.js';
@@ -59,12 +69,12 @@ export function loadConfig(location: ConfigLocation, warn: (message: string) => 
  * The connection settings every command uses: flags and environment (already merged by commander) over the chosen
  * profile over the defaults, each with its source.
  */
-export async function applyConfig<T extends ConfigFlags>(
+export function applyConfig<T extends ConfigFlags>(
   flags: T,
   sourceOf: SourceOf,
   env: NodeJS.ProcessEnv,
   warn: (message: string) => void,
-): Promise<{ flags: T; state: ConfigState }> {
+): { flags: T; state: ConfigState } {
   const location = locateConfig(flags, sourceOf, env);
   const config = loadConfig(location, warn);
   const requested = flags.profile === undefined ? undefined : { name: flags.profile, from: sourceOf('profile') === 'flag' ? ('--profile' as const) : ('SCP_PROFILE' as const) };
@@ -138,10 +148,10 @@ export async function validateConfigFiles(state: ConfigState, output: Output): P
     return;
   }
   for (const [name, profile] of Object.entries(config.profiles ?? {})) {
-    for (const key of ['password_file', 'ca', 'cert', 'key'] as const) {
+    for (const key of PATH_KEYS) {
       const value = profile?.[key];
       if (value === undefined) continue;
-      const path = resolve(location.path, '..', value);
+      const path = profilePath(location.path, value);
       const label = `config ${location.path}: profiles.${name}.${key}`;
       await readNamed(label, path);
       if (key === 'password_file') warnIfShared(label, path, (message) => output.warn(message));

@@ -3,13 +3,13 @@
  * settings under flags and environment variables. Precedence, for every setting: flag > environment > profile >
  * built-in default. The file's shape is schemas/config.json; the validator and types are generated from it.
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { UsageError } from '../errors.js';
 import type { ScpConfig, SiteProfile } from './generated/types.js';
 import { validateConfig } from './generated/validators.js';
 import { checkTopic, parseBrokerUrl, parseMqttVersion, parseQos, parseSeconds } from './settings.js';
-import { valueAt } from './validate.js';
+import { pointerKeys, valueAt } from './validate.js';
 
 export type { ScpConfig, SiteProfile };
 
@@ -44,11 +44,7 @@ type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null 
 
 /** `/profiles/site-a/timeout` -> `profiles.site-a.timeout` */
 function where(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .join('.');
+  return pointerKeys(pointer).join('.');
 }
 
 /** What each profile key allows, in the words an operator needs to fix it. */
@@ -213,7 +209,13 @@ const OPTION_OF: Partial<Record<(typeof PROFILE_KEYS)[number], string>> = {
   connect_timeout: 'connectTimeout',
 };
 
-const PATH_KEYS = new Set(['password_file', 'ca', 'cert', 'key']);
+/** The profile keys that name files. */
+export const PATH_KEYS = ['password_file', 'ca', 'cert', 'key'] as const;
+
+/** A path a profile names, as used: relative paths are taken from the config file's folder. */
+export function profilePath(configPath: string, value: string): string {
+  return resolve(dirname(configPath), value);
+}
 
 /**
  * Lays a profile under the flags and environment: a profile value is used only where the setting still has its
@@ -226,7 +228,6 @@ export function layerProfile(given: LayeredSettings, chosen: ChosenProfile | und
   const sources = { ...given.sources };
   if (!chosen) return { values, sources };
   const { profile } = chosen;
-  const base = dirname(configPath);
   const unset = (option: string) => sources[option] === undefined || sources[option] === 'default';
   const passwordGiven = !unset('passwordFile') || sources.password === 'env';
   for (const key of PROFILE_KEYS) {
@@ -234,7 +235,7 @@ export function layerProfile(given: LayeredSettings, chosen: ChosenProfile | und
     const value = profile[key];
     if (option === undefined || value === undefined || !unset(option)) continue;
     if (key === 'password_file' && passwordGiven) continue;
-    values[option] = PATH_KEYS.has(key) && !isAbsolute(String(value)) ? resolve(base, String(value)) : typeof value === 'number' ? String(value) : value;
+    values[option] = (PATH_KEYS as readonly string[]).includes(key) ? profilePath(configPath, String(value)) : typeof value === 'number' ? String(value) : value;
     sources[option] = 'profile';
   }
   if (profile.password_env !== undefined && !passwordGiven) {

@@ -83,7 +83,7 @@ export function hasSelector(input: ClearSelectorInput): boolean {
 }
 
 /** A placeholder envelope id for checks that build a request only to validate it; never published. */
-const CHECK_ID = '00000000-0000-4000-8000-000000000000';
+export const CHECK_ID = '00000000-0000-4000-8000-000000000000';
 
 /**
  * What a prompt says about an answer: exactly the words a flag with that value would get, because it runs the same
@@ -97,6 +97,11 @@ export function selectorProblem(input: ClearSelectorInput): string | undefined {
     if (err instanceof UsageError) return err.message;
     throw err;
   }
+}
+
+/** The warnings a request of this selector would get (the prompts show them as the purpose is chosen). */
+export function selectorWarnings(input: ClearSelectorInput): string[] {
+  return requestWarnings(buildClearRequest(input, () => CHECK_ID));
 }
 
 /**

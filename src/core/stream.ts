@@ -4,6 +4,7 @@
 import type { ClearChargingProfileRequestData } from './generated/types.js';
 import type { Outcome } from './outcome.js';
 import { checkClearRequestOnWire } from './validate.js';
+import { CHECK_ID } from './request.js';
 
 export type InputLine =
   | { kind: 'skip' }
@@ -11,8 +12,6 @@ export type InputLine =
   | { kind: 'invalid'; reason: string };
 
 const SKIP: InputLine = { kind: 'skip' };
-// Any valid UUID: the line is checked as a whole envelope, so the schema stays the one judge of `data`.
-const PLACEHOLDER_ID = '00000000-0000-4000-8000-000000000000';
 
 /**
  * A line is a profile id (`7`) or a JSON object shaped like the request's `data`; blank lines and `#` comments are
@@ -33,7 +32,8 @@ export function parseInputLine(line: string): InputLine {
   } else {
     return { kind: 'invalid', reason: 'expected a profile id (digits) or a JSON object like {"charging_profile_id": 7}' };
   }
-  const checked = checkClearRequestOnWire({ id: PLACEHOLDER_ID, name: 'clear_charging_profile', type: 'request', data });
+  // Checked as a whole envelope (with a placeholder id), so the schema stays the one judge of `data`.
+  const checked = checkClearRequestOnWire({ id: CHECK_ID, name: 'clear_charging_profile', type: 'request', data });
   if (!checked.ok) return { kind: 'invalid', reason: checked.problems.join('; ') };
   const request = checked.value.data;
   if (request.charging_profile_id !== undefined && request.charging_profile_criteria !== undefined) {

@@ -9,11 +9,18 @@ const responseValidator = validateClearResponse as Validator;
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
+/** The keys of a JSON pointer (`/profiles/a~1b` -> `profiles`, `a/b`). */
+export function pointerKeys(pointer: string): string[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
 /** Walks the instance path (a JSON pointer) so an error can quote the offending value. */
 export function valueAt(root: unknown, pointer: string): unknown {
   let node = root;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+  for (const key of pointerKeys(pointer)) {
     node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
   }
   return node;

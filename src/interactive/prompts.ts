@@ -5,7 +5,7 @@
  */
 import { confirm, input, password, select } from '@inquirer/prompts';
 import { PURPOSES } from '../core/fields.js';
-import { clearsEveryEvse, requestWarnings, selectorProblem, buildClearRequest, type ClearSelectorInput } from '../core/request.js';
+import { clearsEveryEvse, selectorProblem, selectorWarnings, type ClearSelectorInput } from '../core/request.js';
 import type { ClearChargingProfileRequest } from '../core/generated/types.js';
 import { InterruptedError } from '../errors.js';
 
@@ -66,9 +66,7 @@ export async function askSelector(streams: PromptStreams, warn: (message: string
       ...(evse === '' ? {} : { evse }),
       ...(purpose === ANY ? {} : { purpose }),
     };
-    if (chosen.purpose !== undefined) {
-      for (const warning of requestWarnings(buildClearRequest(chosen, () => '00000000-0000-4000-8000-000000000000'))) warn(warning);
-    }
+    if (chosen.purpose !== undefined) for (const warning of selectorWarnings(chosen)) warn(warning);
     const stackLevel = await input(
       {
         message: 'Stack level (empty: any):',
