@@ -115,7 +115,7 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
         const { applyConfig, locateConfig } = await import('./commands/config.js');
         const warn = (message: string) => output.warn(message);
         const { flags, state } = config
-          ? await applyConfig(given, sourceOf, io.env, warn)
+          ? applyConfig(given, sourceOf, io.env, warn)
           : { flags: given, state: { location: locateConfig(given, sourceOf, io.env) } };
         return await command(flags, output, state);
       } catch (err) {

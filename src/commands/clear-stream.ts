@@ -3,8 +3,7 @@
  * exactly one result per request line, in input order unless --unordered. Memory stays bounded: lines are read
  * only while fewer than `window` results are unprinted, and printing waits for stdout to drain.
  */
-import { createReadStream } from 'node:fs';
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { ConnectionError, EXIT, InterruptedError } from '../errors.js';

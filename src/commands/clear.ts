@@ -17,8 +17,10 @@ export interface ClearFlags extends ClearSelectorInput {
 export interface Context extends CommandContext {
   now?: () => number;
   newId?: () => string;
-  /** May scp ask questions, and where: decided by cli.ts from the terminals, --no-input and CI. */
-  /** Functions, so that a run which never asks never touches process.stdin (creating it loads fs streams). */
+  /**
+   * May scp ask questions, and where: decided by cli.ts from the terminals, --no-input and CI. Functions, so that a
+   * run which never asks never touches process.stdin (creating it loads fs streams).
+   */
   prompts?: { policy: () => PromptPolicy; input: () => NodeJS.ReadableStream; output: NodeJS.WritableStream };
 }
 
@@ -86,6 +88,27 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
     error,
   });
 
+  const exchangeOptions: Parameters<typeof exchange<Exclude<Classified, { kind: 'foreign' }>>>[1] = {
+    requestTopic: connection.requestTopic,
+    responseTopic: connection.responseTopic,
+    payload: JSON.stringify(request),
+    timeoutMs: connection.timeoutMs,
+    qos: connection.qos,
+    signal: ctx.signal,
+    log: (line) => output.debug(line),
+    match: ({ topic, payload, retained }) => {
+      const classified = classifyResponse(payload, request.id, { retained });
+      const shown = payload.toString('utf8');
+      if (classified.kind === 'foreign') {
+        output.debug(`ignored message on ${topic} (${classified.reason}): ${shown}`);
+        return undefined;
+      }
+      output.debug(`received on ${topic}: ${shown}`);
+      return classified;
+    },
+    onPublished: () => void output.spin('waiting for the answer', connection.timeoutMs),
+  };
+
   const attempt = async (connect: ConnectOptions) => {
     started = now();
     await output.spin(`connecting to ${redactUrl(connect.url)}`, connect.connectTimeoutMs);
@@ -94,26 +117,6 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
     } finally {
       output.stopSpinner();
     }
-  };
-  const exchangeOptions: Parameters<typeof exchange<Exclude<Classified, { kind: 'foreign' }>>>[1] = {
-      requestTopic: connection.requestTopic,
-      responseTopic: connection.responseTopic,
-      payload: JSON.stringify(request),
-      timeoutMs: connection.timeoutMs,
-      qos: connection.qos,
-      signal: ctx.signal,
-      log: (line) => output.debug(line),
-      match: ({ topic, payload, retained }) => {
-        const classified = classifyResponse(payload, request.id, { retained });
-        const shown = payload.toString('utf8');
-        if (classified.kind === 'foreign') {
-          output.debug(`ignored message on ${topic} (${classified.reason}): ${shown}`);
-          return undefined;
-        }
-        output.debug(`received on ${topic}: ${shown}`);
-        return classified;
-      },
-      onPublished: () => void output.spin('waiting for the answer', connection.timeoutMs),
   };
 
   let decided: Exclude<Classified, { kind: 'foreign' }>;

@@ -63,7 +63,6 @@ const TLS_TRUST_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-/** Turns what Node or MQTT.js threw into the one line an operator can act on; never includes a password. */
 /** CONNACK codes for a refused login: 3.1.1 bad user name or password / not authorised, and their MQTT 5 twins. */
 const LOGIN_REFUSED = new Set([4, 5, 134, 135]);
 
@@ -82,6 +81,7 @@ export function connectError(err: unknown, url: string, protocolVersion?: number
   return new ConnectionError(`${describeConnectError(err, url)}${hint}`, { refusedLogin: typeof code === 'number' && LOGIN_REFUSED.has(code) });
 }
 
+/** Turns what Node or MQTT.js threw into the one line an operator can act on; never includes a password. */
 export function describeConnectError(err: unknown, url: string): string {
   const e = err as NodeJS.ErrnoException & { code?: string | number };
   const where = redactUrl(url);
