@@ -36,17 +36,22 @@ const PROFILES_COMMAND = 'scp config profiles 2>/dev/null';
 
 /** commander adds --help to every command without listing it among the options. */
 const flagsOf = (options: OptionShape[]) => [...options.flatMap((o) => (o.short ? [o.long, o.short] : [o.long])), '--help', '-h'];
-const valueOptions = (shape: ProgramShape) =>
-  [...new Set([shape, ...shape.commands].flatMap((c) => c.options).filter((o) => o.takesValue).map((o) => o.long))];
+/** Options that take a value nothing can complete (a URL, a number): after them, offer nothing. */
+const freeValueOptions = (shape: ProgramShape) =>
+  [...new Set([shape, ...shape.commands].flatMap((c) => c.options).filter((o) => o.takesValue).map((o) => o.long))].filter(
+    (o) => !FILE_OPTIONS.has(o) && !(o in VALUES) && o !== '--profile',
+  );
+/** Our commands, less commander's own `help`. */
+const commandsOf = (shape: ProgramShape) => shape.commands.filter((c) => c.name !== 'help');
 /** Subcommands (config's) and command arguments (completion's shells) a command is followed by. */
 const wordsAfter = (command: CommandShape) => (command.name === 'completion' ? [...SHELLS] : command.commands.map((c) => c.name));
 const quoteFish = (text: string) => `'${text.replace(/[\\']/g, '\\$&')}'`;
 
 function bash(shape: ProgramShape): string {
   const global = flagsOf(shape.options);
-  const commands = shape.commands.filter((c) => c.name !== 'help');
+  const commands = commandsOf(shape);
   const fixed = Object.entries(VALUES).map(([option, values]) => `    ${option}) COMPREPLY=($(compgen -W "${values.join(' ')}" -- "$cur")); return ;;`);
-  const others = valueOptions(shape).filter((o) => !FILE_OPTIONS.has(o) && !(o in VALUES) && o !== '--profile');
+  const others = freeValueOptions(shape);
   return `# scp completion for bash. Install: scp completion bash > ~/.local/share/bash-completion/completions/scp
 _scp() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" cmd="" i
@@ -76,8 +81,8 @@ complete -o default -F _scp scp smart-charging
 
 function zsh(shape: ProgramShape): string {
   const global = flagsOf(shape.options);
-  const commands = shape.commands.filter((c) => c.name !== 'help');
-  const others = valueOptions(shape).filter((o) => !FILE_OPTIONS.has(o) && !(o in VALUES) && o !== '--profile');
+  const commands = commandsOf(shape);
+  const others = freeValueOptions(shape);
   return `#compdef scp smart-charging
 # scp completion for zsh. Install: scp completion zsh > "\${fpath[1]}/_scp" (any folder in $fpath), then restart zsh.
 _scp() {
@@ -104,7 +109,7 @@ _scp "$@"
 }
 
 function fish(shape: ProgramShape): string {
-  const commands = shape.commands.filter((c) => c.name !== 'help');
+  const commands = commandsOf(shape);
   const option = (o: OptionShape, condition?: string) => {
     const parts = ['complete -c scp -c smart-charging'];
     if (condition) parts.push(`-n ${quoteFish(condition)}`);
