@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { findOtherScp, isOwnInvocation } from './core/passthrough.js';
+import { envFlag } from './core/settings.js';
 
 export interface LoadedBundle {
   exports: typeof import('./cli.js');
@@ -79,7 +80,7 @@ async function handOver(program: string, argv: string[]): Promise<number> {
 /** `launcher` is bin/scp.js's own path; `passthrough: false` for the name that never hands over (smart-charging). */
 export async function launch(launcher: string, { passthrough: allowed = true }: { passthrough?: boolean } = {}): Promise<void> {
   const argv = process.argv.slice(2);
-  const passthrough = !/^(1|true|yes|on)$/i.test(process.env.SCP_NO_PASSTHROUGH ?? '');
+  const passthrough = !envFlag(process.env.SCP_NO_PASSTHROUGH);
   let missingHint: string | undefined;
   if (allowed && !isOwnInvocation(argv)) {
     if (passthrough) {
