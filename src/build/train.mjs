@@ -45,15 +45,14 @@ expect('config show', await run(['config', 'show']), 0);
 
 // A simulator on an embedded broker, in this process, and real round trips against it.
 const stop = new AbortController();
-let url;
-const ready = new Promise((resolve) => {
+const ready = new Promise((resolve, reject) => {
   void run(['simulate', '--embedded', '0'], {
     signal: stop.signal,
     onStderr: (text) => {
       const match = /listening on (mqtt:\/\/\S+)/.exec(text);
-      if (match && /serving clear_charging_profile/.test(text)) resolve((url = match[1]));
+      if (match && /serving clear_charging_profile/.test(text)) resolve(match[1]);
     },
-  }).then((result) => resolve(Promise.reject(new Error(`the simulator stopped: ${result.err}`))));
+  }).then((result) => reject(new Error(`the simulator stopped: ${result.err}`)));
 });
 const simulated = await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error('no simulator within 10 s')), 10_000))]);
 try {
@@ -64,7 +63,6 @@ try {
 } finally {
   stop.abort('SIGTERM');
 }
-void url;
 
 const cache = script.createCachedData();
 writeFileSync(`${CLI_BUNDLE}.cache`, cache);
