@@ -1,36 +1,23 @@
 // Shared by the benchmark scripts: brokers on free loopback ports, a fast responder, process timing.
-import { spawn, spawnSync } from 'node:child_process';
-import { createServer, connect as tcpConnect } from 'node:net';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
+import { freePort, listening, which } from '../helpers/net.mjs';
 
 export const scp = fileURLToPath(new URL('../../bin/scp.js', import.meta.url));
-export const which = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || undefined;
 export const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 export const mosquittoBin = which('mosquitto');
 export const mosquittoRr = which('mosquitto_rr');
 const dir = mkdtempSync(join(tmpdir(), 'scp-bench-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function waitForPort(port) {
   for (let i = 0; i < 100; i++) {
-    const up = await new Promise((resolve) => {
-      const socket = tcpConnect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (up) return;
+    if (await listening(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`nothing listens on ${port}`);

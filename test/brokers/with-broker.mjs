@@ -10,8 +10,8 @@
 //
 // Exits with the command's status (or 1 if the broker could not be started).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { freePort, listening, which } from '../helpers/net.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,31 +23,6 @@ if (!['rabbitmq', 'nats'].includes(kind) || separator !== '--' || command.length
 
 const USER = 'scp-test';
 const PASSWORD = 'interop secret';
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-const listening = (port) =>
-  new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
-const which = (bin, fallback) => {
-  const found = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).stdout.trim();
-  return found || (fallback && existsSync(fallback) ? fallback : undefined);
-};
 
 function setupError(message) {
   console.error(`with-broker: ${message}`);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createServer as createHttpServer } from 'node:http';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { Aedes, type AedesOptions } from 'aedes';
+import { freePort, listening } from './net.mjs';
 
 export interface Broker {
   url: string;
@@ -138,12 +139,6 @@ export async function startSilentServer(): Promise<Broker> {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createTcpServer();
-  const port = await listen(server);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface Mosquitto extends Broker {
   /** Stops the broker (SIGTERM) and waits for it to exit; `start()` brings it back on the same port. */
@@ -156,12 +151,7 @@ export interface Mosquitto extends Broker {
 async function waitForPort(port: number, failed: () => string | undefined): Promise<void> {
   const deadline = Date.now() + 5000;
   for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const probe = tcpConnect(port, '127.0.0.1');
-      probe.once('connect', () => (probe.destroy(), resolve(true)));
-      probe.once('error', () => resolve(false));
-    });
-    if (up) return;
+    if (await listening(port)) return;
     const why = failed();
     if (why !== undefined || Date.now() > deadline) throw new Error(`mosquitto did not start: ${why ?? 'timeout'}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

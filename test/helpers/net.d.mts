@@ -1,0 +1,3 @@
+export function freePort(): Promise<number>;
+export function listening(port: number): Promise<boolean>;
+export function which(command: string): string | undefined;
