@@ -6,8 +6,9 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import { setFlagsFromString } from 'node:v8';
 import { ConnectionError, EXIT, InterruptedError } from '../errors.js';
-import { parseInputLine, streamExitCode, type StreamOutcome } from '../core/stream.js';
+import { parseInputLine, streamExitCode, streamHeapFlags, type StreamOutcome } from '../core/stream.js';
 import { classifyAgainst } from '../core/response.js';
 import type { ClearChargingProfileRequest, ClearChargingProfileRequestData } from '../core/generated/types.js';
 import type { ClearRecord } from '../core/outcome.js';
@@ -131,6 +132,7 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
   const total = flags.input !== '-' && output.showsProgress ? await countLines(flags.input) : undefined;
 
   const { openSession } = await import('../transport/mqtt.js');
+  for (const flag of streamHeapFlags([...process.execArgv, ...(ctx.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)])) setFlagsFromString(flag);
   const started = performance.now();
   const outcomes = new Map<StreamOutcome, number>();
   const waiting = new Map<string, Waiting>();
