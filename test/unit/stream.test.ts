@@ -6,17 +6,17 @@ import { streamExitCode, streamHeapFlags } from '../../src/core/stream.js';
 
 describe('streamHeapFlags', () => {
   it('holds the young generation at its start size and the old one near what is live', () => {
-    expect(streamHeapFlags([])).toEqual(['--semi-space-growth-factor=1', '--heap-growing-percent=25']);
+    expect(streamHeapFlags([])).toEqual(['--semi-space-growth-factor=1', '--heap-growing-percent=100']);
   });
 
   it("leaves a flag the user gave Node alone, in either spelling, from node's arguments or NODE_OPTIONS", () => {
     expect(streamHeapFlags(['--heap-growing-percent=50'])).toEqual(['--semi-space-growth-factor=1']);
-    expect(streamHeapFlags(['--semi_space_growth_factor=4'])).toEqual(['--heap-growing-percent=25']);
+    expect(streamHeapFlags(['--semi_space_growth_factor=4'])).toEqual(['--heap-growing-percent=100']);
   });
 
   it('leaves young generation growth to a user who sized its semi-spaces', () => {
-    expect(streamHeapFlags(['--max-semi-space-size=64'])).toEqual(['--heap-growing-percent=25']);
-    expect(streamHeapFlags(['--min_semi_space_size=8', '--enable-source-maps'])).toEqual(['--heap-growing-percent=25']);
+    expect(streamHeapFlags(['--max-semi-space-size=64'])).toEqual(['--heap-growing-percent=100']);
+    expect(streamHeapFlags(['--min_semi_space_size=8', '--enable-source-maps'])).toEqual(['--heap-growing-percent=100']);
   });
 });
 
