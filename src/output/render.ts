@@ -90,9 +90,10 @@ export class Output {
 
   private spinner: Spinner | undefined;
 
-  /** Every line on stderr goes through here, so that it never lands in the middle of the spinner's line. */
+  /** Every line on stderr goes through here, so that it never lands in the middle of the spinner's or progress line. */
   private say(line: string): void {
     this.spinner?.clear();
+    this.clearProgress();
     this.options.stderr.write(line);
   }
 
@@ -221,6 +222,8 @@ export class Output {
   }
 
   private lastProgress = 0;
+  /** The progress line is on the terminal now, with the cursor at its end. */
+  private progressShown = false;
 
   progress(done: number, total: number | undefined, elapsedMs: number): void {
     if (!this.showsProgress) return;
@@ -229,10 +232,18 @@ export class Output {
     this.lastProgress = now;
     const rate = elapsedMs > 0 ? Math.round((done * 1000) / elapsedMs) : 0;
     this.options.stderr.write(`\r\u001b[Kscp: ${total !== undefined ? `${done}/${total}` : `${done}`} done, ${rate}/s`);
+    this.progressShown = true;
+  }
+
+  /** Takes the progress line off the terminal so that the next line starts clean; the next progress() draws it again. */
+  private clearProgress(): void {
+    if (!this.progressShown) return;
+    this.options.stderr.write('\r\u001b[K');
+    this.progressShown = false;
   }
 
   progressDone(): void {
-    if (this.showsProgress && this.lastProgress > 0) this.options.stderr.write('\r\u001b[K');
+    this.clearProgress();
   }
 
   /** Counts per outcome, time and rate, on stderr, after a human-form stream. */
@@ -241,7 +252,7 @@ export class Output {
     const total = [...outcomes.values()].reduce((a, b) => a + b, 0);
     const counts = [...outcomes].map(([outcome, n]) => `${n} ${outcome.replace('_', ' ')}`).join(', ') || 'nothing to do';
     const seconds = elapsedMs / 1000;
-    this.options.stderr.write(`scp: ${total} requests: ${counts}; ${seconds.toFixed(2)} s, ${Math.round(total / Math.max(seconds, 0.001))} per second\n`);
+    this.say(`scp: ${total} requests: ${counts}; ${seconds.toFixed(2)} s, ${Math.round(total / Math.max(seconds, 0.001))} per second\n`);
   }
 
   /** The human line of one stream result: `line 3: id=7 -> accepted`. */
@@ -327,6 +338,8 @@ export class Output {
       if (printer.closed || batch === '') return;
       const chunk = batch;
       batch = '';
+      // Results on the terminal that shows the progress line would be written onto its end.
+      if (stdout.isTTY) this.clearProgress();
       // Backpressure: a slow reader of stdout slows the stream instead of filling memory.
       if (!stdout.write(chunk)) {
         blocked = true;

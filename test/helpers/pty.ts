@@ -61,3 +61,30 @@ export function startPty(command: string, env: Record<string, string | undefined
       }),
   };
 }
+
+/**
+ * The lines a terminal shows for `raw`: a carriage return moves to the start of the line, ESC [K erases from the
+ * cursor to its end, and other escape sequences (colours) are dropped. Enough to see whether one line was written
+ * over the end of another.
+ */
+export function rendered(raw: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  let cursor = 0;
+  // CSI sequences (ESC [ ... final byte), carriage returns, newlines, and runs of other text.
+  for (const [token] of raw.matchAll(/\u001b\[[0-9;?]*[ -/]*[@-~]|\r|\n|[^\u001b\r\n]+|\u001b/g)) {
+    if (token === '\r') cursor = 0;
+    else if (token === '\n') {
+      lines.push(line);
+      line = '';
+      cursor = 0;
+    } else if (token === '\u001b[K') line = line.slice(0, cursor);
+    else if (token.startsWith('\u001b')) continue;
+    else {
+      line = line.slice(0, cursor) + token + line.slice(cursor + token.length);
+      cursor += token.length;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { brokerName, brokerUnderTest, startCuttingProxy, type Broker } from '../../helpers/broker.js';
 import { response, startResponder, uniqueTopics, type Answer, type SeenRequest } from '../../helpers/responder.js';
 import { finished, sleep, spawnScp, type RunResult } from '../../helpers/run.js';
+import { rendered, scpCommand, startPty } from '../../helpers/pty.js';
 
 let broker: Broker;
 let dir: string;
@@ -174,6 +175,32 @@ describe(`scp clear --input against the ${brokerName()}`, () => {
     try {
       const run = await finished(spawnScp(['--broker', broker.url, ...topics.args, 'clear', '--input', file]));
       expect(run.stdout).toBe('line 1: id=7 -> accepted\nline 2: id=8 -> accepted\n');
+    } finally {
+      await responder.close();
+    }
+  });
+
+  it('shows a progress line on a terminal, done / total for a file and done and rate for stdin, and prints nothing over it', async () => {
+    const file = join(dir, 'progress.txt');
+    writeFileSync(file, '1\n2\n3\n');
+    const topics = uniqueTopics();
+    const responder = await startResponder(broker.url, topics);
+    const summary = /^scp: (\d) requests: \1 accepted; [\d.]+ s, \d+ per second$/;
+    try {
+      const args = ['--broker', broker.url, ...topics.args, 'clear', '--input'];
+      // Results and progress on one terminal, as when an operator runs it by hand.
+      const fromFile = startPty(scpCommand([...args, file]));
+      expect(await fromFile.exited).toBe(0);
+      expect(fromFile.raw()).toMatch(/scp: 3\/3 done, \d+\/s/);
+      const lines = rendered(fromFile.raw());
+      expect(lines.slice(0, 3)).toEqual(['line 1: id=1 -> accepted', 'line 2: id=2 -> accepted', 'line 3: id=3 -> accepted']);
+      expect(lines.slice(3)).toEqual([expect.stringMatching(summary)]);
+
+      const fromStdin = startPty(`printf '4\\n5\\n' | ${scpCommand([...args, '-'])} > /dev/null`);
+      expect(await fromStdin.exited).toBe(0);
+      expect(fromStdin.raw()).toMatch(/scp: [12] done, \d+\/s/);
+      expect(fromStdin.raw()).not.toMatch(/\d\/\d done/);
+      expect(rendered(fromStdin.raw())).toEqual([expect.stringMatching(summary)]);
     } finally {
       await responder.close();
     }
