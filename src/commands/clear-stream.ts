@@ -323,7 +323,7 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
     session = undefined;
     await current?.close();
     await printer.end();
-    output.progressDone();
+    output.clearProgress();
   }
 
   if (!printer.closed) output.streamSummary(outcomes, performance.now() - started);

@@ -236,14 +236,10 @@ export class Output {
   }
 
   /** Takes the progress line off the terminal so that the next line starts clean; the next progress() draws it again. */
-  private clearProgress(): void {
+  clearProgress(): void {
     if (!this.progressShown) return;
     this.options.stderr.write('\r\u001b[K');
     this.progressShown = false;
-  }
-
-  progressDone(): void {
-    this.clearProgress();
   }
 
   /** Counts per outcome, time and rate, on stderr, after a human-form stream. */

@@ -32,7 +32,7 @@ describe('the progress line', () => {
     out.progress(3, 10, 1000);
     out.warn('reconnected to the broker after losing the connection (attempt 1)');
     out.progress(10, 10, 2000);
-    out.progressDone();
+    out.clearProgress();
     out.streamSummary(new Map([['accepted', 10]]), 2000);
     expect(rendered(tty.raw())).toEqual([
       'scp: warning: reconnected to the broker after losing the connection (attempt 1)',
@@ -49,7 +49,7 @@ describe('the progress line', () => {
     out.progress(1, undefined, 500);
     printer.put(0, { request: null, response: null, outcome: 'invalid_input', error: 'not JSON', elapsed_ms: 0, line: 1, input: '{' });
     await printer.end();
-    out.progressDone();
+    out.clearProgress();
     expect(rendered(tty.raw())).toEqual(['line 1: invalid input: not JSON']);
     expect(tty.raw()).toContain('scp: 1 done, 2/s');
   });
@@ -66,7 +66,7 @@ describe('the progress line', () => {
     const pipe = terminal(false);
     const quiet = output(file, pipe);
     quiet.progress(1, 2, 500);
-    quiet.progressDone();
+    quiet.clearProgress();
     expect(pipe.raw()).toBe('');
   });
 });
