@@ -11,7 +11,7 @@ import { ConnectionError, EXIT, InterruptedError } from '../errors.js';
 import { parseInputLine, streamExitCode, streamHeapFlags, type StreamOutcome } from '../core/stream.js';
 import { classifyAgainst } from '../core/response.js';
 import type { ClearChargingProfileRequest, ClearChargingProfileRequestData } from '../core/generated/types.js';
-import type { ClearRecord } from '../core/outcome.js';
+import { REQUEST_FATE, type ClearRecord } from '../core/outcome.js';
 import type { StreamRecord } from '../output/render.js';
 import { resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from './connection.js';
 import { parseConcurrency } from '../core/settings.js';
@@ -162,7 +162,7 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
   };
   const deadlines = new Deadlines(
     () => performance.now(),
-    (w) => settle(w, 'timeout', null, `no matching response within ${connection.timeoutMs / 1000} s: the request was published and may still be applied`),
+    (w) => settle(w, 'timeout', null, `no matching response within ${connection.timeoutMs / 1000} s: ${REQUEST_FATE.published}`),
   );
 
   // Room for one more request: fewer than `concurrency` waiting and the printer not too far behind.
@@ -212,7 +212,7 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
       if (session !== current) return;
       session = undefined;
       for (const w of [...waiting.values()]) {
-        settle(w, 'timeout', null, `${err.message}: ${w.acked ? 'the request was published and may still be applied' : 'the broker did not confirm the request, which may or may not have reached the service'}`);
+        settle(w, 'timeout', null, `${err.message}: ${w.acked ? REQUEST_FATE.published : REQUEST_FATE.publishing}`);
       }
       await current.close();
       for (let attempt = 1; attempt <= RECONNECTS && !stopping && !printer.closed; attempt++) {
@@ -309,7 +309,7 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
       });
     }
     if (stopping) {
-      for (const w of [...waiting.values()]) settle(w, 'error', null, `${stopping.message}: the request was published and may still be applied`);
+      for (const w of [...waiting.values()]) settle(w, 'error', null, `${stopping.message}: ${REQUEST_FATE.published}`);
     }
   } finally {
     // Stopped early (Ctrl-C, or nobody reads stdout any more): stop reading too, or an open stdin keeps us alive.

@@ -13,6 +13,16 @@ export interface ClearRecord {
   elapsed_ms: number;
 }
 
+/**
+ * What an operator is told about a request that ended without an answer, by how far it got: one wording for a
+ * single clear and a stream, since scripts and people read it to decide whether to send the request again.
+ */
+export const REQUEST_FATE = {
+  before: 'nothing was sent',
+  publishing: 'the broker did not confirm the request, which may or may not have reached the service',
+  published: 'the request was published and may still be applied',
+} as const;
+
 export function statusOutcome(response: ClearChargingProfileResponse): 'accepted' | 'unknown' {
   return response.data.status;
 }

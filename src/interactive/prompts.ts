@@ -8,6 +8,7 @@ import { PURPOSES } from '../core/fields.js';
 import { clearsEveryEvse, selectorProblem, selectorWarnings, type ClearSelectorInput } from '../core/request.js';
 import type { ClearChargingProfileRequest } from '../core/generated/types.js';
 import { InterruptedError } from '../errors.js';
+import { REQUEST_FATE } from '../core/outcome.js';
 
 export interface PromptStreams {
   input: NodeJS.ReadableStream;
@@ -24,8 +25,8 @@ async function asking<T>(streams: PromptStreams, question: () => Promise<T>): Pr
     return await question();
   } catch (err) {
     const name = (err as Error | undefined)?.name;
-    if (name === 'ExitPromptError') throw new InterruptedError('interrupted: nothing was sent', 'SIGINT');
-    if (name === 'AbortPromptError') throw new InterruptedError('interrupted: nothing was sent', streams.signal.reason);
+    if (name === 'ExitPromptError') throw new InterruptedError(`interrupted: ${REQUEST_FATE.before}`, 'SIGINT');
+    if (name === 'AbortPromptError') throw new InterruptedError(`interrupted: ${REQUEST_FATE.before}`, streams.signal.reason);
     throw err;
   }
 }

@@ -11,6 +11,7 @@ import MqttClientModule, { type IClientOptions } from 'mqtt/lib/client';
 const MqttClient = MqttClientModule.default ?? MqttClientModule;
 type MqttClient = InstanceType<typeof MqttClient>;
 import { ConnectionError, InterruptedError, TimeoutError, type ScpError } from '../errors.js';
+import { REQUEST_FATE } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
 
 export interface ConnectOptions {
@@ -320,12 +321,7 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
   const where = redactUrl(connection.url);
   // What an operator must be told about the request when we stop early depends on how far it got.
   let phase: 'before' | 'publishing' | 'published' = 'before';
-  const fate = () =>
-    ({
-      before: 'nothing was sent',
-      publishing: 'the broker did not confirm the request, which may or may not have reached the service',
-      published: 'the request was published and may still be applied',
-    })[phase];
+  const fate = () => REQUEST_FATE[phase];
   const interrupted = () => new InterruptedError(`interrupted: ${fate()}`, signal?.reason);
 
   let matched!: (value: T) => void;
@@ -370,7 +366,7 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
       ms: options.timeoutMs,
       onTimeout: () =>
         new TimeoutError(
-          `no matching response on ${responseTopic} within ${options.timeoutMs / 1000} s: the request was published and may still be applied`,
+          `no matching response on ${responseTopic} within ${options.timeoutMs / 1000} s: ${REQUEST_FATE.published}`,
         ),
       signal,
       onAbort: interrupted,
@@ -459,7 +455,7 @@ export async function openSession(connection: ConnectOptions, options: SessionOp
       qos: options.qos,
       ackTimeoutMs: options.ackTimeoutMs,
       signal: options.signal,
-      onAbort: () => new InterruptedError('interrupted: nothing was sent', options.signal?.reason),
+      onAbort: () => new InterruptedError(`interrupted: ${REQUEST_FATE.before}`, options.signal?.reason),
       log,
       onMessage: options.onMessage,
     });
