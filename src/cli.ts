@@ -29,6 +29,8 @@ Exit codes:
   130  interrupted (Ctrl-C); 143 terminated (SIGTERM)`;
 
 export interface Io {
+  /** The name we were called by (scp or smart-charging), for the usage lines. */
+  name?: string;
   /** Said after an unknown command or option: why it was not handed to OpenSSH's scp (see launch.ts). */
   unknownHint?: string;
   stdin: NodeJS.ReadableStream;
@@ -80,7 +82,7 @@ function connectionOptions(env: NodeJS.ProcessEnv): Option[] {
 }
 
 function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Command {
-  const program = new Command('scp')
+  const program = new Command(io.name ?? 'scp')
     .description('Clear OCPP 2.0.1 charging profiles through a Smart Charging service over MQTT.')
     .version(VERSION)
     .showSuggestionAfterError()
@@ -88,7 +90,8 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`scp: ${text.replace(/^error: /, '')}`),
+      // One line, as every usage error: commander puts its suggestion on a line of its own.
+      outputError: (text, write) => write(`scp: ${text.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')}`),
     })
     .addHelpText('after', EXIT_HELP);
   for (const option of connectionOptions(io.env)) program.addOption(option);
@@ -358,7 +361,7 @@ export function redactArgv(argv: string[]): string[] {
 }
 
 /** The process entry used by bin/scp.js: wires real streams, env and signals into main(). */
-export async function run({ unknownHint }: { unknownHint?: string } = {}): Promise<void> {
+export async function run({ unknownHint, name }: { unknownHint?: string; name?: string } = {}): Promise<void> {
   const argv = process.argv.slice(2);
   const shown = redactArgv(argv);
   // `ps` and /proc/<pid>/cmdline show our arguments to every user: hide a password given inside a URL.
@@ -381,6 +384,7 @@ export async function run({ unknownHint }: { unknownHint?: string } = {}): Promi
     if (err.code !== 'EPIPE') crash(err);
   });
   const code = await main(argv, {
+    name,
     unknownHint,
     // A getter: process.stdin is created on first use, and creating it loads Node's fs streams; most runs never read it.
     get stdin() {

@@ -7,12 +7,13 @@
  * (src/build/train.mjs): Node 20 caches no compiled code for modules, and compiling ours was the largest part of
  * a run's own time. A missing or rejected cache (another Node or V8) only costs that time back.
  */
-import { accessSync, constants, readFileSync, realpathSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { findOtherScp, isOwnInvocation } from './core/passthrough.js';
+import { HAND_OVER_MARK, findOtherScp, isOwnInvocation, loopMessage } from './core/passthrough.js';
 import { envFlag } from './core/settings.js';
+import { EXIT } from './errors.js';
 
 export interface LoadedBundle {
   exports: typeof import('./cli.js');
@@ -49,6 +50,20 @@ function executable(path: string): string | undefined {
   }
 }
 
+/** Enough of a file to see a script's shebang and the launcher it runs; an ELF binary costs the same one read. */
+function head(path: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buffer = Buffer.alloc(1024);
+    return buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0));
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** Runs the other scp with our arguments and stdio, forwarding signals; resolves with its exit status. */
 async function handOver(program: string, argv: string[]): Promise<number> {
   // Loaded only for a hand-over: our own commands never pay for them.
@@ -64,7 +79,8 @@ async function handOver(program: string, argv: string[]): Promise<number> {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, forward);
   return new Promise((resolve) => {
-    child = spawn(program, argv, { stdio: 'inherit' });
+    // The mark: if `program` turns out to be this tool again (a shim we could not recognise), it stops there.
+    child = spawn(program, argv, { stdio: 'inherit', env: { ...process.env, [HAND_OVER_MARK]: program } });
     if (early) child.kill(early);
     child.once('error', (err) => {
       process.stderr.write(`scp: cannot run ${program}: ${err.message}\n`);
@@ -83,9 +99,16 @@ export async function launch(launcher: string, { passthrough: allowed = true }: 
   const passthrough = !envFlag(process.env.SCP_NO_PASSTHROUGH);
   let missingHint: string | undefined;
   if (allowed && !isOwnInvocation(argv)) {
+    const handedOverTo = process.env[HAND_OVER_MARK];
+    if (passthrough && handedOverTo !== undefined) {
+      // Written here, not through the CLI's Output: the loop's second step must stay as cheap as the first.
+      process.stderr.write(`scp: ${loopMessage(handedOverTo)}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
     if (passthrough) {
       const ours = new Set([launcher, realpathSync(launcher), process.argv[1] ? executable(process.argv[1]) ?? '' : '']);
-      const other = findOtherScp(process.env.PATH, ours, { executable });
+      const other = findOtherScp(process.env.PATH, ours, { executable, head });
       if (other) {
         process.exitCode = await handOver(other, argv);
         return;
@@ -95,5 +118,5 @@ export async function launch(launcher: string, { passthrough: allowed = true }: 
       missingHint = 'not an scp command (handing over to OpenSSH\'s scp is off: SCP_NO_PASSTHROUGH)';
     }
   }
-  await loadBundle(CLI_BUNDLE).exports.run({ unknownHint: missingHint });
+  await loadBundle(CLI_BUNDLE).exports.run({ unknownHint: missingHint, name: basename(launcher, '.js') });
 }

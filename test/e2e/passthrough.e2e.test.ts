@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,9 @@ let ours: string;
 let alsoOurs: string;
 let other: string;
 let tools: string;
+/** A `node` first in PATH that counts its starts (one empty file each) and refuses a sixth: a fuse, not a storm. */
+let counted: string;
+let starts: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'scp-path-'));
   ours = join(dir, 'ours');
@@ -35,6 +38,14 @@ beforeAll(() => {
     '#!/bin/sh\ntrap \'echo "got TERM"; exit 9\' TERM\nfor a in "$@"; do printf "arg:%s\\n" "$a"; done\nif [ "$1" = "-wait" ]; then echo ready; i=0; while [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; echo "no TERM came"; exit 1; fi\ncat\nexit 7\n',
   );
   chmodSync(join(other, 'scp'), 0o755);
+  counted = join(dir, 'counted');
+  starts = join(dir, 'starts');
+  mkdirSync(counted);
+  writeFileSync(
+    join(counted, 'node'),
+    `#!/bin/sh\ni=1\nwhile [ -e "${starts}/$i" ]; do i=$((i+1)); done\n: > "${starts}/$i"\n[ $i -gt 5 ] && exit 99\nexec "${process.execPath}" "$@"\n`,
+  );
+  chmodSync(join(counted, 'node'), 0o755);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -118,5 +129,92 @@ describe('handing over to OpenSSH scp', () => {
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
     await sleep(0);
+  });
+});
+
+/** A folder holding `scp` as a shell script with this body: the layout pnpm, volta, asdf and hand-made shims make. */
+function shim(name: string, body: string): string {
+  const folder = join(dir, name);
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'scp'), `#!/bin/sh\n${body}\n`);
+  chmodSync(join(folder, 'scp'), 0o755);
+  return folder;
+}
+
+/** Runs `scp` through PATH with the counting `node` first; resolves with the run and how many node processes started. */
+async function countedRun(args: string[], path: string[], env: Record<string, string> = {}) {
+  rmSync(starts, { recursive: true, force: true });
+  mkdirSync(starts);
+  const run = await viaPath('scp', args, [counted, ...path], { env }).done;
+  // Anything still starting after the first process ended would be a storm going on behind our back.
+  await sleep(300);
+  return { run, nodes: readdirSync(starts).length };
+}
+
+describe('a hand-over can never loop', () => {
+  it('skips a shell shim that names our launcher, and reaches OpenSSH with one node process', async () => {
+    const shims = shim('shim-named', `exec node ${SCP_BIN} "$@"`);
+    const { run, nodes } = await countedRun(['somefile', 'host:/tmp/'], [shims, other]);
+    expect(run.stdout).toBe('arg:somefile\narg:host:/tmp/\n');
+    expect(run.code).toBe(7);
+    expect(nodes).toBe(1);
+  });
+
+  it('stops a shim it cannot recognise on the second step: exit 2, one line naming it, two node processes at most', async () => {
+    const shims = shim('shim-hidden', 'exec node "$SCP_UNDER_TEST" "$@"');
+    const { run, nodes } = await countedRun(['somefile', 'host:/tmp/'], [shims, other], { SCP_UNDER_TEST: SCP_BIN });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `scp: ${join(shims, 'scp')} runs this tool again, not OpenSSH's scp, so the hand-over stopped (nothing was run): ` +
+        `set SCP_NO_PASSTHROUGH=1, call this tool as smart-charging, or put OpenSSH's scp ahead of ${shims} in PATH\n`,
+    );
+    expect(nodes).toBeLessThanOrEqual(2);
+  });
+
+  it('stops the loop with only such shims in PATH (no OpenSSH at all)', async () => {
+    const shims = shim('shim-alone', 'exec node "$SCP_UNDER_TEST" "$@"');
+    const { run, nodes } = await countedRun(['-r', 'dir', 'host:'], [shims], { SCP_UNDER_TEST: SCP_BIN });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/runs this tool again/);
+    expect(nodes).toBeLessThanOrEqual(2);
+  });
+
+  it('the mark changes nothing for OpenSSH: it reaches the other scp, which runs as before', async () => {
+    const { run, nodes } = await countedRun(['-3', 'a:f', 'b:f'], [ours, other]);
+    expect(run.stdout).toBe('arg:-3\narg:a:f\narg:b:f\n');
+    expect(run.code).toBe(7);
+    expect(nodes).toBe(1);
+  });
+});
+
+describe('typos with a long option stay ours', () => {
+  it.each([
+    [['clera', '--id', '1'], "unknown command 'clera' (did you mean clear?)"],
+    [['clera', '--id', '1', '--broker', 'mqtt://127.0.0.1:1883'], "unknown command 'clera' (did you mean clear?)"],
+    [['simulat', '--embedded', '0'], "unknown command 'simulat' (did you mean simulate?)"],
+    [['clear', '--idd', '1'], "unknown option '--idd' (did you mean --id?)"],
+  ])('%j: exit 2, one line with a suggestion, nothing handed over', async (args, message) => {
+    const run = await viaPath('scp', args, withOther()).done;
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`scp: ${message}\n`);
+  });
+
+  it.each([[['clear', 'host:/tmp/']], [['config', 'show', 'host:']], [['-P', '2222', 'f', 'host:']], [['clera', '1']]])(
+    '%j without a long option still reaches OpenSSH unchanged',
+    async (args) => {
+      const run = await viaPath('scp', args, withOther()).done;
+      expect(run.code).toBe(7);
+      expect(run.stdout).toBe(args.map((a) => `arg:${a}\n`).join(''));
+    },
+  );
+
+  it('smart-charging names itself in its usage lines', async () => {
+    for (const args of [['--help'], ['clear', '--help']]) {
+      const run = await viaPath('smart-charging', args, withOther()).done;
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: smart-charging /);
+    }
   });
 });
