@@ -55,7 +55,7 @@ function head(path: string): string {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    const buffer = Buffer.alloc(1024);
+    const buffer = Buffer.alloc(8192);
     return buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0));
   } catch {
     return '';

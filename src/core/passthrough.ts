@@ -5,19 +5,22 @@
  */
 
 /**
- * What each of our commands takes besides long options: the words that may follow it, and the short options it
- * knows (commander's -h, the global -v, clear's -y). An invocation is ours by its first word only when the rest fits,
- * so `scp clear host:/tmp/` (a file named clear) still reaches OpenSSH.
+ * What each of our commands takes besides long options: whether a word may follow it (config's action, completion's
+ * shell, help's topic), and the short options it knows (commander's -h, the global -v, clear's -y). An invocation is
+ * ours by its first word only when the rest fits, so `scp clear host:/tmp/` (a file named clear) still reaches OpenSSH.
  */
-const OUR_COMMANDS: ReadonlyMap<string, { words: ReadonlySet<string>; shorts: ReadonlySet<string> }> = new Map(
+const OUR_COMMANDS: ReadonlyMap<string, { word: boolean; shorts: ReadonlySet<string> }> = new Map(
   Object.entries({
-    clear: { words: [], shorts: ['-h', '-v', '-y'] },
-    simulate: { words: [], shorts: ['-h', '-v'] },
-    config: { words: ['path', 'show', 'validate', 'profiles'], shorts: ['-h', '-v'] },
-    completion: { words: ['bash', 'zsh', 'fish'], shorts: ['-h'] },
-    help: { words: ['clear', 'simulate', 'config', 'completion'], shorts: [] },
-  }).map(([name, { words, shorts }]) => [name, { words: new Set(words), shorts: new Set(shorts) }]),
+    clear: { word: false, shorts: ['-h', '-v', '-y'] },
+    simulate: { word: false, shorts: ['-h', '-v'] },
+    config: { word: true, shorts: ['-h', '-v'] },
+    completion: { word: true, shorts: ['-h'] },
+    help: { word: true, shorts: [] },
+  }).map(([name, { word, shorts }]) => [name, { word, shorts: new Set(shorts) }]),
 );
+/** A word, not a file: a misspelt action or an unsupported shell is ours to refuse (`scp completion tcsh`); a path or
+ * a remote (`/`, `.`, `:`) is a copy. Local copies of a file named like a command to a bare name are the price. */
+const BARE_WORD = /^[A-Za-z][\w-]*$/;
 /** OpenSSH's scp has neither -h nor -V; -v is its verbose, so only ours after one of our commands. */
 const OUR_SHORT_OPTIONS = new Set(['-h', '-V']);
 /** `--word`: OpenSSH's scp has no long options at all, so one anywhere (before a bare `--`) makes the invocation ours. */
@@ -33,7 +36,7 @@ export function isOwnInvocation(argv: readonly string[]): boolean {
   const command = OUR_COMMANDS.get(first);
   if (command === undefined) return false;
   // At most one word (config's action, completion's shell, help's topic), then only short options we know.
-  const options = rest[0] !== undefined && command.words.has(rest[0]) ? rest.slice(1) : rest;
+  const options = command.word && rest[0] !== undefined && BARE_WORD.test(rest[0]) ? rest.slice(1) : rest;
   return options.every((arg) => command.shorts.has(arg));
 }
 

@@ -3,61 +3,32 @@
  * `npm install -g` or `npm link` make) and a stand-in `scp` later that prints its arguments and stdin and exits 7.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SCP_BIN, cleanEnv, finished, sleep, type RunResult } from '../helpers/run.js';
+import { SCP_BIN, sleep, type RunResult } from '../helpers/run.js';
+import { countedRun as countedRunIn, makePathWorld, script, viaPath as viaPathIn, type PathWorld } from '../helpers/path.js';
 
 const SMART_CHARGING_BIN = fileURLToPath(new URL('../../bin/smart-charging.js', import.meta.url));
-let dir: string;
+let world: PathWorld;
 let ours: string;
 let alsoOurs: string;
 let other: string;
-let tools: string;
-/** A `node` first in PATH that counts its starts (one empty file each) and refuses a sixth: a fuse, not a storm. */
-let counted: string;
-let starts: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'scp-path-'));
-  ours = join(dir, 'ours');
-  alsoOurs = join(dir, 'also-ours');
-  other = join(dir, 'openssh');
-  tools = join(dir, 'tools');
-  for (const d of [ours, alsoOurs, other, tools]) mkdirSync(d);
-  // Only what the launcher and the stand-in need, so that the machine's own /usr/bin/scp is not in PATH.
-  symlinkSync(process.execPath, join(tools, 'node'));
-  for (const tool of ['cat', 'sleep']) symlinkSync(execSync(`command -v ${tool}`, { shell: '/bin/sh' }).toString().trim(), join(tools, tool));
+  world = makePathWorld();
+  ours = join(world.dir, 'ours');
+  alsoOurs = join(world.dir, 'also-ours');
+  other = world.openssh;
+  for (const d of [ours, alsoOurs]) mkdirSync(d);
   symlinkSync(SCP_BIN, join(ours, 'scp'));
   symlinkSync(SCP_BIN, join(alsoOurs, 'scp'));
   symlinkSync(SMART_CHARGING_BIN, join(ours, 'smart-charging'));
-  // The stand-in for OpenSSH's scp: arguments one per line, then its stdin; a TERM is reported and ends it with 9.
-  writeFileSync(
-    join(other, 'scp'),
-    '#!/bin/sh\ntrap \'echo "got TERM"; exit 9\' TERM\nfor a in "$@"; do printf "arg:%s\\n" "$a"; done\nif [ "$1" = "-wait" ]; then echo ready; i=0; while [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; echo "no TERM came"; exit 1; fi\ncat\nexit 7\n',
-  );
-  chmodSync(join(other, 'scp'), 0o755);
-  counted = join(dir, 'counted');
-  starts = join(dir, 'starts');
-  mkdirSync(counted);
-  writeFileSync(
-    join(counted, 'node'),
-    `#!/bin/sh\ni=1\nwhile [ -e "${starts}/$i" ]; do i=$((i+1)); done\n: > "${starts}/$i"\n[ $i -gt 5 ] && exit 99\nexec "${process.execPath}" "$@"\n`,
-  );
-  chmodSync(join(counted, 'node'), 0o755);
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => world.remove());
 
-/** Runs `name` found through PATH (node's directory stays reachable for the launcher's shebang). */
-function viaPath(name: string, args: string[], path: string[], { stdin = '', env = {} as Record<string, string> } = {}) {
-  const child = spawn(name, args, {
-    env: cleanEnv({ ...env, PATH: [...path, tools].join(':') }),
-  });
-  const done = finished(child);
-  child.stdin.end(stdin);
-  return { child, done };
-}
+const viaPath = (name: string, args: string[], path: string[], options?: { stdin?: string; env?: Record<string, string> }) =>
+  viaPathIn(world, name, args, path, options);
+const countedRun = (args: string[], path: string[], env?: Record<string, string>) => countedRunIn(world, 'scp', args, path, env);
 
 const withOther = () => [ours, other];
 
@@ -134,21 +105,10 @@ describe('handing over to OpenSSH scp', () => {
 
 /** A folder holding `scp` as a shell script with this body: the layout pnpm, volta, asdf and hand-made shims make. */
 function shim(name: string, body: string): string {
-  const folder = join(dir, name);
+  const folder = join(world.dir, name);
   mkdirSync(folder);
-  writeFileSync(join(folder, 'scp'), `#!/bin/sh\n${body}\n`);
-  chmodSync(join(folder, 'scp'), 0o755);
+  script(join(folder, 'scp'), `#!/bin/sh\n${body}\n`);
   return folder;
-}
-
-/** Runs `scp` through PATH with the counting `node` first; resolves with the run and how many node processes started. */
-async function countedRun(args: string[], path: string[], env: Record<string, string> = {}) {
-  rmSync(starts, { recursive: true, force: true });
-  mkdirSync(starts);
-  const run = await viaPath('scp', args, [counted, ...path], { env }).done;
-  // Anything still starting after the first process ended would be a storm going on behind our back.
-  await sleep(300);
-  return { run, nodes: readdirSync(starts).length };
 }
 
 describe('a hand-over can never loop', () => {

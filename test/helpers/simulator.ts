@@ -12,8 +12,13 @@ export interface Simulator {
   stop(signal?: NodeJS.Signals): Promise<RunResult>;
 }
 
-export async function startSimulator(args: string[], env: Record<string, string> = {}): Promise<Simulator> {
-  const child = spawnScp(args, env);
+/** `spawnIt` starts the simulator: the repository's bin/scp unless a test runs an installed copy. */
+export async function startSimulator(
+  args: string[],
+  env: Record<string, string> = {},
+  spawnIt: (args: string[], env: Record<string, string>) => ChildProcessWithoutNullStreams = spawnScp,
+): Promise<Simulator> {
+  const child = spawnIt(args, env);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -14,6 +14,8 @@ describe('isOwnInvocation: ours or OpenSSH scp', () => {
     'config show',
     'config path -v',
     'completion bash',
+    'completion tcsh',
+    'config shwo',
     'help',
     'help clear',
     '-h',
@@ -47,6 +49,9 @@ describe('isOwnInvocation: ours or OpenSSH scp', () => {
     'completion host:',
     'help host:',
     'clear -r host:',
+    'clear backup',
+    'config backup/',
+    'completion ~/.bashrc.d',
     // after a bare --, everything is a file name for OpenSSH
     '-- f host:',
     '-- --id host:',
