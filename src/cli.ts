@@ -191,7 +191,7 @@ ${EXIT_HELP}`,
   program
     .command('simulate')
     .description('run a stand-in Smart Charging service that answers clear requests as an OCPP 2.0.1 station would')
-    .option('--embedded [port]', 'also run an MQTT broker in this process on 127.0.0.1 (default port 1883; 0 for any free port)')
+    .option('--embedded [port]', 'also run an MQTT broker (MQTT 3.1.1 and 5) in this process on 127.0.0.1 (default port 1883; 0 for any free port)')
     .option('--profiles <file>', 'start with the profiles in this JSON file (an array of {id, evse_id, charging_profile_purpose, stack_level})')
     .option('--delay <ms>', 'wait this long before answering', '0')
     .option('--drop <ratio>', 'share of requests (0 to 1) applied but never answered, as if the answer were lost', '0')
@@ -202,10 +202,15 @@ ${EXIT_HELP}`,
       `
 Logs one line per request on stdout (one JSON object per line with --json); everything else goes to stderr.
 Ctrl-C or SIGTERM stops it cleanly, exit 0.
+The embedded broker takes MQTT 3.1.1 and MQTT 5 clients on the same port (mosquitto_rr, MQTTX, mqtt-cli,
+scp --mqtt-version 5). Answers go to smart_charging/ocpp, correlated by the envelope's id, as the service's API
+documents: an MQTT 5 response topic or correlation data on a request changes nothing.
 
 Examples:
   scp simulate --embedded            # a broker and the service on 127.0.0.1:1883
   scp simulate --embedded 0 --json   # any free port, JSON log lines
+  mosquitto_rr -h 127.0.0.1 -p 1883 -t ocpp/smart_charging -e smart_charging/ocpp \\
+    -m '{"id":"6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b","name":"clear_charging_profile","type":"request","data":{"charging_profile_id":1}}'
   scp --broker mqtt://lab:1883 simulate --profiles lab-profiles.json --delay 500 --drop 0.1`,
     )
     .action((options: SimulateFlags) =>

@@ -32,8 +32,9 @@ export async function startMosquitto(name, nodelay, extra = '') {
   return { name, url: `mqtt://127.0.0.1:${port}`, port, stop: async () => child.kill() };
 }
 
-export async function startAedes(name) {
-  const { Aedes } = await import('aedes');
+/** aedes as `scp simulate --embedded` runs it; `module` 'aedes-v1' is the 1.2.0 it replaced, for comparison. */
+export async function startAedes(name, module = 'aedes') {
+  const { Aedes } = await import(module);
   const aedes = await Aedes.createBroker();
   const server = createServer((socket) => {
     socket.setNoDelay(true);

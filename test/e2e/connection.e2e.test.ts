@@ -186,8 +186,8 @@ describe('brokers that cannot serve us', () => {
     }
   });
 
-  it('exits 4 with a clear message when the broker does not speak MQTT 5 (aedes)', async () => {
-    const aedes = await startEmbeddedBroker();
+  it('exits 4 with a clear message when the broker does not speak MQTT 5 (aedes 1.2)', async () => {
+    const aedes = await startEmbeddedBroker({ mqtt311Only: true });
     try {
       const run = await runScp(['--broker', aedes.url, '--mqtt-version', '5', '--connect-timeout', '2', 'clear', '--id', '1']);
       expect(run.code).toBe(4);

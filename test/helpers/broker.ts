@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { createServer as createHttpServer } from 'node:http';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { Aedes, type AedesOptions } from 'aedes';
+// aedes 1.2 (MQTT 3.1.1 only), the embedded broker before 2.0: for the tests of a broker that refuses MQTT 5.
+import { Aedes as AedesV311 } from 'aedes-v1';
 import { freePort, listening } from './net.mjs';
 
 export interface Broker {
@@ -28,8 +30,10 @@ function listen(server: Server, port = 0): Promise<number> {
   });
 }
 
-export async function startEmbeddedBroker(options: { tls?: TlsOptions; aedes?: AedesOptions; port?: number } = {}): Promise<Broker> {
-  const aedes = await Aedes.createBroker(options.aedes);
+export async function startEmbeddedBroker(
+  options: { tls?: TlsOptions; aedes?: AedesOptions; port?: number; mqtt311Only?: boolean } = {},
+): Promise<Broker> {
+  const aedes = options.mqtt311Only ? ((await AedesV311.createBroker(options.aedes as never)) as unknown as Aedes) : await Aedes.createBroker(options.aedes);
   const server = options.tls ? createTlsServer(options.tls, aedes.handle) : createTcpServer(aedes.handle);
   const sockets = new Set<Socket>();
   server.on(options.tls ? 'secureConnection' : 'connection', (socket) => {
@@ -110,7 +114,7 @@ export interface BrokerCapabilities {
  */
 export function brokerCapabilities(): BrokerCapabilities {
   const url = process.env.SCP_TEST_BROKER_URL;
-  if (!url) return { mqtt5: false, qos2: true, login: false };
+  if (!url) return { mqtt5: true, qos2: true, login: false };
   const declared = (name: string) => {
     const value = process.env[name];
     if (value !== '0' && value !== '1') {

@@ -212,7 +212,8 @@ describe('interactive scp clear on a terminal', () => {
   });
 });
 
-/** The login broker here is aedes, MQTT 3.1.1 only, whatever version the suite runs under. */
+/** The login broker here is aedes refusing with CONNACK 4, as Mosquitto does under MQTT 3.1.1: these runs stay on 3.1.1
+ * whatever version the suite runs under. */
 const V311 = { SCP_MQTT_VERSION: '3.1.1' };
 
 describe('the password question, the way git asks for credentials', () => {

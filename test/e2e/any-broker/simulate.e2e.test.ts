@@ -7,14 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectAsync } from 'mqtt';
+import { execFile } from 'node:child_process';
+import { connectAsync, type IClientPublishOptions } from 'mqtt';
 import { brokerName, brokerUnderTest, type Broker } from '../../helpers/broker.js';
 import { startSimulator, type Simulator } from '../../helpers/simulator.js';
 import { runScp, sleep } from '../../helpers/run.js';
 import { uniqueTopics } from '../../helpers/responder.js';
-
-/** The simulator's embedded broker (aedes) speaks MQTT 3.1.1 only, also when the suite runs under MQTT 5. */
-const EMBEDDED = ['--mqtt-version', '3.1.1'];
 
 let dir: string;
 let broker: Broker;
@@ -54,8 +52,8 @@ const file = (name: string, content: unknown) => {
 describe('scp simulate --embedded', () => {
   it('answers accepted the first time and unknown the second', async () => {
     const simulator = await simulate(['simulate', '--embedded', '0']);
-    const first = await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--id', '1']);
-    const second = await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--id', '1']);
+    const first = await runScp(['--broker', simulator.url, 'clear', '--id', '1']);
+    const second = await runScp(['--broker', simulator.url, 'clear', '--id', '1']);
     expect([first.stdout, first.code]).toEqual(['accepted\n', 0]);
     expect([second.stdout, second.code]).toEqual(['unknown\n', 1]);
   });
@@ -91,14 +89,14 @@ describe('scp simulate --embedded', () => {
       const result = await simulator.stop(signal);
       expect(result.code).toBe(0);
       expect(result.stderr).toMatch(/stopped/);
-      const refused = await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--id', '1']);
+      const refused = await runScp(['--broker', simulator.url, 'clear', '--id', '1']);
       expect(refused.code).toBe(4);
     }
   });
 
   it('logs one line per request on stdout: time, request id, what was asked, what was removed, the answer', async () => {
     const simulator = await simulate(['simulate', '--embedded', '0']);
-    const run = await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--purpose', 'TxProfile', '--json']);
+    const run = await runScp(['--broker', simulator.url, 'clear', '--purpose', 'TxProfile', '--json']);
     const { request } = JSON.parse(run.stdout);
     await sleep(100);
     expect(simulator.stdout().trimEnd().split('\n')).toEqual([
@@ -108,8 +106,8 @@ describe('scp simulate --embedded', () => {
 
   it('--json logs one JSON object per request', async () => {
     const simulator = await simulate(['--json', 'simulate', '--embedded', '0']);
-    await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--evse', 'GB*SEV*E001']);
-    await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--evse', 'GB*SEV*E001']);
+    await runScp(['--broker', simulator.url, 'clear', '--evse', 'GB*SEV*E001']);
+    await runScp(['--broker', simulator.url, 'clear', '--evse', 'GB*SEV*E001']);
     await sleep(100);
     const lines = simulator.stdout().trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(lines).toEqual([
@@ -118,6 +116,94 @@ describe('scp simulate --embedded', () => {
     ]);
     expect(lines[0].request_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(lines[0].time)).not.toBeNaN();
+  });
+});
+
+describe('scp simulate --embedded speaks MQTT 3.1.1 and MQTT 5 on one port', () => {
+  // Ids as scp makes them: the request schema wants a UUID.
+  const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  const request = (id: string, profileId: number) =>
+    JSON.stringify({ id, name: 'clear_charging_profile', type: 'request', data: { charging_profile_id: profileId } });
+
+  /** A plain MQTT.js client of the given version: subscribes to the answers, sends one request, resolves with its answer. */
+  async function ask(url: string, protocolVersion: 4 | 5, id: string, profileId: number, publish: IClientPublishOptions['properties'] = {}) {
+    const client = await connectAsync(url, { protocolVersion, reconnectPeriod: 0, connectTimeout: 5000 });
+    try {
+      await client.subscribeAsync('smart_charging/ocpp', { qos: 1 });
+      const answer = new Promise<{ topic: string; envelope: { id: string; data: { status: string } } }>((resolve) =>
+        client.on('message', (topic, payload) => {
+          const envelope = JSON.parse(payload.toString());
+          if (envelope.id === id) resolve({ topic, envelope });
+        }),
+      );
+      await client.publishAsync('ocpp/smart_charging', request(id, profileId), { qos: 1, properties: publish });
+      return await answer;
+    } finally {
+      await client.endAsync();
+    }
+  }
+
+  it('simulate --help says which MQTT versions --embedded speaks, with a mosquitto_rr example', async () => {
+    const help = await runScp(['simulate', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--embedded \[port\]\s+also run an MQTT broker \(MQTT 3\.1\.1 and 5\)/);
+    expect(help.stdout).toMatch(/^  mosquitto_rr -h 127\.0\.0\.1 -p 1883 -t ocpp\/smart_charging -e smart_charging\/ocpp/m);
+  });
+
+  it('answers an MQTT.js v5 client whose request carries a response topic and correlation data, on the documented topic', async () => {
+    const simulator = await simulate(['simulate', '--embedded', '0']);
+    const properties = { responseTopic: 'somewhere/else', correlationData: Buffer.from('c0ffee', 'hex'), userProperties: { from: 'test' } };
+    const { topic, envelope } = await ask(simulator.url, 5, uuid(1), 1, properties);
+    expect(topic).toBe('smart_charging/ocpp');
+    expect(envelope.data.status).toBe('accepted');
+  });
+
+  it('scp clear --mqtt-version 5 and --mqtt-version 3.1.1 both get their answers', async () => {
+    const simulator = await simulate(['simulate', '--embedded', '0']);
+    const v5 = await runScp(['--broker', simulator.url, '--mqtt-version', '5', 'clear', '--id', '1']);
+    const v311 = await runScp(['--broker', simulator.url, '--mqtt-version', '3.1.1', 'clear', '--id', '2']);
+    expect([v5.stdout, v5.stderr, v5.code]).toEqual(['accepted\n', '', 0]);
+    expect([v311.stdout, v311.stderr, v311.code]).toEqual(['accepted\n', '', 0]);
+  });
+
+  it('mosquitto_rr with its default options (MQTT 5, response topic and correlation data) gets the answer', async () => {
+    const simulator = await simulate(['simulate', '--embedded', '0']);
+    const port = new URL(simulator.url).port;
+    const body = request(uuid(21), 1);
+    const rr = await new Promise<{ code: number | string; stdout: string; stderr: string }>((resolve) =>
+      execFile('mosquitto_rr', ['-h', '127.0.0.1', '-p', port, '-t', 'ocpp/smart_charging', '-e', 'smart_charging/ocpp', '-m', body, '-W', '10'], (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as NodeJS.ErrnoException).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(rr.code, rr.code === 'ENOENT' ? 'mosquitto_rr is not installed (Debian package mosquitto-clients)' : rr.stderr).toBe(0);
+    expect(JSON.parse(rr.stdout)).toEqual({
+      id: uuid(21),
+      name: 'clear_charging_profile',
+      type: 'response',
+      data: { status: 'accepted' },
+    });
+  });
+
+  it('serves 3.1.1 and 5 clients at the same time, each its own answer', async () => {
+    const simulator = await simulate(['simulate', '--embedded', '0']);
+    const asked = await Promise.all([
+      ask(simulator.url, 4, uuid(11), 1),
+      ask(simulator.url, 5, uuid(12), 2),
+      ask(simulator.url, 4, uuid(13), 99),
+      ask(simulator.url, 5, uuid(14), 98, { correlationData: Buffer.from('x') }),
+      runScp(['--broker', simulator.url, '--mqtt-version', '5', 'clear', '--id', '3']),
+      runScp(['--broker', simulator.url, '--mqtt-version', '3.1.1', 'clear', '--id', '4']),
+    ]);
+    expect(asked.slice(0, 4).map((a) => 'envelope' in a && [a.envelope.id, a.envelope.data.status])).toEqual([
+      [uuid(11), 'accepted'],
+      [uuid(12), 'accepted'],
+      [uuid(13), 'unknown'],
+      [uuid(14), 'unknown'],
+    ]);
+    expect(asked.slice(4).map((a) => 'code' in a && [a.stdout, a.code])).toEqual([
+      ['accepted\n', 0],
+      ['accepted\n', 0],
+    ]);
   });
 });
 
@@ -190,8 +276,8 @@ describe('--profiles', () => {
     const profiles = file('profiles.json', [{ id: 70, evse_id: 'NL*ABC*E7', charging_profile_purpose: 'TxDefaultProfile', stack_level: 3 }]);
     const simulator = await simulate(['simulate', '--embedded', '0', '--profiles', profiles]);
     expect(simulator.stderr()).toMatch(/1 charging profiles:[\s\S]*70\s+NL\*ABC\*E7\s+TxDefaultProfile\s+3/);
-    expect((await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--id', '1'])).code).toBe(1);
-    expect((await runScp(['--broker', simulator.url, ...EMBEDDED, 'clear', '--evse', 'NL*ABC*E7', '--stack-level', '3'])).code).toBe(0);
+    expect((await runScp(['--broker', simulator.url, 'clear', '--id', '1'])).code).toBe(1);
+    expect((await runScp(['--broker', simulator.url, 'clear', '--evse', 'NL*ABC*E7', '--stack-level', '3'])).code).toBe(0);
   });
 
   it.each([
