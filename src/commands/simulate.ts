@@ -80,7 +80,6 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
     const { startEmbeddedBroker } = await import('../transport/broker.js');
     broker = await startEmbeddedBroker(embeddedPort);
     output.note(`embedded MQTT broker listening on ${broker.url}`);
-    if (connectionFlags.mqttVersion === '5') output.warn('the embedded broker speaks MQTT 3.1.1 only: connect to it with --mqtt-version 3.1.1');
   }
   const timers = new Set<NodeJS.Timeout>();
   try {
