@@ -7,12 +7,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, ScpError, UsageError, exitCodeFor } from './errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
 import { promptPolicy } from './core/terminal.js';
+import { optionsOf, type CommandOptions, type OptionSpec } from './options.js';
 import type { ConnectionFlags } from './commands/connection.js';
 import type { Output } from './output/render.js';
-import type { ClearFlags } from './commands/clear.js';
 import type { SimulateFlags } from './commands/simulate.js';
-import type { StreamFlags } from './commands/clear-stream.js';
-import type { ConfigFlags, ConfigState } from './commands/config.js';
+import type { ConfigState } from './commands/config.js';
 
 /** Kept equal to package.json's version by a test (test/e2e/lazy.e2e.test.ts). */
 const VERSION = '0.1.0';
@@ -40,45 +39,31 @@ export interface Io {
   signal: AbortSignal;
 }
 
-interface GlobalFlags extends ConnectionFlags, ConfigFlags {
-  /** false with --no-input: never ask, fail instead. */
-  input: boolean;
-  json: boolean;
-  verbose: boolean;
-  color: boolean;
-  password?: string;
+/** Every global option, typed from the option table (with where each came from, once the config is laid under). */
+type GlobalFlags = ConnectionFlags;
+
+/** commander's Option for a row of the option table (cli.ts adds them; nothing else declares an option). */
+function commanderOption(spec: OptionSpec, env: NodeJS.ProcessEnv): Option {
+  const option = new Option(spec.flags!, spec.description);
+  if (spec.env !== undefined) option.env(spec.env);
+  // An on/off variable is read here, so only 1/true/yes/on enable it (commander would take "0" as on).
+  if (spec.envSwitch !== undefined) option.default(envFlag(env[spec.envSwitch]), undefined);
+  else if (spec.default !== undefined) option.default(spec.default);
+  if (spec.refusal !== undefined) option.hideHelp();
+  return option;
 }
 
-function connectionOptions(env: NodeJS.ProcessEnv): Option[] {
-  return [
-    new Option('--profile <name>', 'use this site profile of the config file (default: its default_profile)').env('SCP_PROFILE'),
-    new Option('--config <path>', 'config file (default: $XDG_CONFIG_HOME/scp/config.json or ~/.config/scp/config.json)').env('SCP_CONFIG'),
-    new Option('--broker <url>', 'broker URL: mqtt://, mqtts://, ws:// or wss://').env('SCP_BROKER_URL').default('mqtt://localhost:1883'),
-    new Option('--username <name>', 'user name for the broker').env('SCP_USERNAME'),
-    new Option('--password-file <path>', 'read the password from this file (or set SCP_PASSWORD)').env('SCP_PASSWORD_FILE'),
-    // Refused with a hint, so that nobody learns to put a secret where `ps` and shell history can see it.
-    new Option('--password <password>').hideHelp(),
-    new Option('--ca <path>', 'CA certificate (PEM) to trust for TLS').env('SCP_CA'),
-    new Option('--cert <path>', 'client certificate (PEM) for TLS').env('SCP_CERT'),
-    new Option('--key <path>', 'client private key (PEM) for TLS').env('SCP_KEY'),
-    // commander would take SCP_INSECURE=0 as "on"; read it ourselves so only 1/true/yes/on enable it.
-    new Option('--insecure', 'do not verify the broker\'s TLS certificate [env: SCP_INSECURE=1]').default(envFlag(env.SCP_INSECURE), undefined),
-    new Option('--client-id <id>', 'MQTT client id (default: scp- and 16 random hex digits)').env('SCP_CLIENT_ID'),
-    new Option('--mqtt-version <version>', 'MQTT protocol version: 3.1.1 or 5').env('SCP_MQTT_VERSION').default('3.1.1'),
-    new Option('--request-topic <topic>', 'topic requests are published to').env('SCP_REQUEST_TOPIC').default('ocpp/smart_charging'),
-    new Option('--response-topic <topic>', 'topic responses arrive on').env('SCP_RESPONSE_TOPIC').default('smart_charging/ocpp'),
-    new Option('--qos <level>', 'MQTT QoS of the request and the subscription: 1 or 2 (0 could lose a request unseen)')
-      .env('SCP_QOS')
-      .default('1'),
-    new Option('--timeout <seconds>', 'how long to wait for the answer').env('SCP_TIMEOUT').default('10'),
-    new Option('--connect-timeout <seconds>', 'how long to wait for the broker to accept the connection')
-      .env('SCP_CONNECT_TIMEOUT')
-      .default('5'),
-    new Option('--json', 'print one JSON object per result on stdout').default(false),
-    new Option('--no-input', 'never ask a question (also when CI is set, or stdin or stdout is not a terminal): fail instead'),
-    new Option('-v, --verbose', 'show the messages sent and received on stderr (never a password)').default(false),
-    new Option('--no-color', 'no colour (also: NO_COLOR=1, TERM=dumb, or when stdout is not a terminal)'),
-  ];
+/** The options of one command (undefined: the global ones) as commander options. */
+function commanderOptions(command: OptionSpec['command'], env: NodeJS.ProcessEnv): Option[] {
+  return optionsOf(command)
+    .filter((spec) => spec.flags !== undefined)
+    .map((spec) => commanderOption(spec, env));
+}
+
+/** Adds a command's own options from the table. */
+function withOptions(command: Command, env: NodeJS.ProcessEnv): Command {
+  for (const option of commanderOptions(command.name() as OptionSpec['command'], env)) command.addOption(option);
+  return command;
 }
 
 function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Command {
@@ -94,7 +79,7 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
       outputError: (text, write) => write(`scp: ${text.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')}`),
     })
     .addHelpText('after', EXIT_HELP);
-  for (const option of connectionOptions(io.env)) program.addOption(option);
+  for (const option of commanderOptions(undefined, io.env)) program.addOption(option);
 
   /** commander's word for where an option's value came from, in ours. */
   const sourceOf = (option: string) =>
@@ -110,11 +95,8 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
       const { Output } = await import('./output/render.js');
       const output = new Output({ stdout: io.stdout, stderr: io.stderr, env: io.env, json: given.json, verbose: given.verbose, color: given.color });
       try {
-        if (given.password !== undefined) {
-          throw new UsageError(
-            '--password: not accepted, since other users can read it in `ps` and shell history; set SCP_PASSWORD or use --password-file',
-          );
-        }
+        const refused = optionsOf(undefined).find((spec) => spec.refusal !== undefined && (given as unknown as Record<string, unknown>)[spec.key] !== undefined);
+        if (refused) throw new UsageError(refused.refusal!);
         const { applyConfig, locateConfig } = await import('./commands/config.js');
         const warn = (message: string) => output.warn(message);
         const { flags, state } = config
@@ -128,18 +110,8 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
       }
     });
 
-  program
-    .command('clear')
+  withOptions(program.command('clear'), io.env)
     .description('clear charging profiles by id or by criteria, and report the service\'s answer')
-    .option('--id <n>', 'charging profile id to clear (0 to 2147483647)')
-    .option('--evse <evse_id>', 'only profiles of this EVSE, exactly as the station names it, e.g. GB*SEV*123')
-    .option('--purpose <purpose>', 'only profiles with this purpose: ChargingStationExternalConstraints, ChargingStationMaxProfile, TxDefaultProfile or TxProfile')
-    .option('--stack-level <n>', 'only profiles at this stack level (0 or more)')
-    .option('--dry-run', 'validate and print the request; connect to nothing', false)
-    .option('-y, --yes', 'on a terminal, send without asking to confirm', false)
-    .option('--input <file>', 'clear one request per line of this file (- for stdin): a profile id, or a JSON object shaped like the request\'s data')
-    .option('--concurrency <n>', 'with --input: requests in flight at once', '16')
-    .option('--unordered', 'with --input: print results as answers arrive, not in input order', false)
     .addHelpText(
       'after',
       `
@@ -156,7 +128,7 @@ Examples:
   seq 1 100 | scp clear --input - --json | jq -c '[.line, .outcome]'
 ${EXIT_HELP}`,
     )
-    .action((options: ClearFlags & StreamFlags) =>
+    .action((options: CommandOptions<'clear'>) =>
       act(async (flags, output) => {
         if (options.input !== undefined) {
           const conflicting = [
@@ -170,7 +142,7 @@ ${EXIT_HELP}`,
             throw new UsageError(`--input: cannot be combined with ${conflicting[0]}; the requests come from the input lines`);
           }
           const { runClearStream } = await import('./commands/clear-stream.js');
-          return runClearStream(options, flags, { output, env: io.env, signal: io.signal, stdin: io.stdin });
+          return runClearStream({ ...options, input: options.input }, flags, { output, env: io.env, signal: io.signal, stdin: io.stdin });
         }
         const { runClear } = await import('./commands/clear.js');
         const policy = () =>
@@ -188,15 +160,8 @@ ${EXIT_HELP}`,
       }),
     );
 
-  program
-    .command('simulate')
+  withOptions(program.command('simulate'), io.env)
     .description('run a stand-in Smart Charging service that answers clear requests as an OCPP 2.0.1 station would')
-    .option('--embedded [port]', 'also run an MQTT broker (MQTT 3.1.1 and 5) in this process on 127.0.0.1 (default port 1883; 0 for any free port)')
-    .option('--profiles <file>', 'start with the profiles in this JSON file (an array of {id, evse_id, charging_profile_purpose, stack_level})')
-    .option('--delay <ms>', 'wait this long before answering', '0')
-    .option('--drop <ratio>', 'share of requests (0 to 1) applied but never answered, as if the answer were lost', '0')
-    .option('--duplicate', 'send every answer twice', false)
-    .option('--answer-decoys', 'before each answer, publish answers with other ids and garbage on the response topic', false)
     .addHelpText(
       'after',
       `

@@ -38,7 +38,7 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
   const now = ctx.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const policy = (): PromptPolicy => ctx.prompts?.policy() ?? { allowed: false, reason: 'stdin is not a terminal' };
   const streams = () => ({ input: ctx.prompts!.input(), output: ctx.prompts!.output, signal: ctx.signal });
-  checkConnectionFlags(connectionFlags);
+  const settings = checkConnectionFlags(connectionFlags);
 
   // No selector: on a terminal, ask (lazily loading the prompts); anywhere else, say which flags would answer.
   let prompts: Prompts | undefined;
@@ -61,7 +61,7 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
     return {};
   }
 
-  const connection = await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message));
+  const connection = await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message), settings);
   if (connection.connect.insecure) output.warn('--insecure: the broker\'s TLS certificate is not checked');
   output.debug(
     `broker ${redactUrl(connection.connect.url)}, user ${connection.connect.username ?? '(none)'}, password ${connection.connect.password === undefined ? '(none)' : '(set)'}`,

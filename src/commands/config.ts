@@ -17,15 +17,12 @@ import {
   type Source,
 } from '../core/config.js';
 import { redactUrl } from '../core/settings.js';
+import { OPTIONS, type OptionSpec } from '../options.js';
 import type { Output, SettingsReport } from '../output/render.js';
 import { newClientId, readNamed, unreadable, warnIfShared, type ConnectionFlags } from './connection.js';
 
-export interface ConfigFlags extends ConnectionFlags {
-  /** --config or SCP_CONFIG */
-  config?: string;
-  /** --profile or SCP_PROFILE */
-  profile?: string;
-}
+/** --config / SCP_CONFIG and --profile / SCP_PROFILE are global options like the connection's. */
+export type ConfigFlags = ConnectionFlags;
 
 /** How commander says where an option's value came from, in our words. */
 export type SourceOf = (option: string) => Source | undefined;
@@ -81,8 +78,10 @@ export function applyConfig<T extends ConfigFlags>(
   const chosen = chooseProfile(config, requested, location.path);
   const sources: Record<string, Source | undefined> = {};
   for (const option of SETTINGS.map((s) => s.option)) sources[option] = sourceOf(option);
-  // SCP_INSECURE is read by cli.ts itself (commander would take "0" as on), so commander calls it a default.
-  if (sources.insecure !== 'flag' && env.SCP_INSECURE) sources.insecure = 'env';
+  // On/off variables are read by cli.ts itself (commander would take "0" as on), so commander calls them defaults.
+  for (const spec of OPTIONS as readonly OptionSpec[]) {
+    if (spec.envSwitch !== undefined && sources[spec.key] !== 'flag' && env[spec.envSwitch]) sources[spec.key] = 'env';
+  }
   if (env.SCP_PASSWORD) sources.password = 'env';
   const layered = layerProfile({ values: { ...flags } as unknown as Record<string, string | boolean | undefined>, sources }, chosen, location.path);
   return {
@@ -91,23 +90,8 @@ export function applyConfig<T extends ConfigFlags>(
   };
 }
 
-/** The settings `config show` explains, in order: its name, the option that holds it. */
-const SETTINGS = [
-  { name: 'broker', option: 'broker' },
-  { name: 'username', option: 'username' },
-  { name: 'password', option: 'passwordFile' },
-  { name: 'ca', option: 'ca' },
-  { name: 'cert', option: 'cert' },
-  { name: 'key', option: 'key' },
-  { name: 'insecure', option: 'insecure' },
-  { name: 'client_id', option: 'clientId' },
-  { name: 'mqtt_version', option: 'mqttVersion' },
-  { name: 'request_topic', option: 'requestTopic' },
-  { name: 'response_topic', option: 'responseTopic' },
-  { name: 'qos', option: 'qos' },
-  { name: 'timeout', option: 'timeout' },
-  { name: 'connect_timeout', option: 'connectTimeout' },
-] as const;
+/** The settings `config show` explains, in the option table's order: its name, the option that holds it. */
+const SETTINGS = OPTIONS.flatMap((spec: OptionSpec) => (spec.setting === undefined ? [] : [{ name: spec.setting, option: spec.key }]));
 
 /** Where the password comes from, never what it is. */
 function describePassword(flags: ConnectionFlags, env: NodeJS.ProcessEnv): { value: string | null; source: Source } {

@@ -7,7 +7,7 @@
 import { promises as fs, statSync } from 'node:fs';
 import { randomBytes } from '../random.js';
 import { UsageError } from '../errors.js';
-import { checkTopic, parseBrokerUrl, parseMqttVersion, parseQos, parseSeconds } from '../core/settings.js';
+import { longFlag, parseConnection, type ConnectionSettings, type GlobalOptions } from '../options.js';
 import type { ConnectOptions } from '../transport/mqtt.js';
 import type { Source } from '../core/config.js';
 import type { Output } from '../output/render.js';
@@ -20,25 +20,8 @@ export interface CommandContext {
   signal: AbortSignal;
 }
 
-export interface ConnectionFlags {
-  broker: string;
-  username?: string;
-  passwordFile?: string;
-  ca?: string;
-  cert?: string;
-  key?: string;
-  insecure: boolean;
-  clientId?: string;
-  mqttVersion: string;
-  requestTopic: string;
-  responseTopic: string;
-  timeout: string;
-  connectTimeout: string;
-  qos: string;
-  /** From a profile's password_env: the name of the variable that holds the password. */
-  passwordEnv?: string;
-  /** From a profile's client_id_prefix, when no client id was given. */
-  clientIdPrefix?: string;
+/** The global options (flags and environment, then the chosen profile laid under them), typed from the option table. */
+export interface ConnectionFlags extends GlobalOptions {
   /** Where each setting came from, and the profile in use (see core/config.ts): for messages and `config show`. */
   sources?: Partial<Record<string, Source>>;
   profileName?: string;
@@ -64,17 +47,13 @@ export interface Connection {
   qos: 1 | 2;
 }
 
-/** The checks that need no IO, so that --dry-run refuses the same bad flags a real run would. */
-export function checkConnectionFlags(flags: ConnectionFlags) {
-  return {
-    url: parseBrokerUrl(flags.broker),
-    protocolVersion: parseMqttVersion(flags.mqttVersion),
-    requestTopic: checkTopic('--request-topic', flags.requestTopic, { wildcards: false }),
-    responseTopic: checkTopic('--response-topic', flags.responseTopic, { wildcards: true }),
-    timeoutMs: parseSeconds('--timeout', flags.timeout) * 1000,
-    connectTimeoutMs: parseSeconds('--connect-timeout', flags.connectTimeout) * 1000,
-    qos: parseQos(flags.qos),
-  };
+/**
+ * The checks that need no IO, so that --dry-run refuses the same bad flags a real run would: each value parsed once
+ * (the option table's parsers), and the result handed on to `resolveConnection`. A profile's values were checked
+ * under their own keys when the config file was read, so a refusal here is about a flag or its variable.
+ */
+export function checkConnectionFlags(flags: ConnectionFlags): ConnectionSettings {
+  return parseConnection(flags as unknown as Record<string, unknown>, (spec) => longFlag(spec)!);
 }
 
 /** The one wording for a file a flag names but we cannot read: bad usage, exit 2, nothing sent. */
@@ -122,11 +101,11 @@ export async function resolveConnection(
   flags: ConnectionFlags,
   env: NodeJS.ProcessEnv,
   warn: (message: string) => void,
+  checked: ConnectionSettings = checkConnectionFlags(flags),
 ): Promise<Connection> {
-  const checked = checkConnectionFlags(flags);
   // Flag beats environment: a --password-file given for this run wins over an exported SCP_PASSWORD.
   const password = await findPassword(flags, env, warn);
-  if (password !== undefined && flags.username === undefined && checked.protocolVersion === 4) {
+  if (password !== undefined && flags.username === undefined && checked.mqttVersion === 4) {
     throw new UsageError('--username: required when a password is given (MQTT 3.1.1 sends no password without a user name)');
   }
   const [ca, cert, key] = await Promise.all(
@@ -137,20 +116,20 @@ export async function resolveConnection(
   if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key: give both or neither');
   return {
     connect: {
-      url: checked.url.toString(),
+      url: checked.broker.toString(),
       clientId: flags.clientId ?? newClientId(flags.clientIdPrefix),
-      protocolVersion: checked.protocolVersion,
+      protocolVersion: checked.mqttVersion,
       username: flags.username,
       password,
       ca,
       cert,
       key,
       insecure: flags.insecure,
-      connectTimeoutMs: checked.connectTimeoutMs,
+      connectTimeoutMs: checked.connectTimeout,
     },
     requestTopic: checked.requestTopic,
     responseTopic: checked.responseTopic,
-    timeoutMs: checked.timeoutMs,
+    timeoutMs: checked.timeout,
     qos: checked.qos,
   };
 }

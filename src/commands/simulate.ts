@@ -9,18 +9,12 @@ import {
   type ServiceLogEntry,
 } from '../core/simulator.js';
 import { parseMilliseconds, parsePort, parseRatio } from '../core/settings.js';
+import type { CommandOptions } from '../options.js';
 import type { ClearChargingProfileResponse } from '../core/generated/types.js';
 import { checkConnectionFlags, readNamed, resolveConnection, type CommandContext, type ConnectionFlags } from './connection.js';
 
-export interface SimulateFlags {
-  /** true for a bare --embedded, a string for --embedded <port>. */
-  embedded?: boolean | string;
-  profiles?: string;
-  delay: string;
-  drop: string;
-  duplicate: boolean;
-  answerDecoys: boolean;
-}
+/** simulate's own options, typed from the option table. */
+export type SimulateFlags = CommandOptions<'simulate'>;
 
 export interface SimulateContext extends CommandContext {
   random?: () => number;
@@ -71,7 +65,7 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
       : flags.embedded === true
         ? DEFAULT_EMBEDDED_PORT
         : parsePort('--embedded', flags.embedded);
-  checkConnectionFlags(connectionFlags);
+  const settings = checkConnectionFlags(connectionFlags);
   const profiles = await loadProfiles(flags.profiles);
 
   const { serve } = await import('../transport/mqtt.js');
@@ -90,6 +84,7 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
         : connectionFlags,
       broker ? {} : ctx.env,
       (message) => output.warn(message),
+      broker ? undefined : settings,
     );
     output.profiles(profiles);
     await serve(connection.connect, {

@@ -5,7 +5,7 @@
  * back to the shell's file completion.
  */
 import { UsageError } from '../errors.js';
-import { PURPOSES } from './fields.js';
+import { OPTIONS, longFlag, type OptionSpec } from '../options.js';
 
 export interface OptionShape {
   long: string;
@@ -25,21 +25,21 @@ export type ProgramShape = CommandShape;
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
-/** Options whose value is a file, and the fixed value lists; --profile is looked up live. */
-const FILE_OPTIONS = new Set(['--config', '--password-file', '--ca', '--cert', '--key', '--input', '--profiles']);
-const VALUES: Record<string, readonly string[]> = {
-  '--purpose': PURPOSES,
-  '--mqtt-version': ['3.1.1', '5'],
-  '--qos': ['1', '2'],
-};
+/** Options whose value is a file, and the fixed value lists, from the option table; --profile is looked up live. */
+const FILE_OPTIONS = new Set(OPTIONS.filter((spec: OptionSpec) => spec.complete === 'file').map((spec) => longFlag(spec)!));
+const VALUES: Record<string, readonly string[]> = Object.fromEntries(
+  OPTIONS.flatMap((spec: OptionSpec) => (Array.isArray(spec.complete) ? [[longFlag(spec)!, spec.complete]] : [])),
+);
 const PROFILES_COMMAND = 'scp config profiles 2>/dev/null';
+/** Options whose value is a profile name, completed by PROFILES_COMMAND. */
+const PROFILE_NAMED = OPTIONS.filter((spec: OptionSpec) => spec.complete === 'profile').map((spec) => longFlag(spec)!);
 
 /** commander adds --help to every command without listing it among the options. */
 const flagsOf = (options: OptionShape[]) => [...options.flatMap((o) => (o.short ? [o.long, o.short] : [o.long])), '--help', '-h'];
 /** Options that take a value nothing can complete (a URL, a number): after them, offer nothing. */
 const freeValueOptions = (shape: ProgramShape) =>
   [...new Set([shape, ...shape.commands].flatMap((c) => c.options).filter((o) => o.takesValue).map((o) => o.long))].filter(
-    (o) => !FILE_OPTIONS.has(o) && !(o in VALUES) && o !== '--profile',
+    (o) => !FILE_OPTIONS.has(o) && !(o in VALUES) && !PROFILE_NAMED.includes(o),
   );
 /** Our commands, less commander's own `help`. */
 const commandsOf = (shape: ProgramShape) => shape.commands.filter((c) => c.name !== 'help');
@@ -62,7 +62,7 @@ _scp() {
   done
   case "$prev" in
 ${fixed.join('\n')}
-    --profile) COMPREPLY=($(compgen -W "$(${PROFILES_COMMAND})" -- "$cur")); return ;;
+    ${PROFILE_NAMED.join('|')}) COMPREPLY=($(compgen -W "$(${PROFILES_COMMAND})" -- "$cur")); return ;;
     ${[...FILE_OPTIONS].join('|')}) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     ${others.join('|')}) return ;;
   esac
@@ -94,7 +94,7 @@ _scp() {
   done
   case $prev in
 ${Object.entries(VALUES).map(([option, values]) => `    ${option}) compadd -- ${values.join(' ')}; return ;;`).join('\n')}
-    --profile) compadd -- \${(f)"$(${PROFILES_COMMAND})"}; return ;;
+    ${PROFILE_NAMED.join('|')}) compadd -- \${(f)"$(${PROFILES_COMMAND})"}; return ;;
     ${[...FILE_OPTIONS].join('|')}) _files; return ;;
     ${others.join('|')}) return ;;
   esac
@@ -115,7 +115,7 @@ function fish(shape: ProgramShape): string {
     if (condition) parts.push(`-n ${quoteFish(condition)}`);
     parts.push(`-l ${o.long.slice(2)}`);
     if (o.short) parts.push(`-s ${o.short.slice(1)}`);
-    if (o.long === '--profile') parts.push(`-x -a ${quoteFish(`(${PROFILES_COMMAND})`)}`);
+    if (PROFILE_NAMED.includes(o.long)) parts.push(`-x -a ${quoteFish(`(${PROFILES_COMMAND})`)}`);
     else if (o.long in VALUES) parts.push(`-x -a ${quoteFish(VALUES[o.long]!.join(' '))}`);
     else if (FILE_OPTIONS.has(o.long)) parts.push('-r -F');
     else if (o.takesValue) parts.push('-x');

@@ -8,7 +8,7 @@ import type { ErrorObject } from 'ajv';
 import { UsageError } from '../errors.js';
 import type { ScpConfig, SiteProfile } from './generated/types.js';
 import { validateConfig } from './generated/validators.js';
-import { checkTopic, parseBrokerUrl, parseMqttVersion, parseQos, parseSeconds } from './settings.js';
+import { OPTIONS, PROFILE_OPTIONS } from '../options.js';
 import { pointerKeys, valueAt } from './validate.js';
 
 export type { ScpConfig, SiteProfile };
@@ -16,25 +16,11 @@ export type { ScpConfig, SiteProfile };
 /** Where a setting's value came from, as `scp config show` reports it. */
 export type Source = 'flag' | 'env' | 'profile' | 'default';
 
-/** The profile keys in the order `config show` and error messages list them; `tsc` fails if the schema adds one. */
-export const PROFILE_KEYS = [
-  'broker',
-  'username',
-  'password_file',
-  'password_env',
-  'ca',
-  'cert',
-  'key',
-  'insecure',
-  'client_id_prefix',
-  'mqtt_version',
-  'request_topic',
-  'response_topic',
-  'qos',
-  'timeout',
-  'connect_timeout',
-] as const satisfies readonly (keyof SiteProfile)[];
-type MissingKey = Exclude<keyof SiteProfile, (typeof PROFILE_KEYS)[number]>;
+/** The profile keys, in the option table's order (the order error messages list them); `tsc` fails if the schema
+ * adds a key the table does not hold. */
+export const PROFILE_KEYS: readonly (keyof SiteProfile)[] = PROFILE_OPTIONS.map((spec) => spec.profileKey);
+type TableKey = Extract<(typeof OPTIONS)[number], { profileKey: string }>['profileKey'];
+type MissingKey = Exclude<keyof SiteProfile, TableKey>;
 const keysCoverSchema: [MissingKey] extends [never] ? true : MissingKey = true;
 void keysCoverSchema;
 
@@ -49,14 +35,7 @@ function where(pointer: string): string {
 
 /** What each profile key allows, in the words an operator needs to fix it. */
 const ALLOWED: Record<string, string> = {
-  broker: 'a broker URL, e.g. mqtts://broker.example:8883',
-  password_env: 'the name of an environment variable, e.g. SITE_A_PASSWORD',
-  client_id_prefix: '1 to 15 letters, digits, - or _',
-  mqtt_version: '"3.1.1" or "5" (a string)',
-  qos: '1 or 2',
-  timeout: 'a number of seconds above 0',
-  connect_timeout: 'a number of seconds above 0',
-  insecure: 'true or false',
+  ...Object.fromEntries(PROFILE_OPTIONS.flatMap((spec) => (spec.allowed === undefined ? [] : [[spec.profileKey, spec.allowed]]))),
   default_profile: 'the name of a profile',
 };
 
@@ -92,16 +71,6 @@ function jsonErrorAt(text: string, err: Error): string {
   return `not valid JSON at line ${before.length}, column ${before.at(-1)!.length + 1} (${reason})`;
 }
 
-/** Rewords a flag parser's refusal for a profile: `--broker: ...` -> `profiles.lab.broker: ...`. */
-function asProfileField<T>(label: string, check: () => T): T {
-  try {
-    return check();
-  } catch (err) {
-    if (err instanceof UsageError) throw new UsageError(err.message.replace(/^--[a-z-]+:/, `${label}:`));
-    throw err;
-  }
-}
-
 /** The same checks a flag with that value would get, so a bad profile is refused before anything is sent. */
 function checkProfileValues(name: string, profile: SiteProfile): void {
   const label = (key: string) => `profiles.${name}.${key}`;
@@ -111,13 +80,10 @@ function checkProfileValues(name: string, profile: SiteProfile): void {
   if ((profile.cert === undefined) !== (profile.key === undefined)) {
     throw new UsageError(`${label(profile.cert === undefined ? 'key' : 'cert')}: give cert and key together, or neither`);
   }
-  if (profile.broker !== undefined) asProfileField(label('broker'), () => parseBrokerUrl(profile.broker!));
-  if (profile.mqtt_version !== undefined) asProfileField(label('mqtt_version'), () => parseMqttVersion(profile.mqtt_version!));
-  if (profile.qos !== undefined) asProfileField(label('qos'), () => parseQos(String(profile.qos)));
-  if (profile.request_topic !== undefined) checkTopic(label('request_topic'), profile.request_topic, { wildcards: false });
-  if (profile.response_topic !== undefined) checkTopic(label('response_topic'), profile.response_topic, { wildcards: true });
-  if (profile.timeout !== undefined) parseSeconds(label('timeout'), String(profile.timeout));
-  if (profile.connect_timeout !== undefined) parseSeconds(label('connect_timeout'), String(profile.connect_timeout));
+  for (const spec of PROFILE_OPTIONS) {
+    const value = profile[spec.profileKey];
+    if (spec.parse && value !== undefined) spec.parse(String(value), label(spec.profileKey));
+  }
 }
 
 /**
@@ -192,22 +158,11 @@ export interface LayeredSettings {
   sources: Record<string, Source | undefined>;
 }
 
-/** Option name (as commander holds it) for each profile key that is a plain setting. */
-const OPTION_OF: Partial<Record<(typeof PROFILE_KEYS)[number], string>> = {
-  broker: 'broker',
-  username: 'username',
-  password_file: 'passwordFile',
-  ca: 'ca',
-  cert: 'cert',
-  key: 'key',
-  insecure: 'insecure',
-  mqtt_version: 'mqttVersion',
-  request_topic: 'requestTopic',
-  response_topic: 'responseTopic',
-  qos: 'qos',
-  timeout: 'timeout',
-  connect_timeout: 'connectTimeout',
-};
+/** Option name (as commander holds it) for each profile key a flag also sets; password_env and client_id_prefix
+ * have no flag of their own and are laid by hand below. */
+const OPTION_OF: Partial<Record<keyof SiteProfile, string>> = Object.fromEntries(
+  PROFILE_OPTIONS.filter((spec) => spec.flags !== undefined).map((spec) => [spec.profileKey, spec.key]),
+);
 
 /** The profile keys that name files. */
 export const PATH_KEYS = ['password_file', 'ca', 'cert', 'key'] as const;

@@ -12,18 +12,19 @@ export type ProtocolVersion = 4 | 5;
 /** Node's timers hold at most 2^31-1 ms; a longer delay fires at once, which would turn a wait into no wait. */
 const MAX_SECONDS = Math.floor(2_147_483_647 / 1000);
 
-export function parseBrokerUrl(raw: string): URL {
+/** Each parser names what it refuses by `label`: the flag, or the config file's key the value came from. */
+export function parseBrokerUrl(raw: string, label = '--broker'): URL {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--broker: ${JSON.stringify(redactUrl(raw))} is not a URL; expected e.g. mqtt://host:1883`);
+    throw new UsageError(`${label}: ${JSON.stringify(redactUrl(raw))} is not a URL; expected e.g. mqtt://host:1883`);
   }
   const scheme = url.protocol.replace(/:$/, '');
   if (!(BROKER_SCHEMES as readonly string[]).includes(scheme)) {
-    throw new UsageError(`--broker: scheme ${JSON.stringify(scheme)} is not supported; use one of ${BROKER_SCHEMES.join(', ')}`);
+    throw new UsageError(`${label}: scheme ${JSON.stringify(scheme)} is not supported; use one of ${BROKER_SCHEMES.join(', ')}`);
   }
-  if (!url.hostname) throw new UsageError(`--broker: ${JSON.stringify(redactUrl(raw))} names no host; expected e.g. mqtt://host:1883`);
+  if (!url.hostname) throw new UsageError(`${label}: ${JSON.stringify(redactUrl(raw))} names no host; expected e.g. mqtt://host:1883`);
   return url;
 }
 
@@ -47,10 +48,10 @@ export function parseSeconds(flag: string, raw: string): number {
   return seconds;
 }
 
-export function parseMqttVersion(raw: string): ProtocolVersion {
+export function parseMqttVersion(raw: string, label = '--mqtt-version'): ProtocolVersion {
   const version = MQTT_VERSIONS.get(raw);
   if (version === undefined) {
-    throw new UsageError(`--mqtt-version: ${JSON.stringify(raw)} is not supported; use ${[...MQTT_VERSIONS.keys()].join(' or ')}`);
+    throw new UsageError(`${label}: ${JSON.stringify(raw)} is not supported; use ${[...MQTT_VERSIONS.keys()].join(' or ')}`);
   }
   return version;
 }
@@ -109,12 +110,12 @@ export function parsePort(flag: string, raw: string): number {
 }
 
 /** Requests go at QoS 1 or 2: at QoS 0 a request can vanish and nobody would know whether it was applied. */
-export function parseQos(raw: string): 1 | 2 {
+export function parseQos(raw: string, label = '--qos'): 1 | 2 {
   if (raw === '1' || raw === '2') return Number(raw) as 1 | 2;
   if (raw === '0') {
-    throw new UsageError('--qos: 0 is not allowed for requests: a QoS 0 request can be lost unseen; use 1 or 2');
+    throw new UsageError(`${label}: 0 is not allowed for requests: a QoS 0 request can be lost unseen; use 1 or 2`);
   }
-  throw new UsageError(`--qos: ${JSON.stringify(raw)} is not allowed; expected 1 or 2`);
+  throw new UsageError(`${label}: ${JSON.stringify(raw)} is not allowed; expected 1 or 2`);
 }
 
 /** `--concurrency`: MQTT packet ids are 16-bit, so more in flight than that could not be told apart. */

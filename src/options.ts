@@ -1,0 +1,139 @@
+/**
+ * Every option scp takes, declared once, as data: its flag, environment variable, default, parser, profile key, help
+ * group, and whether it is a secret. commander's options (cli.ts), the config file's keys and their checks
+ * (core/config.ts), `scp config show` (commands/config.ts), shell completion (core/completion.ts) and the typed
+ * connection settings (`parseConnection`) are all read off this table, so a setting is added in one place.
+ * Pure: no IO, nothing heavy imported; cli.ts reads it on every run.
+ */
+import { PURPOSES } from './core/fields.js';
+import type { SiteProfile } from './core/generated/types.js';
+import { MQTT_VERSIONS, checkTopic, parseBrokerUrl, parseMqttVersion, parseQos, parseSeconds } from './core/settings.js';
+
+/** Where an option is listed in help: what to send, how to reach the broker, how to show results. */
+export type HelpGroup = 'send' | 'connection' | 'config' | 'output' | 'service';
+
+export interface OptionSpec {
+  /** The name commander keeps the value under (camelCase of the long flag). */
+  readonly key: string;
+  /** As commander takes them, e.g. `--timeout <seconds>`; absent for a profile key no flag sets (password_env). */
+  readonly flags?: string;
+  readonly description?: string;
+  /** The command that takes it; absent for an option every command takes (given before or after the command). */
+  readonly command?: 'clear' | 'simulate';
+  readonly env?: string;
+  /** An on/off variable we read ourselves: commander would take `0` as on. */
+  readonly envSwitch?: string;
+  readonly default?: string | boolean;
+  readonly group: HelpGroup;
+  /** Its value, or what it names, is a secret: never shown (`config show` says where it comes from instead). */
+  readonly secret?: boolean;
+  /** Accepted only to be refused with this advice (a password on the command line). */
+  readonly refusal?: string;
+  /** The config file's key for it, in site profiles. */
+  readonly profileKey?: keyof SiteProfile;
+  /** What a profile value must be, for the config file's schema errors. */
+  readonly allowed?: string;
+  /** Checks a value (a flag's, or a profile's under its own label) and returns it typed. */
+  readonly parse?: (raw: string, label: string) => unknown;
+  /** `scp config show` lists it under this name. */
+  readonly setting?: string;
+  /** For completion: its value is a file name, or one of these words, or a profile name looked up live. */
+  readonly complete?: 'file' | 'profile' | readonly string[];
+}
+
+/** Seconds as given, milliseconds as kept: the timers take those. */
+const seconds = (raw: string, label: string) => parseSeconds(label, raw) * 1000;
+
+export const OPTIONS = [
+  // Global: the config file and the connection.
+  { key: 'profile', flags: '--profile <name>', description: 'use this site profile of the config file (default: its default_profile)', env: 'SCP_PROFILE', group: 'config', complete: 'profile' },
+  { key: 'config', flags: '--config <path>', description: 'config file (default: $XDG_CONFIG_HOME/scp/config.json or ~/.config/scp/config.json)', env: 'SCP_CONFIG', group: 'config', complete: 'file' },
+  { key: 'broker', flags: '--broker <url>', description: 'broker URL: mqtt://, mqtts://, ws:// or wss://', env: 'SCP_BROKER_URL', default: 'mqtt://localhost:1883', group: 'connection', profileKey: 'broker', allowed: 'a broker URL, e.g. mqtts://broker.example:8883', parse: (raw: string, label: string) => parseBrokerUrl(raw, label), setting: 'broker' },
+  { key: 'username', flags: '--username <name>', description: 'user name for the broker', env: 'SCP_USERNAME', group: 'connection', profileKey: 'username', setting: 'username' },
+  { key: 'passwordFile', flags: '--password-file <path>', description: 'read the password from this file (or set SCP_PASSWORD)', env: 'SCP_PASSWORD_FILE', group: 'connection', secret: true, profileKey: 'password_file', setting: 'password', complete: 'file' },
+  { key: 'passwordEnv', group: 'connection', secret: true, profileKey: 'password_env', allowed: 'the name of an environment variable, e.g. SITE_A_PASSWORD' },
+  // Refused with a hint, so that nobody learns to put a secret where `ps` and shell history can see it.
+  { key: 'password', flags: '--password <password>', group: 'connection', secret: true, refusal: '--password: not accepted, since other users can read it in `ps` and shell history; set SCP_PASSWORD or use --password-file' },
+  { key: 'ca', flags: '--ca <path>', description: 'CA certificate (PEM) to trust for TLS', env: 'SCP_CA', group: 'connection', profileKey: 'ca', setting: 'ca', complete: 'file' },
+  { key: 'cert', flags: '--cert <path>', description: 'client certificate (PEM) for TLS', env: 'SCP_CERT', group: 'connection', profileKey: 'cert', setting: 'cert', complete: 'file' },
+  { key: 'key', flags: '--key <path>', description: 'client private key (PEM) for TLS', env: 'SCP_KEY', group: 'connection', secret: true, profileKey: 'key', setting: 'key', complete: 'file' },
+  { key: 'insecure', flags: '--insecure', description: 'do not verify the broker\'s TLS certificate [env: SCP_INSECURE=1]', envSwitch: 'SCP_INSECURE', group: 'connection', profileKey: 'insecure', allowed: 'true or false', setting: 'insecure' },
+  { key: 'clientId', flags: '--client-id <id>', description: 'MQTT client id (default: scp- and 16 random hex digits)', env: 'SCP_CLIENT_ID', group: 'connection', setting: 'client_id' },
+  { key: 'clientIdPrefix', group: 'connection', profileKey: 'client_id_prefix', allowed: '1 to 15 letters, digits, - or _' },
+  { key: 'mqttVersion', flags: '--mqtt-version <version>', description: 'MQTT protocol version: 3.1.1 or 5', env: 'SCP_MQTT_VERSION', default: '3.1.1', group: 'connection', profileKey: 'mqtt_version', allowed: '"3.1.1" or "5" (a string)', parse: (raw: string, label: string) => parseMqttVersion(raw, label), setting: 'mqtt_version', complete: [...MQTT_VERSIONS.keys()] },
+  { key: 'requestTopic', flags: '--request-topic <topic>', description: 'topic requests are published to', env: 'SCP_REQUEST_TOPIC', default: 'ocpp/smart_charging', group: 'connection', profileKey: 'request_topic', parse: (raw: string, label: string) => checkTopic(label, raw, { wildcards: false }), setting: 'request_topic' },
+  { key: 'responseTopic', flags: '--response-topic <topic>', description: 'topic responses arrive on', env: 'SCP_RESPONSE_TOPIC', default: 'smart_charging/ocpp', group: 'connection', profileKey: 'response_topic', parse: (raw: string, label: string) => checkTopic(label, raw, { wildcards: true }), setting: 'response_topic' },
+  { key: 'qos', flags: '--qos <level>', description: 'MQTT QoS of the request and the subscription: 1 or 2 (0 could lose a request unseen)', env: 'SCP_QOS', default: '1', group: 'connection', profileKey: 'qos', allowed: '1 or 2', parse: (raw: string, label: string) => parseQos(raw, label), setting: 'qos', complete: ['1', '2'] },
+  { key: 'timeout', flags: '--timeout <seconds>', description: 'how long to wait for the answer', env: 'SCP_TIMEOUT', default: '10', group: 'connection', profileKey: 'timeout', allowed: 'a number of seconds above 0', parse: seconds, setting: 'timeout' },
+  { key: 'connectTimeout', flags: '--connect-timeout <seconds>', description: 'how long to wait for the broker to accept the connection', env: 'SCP_CONNECT_TIMEOUT', default: '5', group: 'connection', profileKey: 'connect_timeout', allowed: 'a number of seconds above 0', parse: seconds, setting: 'connect_timeout' },
+  // Global: output and questions.
+  { key: 'json', flags: '--json', description: 'print one JSON object per result on stdout', default: false, group: 'output' },
+  { key: 'input', flags: '--no-input', description: 'never ask a question (also when CI is set, or stdin or stdout is not a terminal): fail instead', group: 'output' },
+  { key: 'verbose', flags: '-v, --verbose', description: 'show the messages sent and received on stderr (never a password)', default: false, group: 'output' },
+  { key: 'color', flags: '--no-color', description: 'no colour (also: NO_COLOR=1, TERM=dumb, or when stdout is not a terminal)', group: 'output' },
+  // scp clear
+  { key: 'id', command: 'clear', flags: '--id <n>', description: 'charging profile id to clear (0 to 2147483647)', group: 'send' },
+  { key: 'evse', command: 'clear', flags: '--evse <evse_id>', description: 'only profiles of this EVSE, exactly as the station names it, e.g. GB*SEV*123', group: 'send' },
+  { key: 'purpose', command: 'clear', flags: '--purpose <purpose>', description: 'only profiles with this purpose: ChargingStationExternalConstraints, ChargingStationMaxProfile, TxDefaultProfile or TxProfile', group: 'send', complete: PURPOSES },
+  { key: 'stackLevel', command: 'clear', flags: '--stack-level <n>', description: 'only profiles at this stack level (0 or more)', group: 'send' },
+  { key: 'dryRun', command: 'clear', flags: '--dry-run', description: 'validate and print the request; connect to nothing', default: false, group: 'send' },
+  { key: 'yes', command: 'clear', flags: '-y, --yes', description: 'on a terminal, send without asking to confirm', default: false, group: 'send' },
+  { key: 'input', command: 'clear', flags: '--input <file>', description: 'clear one request per line of this file (- for stdin): a profile id, or a JSON object shaped like the request\'s data', group: 'send', complete: 'file' },
+  { key: 'concurrency', command: 'clear', flags: '--concurrency <n>', description: 'with --input: requests in flight at once', default: '16', group: 'send' },
+  { key: 'unordered', command: 'clear', flags: '--unordered', description: 'with --input: print results as answers arrive, not in input order', default: false, group: 'output' },
+  // scp simulate
+  { key: 'embedded', command: 'simulate', flags: '--embedded [port]', description: 'also run an MQTT broker (MQTT 3.1.1 and 5) in this process on 127.0.0.1 (default port 1883; 0 for any free port)', group: 'service' },
+  { key: 'profiles', command: 'simulate', flags: '--profiles <file>', description: 'start with the profiles in this JSON file (an array of {id, evse_id, charging_profile_purpose, stack_level})', group: 'service', complete: 'file' },
+  { key: 'delay', command: 'simulate', flags: '--delay <ms>', description: 'wait this long before answering', default: '0', group: 'service' },
+  { key: 'drop', command: 'simulate', flags: '--drop <ratio>', description: 'share of requests (0 to 1) applied but never answered, as if the answer were lost', default: '0', group: 'service' },
+  { key: 'duplicate', command: 'simulate', flags: '--duplicate', description: 'send every answer twice', default: false, group: 'service' },
+  { key: 'answerDecoys', command: 'simulate', flags: '--answer-decoys', description: 'before each answer, publish answers with other ids and garbage on the response topic', default: false, group: 'service' },
+] as const satisfies readonly OptionSpec[];
+
+type Spec = (typeof OPTIONS)[number];
+
+/** The options a command takes (undefined: the global ones), in the table's order. */
+export function optionsOf(command: OptionSpec['command']): readonly OptionSpec[] {
+  return OPTIONS.filter((spec: OptionSpec) => spec.command === command);
+}
+
+/** The long flag of an option: `--connect-timeout`. */
+export function longFlag(spec: OptionSpec): string | undefined {
+  return spec.flags === undefined ? undefined : /--[a-z-]+/.exec(spec.flags)?.[0];
+}
+
+/** The global options that hold a profile key, in the table's order (the order messages and `config show` use). */
+export const PROFILE_OPTIONS = OPTIONS.filter((spec: OptionSpec) => spec.profileKey !== undefined) as readonly (OptionSpec & { profileKey: keyof SiteProfile })[];
+
+/** The connection settings, each parsed once, typed by its parser: what every command that connects works from. */
+export type ConnectionSettings = { [S in Extract<Spec, { parse: unknown }> as S['key']]: ReturnType<S['parse']> };
+
+/**
+ * Parses the connection options (flags, environment and profile already laid together): every value once, each named
+ * by `labelOf` in its refusal (the flag, or the profile key it came from).
+ */
+export function parseConnection(values: Readonly<Record<string, unknown>>, labelOf: (spec: OptionSpec) => string): ConnectionSettings {
+  const parsed: Record<string, unknown> = {};
+  for (const spec of OPTIONS as readonly OptionSpec[]) {
+    if (spec.parse && spec.command === undefined) parsed[spec.key] = spec.parse(String(values[spec.key]), labelOf(spec));
+  }
+  return parsed as ConnectionSettings;
+}
+
+/** What commander hands over for an option, by the shape of its flags: a value (`<x>`), an optional one (`[x]`), a
+ * switch; a profile key without a flag arrives as a string from the config file, when it does. */
+type ValueOf<S> = S extends { flags: `${string}<${string}` }
+  ? S extends { default: string }
+    ? string
+    : string | undefined
+  : S extends { flags: `${string}[${string}` }
+    ? string | boolean | undefined
+    : S extends { flags: string }
+      ? boolean
+      : string | undefined;
+
+/** The global options as commander holds them, typed from the table. */
+export type GlobalOptions = { [S in Exclude<Spec, { command: string }> as S['key']]: ValueOf<S> };
+
+/** One command's own options as commander holds them, typed from the table. */
+export type CommandOptions<C extends NonNullable<OptionSpec['command']>> = { [S in Extract<Spec, { command: C }> as S['key']]: ValueOf<S> };
