@@ -2,6 +2,8 @@
  * One error class per outcome a script may want to branch on, each carrying its exit code. `main()` in cli.ts is
  * the only place that turns them into an exit status; nothing else calls process.exit.
  */
+import type { StreamOutcome } from './core/stream.js';
+
 export const EXIT = {
   accepted: 0,
   unknown: 1,
@@ -55,8 +57,28 @@ export class InterruptedError extends ScpError {
   }
 }
 
-/** The exit status of a finished command: its error's code, else what the service answered. */
-export function exitCodeFor(outcome: string, error?: ScpError): ExitCode {
+/**
+ * The one mapping from an outcome to an exit status, for a single request and a stream alike. An outcome that came
+ * with an error takes the error's own code (an interruption is 130 or 143, not 4).
+ */
+export const EXIT_OF_OUTCOME: Readonly<Record<StreamOutcome, ExitCode>> = {
+  accepted: EXIT.accepted,
+  unknown: EXIT.unknown,
+  invalid_input: EXIT.usage,
+  timeout: EXIT.timeout,
+  error: EXIT.connection,
+  invalid_response: EXIT.invalidResponse,
+};
+
+/** The exit status of a finished command: its error's code, else what the outcome says. */
+export function exitCodeFor(outcome: StreamOutcome, error?: ScpError): ExitCode {
   if (error) return error.exitCode;
-  return outcome === 'accepted' ? EXIT.accepted : EXIT.unknown;
+  return EXIT_OF_OUTCOME[outcome];
+}
+
+/** Exit status of a stream: the most severe outcome seen (5 > 4 > 3 > 2 > 1 > 0), 0 when there was nothing to do. */
+export function worstExitCode(outcomes: Iterable<StreamOutcome>): ExitCode {
+  let worst: ExitCode = EXIT.accepted;
+  for (const outcome of outcomes) worst = Math.max(worst, EXIT_OF_OUTCOME[outcome]) as ExitCode;
+  return worst;
 }

@@ -7,8 +7,8 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
-import { ConnectionError, EXIT, InterruptedError } from '../errors.js';
-import { parseInputLine, streamExitCode, streamHeapFlags, type StreamOutcome } from '../core/stream.js';
+import { ConnectionError, InterruptedError, worstExitCode } from '../errors.js';
+import { parseInputLine, streamHeapFlags, type StreamOutcome } from '../core/stream.js';
 import { classifyAgainst } from '../core/response.js';
 import type { ClearChargingProfileRequest, ClearChargingProfileRequestData } from '../core/generated/types.js';
 import { REQUEST_FATE, type ClearRecord } from '../core/outcome.js';
@@ -328,5 +328,5 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
 
   if (!printer.closed) output.streamSummary(outcomes, performance.now() - started);
   if (stopping) return stopping.exitCode;
-  return outcomes.size === 0 ? EXIT.accepted : streamExitCode(outcomes.keys());
+  return worstExitCode(outcomes.keys());
 }

@@ -45,22 +45,6 @@ export function parseInputLine(line: string): InputLine {
 
 export type StreamOutcome = Outcome | 'invalid_input';
 
-/** Exit status of a stream: the most severe outcome seen, 0 only when every line was accepted. */
-const EXIT_OF: Record<StreamOutcome, number> = {
-  accepted: 0,
-  unknown: 1,
-  invalid_input: 2,
-  timeout: 3,
-  error: 4,
-  invalid_response: 5,
-};
-
-export function streamExitCode(outcomes: Iterable<StreamOutcome>): number {
-  let worst = 0;
-  for (const outcome of outcomes) worst = Math.max(worst, EXIT_OF[outcome]);
-  return worst;
-}
-
 /**
  * V8 flags for a long stream, so that memory does not grow with the input. Without them V8 doubles the young
  * generation up to 16 MiB semi-spaces over a long run, and lets the old generation (where requests still in flight

@@ -2,7 +2,8 @@
  * The pure parts of `scp clear --input`: which V8 heap flags a stream sets for itself, and the exit status.
  */
 import { describe, expect, it } from 'vitest';
-import { streamExitCode, streamHeapFlags } from '../../src/core/stream.js';
+import { streamHeapFlags } from '../../src/core/stream.js';
+import { worstExitCode as streamExitCode } from '../../src/errors.js';
 
 describe('streamHeapFlags', () => {
   it('holds the young generation at its start size and the old one near what is live', () => {
@@ -20,7 +21,7 @@ describe('streamHeapFlags', () => {
   });
 });
 
-describe('streamExitCode', () => {
+describe('worstExitCode (a stream\'s exit status)', () => {
   it('is 0 only when every line was accepted, else the most severe outcome seen', () => {
     expect(streamExitCode([])).toBe(0);
     expect(streamExitCode(['accepted'])).toBe(0);
