@@ -155,7 +155,8 @@ ${EXIT_HELP}`,
         const prompts = { policy, input: () => io.stdin, output: io.stdout };
         const result = await runClear(options, flags, { output, env: io.env, signal: io.signal, prompts });
         if (!result.record) return EXIT.accepted;
-        output.result(result.record);
+        const { MESSAGES } = await import('./messages/index.js');
+        output.result(result.record, MESSAGES.clear);
         return exitCodeFor(result.record.outcome, result.error);
       }),
     );

@@ -8,10 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
 import { ConnectionError, InterruptedError, worstExitCode } from '../errors.js';
-import { parseInputLine, streamHeapFlags, type StreamOutcome } from '../core/stream.js';
+import { streamHeapFlags, type StreamOutcome } from '../core/stream.js';
 import { classifyAgainst } from '../core/response.js';
 import type { ClearChargingProfileRequest, ClearChargingProfileRequestData } from '../core/generated/types.js';
-import { REQUEST_FATE, type ClearRecord } from '../core/outcome.js';
+import { REQUEST_FATE, type ResultRecord } from '../core/outcome.js';
+import { clear } from '../messages/clear.js';
+import { parseInputLine, requestEnvelope } from '../messages/kind.js';
 import type { StreamRecord } from '../output/render.js';
 import { resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from './connection.js';
 import { parseConcurrency } from '../core/settings.js';
@@ -136,7 +138,7 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
   const started = performance.now();
   const outcomes = new Map<StreamOutcome, number>();
   const waiting = new Map<string, Waiting>();
-  const printer = output.streamPrinter({ ordered: !flags.unordered, window: Math.max(4 * concurrency, 1024) });
+  const printer = output.streamPrinter({ ordered: !flags.unordered, window: Math.max(4 * concurrency, 1024), kind: clear });
   let next = 0; // index of the next record: one per request line, in input order
   let done = 0;
   let stopping: InterruptedError | undefined;
@@ -149,7 +151,7 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
     if (output.showsProgress) output.progress(done, total, performance.now() - started);
     wake();
   };
-  const settle = (w: Waiting, outcome: StreamOutcome, response: ClearRecord['response'], error?: string) => {
+  const settle = (w: Waiting, outcome: StreamOutcome, response: ResultRecord['response'], error?: string) => {
     w.settled = true;
     waiting.delete(w.request.id);
     const elapsed = Math.round(performance.now() - w.started);
@@ -182,14 +184,14 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
   printer.onDrain(() => wake());
 
   const onMessage = (message: { payload: Buffer; retained: boolean; topic: string }) => {
-    const classified = classifyAgainst(message.payload, (id) => typeof id === 'string' && waiting.has(id), { retained: message.retained });
+    const classified = classifyAgainst(clear, message.payload, (id) => typeof id === 'string' && waiting.has(id), { retained: message.retained });
     if (classified.kind === 'foreign') {
       if (output.verbose) output.debug(`ignored message on ${message.topic} (${classified.reason}): ${message.payload.toString('utf8')}`);
       return;
     }
     const id = classified.kind === 'answer' ? classified.response.id : (classified.envelope.id as string);
     const w = waiting.get(id)!;
-    if (classified.kind === 'answer') settle(w, classified.response.data.status, classified.response);
+    if (classified.kind === 'answer') settle(w, clear.summarize(classified.response).outcome, classified.response);
     else settle(w, 'invalid_response', classified.envelope, `invalid response: ${classified.problems.join('; ')}`);
   };
 
@@ -246,7 +248,7 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
   watch(session);
 
   const send = (index: number, line: number, text: string, data: ClearChargingProfileRequestData) => {
-    const request: ClearChargingProfileRequest = { id: randomUUID(), name: 'clear_charging_profile', type: 'request', data };
+    const request = requestEnvelope(clear, data, randomUUID());
     const w: Waiting = { index, line, input: text, request, started: performance.now(), deadline: 0, acked: false, settled: false };
     waiting.set(request.id, w);
     session!.publish(connection.requestTopic, JSON.stringify(request), (error) => {
@@ -272,7 +274,7 @@ export async function runClearStream(flags: StreamFlags, connectionFlags: Connec
     for await (const text of lines) {
       lineNo++;
       if (stopping || printer.closed) break;
-      const parsed = parseInputLine(text);
+      const parsed = parseInputLine(clear, text);
       if (parsed.kind === 'skip') continue;
       // Room first, for every line: an invalid line's record waits in the printer behind a slow answer like any
       // other, so without this a long run of bad lines after a slow request would all be held in memory.

@@ -1,10 +1,12 @@
 import { randomUUID } from '../random.js';
 import { ConnectionError, ScpError, InvalidResponseError, TimeoutError, UsageError } from '../errors.js';
-import { buildClearRequest, hasSelector, requestWarnings, type ClearSelectorInput } from '../core/request.js';
+import { clear, hasSelector, type ClearSelectorInput } from '../messages/clear.js';
+import { buildRequest } from '../messages/kind.js';
 import type { PromptPolicy } from '../core/terminal.js';
+import type { ClearChargingProfileResponse } from '../core/generated/types.js';
 import type { ConnectOptions } from '../transport/mqtt.js';
 import { classifyResponse, type Classified } from '../core/response.js';
-import { statusOutcome, type ClearRecord, type Outcome } from '../core/outcome.js';
+import type { ResultRecord, Outcome } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
 import { checkConnectionFlags, resolveConnection, type CommandContext, type ConnectionFlags } from './connection.js';
 
@@ -27,7 +29,7 @@ export interface Context extends CommandContext {
 type Prompts = typeof import('../interactive/prompts.js');
 
 export interface ClearResult {
-  record?: ClearRecord;
+  record?: ResultRecord;
   error?: ScpError;
 }
 
@@ -53,9 +55,9 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
     prompts = await import('../interactive/prompts.js');
     selector = await prompts.askSelector(streams(), (message) => output.warn(message));
   }
-  const request = buildClearRequest(selector, ctx.newId ?? randomUUID);
+  const request = buildRequest(clear, selector, ctx.newId ?? randomUUID);
   // The prompts showed these as the purpose was chosen.
-  if (!prompts) for (const warning of requestWarnings(request)) output.warn(warning);
+  if (!prompts) for (const warning of clear.warnings(request)) output.warn(warning);
   if (flags.dryRun) {
     output.request(request);
     return {};
@@ -77,7 +79,7 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
   // Lazy: --help, --version, --dry-run and bad input never pay for loading MQTT.js.
   const { exchange } = await import('../transport/mqtt.js');
   let started = now();
-  const record = (outcome: Outcome, response: ClearRecord['response'], error?: ScpError): ClearResult => ({
+  const record = (outcome: Outcome, response: ResultRecord['response'], error?: ScpError): ClearResult => ({
     record: {
       request,
       response,
@@ -88,7 +90,8 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
     error,
   });
 
-  const exchangeOptions: Parameters<typeof exchange<Exclude<Classified, { kind: 'foreign' }>>>[1] = {
+  type Decided = Exclude<Classified<ClearChargingProfileResponse>, { kind: 'foreign' }>;
+  const exchangeOptions: Parameters<typeof exchange<Decided>>[1] = {
     requestTopic: connection.requestTopic,
     responseTopic: connection.responseTopic,
     payload: JSON.stringify(request),
@@ -97,7 +100,7 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
     signal: ctx.signal,
     log: (line) => output.debug(line),
     match: ({ topic, payload, retained }) => {
-      const classified = classifyResponse(payload, request.id, { retained });
+      const classified = classifyResponse(clear, payload, request.id, { retained });
       const shown = payload.toString('utf8');
       if (classified.kind === 'foreign') {
         output.debug(`ignored message on ${topic} (${classified.reason}): ${shown}`);
@@ -119,7 +122,7 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
     }
   };
 
-  let decided: Exclude<Classified, { kind: 'foreign' }>;
+  let decided: Decided;
   try {
     try {
       decided = await attempt(connection.connect);
@@ -141,7 +144,7 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
     const error = new InvalidResponseError(`invalid response: ${decided.problems.join('; ')}`);
     return record('invalid_response', decided.envelope, error);
   }
-  return record(statusOutcome(decided.response), decided.response);
+  return record(clear.summarize(decided.response).outcome, decided.response);
 }
 
 /**

@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import {
-  BUILT_IN_PROFILES,
-  checkProfiles,
-  decideClear,
-  handleRequest,
-  type ChargingProfile,
-  type ServiceLogEntry,
-} from '../core/simulator.js';
+import { BUILT_IN_PROFILES, checkProfiles, handleRequest, type ChargingProfile, type ServiceLogEntry } from '../core/simulator.js';
+import { ALL_MESSAGES } from '../messages/index.js';
+import type { Envelope, StoredProfile } from '../messages/kind.js';
 import { parseMilliseconds, parsePort, parseRatio } from '../core/settings.js';
 import type { CommandOptions } from '../options.js';
-import type { ClearChargingProfileResponse } from '../core/generated/types.js';
 import { checkConnectionFlags, readNamed, resolveConnection, type CommandContext, type ConnectionFlags } from './connection.js';
 
 /** simulate's own options, typed from the option table. */
@@ -38,7 +32,7 @@ async function loadProfiles(path: string | undefined): Promise<ChargingProfile[]
 }
 
 /** Answers that are not ours to take: scp clear must ignore every one of them. */
-function decoysFor(response: ClearChargingProfileResponse): Array<string | Buffer> {
+function decoysFor(response: Envelope<'response'>): Array<string | Buffer> {
   return [
     JSON.stringify({ ...response, id: randomUUID(), data: { status: 'accepted' } }),
     JSON.stringify({ ...response, name: 'set_charging_profile' }),
@@ -93,35 +87,36 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
       signal,
       // Said only once subscribed: a script that waits for this line cannot send a request too early.
       onReady: () =>
-        output.note(`serving clear_charging_profile on ${connection.requestTopic}, answering on ${connection.responseTopic}; Ctrl-C stops`),
+        output.note(`serving ${ALL_MESSAGES.map((message) => message.name).join(', ')} on ${connection.requestTopic}, answering on ${connection.responseTopic}; Ctrl-C stops`),
       log: (line) => output.debug(line),
       onMessage: ({ topic, payload }, reply) => {
-        const handling = handleRequest(payload);
+        const handling = handleRequest(payload, ALL_MESSAGES);
         if (handling.kind === 'ignore') {
           output.note(`ignored a message on ${topic}: ${handling.reason}`);
           return;
         }
-        let response: ClearChargingProfileResponse;
-        let removed: ChargingProfile[] = [];
+        let response: Envelope<'response'>;
+        let removed: StoredProfile[] = [];
         if (handling.kind === 'refuse') {
           response = handling.response;
         } else {
-          ({ response, removed } = decideClear(profiles, handling.request));
-          for (const profile of removed) profiles.splice(profiles.indexOf(profile), 1);
+          ({ response, removed } = handling.message.decide(profiles, handling.request));
+          for (const profile of removed) profiles.splice(profiles.indexOf(profile as ChargingProfile), 1);
         }
+        const { status, info } = handling.message.summarize(response);
         const dropped = dropRatio > 0 && random() < dropRatio;
         const entry: ServiceLogEntry = {
           time: clock().toISOString(),
           request_id: response.id,
-          asked: handling.kind === 'clear' ? handling.request.data : null,
+          asked: handling.kind === 'serve' ? handling.request.data : null,
           removed: removed.map((profile) => profile.id),
-          status: response.data.status,
-          ...(response.data.status_info ? { status_info: response.data.status_info } : {}),
+          status,
+          ...(info ? { status_info: info } : {}),
           delivery: dropped ? 'dropped' : 'answered',
           ...(delayMs > 0 && !dropped ? { delay_ms: delayMs } : {}),
           ...(flags.duplicate && !dropped ? { duplicated: true } : {}),
         };
-        output.serviceLog(entry);
+        output.serviceLog(entry, handling.message);
         if (dropped) return;
         const answer = () => {
           if (flags.answerDecoys) for (const decoy of decoysFor(response)) reply(connection.responseTopic, decoy);

@@ -1,13 +1,13 @@
-import type { ClearChargingProfileRequest, ClearChargingProfileResponse } from './generated/types.js';
+import type { Envelope } from '../messages/kind.js';
 
-/** The documented outcomes of one clear; `--json` prints one of these words and nothing else. */
+/** The documented outcomes of one request; `--json` prints one of these words and nothing else. */
 export type Outcome = 'accepted' | 'unknown' | 'timeout' | 'invalid_response' | 'error';
 
 /** The record `--json` prints, field names and order as documented in the README. */
-export interface ClearRecord {
-  request: ClearChargingProfileRequest;
+export interface ResultRecord {
+  request: Envelope<'request'>;
   /** The answer as received: a schema-valid response, or (for invalid_response) the offending envelope. */
-  response: ClearChargingProfileResponse | Record<string, unknown> | null;
+  response: Envelope<'response'> | Record<string, unknown> | null;
   outcome: Outcome;
   error?: string;
   elapsed_ms: number;
@@ -22,7 +22,3 @@ export const REQUEST_FATE = {
   publishing: 'the broker did not confirm the request, which may or may not have reached the service',
   published: 'the request was published and may still be applied',
 } as const;
-
-export function statusOutcome(response: ClearChargingProfileResponse): 'accepted' | 'unknown' {
-  return response.data.status;
-}

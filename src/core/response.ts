@@ -1,30 +1,35 @@
-import type { ClearChargingProfileResponse } from './generated/types.js';
-import { checkClearResponse } from './validate.js';
+import type { Envelope, MessageKind } from '../messages/kind.js';
 
 /**
  * What one message on the response topic means for the request we are waiting on. Only `answer` and `invalid`
  * end the wait; anything `foreign` belongs to someone else (or to no one) and is ignored.
  */
-export type Classified =
+export type Classified<Res = Envelope<'response'>> =
   | { kind: 'foreign'; reason: string }
-  | { kind: 'answer'; response: ClearChargingProfileResponse }
+  | { kind: 'answer'; response: Res }
   | { kind: 'invalid'; envelope: Record<string, unknown>; problems: string[] };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function classifyResponse(payload: Uint8Array, requestId: string, { retained = false } = {}): Classified {
-  return classifyAgainst(payload, (id) => id === requestId, { retained });
+export function classifyResponse<Res extends Envelope<'response'>>(
+  message: MessageKind<Envelope<'request'>, Res>,
+  payload: Uint8Array,
+  requestId: string,
+  { retained = false } = {},
+): Classified<Res> {
+  return classifyAgainst(message, payload, (id) => id === requestId, { retained });
 }
 
 /**
  * The same decision when many requests wait at once (`scp clear --input`): `isOurs` says whether an id belongs to
  * a request still waiting. A `foreign` result names no request; the others carry the id they answer.
  */
-export function classifyAgainst(
+export function classifyAgainst<Res extends Envelope<'response'>>(
+  message: MessageKind<Envelope<'request'>, Res>,
   payload: Uint8Array,
   isOurs: (id: unknown) => boolean,
   { retained = false } = {},
-): Classified {
+): Classified<Res> {
   // A retained message was stored before we subscribed, hence before our request existed.
   if (retained) return { kind: 'foreign', reason: 'retained message, stored before this request was sent' };
   let text: string;
@@ -47,11 +52,11 @@ export function classifyAgainst(
   if (!isOurs(fields.id)) return { kind: 'foreign', reason: `id ${JSON.stringify(fields.id)} is not ours` };
   // Our id under another name or type is not an answer to us: with request and response on one topic it is our
   // own request coming back, and otherwise another service that reused the id.
-  if (fields.name !== 'clear_charging_profile') {
-    return { kind: 'foreign', reason: `name ${JSON.stringify(fields.name)} is not clear_charging_profile` };
+  if (fields.name !== message.name) {
+    return { kind: 'foreign', reason: `name ${JSON.stringify(fields.name)} is not ${message.name}` };
   }
   if (fields.type !== 'response') return { kind: 'foreign', reason: `type ${JSON.stringify(fields.type)} is not response` };
-  const checked = checkClearResponse(envelope);
+  const checked = message.checkResponse(envelope);
   if (!checked.ok) return { kind: 'invalid', envelope: fields, problems: checked.problems };
   return { kind: 'answer', response: checked.value };
 }

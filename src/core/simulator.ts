@@ -1,23 +1,15 @@
 /**
- * The Smart Charging service's side of ClearChargingProfile, as an OCPP 2.0.1 station applies it (use case K10):
- * which profiles a request removes, and what it answers. Pure: the caller owns the profile set and the clock.
+ * The stand-in Smart Charging service's station: the profiles it starts with, and which registry entry a message on
+ * its request topic is (each entry decides what its request does: messages/). Pure: the caller owns the profile set
+ * and the clock.
  */
-import type {
-  ChargingProfilePurpose,
-  ClearChargingProfileRequest,
-  ClearChargingProfileResponse,
-  SimulatedChargingProfile,
-} from './generated/types.js';
-import { checkClearRequestOnWire, describeSchemaError } from './validate.js';
+import { describeSchemaError } from './validate.js';
+import type { ChargingProfile } from '../messages/clear.js';
+import type { Envelope, MessageKind } from '../messages/kind.js';
 import { validateChargingProfiles } from './generated/validators.js';
 import type { ErrorObject } from 'ajv';
 
-export type ChargingProfile = SimulatedChargingProfile;
-
-// The profiles file and the request must agree on the purposes; `tsc` fails here if one schema changes alone.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const purposesAgree: Same<ChargingProfile['charging_profile_purpose'], ChargingProfilePurpose> = true;
-void purposesAgree;
+export type { ChargingProfile };
 
 /** A few EVSEs and all four purposes, so every kind of clear has something to act on. EVSE "0" is the station. */
 export const BUILT_IN_PROFILES: readonly ChargingProfile[] = [
@@ -54,64 +46,15 @@ export function checkProfiles(data: unknown): { ok: true; profiles: ChargingProf
   return { ok: true, profiles };
 }
 
-export interface ClearDecision {
-  /** The profiles the request removes; the caller deletes them from its set. */
-  removed: ChargingProfile[];
-  response: ClearChargingProfileResponse;
-}
-
-function matchesCriteria(profile: ChargingProfile, request: ClearChargingProfileRequest): boolean {
-  const criteria = request.data.charging_profile_criteria;
-  if (!criteria) return false;
-  // OCPP 2.0.1 ClearChargingProfileType: each field clears profiles "if they meet the other criteria in the
-  // request" (ANDed), and an absent field "means the clearing applies to all charging profiles that match the
-  // other criteria". evseId 0 "specifies the charging profile for the overall Charging Station": a real value,
-  // compared exactly like any other EVSE id (here a string, per the service's spec).
-  return (
-    (criteria.evse_id === undefined || criteria.evse_id === profile.evse_id) &&
-    (criteria.charging_profile_purpose === undefined || criteria.charging_profile_purpose === profile.charging_profile_purpose) &&
-    (criteria.stack_level === undefined || criteria.stack_level === profile.stack_level)
-  );
-}
-
-/** What a valid request clears, and the answer: accepted when at least one profile went, unknown otherwise. */
-export function decideClear(profiles: readonly ChargingProfile[], request: ClearChargingProfileRequest): ClearDecision {
-  const { charging_profile_id: id } = request.data;
-  const selected = profiles.filter((profile) =>
-    // K10 (ClearChargingProfileRequest): clear "either a specific charging profile (denoted by id) or a selection
-    // of charging profiles that match" the criteria; an id selects that profile alone, criteria not consulted.
-    id !== undefined ? profile.id === id : matchesCriteria(profile, request),
-  );
-  // K10.FR.06: ChargingStationExternalConstraints profiles are set by an external system, never cleared this way.
-  const removed = selected.filter((profile) => profile.charging_profile_purpose !== 'ChargingStationExternalConstraints');
-  const protectedOnly = removed.length === 0 && selected.length > 0;
-  return {
-    removed,
-    response: {
-      id: request.id,
-      name: 'clear_charging_profile',
-      type: 'response',
-      data: removed.length > 0
-        ? { status: 'accepted' }
-        : {
-            status: 'unknown',
-            ...(protectedOnly
-              ? { status_info: { reason_code: 'NotAllowed', additional_info: 'ChargingStationExternalConstraints profiles cannot be cleared (OCPP 2.0.1 K10.FR.06)' } }
-              : {}),
-          },
-    },
-  };
-}
-
-/** What the service does with one message on its request topic. */
+/** What the service does with one message on its request topic: which registry entry it is, if any. */
 export type Handling =
   | { kind: 'ignore'; reason: string }
-  | { kind: 'clear'; request: ClearChargingProfileRequest }
-  | { kind: 'refuse'; requestId: string; response: ClearChargingProfileResponse; problems: string[] };
+  | { kind: 'serve'; message: MessageKind; request: Envelope<'request'> }
+  | { kind: 'refuse'; message: MessageKind; requestId: string; response: Envelope<'response'>; problems: string[] };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function handleRequest(payload: Uint8Array): Handling {
+export function handleRequest(payload: Uint8Array, messages: readonly MessageKind[]): Handling {
   let envelope: unknown;
   try {
     envelope = JSON.parse(utf8.decode(payload));
@@ -122,35 +65,27 @@ export function handleRequest(payload: Uint8Array): Handling {
     return { kind: 'ignore', reason: 'not a JSON object' };
   }
   const fields = envelope as Record<string, unknown>;
-  if (fields.name !== 'clear_charging_profile' || fields.type !== 'request') {
-    return { kind: 'ignore', reason: `not a clear_charging_profile request (name ${JSON.stringify(fields.name)}, type ${JSON.stringify(fields.type)})` };
+  const message = messages.find((m) => m.name === fields.name);
+  if (message === undefined || fields.type !== 'request') {
+    const names = messages.map((m) => m.name).join(' or ');
+    return { kind: 'ignore', reason: `not a ${names} request (name ${JSON.stringify(fields.name)}, type ${JSON.stringify(fields.type)})` };
   }
-  const checked = checkClearRequestOnWire(envelope);
-  if (checked.ok) return { kind: 'clear', request: checked.value };
+  const checked = message.checkRequestOnWire(envelope);
+  if (checked.ok) return { kind: 'serve', message, request: checked.value };
   // A malformed request is answered, not dropped, so its sender is not left waiting; that needs an id to answer to.
   if (typeof fields.id !== 'string' || fields.id === '') {
     return { kind: 'ignore', reason: `invalid request with no id to answer to: ${checked.problems.join('; ')}` };
   }
-  return {
-    kind: 'refuse',
-    requestId: fields.id,
-    problems: checked.problems,
-    response: {
-      id: fields.id,
-      name: 'clear_charging_profile',
-      type: 'response',
-      data: { status: 'unknown', status_info: { reason_code: 'InvalidRequest', additional_info: checked.problems.join('; ') } },
-    },
-  };
+  return { kind: 'refuse', message, requestId: fields.id, problems: checked.problems, response: message.refuse(fields.id, checked.problems) };
 }
 
 /** One line of `scp simulate`'s log: what was asked, what went, what was answered and how. */
 export interface ServiceLogEntry {
   time: string;
   request_id: string;
-  asked: ClearChargingProfileRequest['data'] | null;
+  asked: object | null;
   removed: number[];
-  status: 'accepted' | 'unknown';
+  status: string;
   status_info?: { reason_code?: string; additional_info?: string };
   /** `dropped`: applied but never answered, as when an answer is lost on the way. */
   delivery: 'answered' | 'dropped';

@@ -1,47 +1,8 @@
 /**
- * `scp clear --input`: what one input line asks for, and what a whole stream's exit status is. Pure.
+ * `--input` streams: the outcomes a line can have, and the heap settings of a long run. Pure. (An input line is read
+ * by messages/kind.ts parseInputLine, with the message's own shorthand and rules.)
  */
-import type { ClearChargingProfileRequestData } from './generated/types.js';
 import type { Outcome } from './outcome.js';
-import { checkClearRequestOnWire } from './validate.js';
-import { CHECK_ID } from './request.js';
-
-export type InputLine =
-  | { kind: 'skip' }
-  | { kind: 'request'; data: ClearChargingProfileRequestData }
-  | { kind: 'invalid'; reason: string };
-
-const SKIP: InputLine = { kind: 'skip' };
-
-/**
- * A line is a profile id (`7`) or a JSON object shaped like the request's `data`; blank lines and `#` comments are
- * skipped. Anything else is invalid input, with the reason: the stream goes on without sending it.
- */
-export function parseInputLine(line: string): InputLine {
-  const text = line.trim();
-  if (text === '' || text.startsWith('#')) return SKIP;
-  let data: unknown;
-  if (/^-?[0-9]+$/.test(text)) {
-    data = { charging_profile_id: Number(text) };
-  } else if (text.startsWith('{')) {
-    try {
-      data = JSON.parse(text);
-    } catch (err) {
-      return { kind: 'invalid', reason: `not JSON (${(err as Error).message})` };
-    }
-  } else {
-    return { kind: 'invalid', reason: 'expected a profile id (digits) or a JSON object like {"charging_profile_id": 7}' };
-  }
-  // Checked as a whole envelope (with a placeholder id), so the schema stays the one judge of `data`.
-  const checked = checkClearRequestOnWire({ id: CHECK_ID, name: 'clear_charging_profile', type: 'request', data });
-  if (!checked.ok) return { kind: 'invalid', reason: checked.problems.join('; ') };
-  const request = checked.value.data;
-  if (request.charging_profile_id !== undefined && request.charging_profile_criteria !== undefined) {
-    // As with the flags: a station clears by id and ignores criteria, so the narrowing would silently not apply.
-    return { kind: 'invalid', reason: 'charging_profile_id cannot be combined with charging_profile_criteria: the station clears by id and ignores criteria' };
-  }
-  return { kind: 'request', data: request };
-}
 
 export type StreamOutcome = Outcome | 'invalid_input';
 

@@ -5,7 +5,7 @@
  */
 import { confirm, input, password, select } from '@inquirer/prompts';
 import { PURPOSES } from '../core/fields.js';
-import { clearsEveryEvse, selectorProblem, selectorWarnings, type ClearSelectorInput } from '../core/request.js';
+import { clearsEveryEvse, selectorProblem, selectorWarnings, type ClearSelectorInput } from '../messages/clear.js';
 import type { ClearChargingProfileRequest } from '../core/generated/types.js';
 import { InterruptedError } from '../errors.js';
 import { REQUEST_FATE } from '../core/outcome.js';

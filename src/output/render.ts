@@ -3,10 +3,9 @@
  * else (warnings, errors, --verbose traffic) to stderr, so a pipeline only ever sees results.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { ClearChargingProfileRequest, ClearChargingProfileResponse } from '../core/generated/types.js';
-import type { ClearRecord } from '../core/outcome.js';
+import type { ResultRecord } from '../core/outcome.js';
 import type { ChargingProfile, ServiceLogEntry } from '../core/simulator.js';
-import { describeSelector } from '../core/request.js';
+import type { Envelope, MessageKind } from '../messages/kind.js';
 import type { StreamOutcome } from '../core/stream.js';
 import type { Spinner } from './spinner.js';
 
@@ -40,8 +39,8 @@ export function printable(text: string): string {
 const MAX_DEBUG_CHARS = 2000;
 
 /** One line of `scp clear --input --json`: the single-request record, plus where it came from. */
-export interface StreamRecord extends Omit<ClearRecord, 'request' | 'outcome'> {
-  request: ClearChargingProfileRequest | null;
+export interface StreamRecord extends Omit<ResultRecord, 'request' | 'outcome'> {
+  request: Envelope<'request'> | null;
   outcome: StreamOutcome;
   line: number;
   input: string;
@@ -70,7 +69,7 @@ export interface StreamPrinter {
  * The --json line. An invalid answer is repeated as received, but one nested thousands deep cannot be serialised
  * again (JSON.stringify recurses); then it is left out, and the record says so, rather than the process crashing.
  */
-function recordLine(record: ClearRecord): string {
+function recordLine(record: ResultRecord | StreamRecord): string {
   try {
     return JSON.stringify(record);
   } catch {
@@ -168,7 +167,7 @@ export class Output {
   }
 
   /** What an interactive run is about to publish, and where, before it asks to confirm. */
-  preview(request: ClearChargingProfileRequest, topic: string, target: string): void {
+  preview(request: Envelope<'request'>, topic: string, target: string): void {
     const shown = JSON.stringify(request, null, 2).split('\n').map((line) => `  ${printable(line)}`).join('\n');
     this.say(`scp: about to publish on ${printable(topic)} at ${printable(target)}:\n${shown}\n`);
   }
@@ -183,7 +182,7 @@ export class Output {
   }
 
   /** One line per request the simulator handled: JSON with --json, else a short human line. */
-  serviceLog(entry: ServiceLogEntry): void {
+  serviceLog(entry: ServiceLogEntry, kind: MessageKind): void {
     if (this.options.json) {
       this.options.stdout.write(`${JSON.stringify(entry)}\n`);
       return;
@@ -197,7 +196,7 @@ export class Output {
     ].filter(Boolean);
     const status = entry.status === 'accepted' ? this.out.green(entry.status) : this.out.yellow(entry.status);
     this.options.stdout.write(
-      printable(`${entry.time} ${entry.request_id} clear ${describeSelector(entry.asked)}: ${removed} -> `) +
+      printable(`${entry.time} ${entry.request_id} ${kind.command} ${entry.asked ? kind.describe(entry.asked) : 'an invalid request'}: ${removed} -> `) +
         status +
         printable(`${info}${how.length ? ` [${how.join(', ')}]` : ''}`) +
         '\n',
@@ -252,12 +251,13 @@ export class Output {
   }
 
   /** The human line of one stream result: `line 3: id=7 -> accepted`. */
-  private streamLine(record: StreamRecord): string {
-    if (this.options.json) return `${recordLine(record as unknown as ClearRecord)}\n`;
-    const what = record.request ? `${describeSelector(record.request.data)} -> ` : '';
+  private streamLine(record: StreamRecord, kind: MessageKind): string {
+    if (this.options.json) return `${recordLine(record)}\n`;
+    const what = record.request ? `${kind.describe(record.request.data)} -> ` : '';
     const status =
       record.outcome === 'accepted' ? this.out.green(record.outcome) : record.outcome === 'unknown' ? this.out.yellow(record.outcome) : this.out.red(record.outcome.replace('_', ' '));
-    const info = (record.response as ClearChargingProfileResponse | null)?.data?.status_info;
+    // A response with no error is a schema-valid answer; an invalid one is told by its error.
+    const info = record.error === undefined && record.response ? kind.summarize(record.response as Envelope<'response'>).info : undefined;
     const detail =
       record.error !== undefined
         ? `: ${record.error}`
@@ -267,7 +267,7 @@ export class Output {
     return `${printable(`line ${record.line}: ${what}`)}${status}${printable(detail)}\n`;
   }
 
-  streamPrinter({ ordered, window }: { ordered: boolean; window: number }): StreamPrinter {
+  streamPrinter({ ordered, window, kind }: { ordered: boolean; window: number; kind: MessageKind }): StreamPrinter {
     const { stdout } = this.options;
     const held = new Map<number, StreamRecord>();
     const queue: StreamRecord[] = [];
@@ -351,7 +351,7 @@ export class Output {
         const record = take();
         if (!record) break;
         printer.pending--;
-        batch += this.streamLine(record);
+        batch += this.streamLine(record, kind);
         if (batch.length >= 65536) write();
       }
       if (batch !== '' && !scheduled && !blocked) {
@@ -377,19 +377,19 @@ export class Output {
   }
 
   /** --dry-run: the envelope exactly as it would be published. */
-  request(request: ClearChargingProfileRequest): void {
+  request(request: Envelope<'request'>): void {
     this.options.stdout.write(`${JSON.stringify(request, null, this.options.json ? undefined : 2)}\n`);
   }
 
-  result(record: ClearRecord): void {
+  result(record: ResultRecord, kind: MessageKind): void {
     if (record.error !== undefined) this.error(record.error);
     if (this.options.json) {
       this.options.stdout.write(`${recordLine(record)}\n`);
       return;
     }
     if (record.outcome !== 'accepted' && record.outcome !== 'unknown') return;
-    const { status, status_info: info } = (record.response as ClearChargingProfileResponse).data;
-    const lines = [status === 'accepted' ? this.out.green.bold(status) : this.out.yellow.bold(status)];
+    const { status, info } = kind.summarize(record.response as Envelope<'response'>);
+    const lines = [record.outcome === 'accepted' ? this.out.green.bold(status) : this.out.yellow.bold(status)];
     if (info?.reason_code !== undefined) lines.push(`reason_code: ${printable(info.reason_code)}`);
     if (info?.additional_info !== undefined) lines.push(`additional_info: ${printable(info.additional_info)}`);
     this.options.stdout.write(`${lines.join('\n')}\n`);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classifyResponse } from '../../src/core/response.js';
+import { clear } from '../../src/messages/clear.js';
 import { checkClearResponse } from '../../src/core/validate.js';
 import { brokerUnderTest, type Broker } from '../helpers/broker.js';
 import { startResponder, uniqueTopics, type Answer } from '../helpers/responder.js';
@@ -59,7 +60,7 @@ describe('classifyResponse, fuzzed', () => {
   it('never throws, and says answer only for a schema-valid envelope with our id', () => {
     fc.assert(
       fc.property(payloads, fc.boolean(), (payload, retained) => {
-        const classified = classifyResponse(payload, OURS, { retained });
+        const classified = classifyResponse(clear, payload, OURS, { retained });
         expect(['foreign', 'answer', 'invalid']).toContain(classified.kind);
         if (classified.kind === 'answer') {
           const envelope = JSON.parse(Buffer.from(payload).toString('utf8'));
@@ -81,8 +82,8 @@ describe('classifyResponse, fuzzed', () => {
     fc.assert(
       fc.property(validEnvelope(fc.constant(OURS)), fc.uuid(), (envelope, other) => {
         fc.pre(other !== OURS);
-        expect(classifyResponse(Buffer.from(JSON.stringify(envelope)), OURS)).toEqual({ kind: 'answer', response: envelope });
-        expect(classifyResponse(Buffer.from(JSON.stringify({ ...envelope, id: other })), OURS).kind).toBe('foreign');
+        expect(classifyResponse(clear, Buffer.from(JSON.stringify(envelope)), OURS)).toEqual({ kind: 'answer', response: envelope });
+        expect(classifyResponse(clear, Buffer.from(JSON.stringify({ ...envelope, id: other })), OURS).kind).toBe('foreign');
       }),
       { seed: SEED, numRuns: 2000 },
     );

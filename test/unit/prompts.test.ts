@@ -5,7 +5,7 @@
 import { screen } from '@inquirer/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { askPassword, askSelector, confirmSend } from '../../src/interactive/prompts.js';
-import { buildClearRequest } from '../../src/core/request.js';
+import { buildClearRequest } from '../../src/messages/clear.js';
 import { InterruptedError } from '../../src/errors.js';
 import { PassThrough } from 'node:stream';
 

@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Output } from '../../src/output/render.js';
+import { clear } from '../../src/messages/clear.js';
 import { rendered } from '../helpers/pty.js';
 
 function terminal(isTTY = true) {
@@ -45,7 +46,7 @@ describe('the progress line', () => {
   it('is taken off before results are printed to the same terminal', async () => {
     const tty = terminal();
     const out = output(tty, tty);
-    const printer = out.streamPrinter({ ordered: true, window: 16 });
+    const printer = out.streamPrinter({ ordered: true, window: 16, kind: clear });
     out.progress(1, undefined, 500);
     printer.put(0, { request: null, response: null, outcome: 'invalid_input', error: 'not JSON', elapsed_ms: 0, line: 1, input: '{' });
     await printer.end();
@@ -58,7 +59,7 @@ describe('the progress line', () => {
     const file = terminal(false);
     const tty = terminal();
     const out = output(file, tty);
-    const printer = out.streamPrinter({ ordered: true, window: 16 });
+    const printer = out.streamPrinter({ ordered: true, window: 16, kind: clear });
     out.progress(1, 2, 500);
     printer.put(0, { request: null, response: null, outcome: 'invalid_input', error: 'not JSON', elapsed_ms: 0, line: 1, input: '{' });
     await printer.end();

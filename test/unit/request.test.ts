@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildClearRequest, requestWarnings, type ClearSelectorInput } from '../../src/core/request.js';
+import { buildClearRequest, requestWarnings, type ClearSelectorInput } from '../../src/messages/clear.js';
 import { checkClearRequest } from '../../src/core/validate.js';
 import { UsageError } from '../../src/errors.js';
 

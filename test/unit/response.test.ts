@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyResponse } from '../../src/core/response.js';
+import { clear } from '../../src/messages/clear.js';
 import { checkClearResponse } from '../../src/core/validate.js';
 
 const ID = 'bb9655e5-21e0-482d-8bc1-67ffdf23539c';
@@ -9,12 +10,12 @@ const envelope = (data: unknown, extra: object = {}) => ({ id: ID, name: 'clear_
 describe('classifyResponse', () => {
   it('takes a schema-valid answer with our id', () => {
     const answer = envelope({ status: 'accepted' });
-    expect(classifyResponse(bytes(answer), ID)).toEqual({ kind: 'answer', response: answer });
+    expect(classifyResponse(clear, bytes(answer), ID)).toEqual({ kind: 'answer', response: answer });
   });
 
   it('keeps status_info', () => {
     const answer = envelope({ status: 'unknown', status_info: { reason_code: 'NoProfile', additional_info: 'none' } });
-    expect(classifyResponse(bytes(answer), ID)).toEqual({ kind: 'answer', response: answer });
+    expect(classifyResponse(clear, bytes(answer), ID)).toEqual({ kind: 'answer', response: answer });
   });
 
   const foreign: Array<[string, Uint8Array, string]> = [
@@ -30,14 +31,14 @@ describe('classifyResponse', () => {
   ];
   for (const [what, payload, reason] of foreign) {
     it(`ignores ${what}`, () => {
-      const classified = classifyResponse(payload, ID);
+      const classified = classifyResponse(clear, payload, ID);
       expect(classified.kind).toBe('foreign');
       expect(classified.kind === 'foreign' && classified.reason).toContain(reason);
     });
   }
 
   it('ignores a retained message even with our id: it predates the request', () => {
-    expect(classifyResponse(bytes(envelope({ status: 'accepted' })), ID, { retained: true }).kind).toBe('foreign');
+    expect(classifyResponse(clear, bytes(envelope({ status: 'accepted' })), ID, { retained: true }).kind).toBe('foreign');
   });
 
   const invalid: Array<[string, unknown, string]> = [
@@ -50,7 +51,7 @@ describe('classifyResponse', () => {
   ];
   for (const [what, answer, problem] of invalid) {
     it(`calls ${what} an invalid response`, () => {
-      const classified = classifyResponse(bytes(answer), ID);
+      const classified = classifyResponse(clear, bytes(answer), ID);
       expect(classified.kind).toBe('invalid');
       expect(classified.kind === 'invalid' && classified.problems).toContain(problem);
     });

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BUILT_IN_PROFILES,
-  checkProfiles,
-  decideClear,
-  handleRequest,
-  type ChargingProfile,
-} from '../../src/core/simulator.js';
+import { BUILT_IN_PROFILES, checkProfiles, handleRequest } from '../../src/core/simulator.js';
+import { ALL_MESSAGES } from '../../src/messages/index.js';
 import type { ClearChargingProfileRequest } from '../../src/core/generated/types.js';
-import { describeSelector } from '../../src/core/request.js';
+import { clear, decideClear, describeSelector, type ChargingProfile } from '../../src/messages/clear.js';
 import { PURPOSES } from '../../src/core/fields.js';
 
 const ID = '2b0aa109-21a1-4f2f-bdbd-6cdf139e7bb1';
@@ -84,19 +79,19 @@ describe('K10: which profiles a clear removes', () => {
 describe('handleRequest', () => {
   const bytes = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
   it('takes a valid request', () => {
-    expect(handleRequest(bytes(request({ charging_profile_id: 1 })))).toEqual({ kind: 'clear', request: request({ charging_profile_id: 1 }) });
+    expect(handleRequest(bytes(request({ charging_profile_id: 1 })), ALL_MESSAGES)).toEqual({ kind: 'serve', message: clear, request: request({ charging_profile_id: 1 }) });
   });
   it('answers a request that fails the schema with unknown, a reason code and what was wrong', () => {
-    const handling = handleRequest(bytes({ id: ID, name: 'clear_charging_profile', type: 'request', data: { charging_profile_id: -1 } }));
+    const handling = handleRequest(bytes({ id: ID, name: 'clear_charging_profile', type: 'request', data: { charging_profile_id: -1 } }), ALL_MESSAGES);
     expect(handling).toMatchObject({
       kind: 'refuse',
       requestId: ID,
       response: { id: ID, name: 'clear_charging_profile', type: 'response', data: { status: 'unknown', status_info: { reason_code: 'InvalidRequest' } } },
     });
-    expect(handling.kind === 'refuse' && handling.response.data.status_info?.additional_info).toMatch(/\/data\/charging_profile_id: must be >= 0/);
+    expect(handling.kind === 'refuse' && (handling.response.data as { status_info?: { additional_info?: string } }).status_info?.additional_info).toMatch(/\/data\/charging_profile_id: must be >= 0/);
   });
   it('refuses an empty request (K10.FR.02)', () => {
-    const handling = handleRequest(bytes({ id: ID, name: 'clear_charging_profile', type: 'request', data: {} }));
+    const handling = handleRequest(bytes({ id: ID, name: 'clear_charging_profile', type: 'request', data: {} }), ALL_MESSAGES);
     expect(handling.kind === 'refuse' && handling.problems).toEqual(['/data: must not be empty']);
   });
   it.each([
@@ -107,7 +102,7 @@ describe('handleRequest', () => {
     ['a response', { id: ID, name: 'clear_charging_profile', type: 'response', data: { status: 'accepted' } }],
     ['an invalid request with no id', { name: 'clear_charging_profile', type: 'request', data: {} }],
   ])('ignores %s', (_what, payload) => {
-    expect(handleRequest(Buffer.isBuffer(payload) ? payload : bytes(payload)).kind).toBe('ignore');
+    expect(handleRequest(Buffer.isBuffer(payload) ? payload : bytes(payload), ALL_MESSAGES).kind).toBe('ignore');
   });
 });
 

@@ -1,0 +1,181 @@
+/**
+ * clear_charging_profile (OCPP 2.0.1 K10, ClearChargingProfile): `scp clear`. Everything about this message that
+ * differs from another lives here: its schemas, how flags, prompts and input lines build a request, the rules
+ * checked before sending, how an answer reads, and what the simulator's station does with it.
+ */
+import { UsageError } from '../errors.js';
+import { fieldProblem, type RequestField } from '../core/fields.js';
+import type {
+  ChargingProfilePurpose,
+  ClearChargingProfileRequest,
+  ClearChargingProfileRequestData,
+  ClearChargingProfileResponse,
+  SimulatedChargingProfile,
+} from '../core/generated/types.js';
+import { checkClearRequest, checkClearRequestOnWire, checkClearResponse } from '../core/validate.js';
+import { CHECK_ID, buildRequest, inputProblem, type MessageKind } from './kind.js';
+
+/** What the operator typed, before any parsing: flags and prompt answers arrive as strings. */
+export interface ClearSelectorInput {
+  id?: string;
+  evse?: string;
+  purpose?: string;
+  stackLevel?: string;
+}
+
+export type ChargingProfile = SimulatedChargingProfile;
+
+// The profiles file and the request must agree on the purposes; `tsc` fails here if one schema changes alone.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const purposesAgree: Same<ChargingProfile['charging_profile_purpose'], ChargingProfilePurpose> = true;
+void purposesAgree;
+
+/**
+ * Digits only: `1e3`, `0x10`, `1.0` and ` 7` are refused rather than guessed at, since a mistyped id on a live
+ * network clears the wrong profile. The range is the schema's job.
+ */
+function parseInteger(field: RequestField, raw: string): number {
+  if (!/^-?[0-9]+$/.test(raw)) throw new UsageError(fieldProblem(field, raw));
+  return Number(raw);
+}
+
+export function buildClearData(input: ClearSelectorInput): ClearChargingProfileRequestData {
+  const criteria: NonNullable<ClearChargingProfileRequestData['charging_profile_criteria']> = {};
+  if (input.evse !== undefined) criteria.evse_id = input.evse;
+  if (input.purpose !== undefined) {
+    criteria.charging_profile_purpose = input.purpose as NonNullable<typeof criteria.charging_profile_purpose>;
+  }
+  if (input.stackLevel !== undefined) criteria.stack_level = parseInteger('stack_level', input.stackLevel);
+  const hasCriteria = Object.keys(criteria).length > 0;
+
+  const data: ClearChargingProfileRequestData = {};
+  if (input.id !== undefined) data.charging_profile_id = parseInteger('charging_profile_id', input.id);
+  if (hasCriteria) data.charging_profile_criteria = criteria;
+  return data;
+}
+
+/**
+ * The schema (like OCPP) lets a request carry both an id and criteria, but a station that gets an id clears that
+ * profile and ignores the criteria: the operator's narrowing would silently not apply.
+ */
+function clearRules(data: ClearChargingProfileRequestData, words: 'flags' | 'fields'): string | undefined {
+  if (data.charging_profile_id === undefined || data.charging_profile_criteria === undefined) return undefined;
+  return words === 'flags'
+    ? '--id cannot be combined with --evse, --purpose or --stack-level: the station clears by id and ignores criteria; use one or the other'
+    : 'charging_profile_id cannot be combined with charging_profile_criteria: the station clears by id and ignores criteria';
+}
+
+/** Things worth telling the operator about a valid request before it goes out. */
+export function requestWarnings(request: ClearChargingProfileRequest): string[] {
+  const warnings: string[] = [];
+  if (request.data.charging_profile_criteria?.charging_profile_purpose === 'ChargingStationExternalConstraints') {
+    warnings.push(
+      'OCPP 2.0.1 K10.FR.06 forbids clearing ChargingStationExternalConstraints profiles: the service will likely answer unknown',
+    );
+  }
+  return warnings;
+}
+
+/** A request's selector in few words, for log lines: `id=1` or `evse_id=GB*SEV*E001 purpose=TxProfile`. */
+export function describeSelector(data: ClearChargingProfileRequestData | null): string {
+  if (!data) return 'an invalid request';
+  const parts: string[] = [];
+  if (data.charging_profile_id !== undefined) parts.push(`id=${data.charging_profile_id}`);
+  const criteria = data.charging_profile_criteria;
+  if (criteria?.evse_id !== undefined) parts.push(`evse_id=${criteria.evse_id}`);
+  if (criteria?.charging_profile_purpose !== undefined) parts.push(`purpose=${criteria.charging_profile_purpose}`);
+  if (criteria?.stack_level !== undefined) parts.push(`stack_level=${criteria.stack_level}`);
+  return parts.join(' ');
+}
+
+function matchesCriteria(profile: ChargingProfile, request: ClearChargingProfileRequest): boolean {
+  const criteria = request.data.charging_profile_criteria;
+  if (!criteria) return false;
+  // OCPP 2.0.1 ClearChargingProfileType: each field clears profiles "if they meet the other criteria in the
+  // request" (ANDed), and an absent field "means the clearing applies to all charging profiles that match the
+  // other criteria". evseId 0 "specifies the charging profile for the overall Charging Station": a real value,
+  // compared exactly like any other EVSE id (here a string, per the service's spec).
+  return (
+    (criteria.evse_id === undefined || criteria.evse_id === profile.evse_id) &&
+    (criteria.charging_profile_purpose === undefined || criteria.charging_profile_purpose === profile.charging_profile_purpose) &&
+    (criteria.stack_level === undefined || criteria.stack_level === profile.stack_level)
+  );
+}
+
+export interface ClearDecision {
+  /** The profiles the request removes; the caller deletes them from its set. */
+  removed: ChargingProfile[];
+  response: ClearChargingProfileResponse;
+}
+
+/** What a valid request clears, and the answer: accepted when at least one profile went, unknown otherwise. */
+export function decideClear(profiles: readonly ChargingProfile[], request: ClearChargingProfileRequest): ClearDecision {
+  const { charging_profile_id: id } = request.data;
+  const selected = profiles.filter((profile) =>
+    // K10 (ClearChargingProfileRequest): clear "either a specific charging profile (denoted by id) or a selection
+    // of charging profiles that match" the criteria; an id selects that profile alone, criteria not consulted.
+    id !== undefined ? profile.id === id : matchesCriteria(profile, request),
+  );
+  // K10.FR.06: ChargingStationExternalConstraints profiles are set by an external system, never cleared this way.
+  const removed = selected.filter((profile) => profile.charging_profile_purpose !== 'ChargingStationExternalConstraints');
+  const protectedOnly = removed.length === 0 && selected.length > 0;
+  const data: ClearChargingProfileResponse['data'] =
+    removed.length > 0
+      ? { status: 'accepted' }
+      : protectedOnly
+        ? { status: 'unknown', status_info: { reason_code: 'NotAllowed', additional_info: 'ChargingStationExternalConstraints profiles cannot be cleared (OCPP 2.0.1 K10.FR.06)' } }
+        : { status: 'unknown' };
+  return { removed, response: { id: request.id, name: 'clear_charging_profile', type: 'response', data } };
+}
+
+/** The registry's entry for clear_charging_profile. */
+export const clear: MessageKind<ClearChargingProfileRequest, ClearChargingProfileResponse, ClearSelectorInput> = {
+  name: 'clear_charging_profile',
+  command: 'clear',
+  buildData: buildClearData,
+  checkRequest: checkClearRequest,
+  checkRequestOnWire: checkClearRequestOnWire,
+  checkResponse: checkClearResponse,
+  rules: clearRules,
+  warnings: requestWarnings,
+  shorthand: (text) => (/^-?[0-9]+$/.test(text) ? { charging_profile_id: Number(text) } : undefined),
+  lineHint: 'expected a profile id (digits) or a JSON object like {"charging_profile_id": 7}',
+  describe: describeSelector,
+  summarize: (response) => ({ outcome: response.data.status, status: response.data.status, ...(response.data.status_info ? { info: response.data.status_info } : {}) }),
+  decide: (profiles, request) => decideClear(profiles as readonly ChargingProfile[], request),
+  refuse: (id, problems) => ({
+    id,
+    name: 'clear_charging_profile',
+    type: 'response',
+    data: { status: 'unknown', status_info: { reason_code: 'InvalidRequest', additional_info: problems.join('; ') } },
+  }),
+};
+
+/** Builds and checks a clear request from flags or prompt answers (see kind.ts buildRequest). */
+export function buildClearRequest(input: ClearSelectorInput, newId: () => string): ClearChargingProfileRequest {
+  return buildRequest(clear, input, newId);
+}
+
+/** True when the operator named something to clear; otherwise there is nothing to send, or something to ask. */
+export function hasSelector(input: ClearSelectorInput): boolean {
+  return input.id !== undefined || input.evse !== undefined || input.purpose !== undefined || input.stackLevel !== undefined;
+}
+
+/** What a prompt says about an answer: the words the flag would get. */
+export function selectorProblem(input: ClearSelectorInput): string | undefined {
+  return inputProblem(clear, input);
+}
+
+/** The warnings a request of this selector would get (the prompts show them as the purpose is chosen). */
+export function selectorWarnings(input: ClearSelectorInput): string[] {
+  return requestWarnings(buildClearRequest(input, () => CHECK_ID));
+}
+
+/**
+ * A criteria request that names no EVSE clears the matching profiles on every EVSE of the station: the one request
+ * whose confirmation defaults to No.
+ */
+export function clearsEveryEvse(request: ClearChargingProfileRequest): boolean {
+  const criteria = request.data.charging_profile_criteria;
+  return criteria !== undefined && criteria.evse_id === undefined;
+}

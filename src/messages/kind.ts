@@ -1,0 +1,120 @@
+/**
+ * What a Smart Charging message is to scp: one entry of the registry (messages/index.ts) holds everything that
+ * differs between messages: its schema pair, how flags, prompt answers and input lines build its request data, the
+ * rules checked before sending, how an answer reads, and what the simulator does with it. The machinery that is the
+ * same for every message (building and checking an envelope, an input line, correlating an answer) is written once,
+ * here and in core/, and takes the entry as a parameter. Pure: no IO.
+ */
+import { UsageError } from '../errors.js';
+import type { Checked } from '../core/validate.js';
+import type { StatusInfo } from '../core/generated/types.js';
+
+/** A placeholder envelope id for checks that build a request only to validate it; never published. */
+export const CHECK_ID = '00000000-0000-4000-8000-000000000000';
+
+export interface Envelope<T extends 'request' | 'response'> {
+  id: string;
+  name: string;
+  type: T;
+  data: object;
+}
+
+/** How an answer reads: the outcome word (`--json`'s `outcome`, and the exit status), its status, and why. */
+export interface AnswerSummary {
+  outcome: 'accepted' | 'unknown';
+  status: string;
+  info?: StatusInfo;
+}
+
+/** A profile as the simulator holds it. */
+export interface StoredProfile {
+  id: number;
+}
+
+export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>, Input = unknown> {
+  /** The envelope's `name` on the wire. */
+  readonly name: Req['name'];
+  /** The scp command that sends it. */
+  readonly command: string;
+  /** Request data from what an operator typed, flags or prompt answers (strings, as typed); a refusal names the flag. */
+  buildData(input: Input): Req['data'];
+  /** The request schema, its problems worded by flag (what the operator typed) ... */
+  checkRequest(envelope: unknown): Checked<Req>;
+  /** ... or in the envelope's own words (an input line, a request the simulator receives). */
+  checkRequestOnWire(envelope: unknown): Checked<Req>;
+  checkResponse(envelope: unknown): Checked<Res>;
+  /** OCPP rules beyond the schema, checked before anything is sent: the problem, worded for flags or for fields. */
+  rules(data: Req['data'], words: 'flags' | 'fields'): string | undefined;
+  /** Things worth telling the operator about a valid request before it goes out. */
+  warnings(request: Req): string[];
+  /** An input line that is not a JSON object: the data its shorthand stands for, or undefined. */
+  shorthand(text: string): unknown;
+  /** What an input line may be, for a line that is neither. */
+  readonly lineHint: string;
+  /** A request in few words, for log and stream lines: `id=1` or `evse_id=GB*SEV*E001 purpose=TxProfile`. */
+  describe(data: Req['data']): string;
+  summarize(response: Res): AnswerSummary;
+  /** The simulator's side: what a valid request does to the stored profiles, and the answer. */
+  decide(profiles: readonly StoredProfile[], request: Req): { response: Res; removed: StoredProfile[] };
+  /** The simulator's answer to a request that breaks the schema but carries an id to answer to. */
+  refuse(id: string, problems: string[]): Res;
+}
+
+/** The request envelope around `data`: the one place a request's envelope is put together. */
+export function requestEnvelope<Req extends Envelope<'request'>>(kind: MessageKind<Req>, data: Req['data'], id: string): Req {
+  return { id, name: kind.name, type: 'request', data } as Req;
+}
+
+/**
+ * Builds the envelope from what the operator typed and checks it against the schema and the rules: the only way a
+ * request reaches the transport. `newId` is injected so tests can pin it; production passes randomUUID.
+ */
+export function buildRequest<Req extends Envelope<'request'>, Input>(kind: MessageKind<Req, Envelope<'response'>, Input>, input: Input, newId: () => string): Req {
+  const data = kind.buildData(input);
+  const checked = kind.checkRequest(requestEnvelope(kind as MessageKind<Req>, data, newId()));
+  if (!checked.ok) throw new UsageError(checked.problems.join('; '));
+  const problem = kind.rules(checked.value.data, 'flags');
+  if (problem !== undefined) throw new UsageError(problem);
+  return checked.value;
+}
+
+/**
+ * What a prompt says about an answer: exactly the words a flag with that value would get, because it runs the same
+ * parser, schema and rules (undefined when the answer is fine). One source of truth for flags and prompts.
+ */
+export function inputProblem<Input>(kind: MessageKind<Envelope<'request'>, Envelope<'response'>, Input>, input: Input): string | undefined {
+  try {
+    buildRequest(kind, input, () => CHECK_ID);
+    return undefined;
+  } catch (err) {
+    if (err instanceof UsageError) return err.message;
+    throw err;
+  }
+}
+
+export type InputLine<Data = object> = { kind: 'skip' } | { kind: 'request'; data: Data } | { kind: 'invalid'; reason: string };
+
+const SKIP = { kind: 'skip' } as const;
+
+/**
+ * One line of `--input`: the message's shorthand or a JSON object shaped like the request's `data`; blank lines and
+ * `#` comments are skipped. Anything else is invalid input, with the reason: the stream goes on without sending it.
+ */
+export function parseInputLine<Req extends Envelope<'request'>>(kind: MessageKind<Req>, line: string): InputLine<Req['data']> {
+  const text = line.trim();
+  if (text === '' || text.startsWith('#')) return SKIP;
+  let data = kind.shorthand(text);
+  if (data === undefined && text.startsWith('{')) {
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      return { kind: 'invalid', reason: `not JSON (${(err as Error).message})` };
+    }
+  }
+  if (data === undefined) return { kind: 'invalid', reason: kind.lineHint };
+  // Checked as a whole envelope (with a placeholder id), so the schema stays the one judge of `data`.
+  const checked = kind.checkRequestOnWire(requestEnvelope(kind, data as Req['data'], CHECK_ID));
+  if (!checked.ok) return { kind: 'invalid', reason: checked.problems.join('; ') };
+  const problem = kind.rules(checked.value.data, 'fields');
+  return problem === undefined ? { kind: 'request', data: checked.value.data } : { kind: 'invalid', reason: problem };
+}
