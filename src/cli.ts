@@ -4,9 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, ScpError, UsageError, exitCodeFor } from './errors.js';
+import { EXIT, ScpError, UsageError } from './errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
-import { promptPolicy } from './core/terminal.js';
 import { optionsOf, type CommandOptions, type OptionSpec } from './options.js';
 import type { ConnectionFlags } from './commands/connection.js';
 import type { Output } from './output/render.js';
@@ -66,7 +65,54 @@ function withOptions(command: Command, env: NodeJS.ProcessEnv): Command {
   return command;
 }
 
-function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Command {
+const CLEAR_HELP = `
+Give --id, or any of --evse, --purpose and --stack-level (they must all match); not both.
+With none of them on a terminal, scp asks what to clear, shows the request and asks to confirm (--yes skips that);
+in a script, a pipe, with --no-input or when CI is set it never asks, and fails with exit 2 instead.
+Or give --input: one request per line, all over one connection, one result per line (blank and # lines skipped);
+the exit status is then the most severe outcome: 5 > 4 > 3 > 2 (invalid input) > 1 > 0.
+
+Examples:
+  scp clear --id 1
+  scp clear --evse 'GB*SEV*123' --purpose TxProfile
+  scp clear --id 7 --json | jq -r .outcome
+  seq 1 100 | scp clear --input - --json | jq -c '[.line, .outcome]'
+${EXIT_HELP}`;
+
+const SIMULATE_HELP = `
+Logs one line per request on stdout (one JSON object per line with --json); everything else goes to stderr.
+Ctrl-C or SIGTERM stops it cleanly, exit 0.
+The embedded broker takes MQTT 3.1.1 and MQTT 5 clients on the same port (mosquitto_rr, MQTTX, mqtt-cli,
+scp --mqtt-version 5). Answers go to smart_charging/ocpp, correlated by the envelope's id, as the service's API
+documents: an MQTT 5 response topic or correlation data on a request changes nothing.
+
+Examples:
+  scp simulate --embedded            # a broker and the service on 127.0.0.1:1883
+  scp simulate --embedded 0 --json   # any free port, JSON log lines
+  mosquitto_rr -h 127.0.0.1 -p 1883 -t ocpp/smart_charging -e smart_charging/ocpp \\
+    -m '{"id":"6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b","name":"clear_charging_profile","type":"request","data":{"charging_profile_id":1}}'
+  scp --broker mqtt://lab:1883 simulate --profiles lab-profiles.json --delay 500 --drop 0.1`;
+
+const CONFIG_HELP = `
+Precedence, for every setting: flag > environment variable > profile > built-in default.
+A profile is chosen by --profile or SCP_PROFILE, else the file's default_profile, else none.
+
+Examples:
+  scp config path
+  scp --profile site-a config show
+  scp config validate && scp --profile site-b clear --id 1`;
+
+const COMPLETION_HELP = `
+Install:
+  bash:  scp completion bash > ~/.local/share/bash-completion/completions/scp
+  zsh:   scp completion zsh > "\${fpath[1]}/_scp"       (or any folder in $fpath, then restart zsh)
+  fish:  scp completion fish > ~/.config/fish/completions/scp.fish`;
+
+/** Runs a command inside every command's shell (see `shellFor`); `config: false` for commands that need no config. */
+type Act = (command: (flags: GlobalFlags, output: Output, config: ConfigState) => Promise<number>, options?: { config?: boolean }) => void;
+
+/** The program itself: its name, version, how commander writes and fails, and the global options. */
+function rootProgram(io: Io): Command {
   const program = new Command(io.name ?? 'scp')
     .description('Clear OCPP 2.0.1 charging profiles through a Smart Charging service over MQTT.')
     .version(VERSION)
@@ -80,16 +126,18 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
     })
     .addHelpText('after', EXIT_HELP);
   for (const option of commanderOptions(undefined, io.env)) program.addOption(option);
+  return program;
+}
 
+/**
+ * Every command's shell: its Output, the refusals common to all, the config file and profile laid under flags and
+ * environment (unless the command must work without it), and expected errors as one line + exit code.
+ */
+function shellFor(program: Command, io: Io, run: (action: () => Promise<number>) => void): Act {
   /** commander's word for where an option's value came from, in ours. */
   const sourceOf = (option: string) =>
     ({ cli: 'flag', env: 'env', default: 'default' } as const)[program.getOptionValueSource(option) as 'cli' | 'env' | 'default'];
-
-  /**
-   * Every command's shell: its Output, the refusals common to all, the config file and profile laid under flags and
-   * environment (unless the command must work without it), and expected errors as one line + exit code.
-   */
-  const act = (command: (flags: GlobalFlags, output: Output, config: ConfigState) => Promise<number>, { config = true } = {}) =>
+  return (command, { config = true } = {}) =>
     run(async () => {
       const given = program.opts<GlobalFlags>();
       const { Output } = await import('./output/render.js');
@@ -109,76 +157,29 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
         return err.exitCode;
       }
     });
+}
 
+function addClear(program: Command, io: Io, act: Act): void {
   withOptions(program.command('clear'), io.env)
     .description('clear charging profiles by id or by criteria, and report the service\'s answer')
-    .addHelpText(
-      'after',
-      `
-Give --id, or any of --evse, --purpose and --stack-level (they must all match); not both.
-With none of them on a terminal, scp asks what to clear, shows the request and asks to confirm (--yes skips that);
-in a script, a pipe, with --no-input or when CI is set it never asks, and fails with exit 2 instead.
-Or give --input: one request per line, all over one connection, one result per line (blank and # lines skipped);
-the exit status is then the most severe outcome: 5 > 4 > 3 > 2 (invalid input) > 1 > 0.
-
-Examples:
-  scp clear --id 1
-  scp clear --evse 'GB*SEV*123' --purpose TxProfile
-  scp clear --id 7 --json | jq -r .outcome
-  seq 1 100 | scp clear --input - --json | jq -c '[.line, .outcome]'
-${EXIT_HELP}`,
-    )
+    .addHelpText('after', CLEAR_HELP)
     .action((options: CommandOptions<'clear'>) =>
       act(async (flags, output) => {
+        const context = { output, env: io.env, signal: io.signal };
         if (options.input !== undefined) {
-          const conflicting = [
-            ['--id', options.id],
-            ['--evse', options.evse],
-            ['--purpose', options.purpose],
-            ['--stack-level', options.stackLevel],
-            ['--dry-run', options.dryRun || undefined],
-          ].find(([, value]) => value !== undefined);
-          if (conflicting) {
-            throw new UsageError(`--input: cannot be combined with ${conflicting[0]}; the requests come from the input lines`);
-          }
           const { runClearStream } = await import('./commands/clear-stream.js');
-          return runClearStream({ ...options, input: options.input }, flags, { output, env: io.env, signal: io.signal, stdin: io.stdin });
+          return runClearStream({ ...options, input: options.input }, flags, { ...context, stdin: io.stdin });
         }
-        const { runClear } = await import('./commands/clear.js');
-        const policy = () =>
-          promptPolicy({
-            stdinIsTTY: Boolean((io.stdin as { isTTY?: boolean }).isTTY),
-            stdoutIsTTY: Boolean(io.stdout.isTTY),
-            noInput: !flags.input,
-            env: io.env,
-          });
-        const prompts = { policy, input: () => io.stdin, output: io.stdout };
-        const result = await runClear(options, flags, { output, env: io.env, signal: io.signal, prompts });
-        if (!result.record) return EXIT.accepted;
-        const { MESSAGES } = await import('./messages/index.js');
-        output.result(result.record, MESSAGES.clear);
-        return exitCodeFor(result.record.outcome, result.error);
+        const { runClearCommand } = await import('./commands/clear.js');
+        return runClearCommand(options, flags, { ...context, prompts: { terminal: io, noInput: !flags.input } });
       }),
     );
+}
 
+function addSimulate(program: Command, io: Io, act: Act): void {
   withOptions(program.command('simulate'), io.env)
     .description('run a stand-in Smart Charging service that answers clear requests as an OCPP 2.0.1 station would')
-    .addHelpText(
-      'after',
-      `
-Logs one line per request on stdout (one JSON object per line with --json); everything else goes to stderr.
-Ctrl-C or SIGTERM stops it cleanly, exit 0.
-The embedded broker takes MQTT 3.1.1 and MQTT 5 clients on the same port (mosquitto_rr, MQTTX, mqtt-cli,
-scp --mqtt-version 5). Answers go to smart_charging/ocpp, correlated by the envelope's id, as the service's API
-documents: an MQTT 5 response topic or correlation data on a request changes nothing.
-
-Examples:
-  scp simulate --embedded            # a broker and the service on 127.0.0.1:1883
-  scp simulate --embedded 0 --json   # any free port, JSON log lines
-  mosquitto_rr -h 127.0.0.1 -p 1883 -t ocpp/smart_charging -e smart_charging/ocpp \\
-    -m '{"id":"6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b","name":"clear_charging_profile","type":"request","data":{"charging_profile_id":1}}'
-  scp --broker mqtt://lab:1883 simulate --profiles lab-profiles.json --delay 500 --drop 0.1`,
-    )
+    .addHelpText('after', SIMULATE_HELP)
     .action((options: SimulateFlags) =>
       act(async (flags, output) => {
         const { runSimulate } = await import('./commands/simulate.js');
@@ -186,75 +187,50 @@ Examples:
         return EXIT.accepted;
       }),
     );
-  const configCommand = program
+}
+
+function addConfig(program: Command, io: Io, act: Act): void {
+  const config = program
     .command('config')
     .description('the config file and its site profiles: where it is, what it sets, whether it is valid')
-    .addHelpText(
-      'after',
-      `
-Precedence, for every setting: flag > environment variable > profile > built-in default.
-A profile is chosen by --profile or SCP_PROFILE, else the file's default_profile, else none.
+    .addHelpText('after', CONFIG_HELP);
+  const sub = (name: string, description: string, run: Parameters<Act>[0], options?: Parameters<Act>[1]) =>
+    config
+      .command(name)
+      .description(description)
+      .action(() => act(run, options));
+  sub(
+    'path',
+    'print the path of the config file in use (whether or not it exists)',
+    async (_flags, output, state) => {
+      output.configPath(state.location.path, existsSync(state.location.path), state.location.named ?? null);
+      return EXIT.accepted;
+    },
+    { config: false },
+  );
+  sub('show', 'print the effective connection settings and where each came from (flag, env, profile, default); never a secret', async (flags, output, state) => {
+    const { settingsReport } = await import('./commands/config.js');
+    output.settings(settingsReport(flags, state, io.env));
+    return EXIT.accepted;
+  });
+  sub('validate', 'check the config file and the files it names; exit 0 if valid, 2 if not', async (_flags, output, state) => {
+    const { validateConfigFiles } = await import('./commands/config.js');
+    await validateConfigFiles(state, output);
+    return EXIT.accepted;
+  });
+  sub('profiles', 'list the profile names, one per line (shell completion uses this)', async (_flags, output, state) => {
+    const { profileNames } = await import('./core/config.js');
+    output.names(profileNames(state.config));
+    return EXIT.accepted;
+  });
+}
 
-Examples:
-  scp config path
-  scp --profile site-a config show
-  scp config validate && scp --profile site-b clear --id 1`,
-    );
-  configCommand
-    .command('path')
-    .description('print the path of the config file in use (whether or not it exists)')
-    .action(() =>
-      act(
-        async (flags, output, state) => {
-          output.configPath(state.location.path, existsSync(state.location.path), state.location.named ?? null);
-          return EXIT.accepted;
-        },
-        { config: false },
-      ),
-    );
-  configCommand
-    .command('show')
-    .description('print the effective connection settings and where each came from (flag, env, profile, default); never a secret')
-    .action(() =>
-      act(async (flags, output, state) => {
-        const { settingsReport } = await import('./commands/config.js');
-        output.settings(settingsReport(flags, state, io.env));
-        return EXIT.accepted;
-      }),
-    );
-  configCommand
-    .command('validate')
-    .description('check the config file and the files it names; exit 0 if valid, 2 if not')
-    .action(() =>
-      act(async (_flags, output, state) => {
-        const { validateConfigFiles } = await import('./commands/config.js');
-        await validateConfigFiles(state, output);
-        return EXIT.accepted;
-      }),
-    );
-  configCommand
-    .command('profiles')
-    .description('list the profile names, one per line (shell completion uses this)')
-    .action(() =>
-      act(async (_flags, output, state) => {
-        const { profileNames } = await import('./core/config.js');
-        output.names(profileNames(state.config));
-        return EXIT.accepted;
-      }),
-    );
-
+function addCompletion(program: Command, act: Act): void {
   program
     .command('completion')
     .description('print a shell completion script: bash, zsh or fish')
     .argument('<shell>', 'bash, zsh or fish')
-    .addHelpText(
-      'after',
-      `
-Install:
-  bash:  scp completion bash > ~/.local/share/bash-completion/completions/scp
-  zsh:   scp completion zsh > "\${fpath[1]}/_scp"       (or any folder in $fpath, then restart zsh)
-  fish:  scp completion fish > ~/.config/fish/completions/scp.fish`,
-    )
+    .addHelpText('after', COMPLETION_HELP)
     .action((shell: string) =>
       act(
         async (_flags, output) => {
@@ -265,6 +241,15 @@ Install:
         { config: false },
       ),
     );
+}
+
+function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Command {
+  const program = rootProgram(io);
+  const act = shellFor(program, io, run);
+  addClear(program, io, act);
+  addSimulate(program, io, act);
+  addConfig(program, io, act);
+  addCompletion(program, act);
   return program;
 }
 

@@ -7,14 +7,15 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
-import { ConnectionError, InterruptedError, worstExitCode } from '../errors.js';
+import { ConnectionError, InterruptedError, UsageError, worstExitCode } from '../errors.js';
+import type { ClearFlags } from './clear.js';
 import { streamHeapFlags, type StreamOutcome } from '../core/stream.js';
 import { classifyAgainst } from '../core/response.js';
 import type { ClearChargingProfileRequest, ClearChargingProfileRequestData } from '../core/generated/types.js';
 import { REQUEST_FATE, type ResultRecord } from '../core/outcome.js';
 import { clear } from '../messages/clear.js';
 import { parseInputLine, requestEnvelope } from '../messages/kind.js';
-import type { StreamRecord } from '../output/render.js';
+import type { Output, StreamPrinter, StreamRecord } from '../output/render.js';
 import { resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from './connection.js';
 import { parseConcurrency } from '../core/settings.js';
 import type { Session } from '../transport/mqtt.js';
@@ -117,218 +118,278 @@ async function countLines(path: string): Promise<number | undefined> {
   return count;
 }
 
-export async function runClearStream(flags: StreamFlags, connectionFlags: ConnectionFlags, ctx: StreamContext): Promise<number> {
-  const { output, signal } = ctx;
-  const concurrency = parseConcurrency(flags.concurrency);
-  const connection = await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message));
-  let input: NodeJS.ReadableStream;
-  if (flags.input === '-') {
-    input = ctx.stdin;
-  } else {
-    // Open first, so that a missing file is bad usage (exit 2) before anything connects.
-    const handle = await fs.open(flags.input).catch((err: unknown) => {
-      throw unreadable('--input', flags.input, err);
-    });
-    input = handle.createReadStream();
+type Connection = Awaited<ReturnType<typeof resolveConnection>>;
+type OpenSession = typeof import('../transport/mqtt.js').openSession;
+
+/**
+ * One stream's requests in flight, over one session: what is waiting, what each line became, and the connection
+ * (lost, reported, re-established). The driver (`runClearStream`) reads the lines and asks it for room.
+ */
+class ClearStream {
+  readonly started = performance.now();
+  readonly outcomes = new Map<StreamOutcome, number>();
+  readonly printer: StreamPrinter;
+  stopping: InterruptedError | undefined;
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly deadlines: Deadlines;
+  private done = 0;
+  private wake: () => void = () => undefined;
+  private session: Session | undefined;
+  private connectionError: ConnectionError | undefined;
+  private reconnected: (() => void) | undefined;
+
+  constructor(
+    private readonly output: Output,
+    private readonly connection: Connection,
+    private readonly concurrency: number,
+    private readonly total: number | undefined,
+    ordered: boolean,
+  ) {
+    this.printer = output.streamPrinter({ ordered, window: Math.max(4 * concurrency, 1024), kind: clear });
+    this.printer.onDrain(() => this.wake());
+    this.deadlines = new Deadlines(
+      () => performance.now(),
+      (w) => this.settle(w, 'timeout', null, `no matching response within ${connection.timeoutMs / 1000} s: ${REQUEST_FATE.published}`),
+    );
   }
-  const total = flags.input !== '-' && output.showsProgress ? await countLines(flags.input) : undefined;
 
-  const { openSession } = await import('../transport/mqtt.js');
-  for (const flag of streamHeapFlags([...process.execArgv, ...(ctx.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)])) setFlagsFromString(flag);
-  const started = performance.now();
-  const outcomes = new Map<StreamOutcome, number>();
-  const waiting = new Map<string, Waiting>();
-  const printer = output.streamPrinter({ ordered: !flags.unordered, window: Math.max(4 * concurrency, 1024), kind: clear });
-  let next = 0; // index of the next record: one per request line, in input order
-  let done = 0;
-  let stopping: InterruptedError | undefined;
+  /** Stopped by a signal, or nobody reads the results any more: read no further. */
+  get over(): boolean {
+    return this.stopping !== undefined || this.printer.closed;
+  }
 
-  const finish = (index: number, record: StreamRecord) => {
-    outcomes.set(record.outcome, (outcomes.get(record.outcome) ?? 0) + 1);
-    done++;
-    printer.put(index, record);
+  finish(index: number, record: StreamRecord): void {
+    this.outcomes.set(record.outcome, (this.outcomes.get(record.outcome) ?? 0) + 1);
+    this.done++;
+    this.printer.put(index, record);
     // A progress line only for a terminal: no clock read per request otherwise.
-    if (output.showsProgress) output.progress(done, total, performance.now() - started);
-    wake();
-  };
-  const settle = (w: Waiting, outcome: StreamOutcome, response: ResultRecord['response'], error?: string) => {
+    if (this.output.showsProgress) this.output.progress(this.done, this.total, performance.now() - this.started);
+    this.wake();
+  }
+
+  private settle(w: Waiting, outcome: StreamOutcome, response: ResultRecord['response'], error?: string): void {
     w.settled = true;
-    waiting.delete(w.request.id);
+    this.waiting.delete(w.request.id);
     const elapsed = Math.round(performance.now() - w.started);
-    finish(
+    this.finish(
       w.index,
       error === undefined
         ? { request: w.request, response, outcome, elapsed_ms: elapsed, line: w.line, input: w.input }
         : { request: w.request, response, outcome, error, elapsed_ms: elapsed, line: w.line, input: w.input },
     );
-  };
-  const deadlines = new Deadlines(
-    () => performance.now(),
-    (w) => settle(w, 'timeout', null, `no matching response within ${connection.timeoutMs / 1000} s: ${REQUEST_FATE.published}`),
-  );
+  }
 
-  // Room for one more request: fewer than `concurrency` waiting and the printer not too far behind.
-  let wake: () => void = () => undefined;
-  const room = () => waiting.size < concurrency && printer.pending < printer.window;
-  const untilRoom = () =>
-    room()
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => {
-          wake = () => {
-            if (room() || stopping || printer.closed) {
-              wake = () => undefined;
-              resolve();
-            }
-          };
-        });
-  printer.onDrain(() => wake());
+  /** Room for one more request: fewer than `concurrency` waiting and the printer not too far behind. */
+  room(): boolean {
+    return this.waiting.size < this.concurrency && this.printer.pending < this.printer.window;
+  }
 
-  const onMessage = (message: { payload: Buffer; retained: boolean; topic: string }) => {
-    const classified = classifyAgainst(clear, message.payload, (id) => typeof id === 'string' && waiting.has(id), { retained: message.retained });
+  /** Resolves once `ready()` holds, or the stream is over; re-checked whenever something settles or drains. */
+  until(ready: () => boolean): Promise<void> {
+    if (ready() || this.over) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.wake = () => {
+        if (ready() || this.over) {
+          this.wake = () => undefined;
+          resolve();
+        }
+      };
+    });
+  }
+
+  private onMessage(message: { payload: Buffer; retained: boolean; topic: string }): void {
+    const classified = classifyAgainst(clear, message.payload, (id) => typeof id === 'string' && this.waiting.has(id), { retained: message.retained });
     if (classified.kind === 'foreign') {
-      if (output.verbose) output.debug(`ignored message on ${message.topic} (${classified.reason}): ${message.payload.toString('utf8')}`);
+      if (this.output.verbose) this.output.debug(`ignored message on ${message.topic} (${classified.reason}): ${message.payload.toString('utf8')}`);
       return;
     }
     const id = classified.kind === 'answer' ? classified.response.id : (classified.envelope.id as string);
-    const w = waiting.get(id)!;
-    if (classified.kind === 'answer') settle(w, clear.summarize(classified.response).outcome, classified.response);
-    else settle(w, 'invalid_response', classified.envelope, `invalid response: ${classified.problems.join('; ')}`);
-  };
+    const w = this.waiting.get(id)!;
+    if (classified.kind === 'answer') this.settle(w, clear.summarize(classified.response).outcome, classified.response);
+    else this.settle(w, 'invalid_response', classified.envelope, `invalid response: ${classified.problems.join('; ')}`);
+  }
 
-  const connect = () =>
-    openSession(connection.connect, {
+  private connect(openSession: OpenSession, signal: AbortSignal): Promise<Session> {
+    const { connection, output } = this;
+    return openSession(connection.connect, {
       responseTopic: connection.responseTopic,
       qos: connection.qos,
       ackTimeoutMs: connection.timeoutMs,
-      onMessage,
+      onMessage: (message) => this.onMessage(message),
       signal,
       log: (line) => output.debug(line),
     });
-
-  let session: Session | undefined = await connect();
-  let connectionError: ConnectionError | undefined;
-
-  /** On a lost connection: every request in flight is reported (never resent: it may have been applied), then reconnect. */
-  const watch = (current: Session) => {
-    current.lost.catch(async (err: ConnectionError) => {
-      if (session !== current) return;
-      session = undefined;
-      for (const w of [...waiting.values()]) {
-        settle(w, 'timeout', null, `${err.message}: ${w.acked ? REQUEST_FATE.published : REQUEST_FATE.publishing}`);
-      }
-      await current.close();
-      for (let attempt = 1; attempt <= RECONNECTS && !stopping && !printer.closed; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
-        try {
-          const fresh = await connect();
-          output.warn(`reconnected to the broker after losing the connection (attempt ${attempt})`);
-          session = fresh;
-          watch(fresh);
-          reconnected?.();
-          return;
-        } catch (retryErr) {
-          connectionError = retryErr instanceof ConnectionError ? retryErr : err;
-        }
-      }
-      connectionError ??= err;
-      reconnected?.();
-      wake();
-    });
-  };
-  let reconnected: (() => void) | undefined;
-  const untilConnected = () =>
-    session || connectionError
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => {
-          reconnected = () => {
-            reconnected = undefined;
-            resolve();
-          };
-        });
-  watch(session);
-
-  const send = (index: number, line: number, text: string, data: ClearChargingProfileRequestData) => {
-    const request = requestEnvelope(clear, data, randomUUID());
-    const w: Waiting = { index, line, input: text, request, started: performance.now(), deadline: 0, acked: false, settled: false };
-    waiting.set(request.id, w);
-    session!.publish(connection.requestTopic, JSON.stringify(request), (error) => {
-      // A failed publish means the connection went; `watch` reports it with the rest. One that is no longer waited
-      // for (answered already, or the stream is over) must not start a timeout that keeps the process alive.
-      if (error || waiting.get(request.id) !== w) return;
-      w.acked = true;
-      w.deadline = performance.now() + connection.timeoutMs;
-      deadlines.add(w);
-    });
-  };
-
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  const onAbort = () => {
-    stopping = new InterruptedError('interrupted', signal.reason);
-    lines.close();
-    wake();
-    reconnected?.();
-  };
-  signal.addEventListener('abort', onAbort, { once: true });
-  let lineNo = 0;
-  try {
-    for await (const text of lines) {
-      lineNo++;
-      if (stopping || printer.closed) break;
-      const parsed = parseInputLine(clear, text);
-      if (parsed.kind === 'skip') continue;
-      // Room first, for every line: an invalid line's record waits in the printer behind a slow answer like any
-      // other, so without this a long run of bad lines after a slow request would all be held in memory.
-      // Awaited only when there is something to wait for: an await per line is a promise per line.
-      if (!room()) await untilRoom();
-      if (stopping || printer.closed) break;
-      const index = next++;
-      if (parsed.kind === 'invalid') {
-        finish(index, { request: null, response: null, outcome: 'invalid_input', error: parsed.reason, elapsed_ms: 0, line: lineNo, input: text });
-        continue;
-      }
-      if (!session && !connectionError) await untilConnected();
-      if (stopping || printer.closed) break;
-      if (!session) {
-        finish(index, {
-          request: null,
-          response: null,
-          outcome: 'error',
-          error: `not sent: ${connectionError?.message ?? 'no connection to the broker'}`,
-          elapsed_ms: 0,
-          line: lineNo,
-          input: text,
-        });
-        continue;
-      }
-      send(index, lineNo, text, parsed.data);
-    }
-    // Every request sent gets its answer, its timeout, or its share of a lost connection.
-    while (waiting.size > 0 && !stopping && !printer.closed) {
-      await new Promise<void>((resolve) => {
-        wake = () => {
-          if (waiting.size === 0 || stopping || printer.closed) resolve();
-        };
-      });
-    }
-    if (stopping) {
-      for (const w of [...waiting.values()]) settle(w, 'error', null, `${stopping.message}: ${REQUEST_FATE.published}`);
-    }
-  } finally {
-    // Stopped early (Ctrl-C, or nobody reads stdout any more): stop reading too, or an open stdin keeps us alive.
-    if (stopping || printer.closed) (input as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-    signal.removeEventListener('abort', onAbort);
-    // Forget what is still waiting (only when nobody reads the results any more): a PUBACK that arrives while we
-    // close must not start a timeout that keeps the process alive.
-    deadlines.clear();
-    waiting.clear();
-    const current = session;
-    session = undefined;
-    await current?.close();
-    await printer.end();
-    output.clearProgress();
   }
 
-  if (!printer.closed) output.streamSummary(outcomes, performance.now() - started);
-  if (stopping) return stopping.exitCode;
-  return worstExitCode(outcomes.keys());
+  async open(openSession: OpenSession, signal: AbortSignal): Promise<void> {
+    this.session = await this.connect(openSession, signal);
+    this.watch(this.session, openSession, signal);
+  }
+
+  /** On a lost connection: every request in flight is reported (never resent: it may have been applied), then reconnect. */
+  private watch(current: Session, openSession: OpenSession, signal: AbortSignal): void {
+    current.lost.catch(async (err: ConnectionError) => {
+      if (this.session !== current) return;
+      this.session = undefined;
+      for (const w of [...this.waiting.values()]) {
+        this.settle(w, 'timeout', null, `${err.message}: ${w.acked ? REQUEST_FATE.published : REQUEST_FATE.publishing}`);
+      }
+      await current.close();
+      for (let attempt = 1; attempt <= RECONNECTS && !this.over; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
+        try {
+          const fresh = await this.connect(openSession, signal);
+          this.output.warn(`reconnected to the broker after losing the connection (attempt ${attempt})`);
+          this.session = fresh;
+          this.watch(fresh, openSession, signal);
+          this.reconnected?.();
+          return;
+        } catch (retryErr) {
+          this.connectionError = retryErr instanceof ConnectionError ? retryErr : err;
+        }
+      }
+      this.connectionError ??= err;
+      this.reconnected?.();
+      this.wake();
+    });
+  }
+
+  /** Resolves once a session is up again, or reconnecting has been given up (or the stream stopped). */
+  private untilConnected(): Promise<void> {
+    if (this.session || this.connectionError) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.reconnected = () => {
+        this.reconnected = undefined;
+        resolve();
+      };
+    });
+  }
+
+  /** Sends one request line's data, or records why it could not be sent. */
+  async send(index: number, line: number, text: string, data: ClearChargingProfileRequestData): Promise<void> {
+    if (!this.session && !this.connectionError) await this.untilConnected();
+    if (this.over) return;
+    if (!this.session) {
+      const error = `not sent: ${this.connectionError?.message ?? 'no connection to the broker'}`;
+      this.finish(index, { request: null, response: null, outcome: 'error', error, elapsed_ms: 0, line, input: text });
+      return;
+    }
+    const request = requestEnvelope(clear, data, randomUUID());
+    const w: Waiting = { index, line, input: text, request, started: performance.now(), deadline: 0, acked: false, settled: false };
+    this.waiting.set(request.id, w);
+    this.session.publish(this.connection.requestTopic, JSON.stringify(request), (error) => {
+      // A failed publish means the connection went; `watch` reports it with the rest. One that is no longer waited
+      // for (answered already, or the stream is over) must not start a timeout that keeps the process alive.
+      if (error || this.waiting.get(request.id) !== w) return;
+      w.acked = true;
+      w.deadline = performance.now() + this.connection.timeoutMs;
+      this.deadlines.add(w);
+    });
+  }
+
+  /** Every request sent gets its answer, its timeout, or its share of a lost connection; a stop settles the rest. */
+  async drain(): Promise<void> {
+    await this.until(() => this.waiting.size === 0);
+    if (this.stopping) {
+      for (const w of [...this.waiting.values()]) this.settle(w, 'error', null, `${this.stopping.message}: ${REQUEST_FATE.published}`);
+    }
+  }
+
+  stop(reason: unknown): void {
+    this.stopping = new InterruptedError('interrupted', reason);
+    this.wake();
+    this.reconnected?.();
+  }
+
+  async close(): Promise<void> {
+    // Forget what is still waiting (only when nobody reads the results any more): a PUBACK that arrives while we
+    // close must not start a timeout that keeps the process alive.
+    this.deadlines.clear();
+    this.waiting.clear();
+    const current = this.session;
+    this.session = undefined;
+    await current?.close();
+    await this.printer.end();
+    this.output.clearProgress();
+  }
+}
+
+/** The input: stdin for `-`, else the file, opened first so that a missing one is bad usage before anything connects. */
+async function openInput(path: string, stdin: NodeJS.ReadableStream): Promise<NodeJS.ReadableStream> {
+  if (path === '-') return stdin;
+  const handle = await fs.open(path).catch((err: unknown) => {
+    throw unreadable('--input', path, err);
+  });
+  return handle.createReadStream();
+}
+
+/** Reads the lines and hands each on, waiting for room first; returns when the input ends or the stream is over. */
+async function readLines(stream: ClearStream, lines: AsyncIterable<string>): Promise<void> {
+  let next = 0; // index of the next record: one per request line, in input order
+  let lineNo = 0;
+  for await (const text of lines) {
+    lineNo++;
+    if (stream.over) break;
+    const parsed = parseInputLine(clear, text);
+    if (parsed.kind === 'skip') continue;
+    // Room first, for every line: an invalid line's record waits in the printer behind a slow answer like any
+    // other, so without this a long run of bad lines after a slow request would all be held in memory.
+    // Awaited only when there is something to wait for: an await per line is a promise per line.
+    if (!stream.room()) await stream.until(() => stream.room());
+    if (stream.over) break;
+    const index = next++;
+    if (parsed.kind === 'invalid') {
+      stream.finish(index, { request: null, response: null, outcome: 'invalid_input', error: parsed.reason, elapsed_ms: 0, line: lineNo, input: text });
+      continue;
+    }
+    await stream.send(index, lineNo, text, parsed.data);
+    if (stream.over) break;
+  }
+}
+
+/** The selector flags and --dry-run make no sense beside --input: the requests come from the lines. */
+function checkAlone(flags: StreamFlags & ClearFlags): void {
+  const conflicting = (
+    [
+      ['--id', flags.id],
+      ['--evse', flags.evse],
+      ['--purpose', flags.purpose],
+      ['--stack-level', flags.stackLevel],
+      ['--dry-run', flags.dryRun || undefined],
+    ] as const
+  ).find(([, value]) => value !== undefined);
+  if (conflicting) throw new UsageError(`--input: cannot be combined with ${conflicting[0]}; the requests come from the input lines`);
+}
+
+export async function runClearStream(flags: StreamFlags & ClearFlags, connectionFlags: ConnectionFlags, ctx: StreamContext): Promise<number> {
+  const { output, signal } = ctx;
+  checkAlone(flags);
+  const concurrency = parseConcurrency(flags.concurrency);
+  const connection = await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message));
+  const input = await openInput(flags.input, ctx.stdin);
+  const total = flags.input !== '-' && output.showsProgress ? await countLines(flags.input) : undefined;
+
+  const { openSession } = await import('../transport/mqtt.js');
+  for (const flag of streamHeapFlags([...process.execArgv, ...(ctx.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)])) setFlagsFromString(flag);
+  const stream = new ClearStream(output, connection, concurrency, total, !flags.unordered);
+  await stream.open(openSession, signal);
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  const onAbort = () => {
+    stream.stop(signal.reason);
+    lines.close();
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await readLines(stream, lines);
+    await stream.drain();
+  } finally {
+    // Stopped early (Ctrl-C, or nobody reads stdout any more): stop reading too, or an open stdin keeps us alive.
+    if (stream.over) (input as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    signal.removeEventListener('abort', onAbort);
+    await stream.close();
+  }
+
+  if (!stream.printer.closed) output.streamSummary(stream.outcomes, performance.now() - stream.started);
+  if (stream.stopping) return stream.stopping.exitCode;
+  return worstExitCode(stream.outcomes.keys());
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from '../random.js';
-import { ConnectionError, ScpError, InvalidResponseError, TimeoutError, UsageError } from '../errors.js';
+import { EXIT, ConnectionError, ScpError, InvalidResponseError, TimeoutError, UsageError, exitCodeFor, type ExitCode } from '../errors.js';
 import { clear, hasSelector, type ClearSelectorInput } from '../messages/clear.js';
 import { buildRequest } from '../messages/kind.js';
-import type { PromptPolicy } from '../core/terminal.js';
+import { promptPolicy, type PromptPolicy } from '../core/terminal.js';
 import type { ClearChargingProfileResponse } from '../core/generated/types.js';
 import type { ConnectOptions } from '../transport/mqtt.js';
 import { classifyResponse, type Classified } from '../core/response.js';
@@ -159,4 +159,30 @@ function passwordRetry(err: unknown, connect: ConnectOptions, policy: () => Prom
   const username = connect.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
   if (username === undefined && connect.protocolVersion !== 5) return undefined;
   return { who: `${username ?? '(no user name)'} at ${redactUrl(connect.url)}` };
+}
+
+/** Where questions would be asked: the process's terminals (read lazily: process.stdin is created on first use). */
+export interface Terminal {
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * `scp clear` without --input: asks only where a person can answer (both terminals, no --no-input, no CI), runs the
+ * exchange, prints the result and says the exit status.
+ */
+export async function runClearCommand(
+  flags: ClearFlags,
+  connectionFlags: ConnectionFlags,
+  ctx: CommandContext & { prompts: { terminal: Terminal; noInput: boolean } },
+): Promise<ExitCode> {
+  const { terminal, noInput } = ctx.prompts;
+  const policy = () =>
+    promptPolicy({ stdinIsTTY: Boolean(terminal.stdin.isTTY), stdoutIsTTY: Boolean(terminal.stdout.isTTY), noInput, env: terminal.env });
+  const prompts = { policy, input: () => terminal.stdin, output: terminal.stdout };
+  const result = await runClear(flags, connectionFlags, { ...ctx, prompts });
+  if (!result.record) return EXIT.accepted;
+  ctx.output.result(result.record, clear);
+  return exitCodeFor(result.record.outcome, result.error);
 }
