@@ -3,7 +3,7 @@ import { EXIT, ConnectionError, ScpError, InvalidResponseError, TimeoutError, Us
 import { clear, hasSelector, type ClearSelectorInput } from '../messages/clear.js';
 import { buildRequest } from '../messages/kind.js';
 import { promptPolicy, type PromptPolicy } from '../core/terminal.js';
-import type { ClearChargingProfileResponse } from '../core/generated/types.js';
+import type { ClearChargingProfileRequest, ClearChargingProfileResponse } from '../core/generated/types.js';
 import type { ConnectOptions } from '../transport/mqtt.js';
 import { classifyResponse, type Classified } from '../core/response.js';
 import type { ResultRecord, Outcome } from '../core/outcome.js';
@@ -33,65 +33,63 @@ export interface ClearResult {
   error?: ScpError;
 }
 
-/** scp clear: flags -> validated request -> (unless --dry-run) one exchange over MQTT -> one record. */
-export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFlags, ctx: Context): Promise<ClearResult> {
-  const { output } = ctx;
-  // process.hrtime, not performance.now: the global `performance` loads perf_hooks, a cost for every run.
-  const now = ctx.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
-  const policy = (): PromptPolicy => ctx.prompts?.policy() ?? { allowed: false, reason: 'stdin is not a terminal' };
-  const streams = () => ({ input: ctx.prompts!.input(), output: ctx.prompts!.output, signal: ctx.signal });
-  const settings = checkConnectionFlags(connectionFlags);
+type Connection = Awaited<ReturnType<typeof resolveConnection>>;
+type Decided = Exclude<Classified<ClearChargingProfileResponse>, { kind: 'foreign' }>;
+type Request = ClearChargingProfileRequest;
 
-  // No selector: on a terminal, ask (lazily loading the prompts); anywhere else, say which flags would answer.
-  let prompts: Prompts | undefined;
+/** The questions and the streams they use, loaded only once something is to be asked. */
+class Asking {
+  loaded: Prompts | undefined;
+  constructor(private readonly ctx: Context) {}
+
+  policy(): PromptPolicy {
+    return this.ctx.prompts?.policy() ?? { allowed: false, reason: 'stdin is not a terminal' };
+  }
+
+  streams() {
+    return { input: this.ctx.prompts!.input(), output: this.ctx.prompts!.output, signal: this.ctx.signal };
+  }
+
+  async load(): Promise<Prompts> {
+    this.loaded ??= await import('../interactive/prompts.js');
+    return this.loaded;
+  }
+}
+
+/** The request: from the flags, or (no selector given, on a terminal) from the questions; anywhere else, say which flags would answer. */
+async function chooseRequest(flags: ClearFlags, ctx: Context, asking: Asking): Promise<Request> {
   let selector: ClearSelectorInput = flags;
   if (!hasSelector(flags)) {
-    const asking = policy();
-    if (!asking.allowed) {
+    const policy = asking.policy();
+    if (!policy.allowed) {
       throw new UsageError(
-        `nothing to clear: give --id <n>, or any of --evse <evse_id>, --purpose <purpose>, --stack-level <n>, or --input <file> (not asking, since ${asking.reason})`,
+        `nothing to clear: give --id <n>, or any of --evse <evse_id>, --purpose <purpose>, --stack-level <n>, or --input <file> (not asking, since ${policy.reason})`,
       );
     }
-    prompts = await import('../interactive/prompts.js');
-    selector = await prompts.askSelector(streams(), (message) => output.warn(message));
+    const prompts = await asking.load();
+    selector = await prompts.askSelector(asking.streams(), (message) => ctx.output.warn(message));
   }
   const request = buildRequest(clear, selector, ctx.newId ?? randomUUID);
   // The prompts showed these as the purpose was chosen.
-  if (!prompts) for (const warning of clear.warnings(request)) output.warn(warning);
-  if (flags.dryRun) {
-    output.request(request);
-    return {};
-  }
+  if (!asking.loaded) for (const warning of clear.warnings(request)) ctx.output.warn(warning);
+  return request;
+}
 
-  const connection = await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message), settings);
-  if (connection.connect.insecure) output.warn('--insecure: the broker\'s TLS certificate is not checked');
-  output.debug(
-    `broker ${redactUrl(connection.connect.url)}, user ${connection.connect.username ?? '(none)'}, password ${connection.connect.password === undefined ? '(none)' : '(set)'}`,
-  );
+/** An interactive run shows what goes where, and asks before it goes (--yes skips that). */
+async function confirmIfAsked(request: Request, connection: Connection, flags: ClearFlags, connectionFlags: ConnectionFlags, ctx: Context, asking: Asking): Promise<void> {
+  if (!asking.loaded || flags.yes) return;
+  // Which site a request goes to is the one thing an operator with several profiles must see before it goes.
+  const site = connectionFlags.profileName === undefined ? '' : ` (profile ${connectionFlags.profileName})`;
+  ctx.output.preview(request, connection.requestTopic, `${redactUrl(connection.connect.url)}${site}`);
+  if (!(await asking.loaded.confirmSend(request, asking.streams()))) throw new UsageError('cancelled at the confirmation: nothing was sent');
+}
 
-  if (prompts && !flags.yes) {
-    // Which site a request goes to is the one thing an operator with several profiles must see before it goes.
-    const site = connectionFlags.profileName === undefined ? '' : ` (profile ${connectionFlags.profileName})`;
-    output.preview(request, connection.requestTopic, `${redactUrl(connection.connect.url)}${site}`);
-    if (!(await prompts.confirmSend(request, streams()))) throw new UsageError('cancelled at the confirmation: nothing was sent');
-  }
-
+/** One exchange (with the spinner), and the one password question a refused login is worth; `started` marks each try. */
+async function exchangeOnce(request: Request, connection: Connection, ctx: Context, asking: Asking, started: () => void): Promise<Decided> {
+  const { output } = ctx;
   // Lazy: --help, --version, --dry-run and bad input never pay for loading MQTT.js.
   const { exchange } = await import('../transport/mqtt.js');
-  let started = now();
-  const record = (outcome: Outcome, response: ResultRecord['response'], error?: ScpError): ClearResult => ({
-    record: {
-      request,
-      response,
-      outcome,
-      ...(error ? { error: error.message } : {}),
-      elapsed_ms: Math.round(now() - started),
-    },
-    error,
-  });
-
-  type Decided = Exclude<Classified<ClearChargingProfileResponse>, { kind: 'foreign' }>;
-  const exchangeOptions: Parameters<typeof exchange<Decided>>[1] = {
+  const options: Parameters<typeof exchange<Decided>>[1] = {
     requestTopic: connection.requestTopic,
     responseTopic: connection.responseTopic,
     payload: JSON.stringify(request),
@@ -111,35 +109,59 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
     },
     onPublished: () => void output.spin('waiting for the answer', connection.timeoutMs),
   };
-
   const attempt = async (connect: ConnectOptions) => {
-    started = now();
+    started();
     await output.spin(`connecting to ${redactUrl(connect.url)}`, connect.connectTimeoutMs);
     try {
-      return await exchange(connect, exchangeOptions);
+      return await exchange(connect, options);
     } finally {
       output.stopSpinner();
     }
   };
+  try {
+    return await attempt(connection.connect);
+  } catch (err) {
+    const retry = passwordRetry(err, connection.connect, () => asking.policy());
+    if (!retry) throw err;
+    // As git does with credentials: ask only once the broker has said no, and only for this one retry.
+    output.error(err instanceof Error ? err.message : String(err));
+    const password = await (await asking.load()).askPassword(asking.streams(), retry.who);
+    return attempt({ ...connection.connect, password });
+  }
+}
 
+/** scp clear: flags -> validated request -> (unless --dry-run) one exchange over MQTT -> one record. */
+export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFlags, ctx: Context): Promise<ClearResult> {
+  const { output } = ctx;
+  // process.hrtime, not performance.now: the global `performance` loads perf_hooks, a cost for every run.
+  const now = ctx.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
+  const settings = checkConnectionFlags(connectionFlags);
+  const asking = new Asking(ctx);
+  const request = await chooseRequest(flags, ctx, asking);
+  if (flags.dryRun) {
+    output.request(request);
+    return {};
+  }
+
+  const connection = await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message), settings);
+  if (connection.connect.insecure) output.warn('--insecure: the broker\'s TLS certificate is not checked');
+  output.debug(
+    `broker ${redactUrl(connection.connect.url)}, user ${connection.connect.username ?? '(none)'}, password ${connection.connect.password === undefined ? '(none)' : '(set)'}`,
+  );
+  await confirmIfAsked(request, connection, flags, connectionFlags, ctx, asking);
+
+  let started = now();
+  const record = (outcome: Outcome, response: ResultRecord['response'], error?: ScpError): ClearResult => ({
+    record: { request, response, outcome, ...(error ? { error: error.message } : {}), elapsed_ms: Math.round(now() - started) },
+    error,
+  });
   let decided: Decided;
   try {
-    try {
-      decided = await attempt(connection.connect);
-    } catch (err) {
-      const retry = passwordRetry(err, connection.connect, policy);
-      if (!retry) throw err;
-      // As git does with credentials: ask only once the broker has said no, and only for this one retry.
-      output.error(err instanceof Error ? err.message : String(err));
-      prompts ??= await import('../interactive/prompts.js');
-      const password = await prompts.askPassword(streams(), retry.who);
-      decided = await attempt({ ...connection.connect, password });
-    }
+    decided = await exchangeOnce(request, connection, ctx, asking, () => (started = now()));
   } catch (err) {
     if (!(err instanceof ScpError)) throw err;
     return record(err instanceof TimeoutError ? 'timeout' : 'error', null, err);
   }
-
   if (decided.kind === 'invalid') {
     const error = new InvalidResponseError(`invalid response: ${decided.problems.join('; ')}`);
     return record('invalid_response', decided.envelope, error);
