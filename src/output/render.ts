@@ -8,6 +8,7 @@ import type { ChargingProfile, ServiceLogEntry } from '../core/simulator.js';
 import type { Envelope, MessageKind } from '../messages/kind.js';
 import type { StreamOutcome } from '../core/stream.js';
 import type { Spinner } from './spinner.js';
+import { RecordPrinter } from './printer.js';
 
 export interface OutputOptions {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -269,106 +270,11 @@ export class Output {
 
   streamPrinter({ ordered, window, kind }: { ordered: boolean; window: number; kind: MessageKind }): StreamPrinter {
     const { stdout } = this.options;
-    const held = new Map<number, StreamRecord>();
-    const queue: StreamRecord[] = [];
-    let head = 0;
-    let nextIndex = 0;
-    let blocked = false;
-    let drained: () => void = () => undefined;
-    const printer = {
-      pending: 0,
-      window,
-      closed: false,
-      put: (index: number, record: StreamRecord) => {
-        if (printer.closed) return;
-        printer.pending++;
-        if (ordered) held.set(index, record);
-        else queue.push(record);
-        flush();
-      },
-      onDrain: (callback: () => void) => {
-        drained = callback;
-      },
-      end: () =>
-        new Promise<void>((resolve) => {
-          const check = () => {
-            if (printer.closed || (printer.pending === 0 && !blocked && batch === '')) {
-              stdout.off('error', onError);
-              resolve();
-              return true;
-            }
-            return false;
-          };
-          if (!check()) {
-            const previous = drained;
-            drained = () => {
-              previous();
-              check();
-            };
-          }
-        }),
-    };
-    const take = (): StreamRecord | undefined => {
-      if (ordered) {
-        const record = held.get(nextIndex);
-        if (record) {
-          held.delete(nextIndex);
-          nextIndex++;
-        }
-        return record;
-      }
-      if (head === queue.length) return undefined;
-      const record = queue[head++];
-      if (head > 4096) {
-        queue.splice(0, head);
-        head = 0;
-      }
-      return record;
-    };
-    // Lines are gathered and written once per turn of the event loop: one write per record would cost one system
-    // call each, the largest single cost of a fast stream.
-    let batch = '';
-    let scheduled = false;
-    const write = () => {
-      scheduled = false;
-      if (printer.closed || batch === '') return;
-      const chunk = batch;
-      batch = '';
-      // Results on the terminal that shows the progress line would be written onto its end.
+    // Results on the terminal that shows the progress line would be written onto its end.
+    const beforeWrite = () => {
       if (stdout.isTTY) this.clearProgress();
-      // Backpressure: a slow reader of stdout slows the stream instead of filling memory.
-      if (!stdout.write(chunk)) {
-        blocked = true;
-        stdout.once('drain', () => {
-          blocked = false;
-          flush();
-        });
-      }
-      drained();
     };
-    const flush = () => {
-      while (!blocked && !printer.closed) {
-        const record = take();
-        if (!record) break;
-        printer.pending--;
-        batch += this.streamLine(record, kind);
-        if (batch.length >= 65536) write();
-      }
-      if (batch !== '' && !scheduled && !blocked) {
-        scheduled = true;
-        setImmediate(write);
-      }
-      drained();
-    };
-    // `| head` closed the pipe: no error message, no more output, the stream ends.
-    const onError = (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
-        printer.closed = true;
-        drained();
-      }
-    };
-    stdout.on('error', onError);
-    return printer;
+    return new RecordPrinter(stdout, (record) => this.streamLine(record, kind), beforeWrite, ordered, window);
   }
 
   /** Text that is the result itself (a completion script): as is, on stdout. */
