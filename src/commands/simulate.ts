@@ -42,31 +42,99 @@ function decoysFor(response: Envelope<'response'>): Array<string | Buffer> {
   ];
 }
 
+/** The fault injection and where to listen, each flag parsed once. */
+function parseServiceFlags(flags: SimulateFlags) {
+  return {
+    delayMs: parseMilliseconds('--delay', flags.delay),
+    dropRatio: parseRatio('--drop', flags.drop),
+    duplicate: flags.duplicate,
+    answerDecoys: flags.answerDecoys,
+    embeddedPort:
+      flags.embedded === undefined || flags.embedded === false
+        ? undefined
+        : flags.embedded === true
+          ? DEFAULT_EMBEDDED_PORT
+          : parsePort('--embedded', flags.embedded),
+  };
+}
+
+type Reply = (topic: string, payload: string | Buffer) => void;
+
 /**
- * scp simulate: a Smart Charging service stand-in that keeps a set of profiles in memory and answers
- * clear_charging_profile as an OCPP 2.0.1 station would (core/simulator), optionally on a broker of its own.
+ * What the service does with each message on its request topic: which registry entry it is, what that does to the
+ * profiles, the log line, and the answer (late, lost, twice or behind decoys, as the flags say). Timers it starts
+ * are kept in `timers`, so that stopping cancels answers not yet sent.
+ */
+function serviceHandler(
+  profiles: ChargingProfile[],
+  service: ReturnType<typeof parseServiceFlags>,
+  responseTopic: string,
+  ctx: SimulateContext,
+  timers: Set<NodeJS.Timeout>,
+) {
+  const { output } = ctx;
+  const random = ctx.random ?? Math.random;
+  const clock = ctx.clock ?? (() => new Date());
+  return ({ topic, payload }: { topic: string; payload: Buffer }, reply: Reply) => {
+    const handling = handleRequest(payload, ALL_MESSAGES);
+    if (handling.kind === 'ignore') {
+      output.note(`ignored a message on ${topic}: ${handling.reason}`);
+      return;
+    }
+    let response: Envelope<'response'>;
+    let removed: StoredProfile[] = [];
+    if (handling.kind === 'refuse') {
+      response = handling.response;
+    } else {
+      ({ response, removed } = handling.message.decide(profiles, handling.request));
+      for (const profile of removed) profiles.splice(profiles.indexOf(profile as ChargingProfile), 1);
+    }
+    const { status, info } = handling.message.summarize(response);
+    const dropped = service.dropRatio > 0 && random() < service.dropRatio;
+    const entry: ServiceLogEntry = {
+      time: clock().toISOString(),
+      request_id: response.id,
+      asked: handling.kind === 'serve' ? handling.request.data : null,
+      removed: removed.map((profile) => profile.id),
+      status,
+      ...(info ? { status_info: info } : {}),
+      delivery: dropped ? 'dropped' : 'answered',
+      ...(service.delayMs > 0 && !dropped ? { delay_ms: service.delayMs } : {}),
+      ...(service.duplicate && !dropped ? { duplicated: true } : {}),
+    };
+    output.serviceLog(entry, handling.message);
+    if (dropped) return;
+    const answer = () => {
+      if (service.answerDecoys) for (const decoy of decoysFor(response)) reply(responseTopic, decoy);
+      const body = JSON.stringify(response);
+      reply(responseTopic, body);
+      if (service.duplicate) reply(responseTopic, body);
+    };
+    if (service.delayMs === 0) return answer();
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      answer();
+    }, service.delayMs);
+    timers.add(timer);
+  };
+}
+
+/**
+ * scp simulate: a Smart Charging service stand-in that keeps a set of profiles in memory and answers every message
+ * of the registry as an OCPP 2.0.1 station would (messages/), optionally on a broker of its own.
  * Runs until Ctrl-C or SIGTERM.
  */
 export async function runSimulate(flags: SimulateFlags, connectionFlags: ConnectionFlags, ctx: SimulateContext): Promise<void> {
   const { output, signal } = ctx;
-  const random = ctx.random ?? Math.random;
-  const clock = ctx.clock ?? (() => new Date());
-  const delayMs = parseMilliseconds('--delay', flags.delay);
-  const dropRatio = parseRatio('--drop', flags.drop);
-  const embeddedPort =
-    flags.embedded === undefined || flags.embedded === false
-      ? undefined
-      : flags.embedded === true
-        ? DEFAULT_EMBEDDED_PORT
-        : parsePort('--embedded', flags.embedded);
+  const service = parseServiceFlags(flags);
   const settings = checkConnectionFlags(connectionFlags);
   const profiles = await loadProfiles(flags.profiles);
 
   const { serve } = await import('../transport/mqtt.js');
   let broker: { url: string; close(): Promise<void> } | undefined;
-  if (embeddedPort !== undefined) {
+  if (service.embeddedPort !== undefined) {
     const { startEmbeddedBroker } = await import('../transport/broker.js');
-    broker = await startEmbeddedBroker(embeddedPort);
+    broker = await startEmbeddedBroker(service.embeddedPort);
     output.note(`embedded MQTT broker listening on ${broker.url}`);
   }
   const timers = new Set<NodeJS.Timeout>();
@@ -89,48 +157,7 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
       onReady: () =>
         output.note(`serving ${ALL_MESSAGES.map((message) => message.name).join(', ')} on ${connection.requestTopic}, answering on ${connection.responseTopic}; Ctrl-C stops`),
       log: (line) => output.debug(line),
-      onMessage: ({ topic, payload }, reply) => {
-        const handling = handleRequest(payload, ALL_MESSAGES);
-        if (handling.kind === 'ignore') {
-          output.note(`ignored a message on ${topic}: ${handling.reason}`);
-          return;
-        }
-        let response: Envelope<'response'>;
-        let removed: StoredProfile[] = [];
-        if (handling.kind === 'refuse') {
-          response = handling.response;
-        } else {
-          ({ response, removed } = handling.message.decide(profiles, handling.request));
-          for (const profile of removed) profiles.splice(profiles.indexOf(profile as ChargingProfile), 1);
-        }
-        const { status, info } = handling.message.summarize(response);
-        const dropped = dropRatio > 0 && random() < dropRatio;
-        const entry: ServiceLogEntry = {
-          time: clock().toISOString(),
-          request_id: response.id,
-          asked: handling.kind === 'serve' ? handling.request.data : null,
-          removed: removed.map((profile) => profile.id),
-          status,
-          ...(info ? { status_info: info } : {}),
-          delivery: dropped ? 'dropped' : 'answered',
-          ...(delayMs > 0 && !dropped ? { delay_ms: delayMs } : {}),
-          ...(flags.duplicate && !dropped ? { duplicated: true } : {}),
-        };
-        output.serviceLog(entry, handling.message);
-        if (dropped) return;
-        const answer = () => {
-          if (flags.answerDecoys) for (const decoy of decoysFor(response)) reply(connection.responseTopic, decoy);
-          const body = JSON.stringify(response);
-          reply(connection.responseTopic, body);
-          if (flags.duplicate) reply(connection.responseTopic, body);
-        };
-        if (delayMs === 0) return answer();
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          answer();
-        }, delayMs);
-        timers.add(timer);
-      },
+      onMessage: serviceHandler(profiles, service, connection.responseTopic, ctx, timers),
     });
   } finally {
     for (const timer of timers) clearTimeout(timer);
