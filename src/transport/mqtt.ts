@@ -311,6 +311,29 @@ async function establish(
 }
 
 /**
+ * QoS 1 or 2: publishAsync resolves on PUBACK (PUBCOMP), so "published" means the broker has it. Our own timer,
+ * because publishAsync can hang when a broker drops a publish it refuses (MQTT.js #1974).
+ */
+async function publishRequest<T>(
+  client: MqttClient,
+  options: ExchangeOptions<T>,
+  lost: Promise<never>,
+  { where, fate, interrupted }: { where: string; fate: () => string; interrupted: () => InterruptedError },
+): Promise<void> {
+  const { requestTopic } = options;
+  const sent = client.publishAsync(requestTopic, options.payload, { qos: options.qos, retain: false }).catch((err: Error) => {
+    throw new ConnectionError(`the broker at ${where} did not accept the request on ${requestTopic} (${err.message}): ${fate()}`);
+  });
+  await race(Promise.race([sent, lost]), {
+    ms: options.timeoutMs,
+    onTimeout: () =>
+      new ConnectionError(`the broker at ${where} did not acknowledge the request on ${requestTopic} within ${options.timeoutMs / 1000} s: ${fate()}`),
+    signal: options.signal,
+    onAbort: interrupted,
+  });
+}
+
+/**
  * Connect, subscribe to the response topic, publish the request (QoS 1 or 2, not retained), and wait for the message
  * `match` accepts. Resolves with what `match` returned; rejects with a ConnectionError, TimeoutError or
  * InterruptedError. The client is closed before this returns, whatever happened.
@@ -342,19 +365,8 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
       },
     });
 
-    // QoS 1 or 2: publishAsync resolves on PUBACK (PUBCOMP), so "published" means the broker has it. Our own
-    // timer, because publishAsync can hang when a broker drops a publish it refuses (MQTT.js #1974).
     phase = 'publishing';
-    const sent = client.publishAsync(requestTopic, options.payload, { qos: options.qos, retain: false }).catch((err: Error) => {
-      throw new ConnectionError(`the broker at ${where} did not accept the request on ${requestTopic} (${err.message}): ${fate()}`);
-    });
-    await race(Promise.race([sent, lost]), {
-      ms: options.timeoutMs,
-      onTimeout: () =>
-        new ConnectionError(`the broker at ${where} did not acknowledge the request on ${requestTopic} within ${options.timeoutMs / 1000} s: ${fate()}`),
-      signal,
-      onAbort: interrupted,
-    });
+    await publishRequest(client, options, lost, { where, fate, interrupted });
     phase = 'published';
     // A broker without TCP_NODELAY (Mosquitto's default) holds the answer behind its unacknowledged PUBACK until
     // our delayed ACK fires, ~40 ms later. A PINGREQ now carries that ACK at once.
