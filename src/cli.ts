@@ -7,7 +7,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, ScpError, UsageError } from './errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
 import { optionsOf, type CommandOptions, type OptionSpec } from './options.js';
-import type { ConnectionFlags } from './commands/connection.js';
+import { writeLine, writeText } from './output/plain.js';
+import type { ConnectionFlags } from './connection.js';
 import type { Output } from './output/render.js';
 import type { SimulateFlags } from './commands/simulate.js';
 import type { ConfigState } from './commands/config.js';
@@ -119,8 +120,8 @@ function rootProgram(io: Io): Command {
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      writeOut: (text) => writeText(io.stdout, text),
+      writeErr: (text) => writeText(io.stderr, text),
       // One line, as every usage error: commander puts its suggestion on a line of its own.
       outputError: (text, write) => write(`scp: ${text.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')}`),
     })
@@ -289,10 +290,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       // Help and version are not errors; everything commander refuses is bad usage.
       // commander says 0 for --help, --version and `help`; `scp` alone shows help on stderr with 1: bad usage.
       if (err.exitCode === 0) return EXIT.accepted;
-      if (io.unknownHint && /unknownCommand|unknownOption|excessArguments/.test(err.code)) io.stderr.write(`scp: ${io.unknownHint}\n`);
+      if (io.unknownHint && /unknownCommand|unknownOption|excessArguments/.test(err.code)) writeLine(io.stderr, io.unknownHint);
       return EXIT.usage;
     }
-    io.stderr.write(describeInternalError(err, argv.includes('--verbose') || argv.includes('-v')));
+    writeText(io.stderr, describeInternalError(err, argv.includes('--verbose') || argv.includes('-v')));
     return EXIT.internal;
   }
 }
@@ -324,7 +325,7 @@ export async function run({ unknownHint, name }: { unknownHint?: string; name?: 
   if (shown.some((arg, i) => arg !== argv[i])) process.title = ['scp', ...shown].join(' ');
   // The last line of defence: whatever escapes main() is a bug, reported as one, with exit 70.
   const crash = (err: unknown) => {
-    process.stderr.write(describeInternalError(err, argv.includes('--verbose') || argv.includes('-v')));
+    writeText(process.stderr, describeInternalError(err, argv.includes('--verbose') || argv.includes('-v')));
     // After an uncaught error nothing in the process can be trusted to finish; stderr is written synchronously.
     process.exit(EXIT.internal);
   };

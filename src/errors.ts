@@ -32,14 +32,32 @@ export class TimeoutError extends ScpError {
   readonly exitCode = EXIT.timeout;
 }
 
+/**
+ * What a connection failure was, as the transport can tell it; the command words the advice that goes with it
+ * (connection.ts), since only the command knows which flag or setting would help.
+ */
+export type ConnectionFact =
+  | { kind: 'login-refused' }
+  | { kind: 'mqtt5-unsupported' }
+  | { kind: 'tls-untrusted' }
+  | { kind: 'qos-downgraded'; granted: number };
+
 /** Could not connect, was refused, or TLS failed; also a broker that drops us or refuses a subscription. */
 export class ConnectionError extends ScpError {
   readonly exitCode = EXIT.connection;
   /** The broker refused our user name or password, or said we are not authorised: worth asking for a password. */
   readonly refusedLogin: boolean;
-  constructor(message: string, { refusedLogin = false }: { refusedLogin?: boolean } = {}) {
-    super(message);
-    this.refusedLogin = refusedLogin;
+  readonly fact?: ConnectionFact;
+  /** What became of the request, said last (` (nothing was sent)`), after any advice. */
+  readonly fate: string;
+  /** The message before advice and fate. */
+  readonly text: string;
+  constructor(text: string, { refusedLogin = false, fact, fate = '' }: { refusedLogin?: boolean; fact?: ConnectionFact; fate?: string } = {}) {
+    super(`${text}${fate}`);
+    this.text = text;
+    this.refusedLogin = refusedLogin || fact?.kind === 'login-refused';
+    this.fact = fact;
+    this.fate = fate;
   }
 }
 

@@ -14,6 +14,7 @@ import { Script } from 'node:vm';
 import { HAND_OVER_MARK, findOtherScp, isOwnInvocation, loopMessage } from './core/passthrough.js';
 import { envFlag } from './core/settings.js';
 import { EXIT } from './errors.js';
+import { writeLine } from './output/plain.js';
 
 export interface LoadedBundle {
   exports: typeof import('./cli.js');
@@ -83,7 +84,7 @@ async function handOver(program: string, argv: string[]): Promise<number> {
     child = spawn(program, argv, { stdio: 'inherit', env: { ...process.env, [HAND_OVER_MARK]: program } });
     if (early) child.kill(early);
     child.once('error', (err) => {
-      process.stderr.write(`scp: cannot run ${program}: ${err.message}\n`);
+      writeLine(process.stderr, `cannot run ${program}: ${err.message}`);
       resolve(126);
     });
     child.once('exit', (code, signal) => {
@@ -101,8 +102,8 @@ export async function launch(launcher: string, { passthrough: allowed = true }: 
   if (allowed && !isOwnInvocation(argv)) {
     const handedOverTo = process.env[HAND_OVER_MARK];
     if (passthrough && handedOverTo !== undefined) {
-      // Written here, not through the CLI's Output: the loop's second step must stay as cheap as the first.
-      process.stderr.write(`scp: ${loopMessage(handedOverTo)}\n`);
+      // The plain writer, not the CLI's Output: the loop's second step must stay as cheap as the first.
+      writeLine(process.stderr, loopMessage(handedOverTo));
       process.exitCode = EXIT.usage;
       return;
     }

@@ -16,7 +16,7 @@ import { REQUEST_FATE, type ResultRecord } from '../core/outcome.js';
 import { clear } from '../messages/clear.js';
 import { parseInputLine, requestEnvelope } from '../messages/kind.js';
 import type { Output, StreamPrinter, StreamRecord } from '../output/render.js';
-import { resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from './connection.js';
+import { advising, resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from '../connection.js';
 import { parseConcurrency } from '../core/settings.js';
 import type { Session } from '../transport/mqtt.js';
 
@@ -211,14 +211,14 @@ class ClearStream {
 
   private connect(openSession: OpenSession, signal: AbortSignal): Promise<Session> {
     const { connection, output } = this;
-    return openSession(connection.connect, {
+    return advising(openSession(connection.connect, {
       responseTopic: connection.responseTopic,
       qos: connection.qos,
       ackTimeoutMs: connection.timeoutMs,
       onMessage: (message) => this.onMessage(message),
       signal,
       log: (line) => output.debug(line),
-    });
+    }));
   }
 
   async open(openSession: OpenSession, signal: AbortSignal): Promise<void> {

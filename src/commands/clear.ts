@@ -8,7 +8,7 @@ import type { ConnectOptions } from '../transport/mqtt.js';
 import { classifyResponse, type Classified } from '../core/response.js';
 import type { ResultRecord, Outcome } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
-import { checkConnectionFlags, resolveConnection, type CommandContext, type ConnectionFlags } from './connection.js';
+import { advising, checkConnectionFlags, resolveConnection, type CommandContext, type ConnectionFlags } from '../connection.js';
 
 export interface ClearFlags extends ClearSelectorInput {
   dryRun: boolean;
@@ -113,7 +113,7 @@ async function exchangeOnce(request: Request, connection: Connection, ctx: Conte
     started();
     await output.spin(`connecting to ${redactUrl(connect.url)}`, connect.connectTimeoutMs);
     try {
-      return await exchange(connect, options);
+      return await advising(exchange(connect, options));
     } finally {
       output.stopSpinner();
     }

@@ -19,7 +19,7 @@ import {
 import { redactUrl } from '../core/settings.js';
 import { OPTIONS, type OptionSpec } from '../options.js';
 import type { Output, SettingsReport } from '../output/render.js';
-import { newClientId, readNamed, unreadable, warnIfShared, type ConnectionFlags } from './connection.js';
+import { newClientId, readNamed, unreadable, warnIfShared, type ConnectionFlags } from '../connection.js';
 
 /** --config / SCP_CONFIG and --profile / SCP_PROFILE are global options like the connection's. */
 export type ConfigFlags = ConnectionFlags;

@@ -5,7 +5,7 @@ import { ALL_MESSAGES } from '../messages/index.js';
 import type { Envelope, StoredProfile } from '../messages/kind.js';
 import { parseMilliseconds, parsePort, parseRatio } from '../core/settings.js';
 import type { CommandOptions } from '../options.js';
-import { checkConnectionFlags, readNamed, resolveConnection, type CommandContext, type ConnectionFlags } from './connection.js';
+import { advising, checkConnectionFlags, readNamed, resolveConnection, type CommandContext, type ConnectionFlags } from '../connection.js';
 
 /** simulate's own options, typed from the option table. */
 export type SimulateFlags = CommandOptions<'simulate'>;
@@ -149,7 +149,7 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
       broker ? undefined : settings,
     );
     output.profiles(profiles);
-    await serve(connection.connect, {
+    await advising(serve(connection.connect, {
       topic: connection.requestTopic,
       qos: connection.qos,
       signal,
@@ -158,7 +158,7 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
         output.note(`serving ${ALL_MESSAGES.map((message) => message.name).join(', ')} on ${connection.requestTopic}, answering on ${connection.responseTopic}; Ctrl-C stops`),
       log: (line) => output.debug(line),
       onMessage: serviceHandler(profiles, service, connection.responseTopic, ctx, timers),
-    });
+    }));
   } finally {
     for (const timer of timers) clearTimeout(timer);
     await broker?.close();

@@ -10,7 +10,7 @@ import MqttClientModule, { type IClientOptions } from 'mqtt/lib/client';
 
 const MqttClient = MqttClientModule.default ?? MqttClientModule;
 type MqttClient = InstanceType<typeof MqttClient>;
-import { ConnectionError, InterruptedError, TimeoutError, type ScpError } from '../errors.js';
+import { ConnectionError, InterruptedError, TimeoutError, type ConnectionFact, type ScpError } from '../errors.js';
 import { REQUEST_FATE } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
 
@@ -71,42 +71,39 @@ const LOGIN_REFUSED = new Set([4, 5, 134, 135]);
 const VERSION_REFUSED = new Set([1, 132]);
 
 /**
- * Said when a broker will not speak MQTT 5 (RabbitMQ before 3.13 closes the socket; NATS answers code 1), so the
- * operator learns the fix rather than a bare refusal.
+ * Turns what Node or MQTT.js threw into a fact an operator can act on (the command adds the advice); never includes
+ * a password. A broker that will not speak MQTT 5 (RabbitMQ before 3.13 closes the socket; NATS answers code 1) is
+ * said as such, rather than as a bare refusal.
  */
-const NO_MQTT5 = ' (the broker does not seem to support MQTT 5: try --mqtt-version 3.1.1)';
-
 export function connectError(err: unknown, url: string, protocolVersion?: number): ConnectionError {
   const code = (err as { code?: unknown }).code;
-  const hint = protocolVersion === 5 && typeof code === 'number' && VERSION_REFUSED.has(code) ? NO_MQTT5 : '';
-  return new ConnectionError(`${describeConnectError(err, url)}${hint}`, { refusedLogin: typeof code === 'number' && LOGIN_REFUSED.has(code) });
+  const { text, fact } = describeConnectError(err, url);
+  const noMqtt5 = protocolVersion === 5 && typeof code === 'number' && VERSION_REFUSED.has(code);
+  return new ConnectionError(text, { fact: noMqtt5 ? { kind: 'mqtt5-unsupported' } : fact });
 }
 
-/** Turns what Node or MQTT.js threw into the one line an operator can act on; never includes a password. */
-export function describeConnectError(err: unknown, url: string): string {
+function describeConnectError(err: unknown, url: string): { text: string; fact?: ConnectionFact } {
   const e = err as NodeJS.ErrnoException & { code?: string | number };
   const where = redactUrl(url);
   if (typeof e.code === 'number') {
     // A CONNACK refusal: MQTT.js words it "Connection refused: <reason>".
     const reason = String(e.message).replace(/^Connection refused:\s*/i, '');
-    const auth = LOGIN_REFUSED.has(e.code)
-      ? ' (check --username, and the password given by SCP_PASSWORD or --password-file)'
-      : '';
-    return `the broker at ${where} refused the connection: ${reason} (code ${e.code})${auth}`;
+    const text = `the broker at ${where} refused the connection: ${reason} (code ${e.code})`;
+    return LOGIN_REFUSED.has(e.code) ? { text, fact: { kind: 'login-refused' } } : { text };
   }
   switch (e.code) {
     case 'ECONNREFUSED':
-      return `cannot connect to ${where}: connection refused (is a broker listening there?)`;
+      return { text: `cannot connect to ${where}: connection refused (is a broker listening there?)` };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `cannot connect to ${where}: host not found`;
+      return { text: `cannot connect to ${where}: host not found` };
     case 'ECONNRESET':
-      return `cannot connect to ${where}: the broker closed the connection`;
+      return { text: `cannot connect to ${where}: the broker closed the connection` };
   }
   if ((typeof e.code === 'string' && TLS_TRUST_CODES.has(e.code)) || /certificate/i.test(String(e.message))) {
-    return `TLS to ${where} failed: ${e.message} (pass --ca with the broker's CA certificate; --insecure skips the check)`;
+    return { text: `TLS to ${where} failed: ${e.message}`, fact: { kind: 'tls-untrusted' } };
   }
-  return `cannot connect to ${where}: ${e.message ?? String(err)}`;
+  return { text: `cannot connect to ${where}: ${e.message ?? String(err)}` };
 }
 
 /** Settles with whichever comes first; `cleanup` always runs so no timer or listener outlives the race. */
@@ -210,8 +207,8 @@ async function openClient(options: ConnectOptions): Promise<{ client: MqttClient
     };
     const onClose = () => {
       detach();
-      const hint = options.protocolVersion === 5 ? NO_MQTT5 : '';
-      reject(new ConnectionError(`cannot connect to ${redactUrl(options.url)}: the connection closed before the broker accepted it${hint}`));
+      const fact = options.protocolVersion === 5 ? ({ kind: 'mqtt5-unsupported' } as const) : undefined;
+      reject(new ConnectionError(`cannot connect to ${redactUrl(options.url)}: the connection closed before the broker accepted it`, { fact }));
     };
     const detach = () => {
       client.off('connect', onConnect);
@@ -301,9 +298,10 @@ async function establish(
   // us cannot be trusted with a QoS 2 request either (NATS closes the connection on one). Say so before sending.
   const downgraded = grants.find((grant) => grant.qos < o.qos);
   if (downgraded) {
-    throw new ConnectionError(
-      `the broker at ${where} granted QoS ${downgraded.qos}, not ${o.qos}, for ${o.topic}: it does not support QoS ${o.qos}; use --qos ${downgraded.qos} (nothing was sent)`,
-    );
+    throw new ConnectionError(`the broker at ${where} granted QoS ${downgraded.qos}, not ${o.qos}, for ${o.topic}: it does not support QoS ${o.qos}`, {
+      fact: { kind: 'qos-downgraded', granted: downgraded.qos },
+      fate: ' (nothing was sent)',
+    });
   }
   o.log(`subscribed to ${o.topic}`);
   // Wrapped: an async function returning the promise itself would adopt it, and never resolve.

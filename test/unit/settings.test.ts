@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkTopic, envFlag, parseBrokerUrl, parseMqttVersion, parseSeconds, redactUrl } from '../../src/core/settings.js';
 import { colorLevel, printable } from '../../src/output/render.js';
 import { EXIT, InterruptedError, TimeoutError, exitCodeFor } from '../../src/errors.js';
-import { describeConnectError } from '../../src/transport/mqtt.js';
+import { connectError } from '../../src/transport/mqtt.js';
+import { advised } from '../../src/connection.js';
 
 describe('parseBrokerUrl', () => {
   it.each(['mqtt://localhost:1883', 'mqtts://broker.example:8883', 'ws://h/mqtt', 'wss://h:443/mqtt'])('accepts %s', (url) => {
@@ -94,7 +95,7 @@ describe('exitCodeFor', () => {
   });
 });
 
-describe('describeConnectError', () => {
+describe('connection errors: the transport\'s fact, the command\'s advice', () => {
   const url = 'mqtt://op:pw-123@h:1883';
   it.each([
     [{ code: 'ECONNREFUSED', message: 'x' }, 'cannot connect to mqtt://op:***@h:1883: connection refused'],
@@ -103,7 +104,8 @@ describe('describeConnectError', () => {
     [{ code: 135, message: 'Connection refused: Not authorized' }, '(code 135) (check --username'],
     [{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT', message: 'self-signed certificate' }, 'TLS to mqtt://op:***@h:1883 failed: self-signed certificate (pass --ca'],
   ])('%j', (error, message) => {
-    const text = describeConnectError(Object.assign(new Error(error.message), error), url);
+    // The transport's fact with the command's advice: what the operator reads.
+    const text = advised(connectError(Object.assign(new Error(error.message), error), url)).message;
     expect(text).toContain(message);
     expect(text).not.toContain('pw-123');
   });

@@ -1,16 +1,16 @@
 /**
- * Turns the global connection flags (already merged with their environment variables by cli.ts) into what the
- * transport needs, reading the files they name. Shared by every command that talks to a broker, so the options
- * cannot drift between commands.
+ * The connection, between the options and the transport: turns the global connection flags (flags, environment and
+ * profile laid together) into what the transport needs, reading the files they name, and words the transport's
+ * facts as advice for the operator. Shared by every command that talks to a broker, so they cannot drift apart.
  */
 // fs.promises, not node:fs/promises: the getter loads it on first use, which a run without files never makes.
 import { promises as fs, statSync } from 'node:fs';
-import { randomBytes } from '../random.js';
-import { UsageError } from '../errors.js';
-import { longFlag, parseConnection, type ConnectionSettings, type GlobalOptions } from '../options.js';
-import type { ConnectOptions } from '../transport/mqtt.js';
-import type { Source } from '../core/config.js';
-import type { Output } from '../output/render.js';
+import { randomBytes } from './random.js';
+import { ConnectionError, UsageError, type ConnectionFact } from './errors.js';
+import { longFlag, parseConnection, type ConnectionSettings, type GlobalOptions } from './options.js';
+import type { ConnectOptions } from './transport/mqtt.js';
+import type { Source } from './core/config.js';
+import type { Output } from './output/render.js';
 
 /** What every command is handed by cli.ts: the world it may touch, injectable so tests run the real code. */
 export interface CommandContext {
@@ -54,6 +54,30 @@ export interface Connection {
  */
 export function checkConnectionFlags(flags: ConnectionFlags): ConnectionSettings {
   return parseConnection(flags as unknown as Record<string, unknown>, (spec) => longFlag(spec)!);
+}
+
+/** The advice for each fact a transport error can carry: the flags and settings an operator would change. */
+const ADVICE: { [K in ConnectionFact['kind']]: (fact: Extract<ConnectionFact, { kind: K }>) => string } = {
+  'login-refused': () => ' (check --username, and the password given by SCP_PASSWORD or --password-file)',
+  'mqtt5-unsupported': () => ' (the broker does not seem to support MQTT 5: try --mqtt-version 3.1.1)',
+  'tls-untrusted': () => " (pass --ca with the broker's CA certificate; --insecure skips the check)",
+  'qos-downgraded': (fact) => `; use --qos ${fact.granted}`,
+};
+
+/** A transport error as an operator reads it: the fact, what to change, then what became of the request. */
+export function advised(err: ConnectionError): ConnectionError {
+  if (err.fact === undefined) return err;
+  const advice = (ADVICE[err.fact.kind] as (fact: ConnectionFact) => string)(err.fact);
+  return new ConnectionError(`${err.text}${advice}`, { refusedLogin: err.refusedLogin, fate: err.fate });
+}
+
+/** Runs transport work, wording any connection error it ends with for the operator. */
+export async function advising<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    throw err instanceof ConnectionError ? advised(err) : err;
+  }
 }
 
 /** The one wording for a file a flag names but we cannot read: bad usage, exit 2, nothing sent. */

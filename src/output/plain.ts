@@ -1,0 +1,16 @@
+/**
+ * The output layer's plain writer, for the few lines written where a command's Output does not exist (commander's
+ * help and usage errors, the launcher's hand-over messages, an internal error) or would cost start-up time to load:
+ * no colour, nothing imported. Everything else goes through Output (render.ts).
+ */
+export type Stream = Pick<NodeJS.WritableStream, 'write'>;
+
+/** Text that is already formatted (commander's help and usage errors): as is. */
+export function writeText(stream: Stream, text: string): void {
+  stream.write(text);
+}
+
+/** One `scp: ` line on stderr. */
+export function writeLine(stream: Stream, message: string): void {
+  stream.write(`scp: ${message}\n`);
+}
