@@ -6,7 +6,10 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, ScpError, UsageError } from './errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
-import { optionsOf, type CommandOptions, type OptionSpec } from './options.js';
+import { optionsOf, type OptionSpec } from './options.js';
+import { ALL_MESSAGES } from './messages/index.js';
+import type { MessageKind } from './messages/kind.js';
+import type { RequestFlags } from './commands/send.js';
 import { writeLine, writeText } from './output/plain.js';
 import type { ConnectionFlags } from './connection.js';
 import type { Output } from './output/render.js';
@@ -54,7 +57,7 @@ function commanderOption(spec: OptionSpec, env: NodeJS.ProcessEnv): Option {
 }
 
 /** The options of one command (undefined: the global ones) as commander options. */
-function commanderOptions(command: OptionSpec['command'], env: NodeJS.ProcessEnv): Option[] {
+function commanderOptions(command: string | undefined, env: NodeJS.ProcessEnv): Option[] {
   return optionsOf(command)
     .filter((spec) => spec.flags !== undefined)
     .map((spec) => commanderOption(spec, env));
@@ -62,23 +65,9 @@ function commanderOptions(command: OptionSpec['command'], env: NodeJS.ProcessEnv
 
 /** Adds a command's own options from the table. */
 function withOptions(command: Command, env: NodeJS.ProcessEnv): Command {
-  for (const option of commanderOptions(command.name() as OptionSpec['command'], env)) command.addOption(option);
+  for (const option of commanderOptions(command.name(), env)) command.addOption(option);
   return command;
 }
-
-const CLEAR_HELP = `
-Give --id, or any of --evse, --purpose and --stack-level (they must all match); not both.
-With none of them on a terminal, scp asks what to clear, shows the request and asks to confirm (--yes skips that);
-in a script, a pipe, with --no-input or when CI is set it never asks, and fails with exit 2 instead.
-Or give --input: one request per line, all over one connection, one result per line (blank and # lines skipped);
-the exit status is then the most severe outcome: 5 > 4 > 3 > 2 (invalid input) > 1 > 0.
-
-Examples:
-  scp clear --id 1
-  scp clear --evse 'GB*SEV*123' --purpose TxProfile
-  scp clear --id 7 --json | jq -r .outcome
-  seq 1 100 | scp clear --input - --json | jq -c '[.line, .outcome]'
-${EXIT_HELP}`;
 
 const SIMULATE_HELP = `
 Logs one line per request on stdout (one JSON object per line with --json); everything else goes to stderr.
@@ -160,19 +149,20 @@ function shellFor(program: Command, io: Io, run: (action: () => Promise<number>)
     });
 }
 
-function addClear(program: Command, io: Io, act: Act): void {
-  withOptions(program.command('clear'), io.env)
-    .description('clear charging profiles by id or by criteria, and report the service\'s answer')
-    .addHelpText('after', CLEAR_HELP)
-    .action((options: CommandOptions<'clear'>) =>
+/** A message's command, from its registry entry: one request from options or questions, or many with --input. */
+function addMessage(program: Command, io: Io, act: Act, kind: MessageKind): void {
+  withOptions(program.command(kind.command), io.env)
+    .description(kind.summary)
+    .addHelpText('after', `${kind.help}\n${EXIT_HELP}`)
+    .action((options: RequestFlags & { input?: string; concurrency: string; unordered: boolean }) =>
       act(async (flags, output) => {
         const context = { output, env: io.env, signal: io.signal };
         if (options.input !== undefined) {
-          const { runClearStream } = await import('./commands/clear-stream.js');
-          return runClearStream({ ...options, input: options.input }, flags, { ...context, stdin: io.stdin });
+          const { runStream } = await import('./commands/stream.js');
+          return runStream(kind, { ...options, input: options.input }, flags, { ...context, stdin: io.stdin });
         }
-        const { runClearCommand } = await import('./commands/clear.js');
-        return runClearCommand(options, flags, { ...context, prompts: { terminal: io, noInput: !flags.input } });
+        const { runRequestCommand } = await import('./commands/send.js');
+        return runRequestCommand(kind, options, flags, { ...context, prompts: { terminal: io, noInput: !flags.input } });
       }),
     );
 }
@@ -247,7 +237,7 @@ function addCompletion(program: Command, act: Act): void {
 function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Command {
   const program = rootProgram(io);
   const act = shellFor(program, io, run);
-  addClear(program, io, act);
+  for (const kind of ALL_MESSAGES) addMessage(program, io, act, kind);
   addSimulate(program, io, act);
   addConfig(program, io, act);
   addCompletion(program, act);

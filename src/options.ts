@@ -5,7 +5,7 @@
  * connection settings (`parseConnection`) are all read off this table, so a setting is added in one place.
  * Pure: no IO, nothing heavy imported; cli.ts reads it on every run.
  */
-import { PURPOSES } from './core/fields.js';
+import { MESSAGES } from './messages/index.js';
 import type { SiteProfile } from './core/generated/types.js';
 import { MQTT_VERSIONS, checkTopic, parseBrokerUrl, parseMqttVersion, parseQos, parseSeconds } from './core/settings.js';
 
@@ -19,7 +19,7 @@ export interface OptionSpec {
   readonly flags?: string;
   readonly description?: string;
   /** The command that takes it; absent for an option every command takes (given before or after the command). */
-  readonly command?: 'clear' | 'simulate';
+  readonly command?: string;
   readonly env?: string;
   /** An on/off variable we read ourselves: commander would take `0` as on. */
   readonly envSwitch?: string;
@@ -39,12 +39,15 @@ export interface OptionSpec {
   readonly setting?: string;
   /** For completion: its value is a file name, or one of these words, or a profile name looked up live. */
   readonly complete?: 'file' | 'profile' | readonly string[];
+  /** Says what to send (a message's selector or content): one of these is what makes a request. */
+  readonly selects?: boolean;
 }
 
 /** Seconds as given, milliseconds as kept: the timers take those. */
 const seconds = (raw: string, label: string) => parseSeconds(label, raw) * 1000;
 
-export const OPTIONS = [
+/** The global options and simulate's; each message's own options are rows of its registry entry (messages/). */
+const SHARED_OPTIONS = [
   // Global: the config file and the connection.
   { key: 'profile', flags: '--profile <name>', description: 'use this site profile of the config file (default: its default_profile)', env: 'SCP_PROFILE', group: 'config', complete: 'profile' },
   { key: 'config', flags: '--config <path>', description: 'config file (default: $XDG_CONFIG_HOME/scp/config.json or ~/.config/scp/config.json)', env: 'SCP_CONFIG', group: 'config', complete: 'file' },
@@ -71,16 +74,6 @@ export const OPTIONS = [
   { key: 'input', flags: '--no-input', description: 'never ask a question (also when CI is set, or stdin or stdout is not a terminal): fail instead', group: 'output' },
   { key: 'verbose', flags: '-v, --verbose', description: 'show the messages sent and received on stderr (never a password)', default: false, group: 'output' },
   { key: 'color', flags: '--no-color', description: 'no colour (also: NO_COLOR=1, TERM=dumb, or when stdout is not a terminal)', group: 'output' },
-  // scp clear
-  { key: 'id', command: 'clear', flags: '--id <n>', description: 'charging profile id to clear (0 to 2147483647)', group: 'send' },
-  { key: 'evse', command: 'clear', flags: '--evse <evse_id>', description: 'only profiles of this EVSE, exactly as the station names it, e.g. GB*SEV*123', group: 'send' },
-  { key: 'purpose', command: 'clear', flags: '--purpose <purpose>', description: 'only profiles with this purpose: ChargingStationExternalConstraints, ChargingStationMaxProfile, TxDefaultProfile or TxProfile', group: 'send', complete: PURPOSES },
-  { key: 'stackLevel', command: 'clear', flags: '--stack-level <n>', description: 'only profiles at this stack level (0 or more)', group: 'send' },
-  { key: 'dryRun', command: 'clear', flags: '--dry-run', description: 'validate and print the request; connect to nothing', default: false, group: 'send' },
-  { key: 'yes', command: 'clear', flags: '-y, --yes', description: 'on a terminal, send without asking to confirm', default: false, group: 'send' },
-  { key: 'input', command: 'clear', flags: '--input <file>', description: 'clear one request per line of this file (- for stdin): a profile id, or a JSON object shaped like the request\'s data', group: 'send', complete: 'file' },
-  { key: 'concurrency', command: 'clear', flags: '--concurrency <n>', description: 'with --input: requests in flight at once', default: '16', group: 'send' },
-  { key: 'unordered', command: 'clear', flags: '--unordered', description: 'with --input: print results as answers arrive, not in input order', default: false, group: 'output' },
   // scp simulate
   { key: 'embedded', command: 'simulate', flags: '--embedded [port]', description: 'also run an MQTT broker (MQTT 3.1.1 and 5) in this process on 127.0.0.1 (default port 1883; 0 for any free port)', group: 'service' },
   { key: 'profiles', command: 'simulate', flags: '--profiles <file>', description: 'start with the profiles in this JSON file (an array of {id, evse_id, charging_profile_purpose, stack_level})', group: 'service', complete: 'file' },
@@ -90,11 +83,14 @@ export const OPTIONS = [
   { key: 'answerDecoys', command: 'simulate', flags: '--answer-decoys', description: 'before each answer, publish answers with other ids and garbage on the response topic', default: false, group: 'service' },
 ] as const satisfies readonly OptionSpec[];
 
-type Spec = (typeof OPTIONS)[number];
+/** Every option: the shared ones, then each message command's, in the registry's order. */
+export const OPTIONS: readonly OptionSpec[] = [...SHARED_OPTIONS, ...Object.values(MESSAGES).flatMap((message) => message.options)];
+
+type Spec = (typeof SHARED_OPTIONS)[number];
 
 /** The options a command takes (undefined: the global ones), in the table's order. */
-export function optionsOf(command: OptionSpec['command']): readonly OptionSpec[] {
-  return OPTIONS.filter((spec: OptionSpec) => spec.command === command);
+export function optionsOf(command: string | undefined): readonly OptionSpec[] {
+  return OPTIONS.filter((spec) => spec.command === command);
 }
 
 /** The long flag of an option: `--connect-timeout`. */
@@ -103,7 +99,7 @@ export function longFlag(spec: OptionSpec): string | undefined {
 }
 
 /** The global options that hold a profile key, in the table's order (the order messages and `config show` use). */
-export const PROFILE_OPTIONS = OPTIONS.filter((spec: OptionSpec) => spec.profileKey !== undefined) as readonly (OptionSpec & { profileKey: keyof SiteProfile })[];
+export const PROFILE_OPTIONS = SHARED_OPTIONS.filter((spec: OptionSpec) => spec.profileKey !== undefined) as readonly (OptionSpec & { profileKey: keyof SiteProfile })[];
 
 /** The connection settings, each parsed once, typed by its parser: what every command that connects works from. */
 export type ConnectionSettings = { [S in Extract<Spec, { parse: unknown }> as S['key']]: ReturnType<S['parse']> };
@@ -114,7 +110,7 @@ export type ConnectionSettings = { [S in Extract<Spec, { parse: unknown }> as S[
  */
 export function parseConnection(values: Readonly<Record<string, unknown>>, labelOf: (spec: OptionSpec) => string): ConnectionSettings {
   const parsed: Record<string, unknown> = {};
-  for (const spec of OPTIONS as readonly OptionSpec[]) {
+  for (const spec of SHARED_OPTIONS as readonly OptionSpec[]) {
     if (spec.parse && spec.command === undefined) parsed[spec.key] = spec.parse(String(values[spec.key]), labelOf(spec));
   }
   return parsed as ConnectionSettings;
@@ -135,5 +131,11 @@ type ValueOf<S> = S extends { flags: `${string}<${string}` }
 /** The global options as commander holds them, typed from the table. */
 export type GlobalOptions = { [S in Exclude<Spec, { command: string }> as S['key']]: ValueOf<S> };
 
-/** One command's own options as commander holds them, typed from the table. */
-export type CommandOptions<C extends NonNullable<OptionSpec['command']>> = { [S in Extract<Spec, { command: C }> as S['key']]: ValueOf<S> };
+/** The profile keys the table's rows hold (core/config.ts checks they cover the config schema). */
+export type TableProfileKey = Extract<Spec, { profileKey: string }>['profileKey'];
+
+/** Options as commander holds them, typed from their rows (`as const`): a command's own, from the table or an entry. */
+export type OptionsOf<Rows extends readonly OptionSpec[]> = { [S in Rows[number] as S['key']]: ValueOf<S> };
+
+/** simulate's own options, typed from the table. */
+export type SimulateOptions = OptionsOf<Extract<Spec, { command: 'simulate' }>[]>;

@@ -4,11 +4,11 @@ import { BUILT_IN_PROFILES, checkProfiles, handleRequest, type ChargingProfile, 
 import { ALL_MESSAGES } from '../messages/index.js';
 import type { Envelope, StoredProfile } from '../messages/kind.js';
 import { parseMilliseconds, parsePort, parseRatio } from '../core/settings.js';
-import type { CommandOptions } from '../options.js';
+import type { SimulateOptions } from '../options.js';
 import { advising, checkConnectionFlags, readNamed, resolveConnection, type CommandContext, type ConnectionFlags } from '../connection.js';
 
 /** simulate's own options, typed from the option table. */
-export type SimulateFlags = CommandOptions<'simulate'>;
+export type SimulateFlags = SimulateOptions;
 
 export interface SimulateContext extends CommandContext {
   random?: () => number;

@@ -8,7 +8,7 @@ import type { ErrorObject } from 'ajv';
 import { UsageError } from '../errors.js';
 import type { ScpConfig, SiteProfile } from './generated/types.js';
 import { validateConfig } from './generated/validators.js';
-import { OPTIONS, PROFILE_OPTIONS } from '../options.js';
+import { PROFILE_OPTIONS, type TableProfileKey } from '../options.js';
 import { pointerKeys, valueAt } from './validate.js';
 
 export type { ScpConfig, SiteProfile };
@@ -19,8 +19,7 @@ export type Source = 'flag' | 'env' | 'profile' | 'default';
 /** The profile keys, in the option table's order (the order error messages list them); `tsc` fails if the schema
  * adds a key the table does not hold. */
 export const PROFILE_KEYS: readonly (keyof SiteProfile)[] = PROFILE_OPTIONS.map((spec) => spec.profileKey);
-type TableKey = Extract<(typeof OPTIONS)[number], { profileKey: string }>['profileKey'];
-type MissingKey = Exclude<keyof SiteProfile, TableKey>;
+type MissingKey = Exclude<keyof SiteProfile, TableProfileKey>;
 const keysCoverSchema: [MissingKey] extends [never] ? true : MissingKey = true;
 void keysCoverSchema;
 

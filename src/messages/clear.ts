@@ -4,7 +4,6 @@
  * checked before sending, how an answer reads, and what the simulator's station does with it.
  */
 import { UsageError } from '../errors.js';
-import { fieldProblem, type RequestField } from '../core/fields.js';
 import type {
   ChargingProfilePurpose,
   ClearChargingProfileRequest,
@@ -13,7 +12,9 @@ import type {
   SimulatedChargingProfile,
 } from '../core/generated/types.js';
 import { checkClearRequest, checkClearRequestOnWire, checkClearResponse } from '../core/validate.js';
-import { CHECK_ID, buildRequest, inputProblem, type MessageKind } from './kind.js';
+import { PURPOSES, fieldProblem, type RequestField } from '../core/fields.js';
+import type { OptionsOf } from '../options.js';
+import { CHECK_ID, buildRequest, inputProblem, requestOptions, type MessageKind } from './kind.js';
 
 /** What the operator typed, before any parsing: flags and prompt answers arrive as strings. */
 export interface ClearSelectorInput {
@@ -128,10 +129,50 @@ export function decideClear(profiles: readonly ChargingProfile[], request: Clear
   return { removed, response: { id: request.id, name: 'clear_charging_profile', type: 'response', data } };
 }
 
+/** `scp clear`'s own options: the selector (what to clear), then those of every message command. */
+export const CLEAR_OPTIONS = [
+  { key: 'id', command: 'clear', flags: '--id <n>', description: 'charging profile id to clear (0 to 2147483647)', group: 'send', selects: true },
+  { key: 'evse', command: 'clear', flags: '--evse <evse_id>', description: 'only profiles of this EVSE, exactly as the station names it, e.g. GB*SEV*123', group: 'send', selects: true },
+  { key: 'purpose', command: 'clear', flags: '--purpose <purpose>', description: 'only profiles with this purpose: ChargingStationExternalConstraints, ChargingStationMaxProfile, TxDefaultProfile or TxProfile', group: 'send', selects: true, complete: PURPOSES },
+  { key: 'stackLevel', command: 'clear', flags: '--stack-level <n>', description: 'only profiles at this stack level (0 or more)', group: 'send', selects: true },
+  ...requestOptions('clear', 'clear one request per line of this file (- for stdin): a profile id, or a JSON object shaped like the request\'s data'),
+] as const;
+
+export type ClearOptions = OptionsOf<typeof CLEAR_OPTIONS>;
+
+const CLEAR_HELP = `
+Give --id, or any of --evse, --purpose and --stack-level (they must all match); not both.
+With none of them on a terminal, scp asks what to clear, shows the request and asks to confirm (--yes skips that);
+in a script, a pipe, with --no-input or when CI is set it never asks, and fails with exit 2 instead.
+Or give --input: one request per line, all over one connection, one result per line (blank and # lines skipped);
+the exit status is then the most severe outcome: 5 > 4 > 3 > 2 (invalid input) > 1 > 0.
+
+Examples:
+  scp clear --id 1
+  scp clear --evse 'GB*SEV*123' --purpose TxProfile
+  scp clear --id 7 --json | jq -r .outcome
+  seq 1 100 | scp clear --input - --json | jq -c '[.line, .outcome]'`;
+
 /** The registry's entry for clear_charging_profile. */
 export const clear: MessageKind<ClearChargingProfileRequest, ClearChargingProfileResponse, ClearSelectorInput> = {
   name: 'clear_charging_profile',
   command: 'clear',
+  summary: 'clear charging profiles by id or by criteria, and report the service\'s answer',
+  help: CLEAR_HELP,
+  options: CLEAR_OPTIONS,
+  inputOf: (options) => {
+    const { id, evse, purpose, stackLevel } = options as ClearOptions;
+    return { id, evse, purpose, stackLevel };
+  },
+  nothingToSend: (reason) =>
+    `nothing to clear: give --id <n>, or any of --evse <evse_id>, --purpose <purpose>, --stack-level <n>, or --input <file> (not asking, since ${reason})`,
+  // The questions load the prompt library: only on a terminal, only when nothing was given.
+  ask: async (streams, warn) => (await import('../interactive/clear.js')).askSelector(streams, warn),
+  // A criteria request that names no EVSE reaches every EVSE of the station: the one whose default is No.
+  confirmation: (request) =>
+    clearsEveryEvse(request)
+      ? { message: 'No EVSE is named, so this clears the matching profiles on every EVSE of the station. Send it?', yes: false }
+      : { message: 'Send it?', yes: true },
   buildData: buildClearData,
   checkRequest: checkClearRequest,
   checkRequestOnWire: checkClearRequestOnWire,

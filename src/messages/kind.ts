@@ -8,6 +8,8 @@
 import { UsageError } from '../errors.js';
 import type { Checked } from '../core/validate.js';
 import type { StatusInfo } from '../core/generated/types.js';
+import type { OptionSpec } from '../options.js';
+import type { PromptStreams } from '../interactive/prompts.js';
 
 /** A placeholder envelope id for checks that build a request only to validate it; never published. */
 export const CHECK_ID = '00000000-0000-4000-8000-000000000000';
@@ -34,8 +36,20 @@ export interface StoredProfile {
 export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>, Input = unknown> {
   /** The envelope's `name` on the wire. */
   readonly name: Req['name'];
-  /** The scp command that sends it. */
+  /** The scp command that sends it, its one-line description and the help text after its options. */
   readonly command: string;
+  readonly summary: string;
+  readonly help: string;
+  /** The command's own options, rows of the option table (src/options.ts); those that say what to send have `selects`. */
+  readonly options: readonly OptionSpec[];
+  /** What the options say to send, as the builder takes it. */
+  inputOf(options: Readonly<Record<string, unknown>>): Input;
+  /** Said when no option says what to send and no question may be asked; `reason` says why not. */
+  nothingToSend(reason: string): string;
+  /** The questions that build the input on a terminal (loading the prompt library only then); absent: never asked. */
+  ask?(streams: PromptStreams, warn: (message: string) => void): Promise<Input>;
+  /** The last question before an interactive run publishes: its words, and whether Yes is the default. */
+  confirmation(request: Req): { message: string; yes: boolean };
   /** Request data from what an operator typed, flags or prompt answers (strings, as typed); a refusal names the flag. */
   buildData(input: Input): Req['data'];
   /** The request schema, its problems worded by flag (what the operator typed) ... */
@@ -117,4 +131,18 @@ export function parseInputLine<Req extends Envelope<'request'>>(kind: MessageKin
   if (!checked.ok) return { kind: 'invalid', reason: checked.problems.join('; ') };
   const problem = kind.rules(checked.value.data, 'fields');
   return problem === undefined ? { kind: 'request', data: checked.value.data } : { kind: 'invalid', reason: problem };
+}
+
+/**
+ * The options every message command has besides what it sends: --dry-run and --yes for one request, --input and its
+ * companions for many. `inputHelp` says what an input line holds for this message.
+ */
+export function requestOptions<C extends string>(command: C, inputHelp: string) {
+  return [
+    { key: 'dryRun', command, flags: '--dry-run', description: 'validate and print the request; connect to nothing', default: false, group: 'send' },
+    { key: 'yes', command, flags: '-y, --yes', description: 'on a terminal, send without asking to confirm', default: false, group: 'send' },
+    { key: 'input', command, flags: '--input <file>', description: inputHelp, group: 'send', complete: 'file' },
+    { key: 'concurrency', command, flags: '--concurrency <n>', description: 'with --input: requests in flight at once', default: '16', group: 'send' },
+    { key: 'unordered', command, flags: '--unordered', description: 'with --input: print results as answers arrive, not in input order', default: false, group: 'output' },
+  ] as const satisfies readonly OptionSpec[];
 }

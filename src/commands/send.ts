@@ -1,16 +1,19 @@
+/**
+ * One request of any registry entry (`scp clear --id 1`): options or questions -> validated request -> (unless
+ * --dry-run) one exchange over MQTT -> one record, printed, and the exit status.
+ */
 import { randomUUID } from '../random.js';
 import { EXIT, ConnectionError, ScpError, InvalidResponseError, TimeoutError, UsageError, exitCodeFor, type ExitCode } from '../errors.js';
-import { clear, hasSelector, type ClearSelectorInput } from '../messages/clear.js';
-import { buildRequest } from '../messages/kind.js';
+import { buildRequest, type Envelope, type MessageKind } from '../messages/kind.js';
 import { promptPolicy, type PromptPolicy } from '../core/terminal.js';
-import type { ClearChargingProfileRequest, ClearChargingProfileResponse } from '../core/generated/types.js';
 import type { ConnectOptions } from '../transport/mqtt.js';
 import { classifyResponse, type Classified } from '../core/response.js';
 import type { ResultRecord, Outcome } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
 import { advising, checkConnectionFlags, resolveConnection, type CommandContext, type ConnectionFlags } from '../connection.js';
 
-export interface ClearFlags extends ClearSelectorInput {
+/** A message command's options as commander holds them: what to send (the entry's `selects` rows), --dry-run, --yes. */
+export interface RequestFlags extends Readonly<Record<string, unknown>> {
   dryRun: boolean;
   /** --yes: skip the confirmation of an interactive run. */
   yes?: boolean;
@@ -20,26 +23,28 @@ export interface Context extends CommandContext {
   now?: () => number;
   newId?: () => string;
   /**
-   * May scp ask questions, and where: decided by cli.ts from the terminals, --no-input and CI. Functions, so that a
-   * run which never asks never touches process.stdin (creating it loads fs streams).
+   * May scp ask questions, and where: decided from the terminals, --no-input and CI. Functions, so that a run which
+   * never asks never touches process.stdin (creating it loads fs streams).
    */
   prompts?: { policy: () => PromptPolicy; input: () => NodeJS.ReadableStream; output: NodeJS.WritableStream };
 }
 
 type Prompts = typeof import('../interactive/prompts.js');
+type Kind = MessageKind<Envelope<'request'>, Envelope<'response'>, unknown>;
 
-export interface ClearResult {
+export interface RequestResult {
   record?: ResultRecord;
   error?: ScpError;
 }
 
 type Connection = Awaited<ReturnType<typeof resolveConnection>>;
-type Decided = Exclude<Classified<ClearChargingProfileResponse>, { kind: 'foreign' }>;
-type Request = ClearChargingProfileRequest;
+type Decided = Exclude<Classified, { kind: 'foreign' }>;
 
 /** The questions and the streams they use, loaded only once something is to be asked. */
 class Asking {
-  loaded: Prompts | undefined;
+  /** Questions built the request: its warnings were shown as they were answered, and it is confirmed before it goes. */
+  asked = false;
+  private loaded: Prompts | undefined;
   constructor(private readonly ctx: Context) {}
 
   policy(): PromptPolicy {
@@ -56,36 +61,38 @@ class Asking {
   }
 }
 
-/** The request: from the flags, or (no selector given, on a terminal) from the questions; anywhere else, say which flags would answer. */
-async function chooseRequest(flags: ClearFlags, ctx: Context, asking: Asking): Promise<Request> {
-  let selector: ClearSelectorInput = flags;
-  if (!hasSelector(flags)) {
+/** True when an option says what to send; otherwise there is nothing to send, or something to ask. */
+export function givesInput(kind: Kind, flags: Readonly<Record<string, unknown>>): boolean {
+  return kind.options.some((spec) => spec.selects && flags[spec.key] !== undefined);
+}
+
+/** The request: from the options, or (none given, on a terminal) from the questions; anywhere else, say which options would answer. */
+async function chooseRequest(kind: Kind, flags: RequestFlags, ctx: Context, asking: Asking): Promise<Envelope<'request'>> {
+  let input = kind.inputOf(flags);
+  if (!givesInput(kind, flags)) {
     const policy = asking.policy();
-    if (!policy.allowed) {
-      throw new UsageError(
-        `nothing to clear: give --id <n>, or any of --evse <evse_id>, --purpose <purpose>, --stack-level <n>, or --input <file> (not asking, since ${policy.reason})`,
-      );
-    }
-    const prompts = await asking.load();
-    selector = await prompts.askSelector(asking.streams(), (message) => ctx.output.warn(message));
+    if (!policy.allowed || !kind.ask) throw new UsageError(kind.nothingToSend(policy.allowed ? 'it has no questions' : policy.reason));
+    input = await kind.ask(asking.streams(), (message) => ctx.output.warn(message));
+    asking.asked = true;
   }
-  const request = buildRequest(clear, selector, ctx.newId ?? randomUUID);
-  // The prompts showed these as the purpose was chosen.
-  if (!asking.loaded) for (const warning of clear.warnings(request)) ctx.output.warn(warning);
+  const request = buildRequest(kind, input, ctx.newId ?? randomUUID);
+  // The questions showed these as they were answered.
+  if (!asking.asked) for (const warning of kind.warnings(request)) ctx.output.warn(warning);
   return request;
 }
 
 /** An interactive run shows what goes where, and asks before it goes (--yes skips that). */
-async function confirmIfAsked(request: Request, connection: Connection, flags: ClearFlags, connectionFlags: ConnectionFlags, ctx: Context, asking: Asking): Promise<void> {
-  if (!asking.loaded || flags.yes) return;
+async function confirmIfAsked(kind: Kind, request: Envelope<'request'>, connection: Connection, flags: RequestFlags, connectionFlags: ConnectionFlags, ctx: Context, asking: Asking): Promise<void> {
+  if (!asking.asked || flags.yes) return;
   // Which site a request goes to is the one thing an operator with several profiles must see before it goes.
   const site = connectionFlags.profileName === undefined ? '' : ` (profile ${connectionFlags.profileName})`;
   ctx.output.preview(request, connection.requestTopic, `${redactUrl(connection.connect.url)}${site}`);
-  if (!(await asking.loaded.confirmSend(request, asking.streams()))) throw new UsageError('cancelled at the confirmation: nothing was sent');
+  const prompts = await asking.load();
+  if (!(await prompts.confirmSend(kind.confirmation(request), asking.streams()))) throw new UsageError('cancelled at the confirmation: nothing was sent');
 }
 
 /** One exchange (with the spinner), and the one password question a refused login is worth; `started` marks each try. */
-async function exchangeOnce(request: Request, connection: Connection, ctx: Context, asking: Asking, started: () => void): Promise<Decided> {
+async function exchangeOnce(kind: Kind, request: Envelope<'request'>, connection: Connection, ctx: Context, asking: Asking, started: () => void): Promise<Decided> {
   const { output } = ctx;
   // Lazy: --help, --version, --dry-run and bad input never pay for loading MQTT.js.
   const { exchange } = await import('../transport/mqtt.js');
@@ -98,7 +105,7 @@ async function exchangeOnce(request: Request, connection: Connection, ctx: Conte
     signal: ctx.signal,
     log: (line) => output.debug(line),
     match: ({ topic, payload, retained }) => {
-      const classified = classifyResponse(clear, payload, request.id, { retained });
+      const classified = classifyResponse(kind, payload, request.id, { retained });
       const shown = payload.toString('utf8');
       if (classified.kind === 'foreign') {
         output.debug(`ignored message on ${topic} (${classified.reason}): ${shown}`);
@@ -130,14 +137,14 @@ async function exchangeOnce(request: Request, connection: Connection, ctx: Conte
   }
 }
 
-/** scp clear: flags -> validated request -> (unless --dry-run) one exchange over MQTT -> one record. */
-export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFlags, ctx: Context): Promise<ClearResult> {
+/** One request: options or questions -> validated request -> (unless --dry-run) one exchange over MQTT -> one record. */
+export async function runRequest(kind: Kind, flags: RequestFlags, connectionFlags: ConnectionFlags, ctx: Context): Promise<RequestResult> {
   const { output } = ctx;
   // process.hrtime, not performance.now: the global `performance` loads perf_hooks, a cost for every run.
   const now = ctx.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const settings = checkConnectionFlags(connectionFlags);
   const asking = new Asking(ctx);
-  const request = await chooseRequest(flags, ctx, asking);
+  const request = await chooseRequest(kind, flags, ctx, asking);
   if (flags.dryRun) {
     output.request(request);
     return {};
@@ -148,16 +155,16 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
   output.debug(
     `broker ${redactUrl(connection.connect.url)}, user ${connection.connect.username ?? '(none)'}, password ${connection.connect.password === undefined ? '(none)' : '(set)'}`,
   );
-  await confirmIfAsked(request, connection, flags, connectionFlags, ctx, asking);
+  await confirmIfAsked(kind, request, connection, flags, connectionFlags, ctx, asking);
 
   let started = now();
-  const record = (outcome: Outcome, response: ResultRecord['response'], error?: ScpError): ClearResult => ({
+  const record = (outcome: Outcome, response: ResultRecord['response'], error?: ScpError): RequestResult => ({
     record: { request, response, outcome, ...(error ? { error: error.message } : {}), elapsed_ms: Math.round(now() - started) },
     error,
   });
   let decided: Decided;
   try {
-    decided = await exchangeOnce(request, connection, ctx, asking, () => (started = now()));
+    decided = await exchangeOnce(kind, request, connection, ctx, asking, () => (started = now()));
   } catch (err) {
     if (!(err instanceof ScpError)) throw err;
     return record(err instanceof TimeoutError ? 'timeout' : 'error', null, err);
@@ -166,7 +173,7 @@ export async function runClear(flags: ClearFlags, connectionFlags: ConnectionFla
     const error = new InvalidResponseError(`invalid response: ${decided.problems.join('; ')}`);
     return record('invalid_response', decided.envelope, error);
   }
-  return record(clear.summarize(decided.response).outcome, decided.response);
+  return record(kind.summarize(decided.response).outcome, decided.response);
 }
 
 /**
@@ -191,11 +198,12 @@ export interface Terminal {
 }
 
 /**
- * `scp clear` without --input: asks only where a person can answer (both terminals, no --no-input, no CI), runs the
- * exchange, prints the result and says the exit status.
+ * A message command without --input: asks only where a person can answer (both terminals, no --no-input, no CI),
+ * runs the exchange, prints the result and says the exit status.
  */
-export async function runClearCommand(
-  flags: ClearFlags,
+export async function runRequestCommand(
+  kind: Kind,
+  flags: RequestFlags,
   connectionFlags: ConnectionFlags,
   ctx: CommandContext & { prompts: { terminal: Terminal; noInput: boolean } },
 ): Promise<ExitCode> {
@@ -203,8 +211,8 @@ export async function runClearCommand(
   const policy = () =>
     promptPolicy({ stdinIsTTY: Boolean(terminal.stdin.isTTY), stdoutIsTTY: Boolean(terminal.stdout.isTTY), noInput, env: terminal.env });
   const prompts = { policy, input: () => terminal.stdin, output: terminal.stdout };
-  const result = await runClear(flags, connectionFlags, { ...ctx, prompts });
+  const result = await runRequest(kind, flags, connectionFlags, { ...ctx, prompts });
   if (!result.record) return EXIT.accepted;
-  ctx.output.result(result.record, clear);
+  ctx.output.result(result.record, kind);
   return exitCodeFor(result.record.outcome, result.error);
 }

@@ -1,5 +1,5 @@
 /**
- * scp clear --input <file|->: one request per input line over one MQTT connection, up to --concurrency in flight,
+ * A message command's --input <file|->, e.g. `scp clear --input ids.txt`: one request per input line over one MQTT connection, up to --concurrency in flight,
  * exactly one result per request line, in input order unless --unordered. Memory stays bounded: lines are read
  * only while fewer than `window` results are unprinted, and printing waits for stdout to drain.
  */
@@ -8,13 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
 import { ConnectionError, InterruptedError, UsageError, worstExitCode } from '../errors.js';
-import type { ClearFlags } from './clear.js';
+import type { RequestFlags } from './send.js';
+import { longFlag } from '../options.js';
 import { streamHeapFlags, type StreamOutcome } from '../core/stream.js';
 import { classifyAgainst } from '../core/response.js';
-import type { ClearChargingProfileRequest, ClearChargingProfileRequestData } from '../core/generated/types.js';
 import { REQUEST_FATE, type ResultRecord } from '../core/outcome.js';
-import { clear } from '../messages/clear.js';
-import { parseInputLine, requestEnvelope } from '../messages/kind.js';
+import { parseInputLine, requestEnvelope, type Envelope, type MessageKind } from '../messages/kind.js';
 import type { Output, StreamPrinter, StreamRecord } from '../output/render.js';
 import { advising, resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from '../connection.js';
 import { parseConcurrency } from '../core/settings.js';
@@ -34,7 +33,7 @@ interface Waiting {
   index: number;
   line: number;
   input: string;
-  request: ClearChargingProfileRequest;
+  request: Envelope<'request'>;
   started: number;
   /** When its --timeout runs out, once the broker has it (acked); see `deadlines`. */
   deadline: number;
@@ -125,7 +124,7 @@ type OpenSession = typeof import('../transport/mqtt.js').openSession;
  * One stream's requests in flight, over one session: what is waiting, what each line became, and the connection
  * (lost, reported, re-established). The driver (`runClearStream`) reads the lines and asks it for room.
  */
-class ClearStream {
+class RequestStream {
   readonly started = performance.now();
   readonly outcomes = new Map<StreamOutcome, number>();
   readonly printer: StreamPrinter;
@@ -139,13 +138,14 @@ class ClearStream {
   private reconnected: (() => void) | undefined;
 
   constructor(
+    readonly kind: MessageKind,
     private readonly output: Output,
     private readonly connection: Connection,
     private readonly concurrency: number,
     private readonly total: number | undefined,
     ordered: boolean,
   ) {
-    this.printer = output.streamPrinter({ ordered, window: Math.max(4 * concurrency, 1024), kind: clear });
+    this.printer = output.streamPrinter({ ordered, window: Math.max(4 * concurrency, 1024), kind });
     this.printer.onDrain(() => this.wake());
     this.deadlines = new Deadlines(
       () => performance.now(),
@@ -198,14 +198,14 @@ class ClearStream {
   }
 
   private onMessage(message: { payload: Buffer; retained: boolean; topic: string }): void {
-    const classified = classifyAgainst(clear, message.payload, (id) => typeof id === 'string' && this.waiting.has(id), { retained: message.retained });
+    const classified = classifyAgainst(this.kind, message.payload, (id) => typeof id === 'string' && this.waiting.has(id), { retained: message.retained });
     if (classified.kind === 'foreign') {
       if (this.output.verbose) this.output.debug(`ignored message on ${message.topic} (${classified.reason}): ${message.payload.toString('utf8')}`);
       return;
     }
     const id = classified.kind === 'answer' ? classified.response.id : (classified.envelope.id as string);
     const w = this.waiting.get(id)!;
-    if (classified.kind === 'answer') this.settle(w, clear.summarize(classified.response).outcome, classified.response);
+    if (classified.kind === 'answer') this.settle(w, this.kind.summarize(classified.response).outcome, classified.response);
     else this.settle(w, 'invalid_response', classified.envelope, `invalid response: ${classified.problems.join('; ')}`);
   }
 
@@ -266,7 +266,7 @@ class ClearStream {
   }
 
   /** Sends one request line's data, or records why it could not be sent. */
-  async send(index: number, line: number, text: string, data: ClearChargingProfileRequestData): Promise<void> {
+  async send(index: number, line: number, text: string, data: object): Promise<void> {
     if (!this.session && !this.connectionError) await this.untilConnected();
     if (this.over) return;
     if (!this.session) {
@@ -274,7 +274,7 @@ class ClearStream {
       this.finish(index, { request: null, response: null, outcome: 'error', error, elapsed_ms: 0, line, input: text });
       return;
     }
-    const request = requestEnvelope(clear, data, randomUUID());
+    const request = requestEnvelope(this.kind, data, randomUUID());
     const w: Waiting = { index, line, input: text, request, started: performance.now(), deadline: 0, acked: false, settled: false };
     this.waiting.set(request.id, w);
     this.session.publish(this.connection.requestTopic, JSON.stringify(request), (error) => {
@@ -324,13 +324,13 @@ async function openInput(path: string, stdin: NodeJS.ReadableStream): Promise<No
 }
 
 /** Reads the lines and hands each on, waiting for room first; returns when the input ends or the stream is over. */
-async function readLines(stream: ClearStream, lines: AsyncIterable<string>): Promise<void> {
+async function readLines(stream: RequestStream, lines: AsyncIterable<string>): Promise<void> {
   let next = 0; // index of the next record: one per request line, in input order
   let lineNo = 0;
   for await (const text of lines) {
     lineNo++;
     if (stream.over) break;
-    const parsed = parseInputLine(clear, text);
+    const parsed = parseInputLine(stream.kind, text);
     if (parsed.kind === 'skip') continue;
     // Room first, for every line: an invalid line's record waits in the printer behind a slow answer like any
     // other, so without this a long run of bad lines after a slow request would all be held in memory.
@@ -347,23 +347,17 @@ async function readLines(stream: ClearStream, lines: AsyncIterable<string>): Pro
   }
 }
 
-/** The selector flags and --dry-run make no sense beside --input: the requests come from the lines. */
-function checkAlone(flags: StreamFlags & ClearFlags): void {
-  const conflicting = (
-    [
-      ['--id', flags.id],
-      ['--evse', flags.evse],
-      ['--purpose', flags.purpose],
-      ['--stack-level', flags.stackLevel],
-      ['--dry-run', flags.dryRun || undefined],
-    ] as const
-  ).find(([, value]) => value !== undefined);
-  if (conflicting) throw new UsageError(`--input: cannot be combined with ${conflicting[0]}; the requests come from the input lines`);
+/** What says what to send, and --dry-run, make no sense beside --input: the requests come from the lines. */
+function checkAlone(kind: MessageKind, flags: StreamFlags & RequestFlags): void {
+  const conflicting = [...kind.options.filter((spec) => spec.selects && flags[spec.key] !== undefined), ...(flags.dryRun ? kind.options.filter((spec) => spec.key === 'dryRun') : [])];
+  if (conflicting.length > 0) {
+    throw new UsageError(`--input: cannot be combined with ${longFlag(conflicting[0]!)}; the requests come from the input lines`);
+  }
 }
 
-export async function runClearStream(flags: StreamFlags & ClearFlags, connectionFlags: ConnectionFlags, ctx: StreamContext): Promise<number> {
+export async function runStream(kind: MessageKind, flags: StreamFlags & RequestFlags, connectionFlags: ConnectionFlags, ctx: StreamContext): Promise<number> {
   const { output, signal } = ctx;
-  checkAlone(flags);
+  checkAlone(kind, flags);
   const concurrency = parseConcurrency(flags.concurrency);
   const connection = await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message));
   const input = await openInput(flags.input, ctx.stdin);
@@ -371,7 +365,7 @@ export async function runClearStream(flags: StreamFlags & ClearFlags, connection
 
   const { openSession } = await import('../transport/mqtt.js');
   for (const flag of streamHeapFlags([...process.execArgv, ...(ctx.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)])) setFlagsFromString(flag);
-  const stream = new ClearStream(output, connection, concurrency, total, !flags.unordered);
+  const stream = new RequestStream(kind, output, connection, concurrency, total, !flags.unordered);
   await stream.open(openSession, signal);
   const lines = createInterface({ input, crlfDelay: Infinity });
   const onAbort = () => {
