@@ -1,11 +1,7 @@
 import type { ErrorObject } from 'ajv';
-import { validateClearRequest, validateClearResponse } from './generated/validators.js';
-import type { ClearChargingProfileRequest, ClearChargingProfileResponse } from './generated/types.js';
-import { fieldProblem, isRequestField } from './fields.js';
 
-type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
-const requestValidator = validateClearRequest as Validator;
-const responseValidator = validateClearResponse as Validator;
+/** A validator generated from schemas/ (ajv standalone code), with the errors of its last call. */
+export type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
@@ -45,20 +41,10 @@ export function describeSchemaError(error: ErrorObject, root: unknown, rootName 
   }
 }
 
-/** Request problems are reported by flag (`--evse: ...`) where a flag sets the field. */
-function describeRequestError(error: ErrorObject, root: unknown): string {
-  const field = error.instancePath.split('/').pop() ?? '';
-  if (isRequestField(field)) return fieldProblem(field, valueAt(root, error.instancePath));
-  if (error.keyword === 'minProperties') {
-    // K10.FR.02: the station must refuse a request with no selector; so do we.
-    return 'nothing to clear: give --id, or at least one of --evse, --purpose, --stack-level (OCPP 2.0.1 K10.FR.02 forbids a request without either)';
-  }
-  return describeSchemaError(error, root);
-}
-
 const MAX_PROBLEMS = 5;
 
-function check<T>(validator: Validator, data: unknown, describe: typeof describeSchemaError): Checked<T> {
+/** Checks `data` with a generated validator; each problem in one line by `describe` (the envelope's words by default). */
+export function check<T>(validator: Validator, data: unknown, describe: typeof describeSchemaError = describeSchemaError): Checked<T> {
   if (validator(data)) return { ok: true, value: data as T };
   const problems = [...new Set((validator.errors ?? []).map((e) => describe(e, data)))];
   // An answer with thousands of bad fields must still make a one-line message.
@@ -66,17 +52,4 @@ function check<T>(validator: Validator, data: unknown, describe: typeof describe
     return { ok: false, problems: [...problems.slice(0, MAX_PROBLEMS), `and ${problems.length - MAX_PROBLEMS} more problems`] };
   }
   return { ok: false, problems };
-}
-
-export function checkClearRequest(data: unknown): Checked<ClearChargingProfileRequest> {
-  return check(requestValidator, data, describeRequestError);
-}
-
-/** The same check in the envelope's own words, for a service answering someone else's request. */
-export function checkClearRequestOnWire(data: unknown): Checked<ClearChargingProfileRequest> {
-  return check(requestValidator, data, describeSchemaError);
-}
-
-export function checkClearResponse(data: unknown): Checked<ClearChargingProfileResponse> {
-  return check(responseValidator, data, describeSchemaError);
 }

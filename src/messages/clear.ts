@@ -11,8 +11,10 @@ import type {
   ClearChargingProfileResponse,
   SimulatedChargingProfile,
 } from '../core/generated/types.js';
-import { checkClearRequest, checkClearRequestOnWire, checkClearResponse } from '../core/validate.js';
-import { PURPOSES, fieldProblem, type RequestField } from '../core/fields.js';
+import { check, describeSchemaError, valueAt, type Checked, type Validator } from '../core/validate.js';
+import { validateClearRequest, validateClearResponse } from '../core/generated/validators.js';
+import { PURPOSES } from '../core/fields.js';
+import type { ErrorObject } from 'ajv';
 import type { OptionsOf } from '../options.js';
 import { CHECK_ID, buildRequest, inputProblem, requestOptions, type MessageKind } from './kind.js';
 
@@ -22,6 +24,54 @@ export interface ClearSelectorInput {
   evse?: string;
   purpose?: string;
   stackLevel?: string;
+}
+
+/**
+ * The request fields an operator sets, with the flag that sets each and what it allows. Flags, schema errors and
+ * prompts all speak through this table, so an operator reads one wording wherever the value came from.
+ */
+export const REQUEST_FIELDS = {
+  charging_profile_id: { flag: '--id', allowed: 'an integer from 0 to 2147483647' },
+  evse_id: { flag: '--evse', allowed: 'a non-empty EVSE id without spaces or control characters, e.g. GB*SEV*123' },
+  charging_profile_purpose: { flag: '--purpose', allowed: `one of ${PURPOSES.join(', ')}` },
+  stack_level: { flag: '--stack-level', allowed: 'an integer from 0 to 2147483647' },
+} as const;
+
+export type RequestField = keyof typeof REQUEST_FIELDS;
+
+export function isRequestField(name: string): name is RequestField {
+  return Object.hasOwn(REQUEST_FIELDS, name);
+}
+
+/** `--id: '-1' is not allowed; expected an integer from 0 to 2147483647` */
+export function fieldProblem(field: RequestField, value: unknown): string {
+  const { flag, allowed } = REQUEST_FIELDS[field];
+  return `${flag}: ${JSON.stringify(value)} is not allowed; expected ${allowed}`;
+}
+
+/** Request problems are reported by flag (`--evse: ...`) where a flag sets the field. */
+function describeRequestError(error: ErrorObject, root: unknown): string {
+  const field = error.instancePath.split('/').pop() ?? '';
+  if (isRequestField(field)) return fieldProblem(field, valueAt(root, error.instancePath));
+  if (error.keyword === 'minProperties') {
+    // K10.FR.02: the station must refuse a request with no selector; so do we.
+    return 'nothing to clear: give --id, or at least one of --evse, --purpose, --stack-level (OCPP 2.0.1 K10.FR.02 forbids a request without either)';
+  }
+  return describeSchemaError(error, root);
+}
+
+
+export function checkClearRequest(data: unknown): Checked<ClearChargingProfileRequest> {
+  return check(validateClearRequest as Validator, data, describeRequestError);
+}
+
+/** The same check in the envelope's own words, for an input line or a service answering someone else's request. */
+export function checkClearRequestOnWire(data: unknown): Checked<ClearChargingProfileRequest> {
+  return check(validateClearRequest as Validator, data);
+}
+
+export function checkClearResponse(data: unknown): Checked<ClearChargingProfileResponse> {
+  return check(validateClearResponse as Validator, data);
 }
 
 export type ChargingProfile = SimulatedChargingProfile;
