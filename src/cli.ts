@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, ScpError, UsageError } from './errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
 import { optionsOf, type OptionSpec } from './options.js';
+import { COMPLETION_HELP, CONFIG_HELP, EXIT_HELP, GROUP_HEADINGS, HELP_LAYOUT, ROOT_HELP, SIMULATE_HELP } from './help.js';
 import { ALL_MESSAGES } from './messages/index.js';
 import type { MessageKind } from './messages/kind.js';
 import type { RequestFlags } from './commands/send.js';
@@ -19,16 +20,6 @@ import type { ConfigState } from './commands/config.js';
 /** Kept equal to package.json's version by a test (test/e2e/lazy.e2e.test.ts). */
 const VERSION = '0.1.0';
 
-const EXIT_HELP = `
-Exit codes:
-  0    accepted: the service cleared at least one profile
-  1    unknown: the service found nothing to clear
-  2    bad usage or invalid input, or declined at the confirmation: nothing was sent
-  3    no matching response before --timeout: the request was published and may still be applied
-  4    cannot connect, not authorised, TLS failure, or connection lost
-  5    invalid response: an answer with our id that breaks the response schema
-  70   internal error: a bug in scp (rerun with --verbose for the stack)
-  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)`;
 
 export interface Io {
   /** The name we were called by (scp or smart-charging), for the usage lines. */
@@ -53,6 +44,7 @@ function commanderOption(spec: OptionSpec, env: NodeJS.ProcessEnv): Option {
   if (spec.envSwitch !== undefined) option.default(envFlag(env[spec.envSwitch]), undefined);
   else if (spec.default !== undefined) option.default(spec.default);
   if (spec.refusal !== undefined) option.hideHelp();
+  option.helpGroup(GROUP_HEADINGS[spec.group]);
   return option;
 }
 
@@ -69,34 +61,8 @@ function withOptions(command: Command, env: NodeJS.ProcessEnv): Command {
   return command;
 }
 
-const SIMULATE_HELP = `
-Logs one line per request on stdout (one JSON object per line with --json); everything else goes to stderr.
-Ctrl-C or SIGTERM stops it cleanly, exit 0.
-The embedded broker takes MQTT 3.1.1 and MQTT 5 clients on the same port (mosquitto_rr, MQTTX, mqtt-cli,
-scp --mqtt-version 5). Answers go to smart_charging/ocpp, correlated by the envelope's id, as the service's API
-documents: an MQTT 5 response topic or correlation data on a request changes nothing.
 
-Examples:
-  scp simulate --embedded            # a broker and the service on 127.0.0.1:1883
-  scp simulate --embedded 0 --json   # any free port, JSON log lines
-  mosquitto_rr -h 127.0.0.1 -p 1883 -t ocpp/smart_charging -e smart_charging/ocpp \\
-    -m '{"id":"6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b","name":"clear_charging_profile","type":"request","data":{"charging_profile_id":1}}'
-  scp --broker mqtt://lab:1883 simulate --profiles lab-profiles.json --delay 500 --drop 0.1`;
 
-const CONFIG_HELP = `
-Precedence, for every setting: flag > environment variable > profile > built-in default.
-A profile is chosen by --profile or SCP_PROFILE, else the file's default_profile, else none.
-
-Examples:
-  scp config path
-  scp --profile site-a config show
-  scp config validate && scp --profile site-b clear --id 1`;
-
-const COMPLETION_HELP = `
-Install:
-  bash:  scp completion bash > ~/.local/share/bash-completion/completions/scp
-  zsh:   scp completion zsh > "\${fpath[1]}/_scp"       (or any folder in $fpath, then restart zsh)
-  fish:  scp completion fish > ~/.config/fish/completions/scp.fish`;
 
 /** Runs a command inside every command's shell (see `shellFor`); `config: false` for commands that need no config. */
 type Act = (command: (flags: GlobalFlags, output: Output, config: ConfigState) => Promise<number>, options?: { config?: boolean }) => void;
@@ -114,7 +80,8 @@ function rootProgram(io: Io): Command {
       // One line, as every usage error: commander puts its suggestion on a line of its own.
       outputError: (text, write) => write(`scp: ${text.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')}`),
     })
-    .addHelpText('after', EXIT_HELP);
+    .configureHelp(HELP_LAYOUT)
+    .addHelpText('after', ROOT_HELP);
   for (const option of commanderOptions(undefined, io.env)) program.addOption(option);
   return program;
 }
