@@ -71,8 +71,13 @@ ${fixed.join('\n')}
     "") words="${commands.map((c) => c.name).join(' ')} ${global.join(' ')}" ;;
 ${commands.map((c) => `    ${c.name}) words="${[...wordsAfter(c), ...flagsOf(c.options), ...global].join(' ')}" ;;`).join('\n')}
   esac
-  # Not one of ours (OpenSSH's scp host:path ...): leave it to the shell's default (file) completion.
-  if [[ -z "$cmd" && -n "$cur" && "$cur" != -* ]]; then return; fi
+  # A first word: our commands that start so (scp cl<TAB>), with the files that do too (OpenSSH's scp copies files);
+  # none of ours: leave it to the shell's default (file) completion.
+  if [[ -z "$cmd" && -n "$cur" && "$cur" != -* ]]; then
+    COMPREPLY=($(compgen -W "${commands.map((c) => c.name).join(' ')}" -- "$cur"))
+    if [[ \${#COMPREPLY[@]} -gt 0 ]]; then COMPREPLY+=($(compgen -f -- "$cur")); fi
+    return
+  fi
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }
 complete -o default -F _scp scp smart-charging
@@ -99,7 +104,7 @@ ${Object.entries(VALUES).map(([option, values]) => `    ${option}) compadd -- ${
     ${others.join('|')}) return ;;
   esac
   case $cmd in
-    '') if [[ -n $cur && $cur != -* ]]; then _files; return; fi
+    '') if [[ -n $cur && $cur != -* ]]; then compadd -- ${commands.map((c) => c.name).join(' ')}; _files; return; fi
         compadd -- ${commands.map((c) => c.name).join(' ')} ${global.join(' ')} ;;
 ${commands.map((c) => `    ${c.name}) compadd -- ${[...wordsAfter(c), ...flagsOf(c.options), ...global].join(' ')} ;;`).join('\n')}
   esac
@@ -124,7 +129,8 @@ function fish(shape: ProgramShape): string {
   };
   const lines = [
     '# scp completion for fish. Install: scp completion fish > ~/.config/fish/completions/scp.fish',
-    ...commands.map((c) => `complete -c scp -c smart-charging -f -n '__fish_use_subcommand' -a ${c.name} -d ${quoteFish(c.description.split(/[:(]/)[0]!.trim())}`),
+    // Not -f: a first word may be a file too (OpenSSH's scp), so files stay offered beside the commands.
+    ...commands.map((c) => `complete -c scp -c smart-charging -n '__fish_use_subcommand' -a ${c.name} -d ${quoteFish(c.description.split(/[:(]/)[0]!.trim())}`),
     ...shape.options.map((o) => option(o)),
     ...commands.flatMap((c) => [
       ...c.options.map((o) => option(o, `__fish_seen_subcommand_from ${c.name}`)),

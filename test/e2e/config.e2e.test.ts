@@ -233,7 +233,7 @@ describe('two sites by name alone', () => {
 });
 
 describe('scp completion', () => {
-  const complete = (script: string, line: string[], env: Record<string, string> = {}) => {
+  const complete = (script: string, line: string[], env: Record<string, string> = {}, cwd?: string) => {
     const bin = join(dir, 'bin');
     mkdirSync(bin, { recursive: true });
     try {
@@ -245,7 +245,7 @@ describe('scp completion', () => {
     const run = spawnSync(
       'bash',
       ['-c', `source /dev/stdin <<'EOF'\n${script}\nEOF\nCOMP_WORDS=(${words}); COMP_CWORD=${line.length - 1}; _scp; printf '%s\\n' "\${COMPREPLY[@]}"`],
-      { env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, SCP_NO_PASSTHROUGH: '1', XDG_CONFIG_HOME: join(dir, 'none'), ...env }, encoding: 'utf8' },
+      { env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, SCP_NO_PASSTHROUGH: '1', XDG_CONFIG_HOME: join(dir, 'none'), ...env }, encoding: 'utf8', cwd },
     );
     return run.stdout.split('\n').filter(Boolean);
   };
@@ -262,6 +262,49 @@ describe('scp completion', () => {
     expect(complete(script, ['scp', '--profile', 's'], { SCP_CONFIG: path })).toEqual(['site-a', 'site-b']);
     // Not ours: left to file completion for OpenSSH's scp.
     expect(complete(script, ['scp', 'host:'])).toEqual([]);
+  });
+
+  it('bash: a first word completes to the commands it starts, beside the files that do; no command, no words of ours', async () => {
+    const script = (await runScp(['completion', 'bash'])).stdout;
+    const cwd = mkdtempSync(join(dir, 'cwd-'));
+    writeFileSync(join(cwd, 'clips.txt'), '');
+    writeFileSync(join(cwd, 'somefile'), '');
+    expect(complete(script, ['scp', 'cl'], {}, cwd)).toEqual(['clear', 'clips.txt']);
+    expect(complete(script, ['scp', 'sim'], {}, cwd)).toEqual(['simulate']);
+    expect(complete(script, ['scp', 'co'], {}, cwd)).toEqual(['config', 'completion']);
+    // Nothing of ours starts so: the shell's own file completion (complete -o default) takes over.
+    expect(complete(script, ['scp', 'so'], {}, cwd)).toEqual([]);
+  });
+
+  it('zsh: a first word offers the commands and the files (zsh keeps those that match)', async () => {
+    const script = (await runScp(['completion', 'zsh'])).stdout;
+    // Node's stdin for a child is a socket, which `source /dev/stdin` cannot open: the script goes in a file.
+    const file = join(dir, '_scp');
+    writeFileSync(file, script);
+    const zsh = spawnSync('zsh', ['-f', '-c', `compadd() { [[ $1 == -- ]] && shift; print -l -- "$@" }; _files() { print FILES }; words=(scp cl); CURRENT=2; source ${file}`], {
+      encoding: 'utf8',
+    });
+    expect(zsh.error, 'zsh is not installed (Debian package zsh; .ci/run installs it)').toBeUndefined();
+    expect(zsh.stdout.split('\n').filter(Boolean)).toEqual(['clear', 'simulate', 'config', 'completion', 'FILES']);
+  });
+
+  it('fish: a first word completes to the commands it starts, and to files', async () => {
+    const script = (await runScp(['completion', 'fish'])).stdout;
+    const cwd = mkdtempSync(join(dir, 'cwd-'));
+    writeFileSync(join(cwd, 'clips.txt'), '');
+    writeFileSync(join(cwd, 'somefile'), '');
+    // Only our completions: fish ships its own for OpenSSH's scp, which ours replaces once installed.
+    const file = join(dir, 'scp.fish');
+    writeFileSync(file, script);
+    const words = (line: string) => {
+      const fish = spawnSync('fish', ['--no-config', '-c', `set fish_complete_path /nonexistent; source ${file}; complete -C '${line}'`], { cwd, encoding: 'utf8' });
+      expect(fish.error, 'fish is not installed (Debian package fish; .ci/run installs it)').toBeUndefined();
+      return fish.stdout.split('\n').filter(Boolean).map((row) => row.split('\t')[0]);
+    };
+    expect(words('scp cl')).toEqual(['clear', 'clips.txt']);
+    expect(words('scp sim')).toEqual(['simulate']);
+    expect(words('scp so')).toEqual(['somefile']);
+    expect(words('scp clear --pur')).toEqual(['--purpose']);
   });
 
   it('zsh and fish scripts cover the same commands, purposes and profile lookup; an unknown shell is bad usage', async () => {
