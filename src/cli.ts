@@ -103,9 +103,8 @@ function shellFor(program: Command, io: Io, run: (action: () => Promise<number>)
         const refused = optionsOf(undefined).find((spec) => spec.refusal !== undefined && (given as unknown as Record<string, unknown>)[spec.key] !== undefined);
         if (refused) throw new UsageError(refused.refusal!);
         const { applyConfig, locateConfig } = await import('./commands/config.js');
-        const warn = (message: string) => output.warn(message);
         const { flags, state } = config
-          ? applyConfig(given, sourceOf, io.env, warn)
+          ? applyConfig(given, sourceOf, io.env)
           : { flags: given, state: { location: locateConfig(given, sourceOf, io.env) } };
         return await command(flags, output, state);
       } catch (err) {

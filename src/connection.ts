@@ -7,7 +7,7 @@
 import { promises as fs, statSync } from 'node:fs';
 import { randomBytes } from './random.js';
 import { ConnectionError, UsageError, type ConnectionFact } from './errors.js';
-import { longFlag, parseConnection, type ConnectionSettings, type GlobalOptions } from './options.js';
+import { OPTIONS, longFlag, parseConnection, type ConnectionSettings, type GlobalOptions } from './options.js';
 import type { ConnectOptions } from './transport/mqtt.js';
 import type { Source } from './core/config.js';
 import type { Output } from './output/render.js';
@@ -93,6 +93,9 @@ export async function readNamed(flag: string, path: string): Promise<Buffer> {
   }
 }
 
+/** The options whose value is secret: a file they name is warned about when others can read it. */
+const SECRET_KEYS = new Set(OPTIONS.filter((spec) => spec.secret).map((spec) => spec.key));
+
 /** As ssh does with private keys: a file of secrets that others can read is worth a word, though not a refusal. */
 export function warnIfShared(label: string, path: string, warn: (message: string) => void): void {
   const { mode } = statSync(path);
@@ -133,9 +136,15 @@ export async function resolveConnection(
     throw new UsageError('--username: required when a password is given (MQTT 3.1.1 sends no password without a user name)');
   }
   const [ca, cert, key] = await Promise.all(
-    (['ca', 'cert', 'key'] as const).map((name) =>
-      flags[name] === undefined ? undefined : readNamed(settingLabel(flags, name, `--${name}`, name), flags[name]),
-    ),
+    (['ca', 'cert', 'key'] as const).map(async (name) => {
+      const path = flags[name];
+      if (path === undefined) return undefined;
+      const label = settingLabel(flags, name, `--${name}`, name);
+      const content = await readNamed(label, path);
+      // As ssh does with private keys: a secret that others can read is worth a word (the table marks --key one).
+      if (SECRET_KEYS.has(name)) warnIfShared(label, path, warn);
+      return content;
+    }),
   );
   if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key: give both or neither');
   return {

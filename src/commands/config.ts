@@ -17,7 +17,7 @@ import {
   type Source,
 } from '../core/config.js';
 import { redactUrl } from '../core/settings.js';
-import { OPTIONS, type OptionSpec } from '../options.js';
+import { OPTIONS, PROFILE_OPTIONS, type OptionSpec } from '../options.js';
 import type { Output, SettingsReport } from '../output/render.js';
 import { newClientId, readNamed, unreadable, warnIfShared, type ConnectionFlags } from '../connection.js';
 
@@ -50,7 +50,7 @@ export function locateConfig(flags: ConfigFlags, sourceOf: SourceOf, env: NodeJS
 }
 
 /** Read synchronously: it is read on every run, is small, and a run with none never loads fs.promises at all. */
-export function loadConfig(location: ConfigLocation, warn: (message: string) => void): ScpConfig | undefined {
+export function loadConfig(location: ConfigLocation): ScpConfig | undefined {
   let text: string;
   try {
     text = readFileSync(location.path, 'utf8');
@@ -58,7 +58,8 @@ export function loadConfig(location: ConfigLocation, warn: (message: string) => 
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !location.named) return undefined;
     throw unreadable(location.named ?? 'config', location.path, err);
   }
-  warnIfShared('config', location.path, warn);
+  // No word about who can read it: a config file holds no secret (a literal password is refused). The files it
+  // names that do are warned about when they are read (connection.ts).
   return parseConfig(text, location.path);
 }
 
@@ -70,10 +71,9 @@ export function applyConfig<T extends ConfigFlags>(
   flags: T,
   sourceOf: SourceOf,
   env: NodeJS.ProcessEnv,
-  warn: (message: string) => void,
 ): { flags: T; state: ConfigState } {
   const location = locateConfig(flags, sourceOf, env);
-  const config = loadConfig(location, warn);
+  const config = loadConfig(location);
   const requested = flags.profile === undefined ? undefined : { name: flags.profile, from: sourceOf('profile') === 'flag' ? ('--profile' as const) : ('SCP_PROFILE' as const) };
   const chosen = chooseProfile(config, requested, location.path);
   const sources: Record<string, Source | undefined> = {};
@@ -89,6 +89,9 @@ export function applyConfig<T extends ConfigFlags>(
     state: { location, config, chosen },
   };
 }
+
+/** The profile keys that name a file holding a secret: a password file, a TLS private key. */
+const SECRET_FILE_KEYS = new Set(PROFILE_OPTIONS.filter((spec) => spec.secret && spec.complete === 'file').map((spec) => spec.profileKey as string));
 
 /** The settings `config show` explains, in the option table's order: its name, the option that holds it. */
 const SETTINGS = OPTIONS.flatMap((spec: OptionSpec) => (spec.setting === undefined ? [] : [{ name: spec.setting, option: spec.key }]));
@@ -138,7 +141,7 @@ export async function validateConfigFiles(state: ConfigState, output: Output): P
       const path = profilePath(location.path, value);
       const label = `config ${location.path}: profiles.${name}.${key}`;
       await readNamed(label, path);
-      if (key === 'password_file') warnIfShared(label, path, (message) => output.warn(message));
+      if (SECRET_FILE_KEYS.has(key)) warnIfShared(label, path, (message) => output.warn(message));
     }
   }
   const names = profileNames(config);

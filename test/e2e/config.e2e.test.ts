@@ -161,14 +161,33 @@ describe('bad config input: one line, exit 2, nothing sent', () => {
     expect(none.code).toBe(0);
   });
 
-  it('warns when the config or a password file can be read by group or others', async () => {
-    const path = configFile({ default_profile: 'lab', profiles: { lab: { username: 'u', password_file: 'pw' } } }, { mode: 0o644 });
+  it('says nothing of who can read a config file, which holds no secret, on any command', async () => {
+    const path = configFile({ default_profile: 'lab', profiles: { lab: { broker: broker.url } } }, { mode: 0o644 });
+    for (const args of [['clear', '--id', '1', '--dry-run'], ['config', 'show'], ['config', 'validate']]) {
+      const run = await runScp(['--config', path, ...args]);
+      expect(run.code, args.join(' ')).toBe(0);
+      expect(run.stderr, args.join(' ')).toBe('');
+    }
+    const clear = await runScp(['--config', path, 'clear', '--id', '1', '--timeout', '0.2']);
+    expect(clear.stderr).not.toMatch(/warning/);
+  });
+
+  it('warns about what holds a secret: the password file and the TLS key of the profile in use, when they are read', async () => {
+    const path = configFile(
+      { default_profile: 'lab', profiles: { lab: { username: 'u', password_file: 'pw' }, other: { username: 'v', password_file: 'other-pw' } } },
+      { mode: 0o644 },
+    );
     secret(join(path, '..', 'pw'), 'x', 0o640);
+    secret(join(path, '..', 'other-pw'), 'y', 0o644);
     const run = await runScp(['--config', path, '--broker', broker.url, 'clear', '--id', '1', '--timeout', '0.2']);
-    expect(run.stderr).toContain(`scp: warning: config: "${path}" can be read by others (mode 644); chmod 600 it`);
     expect(run.stderr).toContain(`scp: warning: profiles.lab.password_file: "${join(path, '..', 'pw')}" can be read by others (mode 640); chmod 600 it`);
-    const quiet = await runScp(['--config', configFile({ profiles: {} }), 'clear', '--id', '1', '--dry-run']);
-    expect(quiet.stderr).toBe('');
+    expect(run.stderr).not.toContain('other-pw');
+    expect(run.stderr).not.toContain('warning: config:');
+    const key = secret(join(path, '..', 'client.key'), 'not really a key', 0o644);
+    const cert = secret(join(path, '..', 'client.pem'), 'not really a cert', 0o644);
+    const tls = await runScp(['--broker', broker.url, '--cert', cert, '--key', key, 'clear', '--id', '1', '--timeout', '0.2']);
+    expect(tls.stderr).toContain(`scp: warning: --key: "${key}" can be read by others (mode 644); chmod 600 it`);
+    expect(tls.stderr).not.toContain('--cert:');
   });
 });
 
