@@ -5,7 +5,7 @@
 import { screen } from '@inquirer/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { askPassword, confirmSend } from '../../src/interactive/prompts.js';
-import { askSelector } from '../../src/interactive/clear.js';
+import { NOTHING_CHOSEN, askSelector } from '../../src/interactive/clear.js';
 import { buildClearRequest, clear } from '../../src/messages/clear.js';
 import { InterruptedError } from '../../src/errors.js';
 import { PassThrough } from 'node:stream';
@@ -52,7 +52,7 @@ describe('askSelector', () => {
     await expect(answer).resolves.toEqual({ evse: 'GB*SEV', stackLevel: '2' });
   });
 
-  it('by criteria: nothing at all is refused (K10.FR.02); ChargingStationExternalConstraints is warned about (K10.FR.06)', async () => {
+  it('by criteria: nothing at all goes back to the first question, said in its words (K10.FR.02); ChargingStationExternalConstraints is warned about (K10.FR.06)', async () => {
     const warnings: string[] = [];
     const answer = askSelector(streams(), (message) => warnings.push(message));
     screen.keypress('down');
@@ -64,11 +64,21 @@ describe('askSelector', () => {
     await screen.next();
     screen.keypress('enter');
     await screen.next();
-    expect(screen.getScreen()).toContain('nothing to clear: give --id, or at least one of --evse, --purpose, --stack-level (OCPP 2.0.1 K10.FR.02');
-    screen.type('0');
+    // Said in the questions' words, not the flags', and back to the first question: an EVSE can be named now.
+    expect(warnings).toEqual([NOTHING_CHOSEN]);
+    expect(NOTHING_CHOSEN).not.toMatch(/--/);
+    expect(screen.getScreen()).toContain('What to clear?');
+    screen.keypress('down');
     screen.keypress('enter');
-    await expect(answer).resolves.toEqual({ stackLevel: '0' });
-    expect(warnings).toEqual([]);
+    await screen.next();
+    screen.type('E1');
+    screen.keypress('enter');
+    await screen.next();
+    screen.keypress('enter'); // any purpose
+    await screen.next();
+    screen.keypress('enter'); // any stack level
+    await expect(answer).resolves.toEqual({ evse: 'E1' });
+    warnings.length = 0;
 
     const second = askSelector(streams(), (message) => warnings.push(message));
     screen.keypress('down');

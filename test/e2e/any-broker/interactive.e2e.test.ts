@@ -83,7 +83,7 @@ describe('interactive scp clear on a terminal', () => {
     });
   });
 
-  it('insists on one criterion (K10.FR.02), warns on ChargingStationExternalConstraints (K10.FR.06), and defaults to No when no EVSE is named', async () => {
+  it('insists on one criterion (K10.FR.02), going back to the first question, warns on ChargingStationExternalConstraints (K10.FR.06), and defaults to No when no EVSE is named', async () => {
     await withResponder(undefined, async (args, seen) => {
       const { pty, sane } = session([...args, 'clear']);
       await pty.waitFor(/What to clear\?/);
@@ -94,7 +94,16 @@ describe('interactive scp clear on a terminal', () => {
       pty.type(KEY.enter); // any purpose
       await pty.waitFor(/Stack level/);
       pty.type(KEY.enter);
-      await pty.waitFor(/nothing to clear: give --id, or at least one of --evse, --purpose, --stack-level \(OCPP 2\.0\.1 K10\.FR\.02/);
+      // In the questions' words, and back to the first question (criteria again, or an id instead).
+      await pty.waitFor(/nothing narrows this clear: choose an EVSE, a purpose or a stack level \(OCPP 2\.0\.1 K10\.FR\.02/);
+      expect(pty.screen()).not.toMatch(/give --id/);
+      await sleep(100);
+      pty.type(KEY.down + KEY.enter);
+      await pty.waitFor(/nothing narrows[\s\S]*EVSE id/);
+      pty.type(KEY.enter);
+      await pty.waitFor(/nothing narrows[\s\S]*Purpose:/);
+      pty.type(KEY.enter); // any purpose
+      await pty.waitFor(/nothing narrows[\s\S]*Stack level/);
       pty.type('x' + KEY.enter);
       await pty.waitFor(/--stack-level: "x" is not allowed/);
       pty.type(KEY.backspace + '0' + KEY.enter);
