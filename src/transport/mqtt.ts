@@ -346,6 +346,7 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
   const interrupted = () => new InterruptedError(`interrupted: ${fate()}`, signal?.reason);
 
   let matched!: (value: T) => void;
+  let answered = false;
   const answer = new Promise<T>((resolve) => (matched = resolve));
   const { client, ready } = await openClient(connection);
   try {
@@ -359,17 +360,23 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
       lostMessage: (at) => `lost the connection to ${at}: ${fate()}`,
       onMessage: (message) => {
         const value = options.match(message);
-        if (value !== undefined) matched(value);
+        if (value === undefined) return;
+        answered = true;
+        matched(value);
       },
     });
 
     phase = 'publishing';
+    // Logged as it is handed to the socket. An answer read in the same chunk as the PUBACK is handled before the
+    // publish's promise settles, so a line logged only after the acknowledgement could follow the answer's.
+    log(`publishing to ${requestTopic}: ${options.payload}`);
     await publishRequest(client, options, lost, { where, fate, interrupted });
     phase = 'published';
     // A broker without TCP_NODELAY (Mosquitto's default) holds the answer behind its unacknowledged PUBACK until
     // our delayed ACK fires, ~40 ms later. A PINGREQ now carries that ACK at once.
     client.sendPing();
-    log(`published to ${requestTopic}: ${options.payload}`);
+    // Said only while nothing has answered: an answer already logged says the broker had the request.
+    if (!answered) log(`published to ${requestTopic}: the broker acknowledged it`);
     options.onPublished?.();
 
     return await race(Promise.race([answer, lost]), {
