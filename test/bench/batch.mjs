@@ -4,7 +4,9 @@
 // `scp clear --input -` against a Mosquitto with `set_tcp_nodelay true` on a free port (or the embedded broker
 // when Mosquitto is absent) and a fast responder: 100,000 requests at --concurrency 256 and 10,000 at the default,
 // each as requests per second including start-up, the CLI's own CPU time per request (user + system, from
-// /usr/bin/time) and peak RSS; and a shell loop of 50 single `scp clear --id N` runs, as a rate. All in one run.
+// /usr/bin/time) and peak RSS; the 10,000 again through a Mosquitto with its default configuration (no
+// TCP_NODELAY), where too small a default window stalls on delayed ACKs; and a shell loop of 50 single
+// `scp clear --id N` runs, as a rate. All in one run.
 // The baseline in the same run is the plain MQTT.js client of stand-in.mjs (the issue's "quick stand-in"), on the
 // same 100,000 lines: the issue's CPU target (15 µs, where that stand-in spent 37) holds on any machine as a ratio.
 import { fileURLToPath } from 'node:url';
@@ -48,10 +50,20 @@ try {
   const runs = {};
   for (const [label, count, concurrency] of [
     ['100,000 requests, --concurrency 256', 100_000, '256'],
-    ['10,000 requests, default concurrency (16)', 10_000, '16'],
+    ['10,000 requests, default concurrency', 10_000, undefined],
   ]) {
-    runs[count] = await timeOnce([node, scp, '--broker', broker.url, '--json', 'clear', '--input', '-', '--concurrency', concurrency], 0, { stdin: feed(count) });
+    const window = concurrency === undefined ? [] : ['--concurrency', concurrency];
+    runs[count] = await timeOnce([node, scp, '--broker', broker.url, '--json', 'clear', '--input', '-', ...window], 0, { stdin: feed(count) });
     row(label, runs[count], count);
+  }
+  // The operator's broker as installed: Mosquitto without TCP_NODELAY, where a window too small stalls on delayed ACKs.
+  const plain = mosquittoBin ? await startMosquitto('Mosquitto, defaults', false, 'max_queued_messages 0\nmax_inflight_messages 0\n') : undefined;
+  const plainResponder = plain ? await startResponder(plain.url) : undefined;
+  if (plain) {
+    runs.plain = await timeOnce([node, scp, '--broker', plain.url, '--json', 'clear', '--input', '-'], 0, { stdin: feed(10_000) });
+    row('10,000 requests, default concurrency, Mosquitto without set_tcp_nodelay', runs.plain, 10_000);
+    await plainResponder.endAsync();
+    await plain.stop();
   }
   const base = await timeOnce([node, standIn, broker.url, '256'], 0, { stdin: feed(100_000) });
   row('baseline: plain MQTT.js client (stand-in.mjs), 100,000 at 256', base, 100_000);
@@ -68,6 +80,7 @@ try {
   console.log(`CPU per request, scp / plain MQTT.js client: ${(runs[100_000].cpu / base.cpu).toFixed(2)} (target <= ${CPU_TARGET.toFixed(2)} = 15 / 37)`);
   console.log(`peak RSS, 100,000 run / 10,000 run: ${(runs[100_000].rss / runs[10_000].rss).toFixed(2)} (target <= 1.2)`);
   console.log(`100,000 run rate / shell loop rate: ${Math.round(rate100k / loopRate)} (target >= 1000)`);
+  if (runs.plain) console.log(`default concurrency, rate without / with set_tcp_nodelay: ${(rateOf(runs.plain, 10_000) / rateOf(runs[10_000], 10_000)).toFixed(2)} (no stall: about 1)`);
 } finally {
   await responder.endAsync();
   await broker.stop();

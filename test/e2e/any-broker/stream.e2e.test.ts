@@ -140,6 +140,24 @@ describe(`scp clear --input against the ${brokerName()}`, () => {
     }
   });
 
+  it('keeps 64 in flight by default, a window that does not stall on a broker without TCP_NODELAY (see bench:batch)', async () => {
+    const topics = uniqueTopics();
+    // Answers nothing: what arrives is what scp sends before waiting for an answer.
+    const spy = await startResponder(broker.url, topics, () => []);
+    try {
+      const child = spawnScp(['--broker', broker.url, ...topics.args, '--json', 'clear', '--input', '-', '--timeout', '30']);
+      const done = finished(child);
+      child.stdin.end(Array.from({ length: 200 }, (_, i) => String(i + 1)).join('\n'));
+      for (let waited = 0; spy.seen.length < 64 && waited < 10_000; waited += 50) await sleep(50);
+      await sleep(300);
+      expect(spy.seen).toHaveLength(64);
+      child.kill('SIGINT');
+      expect((await done).code).toBe(130);
+    } finally {
+      await spy.close();
+    }
+  });
+
   it('stops reading behind a slow answer, bad lines included: the input is not held in memory', async () => {
     const topics = uniqueTopics();
     // Line 1 is never answered (it times out after 3 s); 200,000 bad lines follow, which need no broker at all.
