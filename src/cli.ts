@@ -1,12 +1,14 @@
 /**
- * The commander program: commands, options, help text and environment fallbacks. No logic lives here; each action
- * lazily imports its command so that `--help` and `--version` load nothing else.
+ * The commander program, built from the option table (options.ts), the message registry (messages/) and the help
+ * texts (help.ts): one command per registry entry, plus simulate, config and completion. No logic lives here; each
+ * action lazily imports its command so that `--help` and `--version` load nothing else. main() is the one place
+ * where errors become exit codes.
  */
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, ScpError, UsageError } from './errors.js';
+import { EXIT, ScpError } from './errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
-import { optionsOf, type OptionSpec } from './options.js';
+import { optionsOf, refuseOptions, type OptionSpec } from './options.js';
 import { COMPLETION_HELP, CONFIG_HELP, EXIT_HELP, GROUP_HEADINGS, HELP_LAYOUT, ROOT_HELP, SIMULATE_HELP } from './help.js';
 import { ALL_MESSAGES } from './messages/index.js';
 import type { MessageKind } from './messages/kind.js';
@@ -19,7 +21,6 @@ import type { ConfigState } from './commands/config.js';
 
 /** Kept equal to package.json's version by a test (test/e2e/lazy.e2e.test.ts). */
 const VERSION = '0.1.0';
-
 
 export interface Io {
   /** The name we were called by (scp or smart-charging), for the usage lines. */
@@ -61,9 +62,6 @@ function withOptions(command: Command, env: NodeJS.ProcessEnv): Command {
   return command;
 }
 
-
-
-
 /** Runs a command inside every command's shell (see `shellFor`); `config: false` for commands that need no config. */
 type Act = (command: (flags: GlobalFlags, output: Output, config: ConfigState) => Promise<number>, options?: { config?: boolean }) => void;
 
@@ -100,8 +98,7 @@ function shellFor(program: Command, io: Io, run: (action: () => Promise<number>)
       const { Output } = await import('./output/render.js');
       const output = new Output({ stdout: io.stdout, stderr: io.stderr, env: io.env, json: given.json, verbose: given.verbose, color: given.color });
       try {
-        const refused = optionsOf(undefined).find((spec) => spec.refusal !== undefined && (given as unknown as Record<string, unknown>)[spec.key] !== undefined);
-        if (refused) throw new UsageError(refused.refusal!);
+        refuseOptions(given as unknown as Readonly<Record<string, unknown>>);
         const { applyConfig, locateConfig } = await import('./commands/config.js');
         const { flags, state } = config
           ? applyConfig(given, sourceOf, io.env)

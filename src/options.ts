@@ -6,6 +6,7 @@
  * Pure: no IO, nothing heavy imported; cli.ts reads it on every run.
  */
 import { MESSAGES } from './messages/index.js';
+import { UsageError } from './errors.js';
 import type { SiteProfile } from './core/generated/types.js';
 import { MQTT_VERSIONS, checkTopic, parseBrokerUrl, parseMqttVersion, parseQos, parseSeconds } from './core/settings.js';
 
@@ -91,6 +92,12 @@ type Spec = (typeof SHARED_OPTIONS)[number];
 /** The options a command takes (undefined: the global ones), in the table's order. */
 export function optionsOf(command: string | undefined): readonly OptionSpec[] {
   return OPTIONS.filter((spec) => spec.command === command);
+}
+
+/** Options accepted only to be refused (a password on the command line): bad usage, with the row's advice. */
+export function refuseOptions(values: Readonly<Record<string, unknown>>): void {
+  const refused = optionsOf(undefined).find((spec) => spec.refusal !== undefined && values[spec.key] !== undefined);
+  if (refused) throw new UsageError(refused.refusal!);
 }
 
 /** The long flag of an option: `--connect-timeout`. */

@@ -122,7 +122,7 @@ type OpenSession = typeof import('../transport/mqtt.js').openSession;
 
 /**
  * One stream's requests in flight, over one session: what is waiting, what each line became, and the connection
- * (lost, reported, re-established). The driver (`runClearStream`) reads the lines and asks it for room.
+ * (lost, reported, re-established). The driver (`runStream`) reads the lines and asks it for room.
  */
 class RequestStream {
   readonly started = performance.now();
