@@ -277,7 +277,7 @@ function checkOutcome(fault: Fault, run: RunResult): void {
     expect(record.response).toBeNull();
   }
   // One line per problem: no stack trace, no payload dumped into the error.
-  const errorLines = run.stderr.split('\n').filter((line) => /^scp: (?!warning)/.test(line) && !/^scp: (ignored|received|published|connect|subscribed|disconnected|broker)/.test(line));
+  const errorLines = run.stderr.split('\n').filter((line) => /^scp: (?!warning)/.test(line) && !/^scp: (ignored|received|publishing|published|connect|subscribed|disconnected|broker)/.test(line));
   expect(errorLines.length).toBeLessThanOrEqual(1);
   expect(run.stderr).not.toMatch(/\n\s+at /);
   for (const line of errorLines) expect(line.length).toBeLessThan(1000);
