@@ -17,6 +17,8 @@ const outDir = join(here, '..', 'src', 'core', 'generated');
 const schemas = {
   validateClearRequest: 'clear_charging_profile.request.json',
   validateClearResponse: 'clear_charging_profile.response.json',
+  validateSetRequest: 'set_charging_profile.request.json',
+  validateSetResponse: 'set_charging_profile.response.json',
   validateChargingProfiles: 'charging_profiles.json',
   validateConfig: 'config.json',
 };
@@ -34,20 +36,23 @@ async function validatorsModule() {
     strict: true,
     code: { source: true, esm: true, lines: true, formats: _`ajvFormats` },
   });
-  addFormats(ajv, ['uuid']);
+  addFormats(ajv, ['uuid', 'date-time']);
   const refs = {};
   for (const [exportName, file] of Object.entries(schemas)) {
     const schema = await loadSchema(file);
     ajv.addSchema(schema);
     refs[exportName] = schema.$id;
   }
-  const code = standaloneCode(ajv, refs);
+  // String lengths count characters with ajv's ucs2length, which the ESM output still `require`s: import it instead.
+  const UCS2 = 'require("ajv/dist/runtime/ucs2length").default';
+  const code = standaloneCode(ajv, refs).replaceAll(UCS2, 'ajvUcs2length');
   if (/\brequire\(/.test(code)) throw new Error('generated validators still call require(): extend gen.mjs');
   // ajv inlines regexp formats such as uuid; import the format table only if the code refers to it.
   const formatsImport = code.includes('ajvFormats')
     ? "import { fullFormats as ajvFormats } from 'ajv-formats/dist/formats.js';\n"
     : '';
-  return `${banner}// @ts-nocheck\n${formatsImport}${code}\n`;
+  const ucs2Import = code.includes('ajvUcs2length') ? "import ajvUcs2lengthModule from 'ajv/dist/runtime/ucs2length.js';\nconst ajvUcs2length = ajvUcs2lengthModule.default ?? ajvUcs2lengthModule;\n" : '';
+  return `${banner}// @ts-nocheck\n${formatsImport}${ucs2Import}${code}\n`;
 }
 
 async function typesModule() {

@@ -9,7 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, ScpError } from './errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
 import { optionsOf, refuseOptions, type OptionSpec } from './options.js';
-import { COMPLETION_HELP, CONFIG_HELP, EXIT_HELP, GROUP_HEADINGS, HELP_LAYOUT, ROOT_HELP, SIMULATE_HELP } from './help.js';
+import { COMPLETION_HELP, CONFIG_HELP, GROUP_HEADINGS, HELP_LAYOUT, ROOT_HELP, SIMULATE_HELP, exitHelp } from './help.js';
 import { ALL_MESSAGES } from './messages/index.js';
 import type { MessageKind } from './messages/kind.js';
 import type { RequestFlags } from './commands/send.js';
@@ -116,7 +116,7 @@ function shellFor(program: Command, io: Io, run: (action: () => Promise<number>)
 function addMessage(program: Command, io: Io, act: Act, kind: MessageKind): void {
   withOptions(program.command(kind.command), io.env)
     .description(kind.summary)
-    .addHelpText('after', `${kind.help}\n${EXIT_HELP}`)
+    .addHelpText('after', `${kind.help}\n${exitHelp(kind.outcomes)}`)
     .action((options: RequestFlags & { input?: string; concurrency: string; unordered: boolean }) =>
       act(async (flags, output) => {
         const context = { output, env: io.env, signal: io.signal };

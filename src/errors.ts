@@ -82,6 +82,7 @@ export class InterruptedError extends ScpError {
 export const EXIT_OF_OUTCOME: Readonly<Record<StreamOutcome, ExitCode>> = {
   accepted: EXIT.accepted,
   unknown: EXIT.unknown,
+  rejected: EXIT.unknown,
   invalid_input: EXIT.usage,
   timeout: EXIT.timeout,
   error: EXIT.connection,

@@ -33,16 +33,25 @@ export const HELP_LAYOUT: Partial<Help> = {
   },
 };
 
-export const EXIT_HELP = `
+/** The exit codes of a message command, in its own words for 0 and 1 (its registry entry's `outcomes`). */
+export function exitHelp(outcomes: { accepted: string; other: string }): string {
+  return `
 Exit codes:
-  0    accepted: the service cleared at least one profile
-  1    unknown: the service found nothing to clear
+  0    ${outcomes.accepted}
+  1    ${outcomes.other}
   2    bad usage or invalid input, or declined at the confirmation: nothing was sent
   3    no matching response before --timeout: the request was published and may still be applied
   4    cannot connect, not authorised, TLS failure, or connection lost
   5    invalid response: an answer with our id that breaks the response schema
   70   internal error: a bug in scp (rerun with --verbose for the stack)
   130  interrupted (Ctrl-C); 143 terminated (SIGTERM)`;
+}
+
+/** Every message command's exit codes, for `scp --help`. */
+export const EXIT_HELP = exitHelp({
+  accepted: 'accepted: the service did what was asked',
+  other: 'the service said no: unknown (clear: nothing to clear) or rejected (set: see status_info)',
+});
 
 export const SIMULATE_HELP = `
 Logs one line per request on stdout (one JSON object per line with --json); everything else goes to stderr.

@@ -10,7 +10,8 @@ import type { ConnectOptions } from '../transport/mqtt.js';
 import { classifyResponse, type Classified } from '../core/response.js';
 import type { ResultRecord, Outcome } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
-import { advising, checkConnectionFlags, resolveConnection, type CommandContext, type ConnectionFlags } from '../connection.js';
+import { advising, checkConnectionFlags, readNamed, resolveConnection, type CommandContext, type ConnectionFlags } from '../connection.js';
+import { longFlag } from '../options.js';
 
 /** A message command's options as commander holds them: what to send (the entry's `selects` rows), --dry-run, --yes. */
 export interface RequestFlags extends Readonly<Record<string, unknown>> {
@@ -22,6 +23,8 @@ export interface RequestFlags extends Readonly<Record<string, unknown>> {
 export interface Context extends CommandContext {
   now?: () => number;
   newId?: () => string;
+  /** The text of each file an option that says what to send names (`--file`), by option key. */
+  files?: Readonly<Record<string, string>>;
   /**
    * May scp ask questions, and where: decided from the terminals, --no-input and CI. Functions, so that a run which
    * never asks never touches process.stdin (creating it loads fs streams).
@@ -68,7 +71,7 @@ export function givesInput(kind: Kind, flags: Readonly<Record<string, unknown>>)
 
 /** The request: from the options, or (none given, on a terminal) from the questions; anywhere else, say which options would answer. */
 async function chooseRequest(kind: Kind, flags: RequestFlags, ctx: Context, asking: Asking): Promise<Envelope<'request'>> {
-  let input = kind.inputOf(flags);
+  let input = kind.inputOf(flags, { now: new Date(), ...(ctx.files ? { files: ctx.files } : {}) });
   if (!givesInput(kind, flags)) {
     const policy = asking.policy();
     if (!policy.allowed || !kind.ask) throw new UsageError(kind.nothingToSend(policy.allowed ? 'it has no questions' : policy.reason));
@@ -197,6 +200,24 @@ export interface Terminal {
   readonly env: NodeJS.ProcessEnv;
 }
 
+/** Reads the files that options saying what to send name (`--file <path|->`): bad usage if one cannot be read. */
+async function readOptionFiles(kind: Kind, flags: RequestFlags, stdin: NodeJS.ReadableStream): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const spec of kind.options) {
+    const path = flags[spec.key];
+    if (!spec.selects || spec.complete !== 'file' || typeof path !== 'string') continue;
+    const flag = longFlag(spec)!;
+    files[spec.key] = path === '-' ? await readAll(stdin) : (await readNamed(flag, path)).toString('utf8');
+  }
+  return files;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) text += chunk.toString();
+  return text;
+}
+
 /**
  * A message command without --input: asks only where a person can answer (both terminals, no --no-input, no CI),
  * runs the exchange, prints the result and says the exit status.
@@ -211,7 +232,8 @@ export async function runRequestCommand(
   const policy = () =>
     promptPolicy({ stdinIsTTY: Boolean(terminal.stdin.isTTY), stdoutIsTTY: Boolean(terminal.stdout.isTTY), noInput, env: terminal.env });
   const prompts = { policy, input: () => terminal.stdin, output: terminal.stdout };
-  const result = await runRequest(kind, flags, connectionFlags, { ...ctx, prompts });
+  const files = await readOptionFiles(kind, flags, terminal.stdin);
+  const result = await runRequest(kind, flags, connectionFlags, { ...ctx, prompts, files });
   if (!result.record) return EXIT.accepted;
   ctx.output.result(result.record, kind);
   return exitCodeFor(result.record.outcome, result.error);

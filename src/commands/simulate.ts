@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { BUILT_IN_PROFILES, checkProfiles, handleRequest, type ChargingProfile, type ServiceLogEntry } from '../core/simulator.js';
 import { ALL_MESSAGES } from '../messages/index.js';
+import { set, storedProfile } from '../messages/set.js';
+import { CHECK_ID, requestEnvelope } from '../messages/kind.js';
+import type { SetChargingProfileRequestData } from '../core/generated/types.js';
 import type { Envelope, StoredProfile } from '../messages/kind.js';
 import { parseMilliseconds, parsePort, parseRatio } from '../core/settings.js';
 import type { SimulateOptions } from '../options.js';
@@ -26,16 +29,38 @@ async function loadProfiles(path: string | undefined): Promise<ChargingProfile[]
   } catch (err) {
     throw new UsageError(`--profiles: ${JSON.stringify(path)} is not JSON (${(err as Error).message})`);
   }
-  const checked = checkProfiles(data);
+  const installed = Array.isArray(data) ? data.map(installedProfile) : [];
+  const problem = installed.find((entry) => 'problem' in entry) as { problem: string } | undefined;
+  if (problem) throw new UsageError(`--profiles: ${JSON.stringify(path)}: ${problem.problem}`);
+  // Each entry checked as the simulator's shape; set-shaped ones by their projection, their profile kept beside it.
+  const projected = Array.isArray(data) ? data.map((entry, i) => (installed[i] && 'stored' in installed[i] ? installed[i].project : entry)) : data;
+  const checked = checkProfiles(projected);
   if (!checked.ok) throw new UsageError(`--profiles: ${JSON.stringify(path)}: ${checked.problem}`);
-  return checked.profiles;
+  return checked.profiles.map((profile, i) => {
+    const entry = installed[i];
+    return entry && 'stored' in entry ? entry.stored : profile;
+  });
+}
+
+/**
+ * A --profiles entry shaped like set's request data ({evse_id?, charging_profile}): the station's current state, so
+ * checked against set's schema only (not the rules a new profile must pass). Other entries: undefined.
+ */
+function installedProfile(entry: unknown, index: number): { stored: ChargingProfile; project: object } | { problem: string } | Record<string, never> {
+  if (entry === null || typeof entry !== 'object' || !('charging_profile' in entry)) return {};
+  const checked = set.checkRequestOnWire(requestEnvelope(set, entry as SetChargingProfileRequestData, CHECK_ID));
+  if (!checked.ok) return { problem: `entry ${index + 1}: ${checked.problems.join('; ').replace(/\/data\//g, '')}` };
+  const stored = storedProfile(checked.value.data);
+  const { charging_profile: _full, ...project } = stored;
+  return { stored, project };
 }
 
 /** Answers that are not ours to take: scp clear must ignore every one of them. */
 function decoysFor(response: Envelope<'response'>): Array<string | Buffer> {
   return [
     JSON.stringify({ ...response, id: randomUUID(), data: { status: 'accepted' } }),
-    JSON.stringify({ ...response, name: 'set_charging_profile' }),
+    // The same id under another message's name: an answer to someone else's request.
+    JSON.stringify({ ...response, name: ALL_MESSAGES.find((message) => message.name !== response.name)!.name }),
     JSON.stringify({ ...response, type: 'request' }),
     'decoy: not JSON',
     Buffer.from([0xff, 0xfe, 0xfd]),
@@ -83,11 +108,13 @@ function serviceHandler(
     }
     let response: Envelope<'response'>;
     let removed: StoredProfile[] = [];
+    let added: StoredProfile[] = [];
     if (handling.kind === 'refuse') {
       response = handling.response;
     } else {
-      ({ response, removed } = handling.message.decide(profiles, handling.request));
+      ({ response, removed, added = [] } = handling.message.decide(profiles, handling.request));
       for (const profile of removed) profiles.splice(profiles.indexOf(profile as ChargingProfile), 1);
+      profiles.push(...(added as ChargingProfile[]));
     }
     const { status, info } = handling.message.summarize(response);
     const dropped = service.dropRatio > 0 && random() < service.dropRatio;
@@ -96,6 +123,7 @@ function serviceHandler(
       request_id: response.id,
       asked: handling.kind === 'serve' ? handling.request.data : null,
       removed: removed.map((profile) => profile.id),
+      ...(added.length ? { added: added.map((profile) => profile.id) } : {}),
       status,
       ...(info ? { status_info: info } : {}),
       delivery: dropped ? 'dropped' : 'answered',

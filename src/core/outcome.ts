@@ -1,7 +1,7 @@
 import type { Envelope } from '../messages/kind.js';
 
 /** The documented outcomes of one request; `--json` prints one of these words and nothing else. */
-export type Outcome = 'accepted' | 'unknown' | 'timeout' | 'invalid_response' | 'error';
+export type Outcome = 'accepted' | 'unknown' | 'rejected' | 'timeout' | 'invalid_response' | 'error';
 
 /** The record `--json` prints, field names and order as documented in the README. */
 export interface ResultRecord {

@@ -85,6 +85,8 @@ export interface ServiceLogEntry {
   request_id: string;
   asked: object | null;
   removed: number[];
+  /** Ids of the profiles the request installed (set). */
+  added?: number[];
   status: string;
   status_info?: { reason_code?: string; additional_info?: string };
   /** `dropped`: applied but never answered, as when an answer is lost on the way. */

@@ -210,6 +210,8 @@ export const clear: MessageKind<ClearChargingProfileRequest, ClearChargingProfil
   summary: 'clear charging profiles by id or by criteria, and report the service\'s answer',
   help: CLEAR_HELP,
   options: CLEAR_OPTIONS,
+  nothingDone: 'removed nothing',
+  outcomes: { accepted: 'accepted: the service cleared at least one profile', other: 'unknown: the service found nothing to clear' },
   inputOf: (options) => {
     const { id, evse, purpose, stackLevel } = options as ClearOptions;
     return { id, evse, purpose, stackLevel };

@@ -4,8 +4,9 @@
  */
 import { clear } from './clear.js';
 import type { MessageKind } from './kind.js';
+import { set } from './set.js';
 
-export const MESSAGES = { clear } as const;
+export const MESSAGES = { clear, set } as const;
 
 /** Every entry, for code that serves them all (the simulator). */
 export const ALL_MESSAGES: readonly MessageKind[] = Object.values(MESSAGES) as unknown as readonly MessageKind[];

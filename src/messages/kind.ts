@@ -23,9 +23,16 @@ export interface Envelope<T extends 'request' | 'response'> {
 
 /** How an answer reads: the outcome word (`--json`'s `outcome`, and the exit status), its status, and why. */
 export interface AnswerSummary {
-  outcome: 'accepted' | 'unknown';
+  outcome: 'accepted' | 'unknown' | 'rejected';
   status: string;
   info?: StatusInfo;
+}
+
+/** What building a request may need beyond the options: the time now, and the text of each file an option names. */
+export interface InputContext {
+  now: Date;
+  /** By option key: the text of the file it names (`--file`), read by the command. */
+  files?: Readonly<Record<string, string>>;
 }
 
 /** A profile as the simulator holds it. */
@@ -42,8 +49,12 @@ export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request
   readonly help: string;
   /** The command's own options, rows of the option table (src/options.ts); those that say what to send have `selects`. */
   readonly options: readonly OptionSpec[];
-  /** What the options say to send, as the builder takes it. */
-  inputOf(options: Readonly<Record<string, unknown>>): Input;
+  /** The simulator's log words for a request that changed no profile. */
+  readonly nothingDone: string;
+  /** What exits 0 and 1 mean for this message, for its help's exit codes. */
+  readonly outcomes: { accepted: string; other: string };
+  /** What the options say to send, as the builder takes it; `context` has the clock and the text of files options name. */
+  inputOf(options: Readonly<Record<string, unknown>>, context: InputContext): Input;
   /** Said when no option says what to send and no question may be asked; `reason` says why not. */
   nothingToSend(reason: string): string;
   /** The questions that build the input on a terminal (loading the prompt library only then); absent: never asked. */
@@ -68,8 +79,8 @@ export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request
   /** A request in few words, for log and stream lines: `id=1` or `evse_id=GB*SEV*E001 purpose=TxProfile`. */
   describe(data: Req['data']): string;
   summarize(response: Res): AnswerSummary;
-  /** The simulator's side: what a valid request does to the stored profiles, and the answer. */
-  decide(profiles: readonly StoredProfile[], request: Req): { response: Res; removed: StoredProfile[] };
+  /** The simulator's side: what a valid request does to the stored profiles (removes, adds), and the answer. */
+  decide(profiles: readonly StoredProfile[], request: Req): { response: Res; removed: StoredProfile[]; added?: StoredProfile[] };
   /** The simulator's answer to a request that breaks the schema but carries an id to answer to. */
   refuse(id: string, problems: string[]): Res;
 }

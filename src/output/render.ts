@@ -188,7 +188,12 @@ export class Output {
       this.options.stdout.write(`${JSON.stringify(entry)}\n`);
       return;
     }
-    const removed = entry.removed.length ? `removed ${entry.removed.map((id) => `#${id}`).join(', ')}` : 'removed nothing';
+    const ids = (list: number[]) => list.map((id) => `#${id}`).join(', ');
+    const removed = entry.added?.length
+      ? `installed ${ids(entry.added)}${entry.removed.length ? ` (replacing ${ids(entry.removed)})` : ''}`
+      : entry.removed.length
+        ? `removed ${ids(entry.removed)}`
+        : kind.nothingDone;
     const info = entry.status_info ? ` (${[entry.status_info.reason_code, entry.status_info.additional_info].filter(Boolean).join(': ')})` : '';
     const how = [
       entry.delivery === 'dropped' ? 'answer dropped' : undefined,
@@ -256,7 +261,11 @@ export class Output {
     if (this.options.json) return `${recordLine(record)}\n`;
     const what = record.request ? `${kind.describe(record.request.data)} -> ` : '';
     const status =
-      record.outcome === 'accepted' ? this.out.green(record.outcome) : record.outcome === 'unknown' ? this.out.yellow(record.outcome) : this.out.red(record.outcome.replace('_', ' '));
+      record.outcome === 'accepted'
+        ? this.out.green(record.outcome)
+        : record.outcome === 'unknown' || record.outcome === 'rejected'
+          ? this.out.yellow(record.outcome)
+          : this.out.red(record.outcome.replace('_', ' '));
     // A response with no error is a schema-valid answer; an invalid one is told by its error.
     const info = record.error === undefined && record.response ? kind.summarize(record.response as Envelope<'response'>).info : undefined;
     const detail =

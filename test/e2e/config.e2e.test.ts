@@ -304,7 +304,7 @@ describe('scp completion', () => {
       encoding: 'utf8',
     });
     expect(zsh.error, 'zsh is not installed (Debian package zsh; .ci/run installs it)').toBeUndefined();
-    expect(zsh.stdout.split('\n').filter(Boolean)).toEqual(['clear', 'simulate', 'config', 'completion', 'FILES']);
+    expect(zsh.stdout.split('\n').filter(Boolean)).toEqual(['clear', 'set', 'simulate', 'config', 'completion', 'FILES']);
   });
 
   it('fish: a first word completes to the commands it starts, and to files', async () => {

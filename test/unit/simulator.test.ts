@@ -98,7 +98,7 @@ describe('handleRequest', () => {
     ['non-JSON', 'hello'],
     ['non-UTF-8', Buffer.from([0xff, 0xfe])],
     ['an array', [1]],
-    ['another request name', { id: ID, name: 'set_charging_profile', type: 'request', data: {} }],
+    ['another request name', { id: ID, name: 'get_base_report', type: 'request', data: {} }],
     ['a response', { id: ID, name: 'clear_charging_profile', type: 'response', data: { status: 'accepted' } }],
     ['an invalid request with no id', { name: 'clear_charging_profile', type: 'request', data: {} }],
   ])('ignores %s', (_what, payload) => {

@@ -50,6 +50,96 @@ export interface StatusInfo {
   additional_info?: string;
 }
 
+export type ChargingProfileKind = "Absolute" | "Recurring" | "Relative";
+export type RecurrencyKind = "Daily" | "Weekly";
+export type ChargingRateUnit = "W" | "A";
+
+/**
+ * Published on ocpp/smart_charging to install a charging profile (OCPP 2.0.1 K01 SetChargingProfile, snake_case, string and optional evse_id, no sales tariff).
+ */
+export interface SetChargingProfileRequest {
+  id: string;
+  name: "set_charging_profile";
+  type: "request";
+  data: SetChargingProfileRequestData;
+}
+export interface SetChargingProfileRequestData {
+  /**
+   * The EVSE the profile is for, as the station names it; absent: the whole station.
+   */
+  evse_id?: string;
+  charging_profile: ChargingProfile;
+}
+/**
+ * OCPP 2.0.1 ChargingProfileType in snake_case, without a sales tariff.
+ */
+export interface ChargingProfile {
+  id: number;
+  stack_level: number;
+  charging_profile_purpose:
+    "ChargingStationExternalConstraints" | "ChargingStationMaxProfile" | "TxDefaultProfile" | "TxProfile";
+  charging_profile_kind: ChargingProfileKind;
+  recurrency_kind?: RecurrencyKind;
+  valid_from?: string;
+  valid_to?: string;
+  /**
+   * OCPP 2.0.1 IdentifierString: at most 36 characters.
+   */
+  transaction_id?: string;
+  /**
+   * @minItems 1
+   * @maxItems 3
+   */
+  charging_schedule:
+    [ChargingSchedule] | [ChargingSchedule, ChargingSchedule] | [ChargingSchedule, ChargingSchedule, ChargingSchedule];
+}
+export interface ChargingSchedule {
+  id: number;
+  start_schedule?: string;
+  /**
+   * Seconds; absent: until the profile ends or recurs.
+   */
+  duration?: number;
+  charging_rate_unit: ChargingRateUnit;
+  min_charging_rate?: number;
+  /**
+   * @minItems 1
+   * @maxItems 1024
+   */
+  charging_schedule_period: [ChargingSchedulePeriod, ...ChargingSchedulePeriod[]];
+}
+export interface ChargingSchedulePeriod {
+  /**
+   * Seconds from the schedule's start.
+   */
+  start_period: number;
+  /**
+   * In the schedule's unit (W or A).
+   */
+  limit: number;
+  number_phases?: number;
+  phase_to_use?: number;
+}
+
+export type SetChargingProfileStatus = "accepted" | "rejected";
+
+/**
+ * Published on smart_charging/ocpp by the Smart Charging service, with the id of the request it answers. Status values are lower-case, as for clear_charging_profile.
+ */
+export interface SetChargingProfileResponse {
+  id: string;
+  name: "set_charging_profile";
+  type: "response";
+  data: SetChargingProfileResponseData;
+}
+export interface SetChargingProfileResponseData {
+  status: SetChargingProfileStatus;
+  status_info?: {
+    reason_code: string;
+    additional_info?: string;
+  };
+}
+
 /**
  * The charging profiles `scp simulate --profiles <file>` starts with: the parts of each profile that ClearChargingProfile selects on.
  */

@@ -1,0 +1,333 @@
+/**
+ * set_charging_profile (OCPP 2.0.1 K01, SetChargingProfile): `scp set`. The profile comes from a file (`--file`, a
+ * ChargingProfile or a whole request `data`) or, for the everyday case, from flags that build one schedule with one
+ * period. Checked against the schema and the K01 rules a CSMS applies before anything is sent; the simulator's
+ * station applies the same rules and stores what it accepts.
+ */
+import { UsageError } from '../errors.js';
+import type {
+  ChargingProfile as FullChargingProfile,
+  SetChargingProfileRequest,
+  SetChargingProfileRequestData,
+  SetChargingProfileResponse,
+} from '../core/generated/types.js';
+import { validateSetRequest, validateSetResponse } from '../core/generated/validators.js';
+import { PURPOSES } from '../core/fields.js';
+import { check, type Validator } from '../core/validate.js';
+import type { OptionsOf } from '../options.js';
+import type { ChargingProfile as StoredChargingProfile } from './clear.js';
+import { requestOptions, type MessageKind, type StoredProfile } from './kind.js';
+
+/** What the operator gave: option values as typed, the --file text, and the clock for the default start. */
+export interface SetInput {
+  fileText?: string;
+  file?: string;
+  id?: string;
+  limit?: string;
+  evse?: string;
+  purpose?: string;
+  stackLevel?: string;
+  start?: string;
+  duration?: string;
+  recurring?: string;
+  relative?: boolean;
+  transaction?: string;
+  phases?: string;
+  validFrom?: string;
+  validTo?: string;
+  now: Date;
+}
+
+const SET_DEFAULTS = { purpose: 'TxDefaultProfile', stackLevel: '0' } as const;
+
+/** Digits only, in a range: a mistyped id on a live network installs or replaces the wrong profile. */
+function wholeNumber(flag: string, raw: string, min: number, max: number, what = `an integer from ${min} to ${max}`): number {
+  const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected ${what}`);
+  return n;
+}
+
+/** `16A`, `7400W`, `7.4kW` (sent as W): a bare number or another unit is refused, a limit is never guessed at. */
+export function parseLimit(raw: string): { unit: 'A' | 'W'; limit: number } {
+  const match = /^([0-9]+(?:\.[0-9]+)?)(A|W|kW)$/.exec(raw);
+  if (!match) throw new UsageError(`--limit: ${JSON.stringify(raw)} is not allowed; expected a number with its unit: 16A, 7400W or 7.4kW`);
+  const value = Number(match[1]);
+  // kW to W without binary fractions: 7.4kW is 7400 W, not 7400.000000000001.
+  return match[2] === 'kW' ? { unit: 'W', limit: Math.round(value * 1000 * 1000) / 1000 } : { unit: match[2] as 'A' | 'W', limit: value };
+}
+
+/** An ISO 8601 time with a zone, sent in UTC and whole seconds; a time without a zone would be a guess. */
+export function parseTime(flag: string, raw: string): string {
+  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw) && !Number.isNaN(Date.parse(raw));
+  if (!ok) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected an ISO 8601 time with a zone, e.g. 2026-12-01T18:00:00Z`);
+  return wholeSecondsUtc(new Date(raw));
+}
+
+const wholeSecondsUtc = (time: Date) => `${new Date(Math.floor(time.getTime() / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+
+/** Seconds, or 30m, 2h, 1d. */
+export function parseDuration(raw: string): number {
+  const match = /^([0-9]+)(s|m|h|d)?$/.exec(raw);
+  const seconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's') as 's'] : NaN;
+  if (!(seconds >= 1 && seconds <= 2147483647)) {
+    throw new UsageError(`--duration: ${JSON.stringify(raw)} is not allowed; expected a whole number of seconds above 0, or 30m, 2h, 1d`);
+  }
+  return seconds;
+}
+
+/** The flags that shape a profile built from flags; with --file, only --evse may go beside it. */
+const PROFILE_FLAGS = [
+  ['id', '--id'],
+  ['limit', '--limit'],
+  ['purpose', '--purpose'],
+  ['stackLevel', '--stack-level'],
+  ['start', '--start'],
+  ['duration', '--duration'],
+  ['recurring', '--recurring'],
+  ['relative', '--relative'],
+  ['transaction', '--transaction'],
+  ['phases', '--phases'],
+  ['validFrom', '--valid-from'],
+  ['validTo', '--valid-to'],
+] as const;
+
+/** A ChargingProfile, or a whole request data object, from --file; --evse supplies or overrides evse_id. */
+function dataFromFile(input: SetInput): SetChargingProfileRequestData {
+  const beside = PROFILE_FLAGS.find(([key]) => input[key] !== undefined);
+  if (beside) throw new UsageError(`--file: cannot be combined with ${beside[1]}; the profile comes from the file (only --evse may go with it)`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(input.fileText ?? '');
+  } catch (err) {
+    throw new UsageError(`--file: ${JSON.stringify(input.file)} is not JSON (${(err as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new UsageError(`--file: ${JSON.stringify(input.file)} holds no JSON object; expected a ChargingProfile or {evse_id?, charging_profile}`);
+  }
+  const data = ('charging_profile' in parsed ? { ...parsed } : { charging_profile: parsed }) as SetChargingProfileRequestData;
+  if (input.evse !== undefined) data.evse_id = input.evse;
+  return data;
+}
+
+/** The schedule's kind and when it starts: Absolute from --start (default now), Recurring, or Relative. */
+function scheduleTiming(input: SetInput) {
+  if (input.relative && input.recurring !== undefined) throw new UsageError('--relative: cannot be combined with --recurring; a relative schedule starts with each transaction');
+  if (input.relative && input.start !== undefined) throw new UsageError('--relative: cannot be combined with --start; a relative schedule starts with each transaction');
+  if (input.relative) return { kind: 'Relative' as const };
+  const start = input.start === undefined ? wholeSecondsUtc(input.now) : parseTime('--start', input.start);
+  if (input.recurring === undefined) return { kind: 'Absolute' as const, start };
+  if (input.recurring !== 'daily' && input.recurring !== 'weekly') {
+    throw new UsageError(`--recurring: ${JSON.stringify(input.recurring)} is not allowed; expected daily or weekly`);
+  }
+  return { kind: 'Recurring' as const, start, recurrency: input.recurring === 'daily' ? ('Daily' as const) : ('Weekly' as const) };
+}
+
+const EVSE_ID = /^[^\s\u0000-\u001f\u007f]+$/;
+
+/** --purpose and --evse in the flags' words (the schema would speak of /data/...). */
+function checkNames(input: SetInput): void {
+  if (input.purpose !== undefined && !(PURPOSES as readonly string[]).includes(input.purpose)) {
+    throw new UsageError(`--purpose: ${JSON.stringify(input.purpose)} is not allowed; expected one of ${PURPOSES.join(', ')}`);
+  }
+  if (input.evse !== undefined && !EVSE_ID.test(input.evse)) {
+    throw new UsageError(`--evse: ${JSON.stringify(input.evse)} is not allowed; expected a non-empty EVSE id without spaces or control characters, e.g. GB*SEV*123`);
+  }
+}
+
+/** One schedule with one period from 0, from the flags; --id and --limit are required. */
+function dataFromFlags(input: SetInput): SetChargingProfileRequestData {
+  if (input.id === undefined) throw new UsageError('--id: required with --limit (the profile id; one with the same id is replaced); or give --file');
+  if (input.limit === undefined) throw new UsageError('--limit: required with --id (e.g. 16A, 7400W or 7.4kW); or give --file');
+  const { unit, limit } = parseLimit(input.limit);
+  const timing = scheduleTiming(input);
+  const period = { start_period: 0, limit, ...(input.phases === undefined ? {} : { number_phases: wholeNumber('--phases', input.phases, 1, 3, '1, 2 or 3') }) };
+  const schedule: FullChargingProfile['charging_schedule'][number] = {
+    id: 1,
+    ...(timing.kind === 'Relative' ? {} : { start_schedule: timing.start }),
+    ...(input.duration === undefined ? {} : { duration: parseDuration(input.duration) }),
+    charging_rate_unit: unit,
+    charging_schedule_period: [period] as [typeof period],
+  };
+  const profile: FullChargingProfile = {
+    id: wholeNumber('--id', input.id, 0, 2147483647),
+    stack_level: wholeNumber('--stack-level', input.stackLevel ?? SET_DEFAULTS.stackLevel, 0, 2147483647),
+    charging_profile_purpose: (input.purpose ?? SET_DEFAULTS.purpose) as FullChargingProfile['charging_profile_purpose'],
+    charging_profile_kind: timing.kind,
+    ...(timing.kind === 'Recurring' ? { recurrency_kind: timing.recurrency } : {}),
+    ...(input.validFrom === undefined ? {} : { valid_from: parseTime('--valid-from', input.validFrom) }),
+    ...(input.validTo === undefined ? {} : { valid_to: parseTime('--valid-to', input.validTo) }),
+    ...(input.transaction === undefined ? {} : { transaction_id: input.transaction }),
+    charging_schedule: [schedule],
+  };
+  return { ...(input.evse === undefined ? {} : { evse_id: input.evse }), charging_profile: profile };
+}
+
+export function buildSetData(input: SetInput): SetChargingProfileRequestData {
+  checkNames(input);
+  return input.file !== undefined ? dataFromFile(input) : dataFromFlags(input);
+}
+
+/** How a rule names what is wrong: the field, and for an operator typing flags, the flag that sets it. */
+const name = (field: string, flag: string | undefined, words: 'flags' | 'fields') => (words === 'flags' && flag ? `${field} (${flag})` : field);
+
+/** K01 for the profile as a whole: purpose, transaction, EVSE and validity. */
+function profileRules(data: SetChargingProfileRequestData, words: 'flags' | 'fields'): string | undefined {
+  const profile = data.charging_profile;
+  const purpose = profile.charging_profile_purpose;
+  const at = (field: string, flag?: string) => name(`charging_profile.${field}`, flag, words);
+  // OCPP 2.0.1 K01: ChargingStationExternalConstraints are set by an external system (e.g. an energy management
+  // system), never by the CSMS; a station answers Rejected.
+  if (purpose === 'ChargingStationExternalConstraints') return `${at('charging_profile_purpose', '--purpose')}: ChargingStationExternalConstraints cannot be set; those limits come from an external system`;
+  // A TxProfile belongs to one transaction on one EVSE (K01: "TxProfile ... SHALL contain a transactionId").
+  if (purpose === 'TxProfile' && profile.transaction_id === undefined) return `${at('transaction_id', '--transaction')}: required for a TxProfile, which belongs to one transaction`;
+  if (purpose === 'TxProfile' && data.evse_id === undefined) return `${name('evse_id', '--evse', words)}: required for a TxProfile, which applies to the EVSE of its transaction`;
+  if (purpose !== 'TxProfile' && profile.transaction_id !== undefined) return `${at('transaction_id', '--transaction')}: only a TxProfile belongs to a transaction, not a ${purpose}`;
+  // ChargingStationMaxProfile limits the station as a whole (OCPP's EVSE 0): here, no evse_id.
+  if (purpose === 'ChargingStationMaxProfile' && data.evse_id !== undefined) return `${name('evse_id', '--evse', words)}: not allowed for a ChargingStationMaxProfile, which limits the whole station; leave it out`;
+  if (profile.valid_from !== undefined && profile.valid_to !== undefined && Date.parse(profile.valid_from) >= Date.parse(profile.valid_to)) {
+    return `${at('valid_to', '--valid-to')}: ${profile.valid_to} is not after valid_from ${profile.valid_from}`;
+  }
+  const recurring = profile.charging_profile_kind === 'Recurring';
+  if (recurring !== (profile.recurrency_kind !== undefined)) {
+    return recurring
+      ? `${at('recurrency_kind', '--recurring')}: required for a Recurring profile (Daily or Weekly)`
+      : `${at('recurrency_kind')}: only a Recurring profile has one, not an ${profile.charging_profile_kind} one`;
+  }
+  return undefined;
+}
+
+/** K01 for each schedule: its start as the kind needs, periods from 0 and strictly increasing, phases. */
+function scheduleRules(data: SetChargingProfileRequestData, words: 'flags' | 'fields'): string | undefined {
+  const kind = data.charging_profile.charging_profile_kind;
+  for (const [i, schedule] of data.charging_profile.charging_schedule.entries()) {
+    const at = (field: string, flag?: string) => name(`charging_profile.charging_schedule[${i}].${field}`, flag, words);
+    if (kind === 'Relative' && schedule.start_schedule !== undefined) return `${at('start_schedule', '--start')}: not allowed for a Relative profile, which starts with each transaction`;
+    if (kind !== 'Relative' && schedule.start_schedule === undefined) return `${at('start_schedule', '--start')}: required for an ${kind} profile`;
+    const periods = schedule.charging_schedule_period;
+    if (periods[0]!.start_period !== 0) return `${at('charging_schedule_period[0].start_period')}: the first period starts at 0, not ${periods[0]!.start_period}`;
+    for (const [j, period] of periods.entries()) {
+      if (j > 0 && period.start_period <= periods[j - 1]!.start_period) {
+        return `${at(`charging_schedule_period[${j}].start_period`)}: ${period.start_period} is not after the period before it (${periods[j - 1]!.start_period})`;
+      }
+      if (period.phase_to_use !== undefined && period.number_phases !== 1) {
+        return `${at(`charging_schedule_period[${j}].phase_to_use`)}: only with number_phases 1 (one phase to choose from)`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The OCPP 2.0.1 K01 rules a CSMS checks before sending, and a station before installing; the first broken one. */
+export function setRules(data: SetChargingProfileRequestData, words: 'flags' | 'fields'): string | undefined {
+  return profileRules(data, words) ?? scheduleRules(data, words);
+}
+
+/** `scp set`'s own options: the profile (from a file or from flags), then those of every message command. */
+export const SET_OPTIONS = [
+  { key: 'file', command: 'set', flags: '--file <path>', description: 'install the ChargingProfile, or the request data {evse_id?, charging_profile}, in this JSON file (- for stdin)', group: 'send', selects: true, complete: 'file' },
+  { key: 'id', command: 'set', flags: '--id <n>', description: 'the profile id (0 to 2147483647); a profile with this id is replaced', group: 'send', selects: true },
+  { key: 'limit', command: 'set', flags: '--limit <limit>', description: 'the limit with its unit: 16A, 7400W or 7.4kW (kW is sent as W)', group: 'send', selects: true },
+  { key: 'evse', command: 'set', flags: '--evse <evse_id>', description: 'the EVSE, exactly as the station names it; none: the whole station', group: 'send', selects: true },
+  // Completion offers the four purposes, as for clear's --purpose (one completion per flag name); K01 says why one is refused.
+  { key: 'purpose', command: 'set', flags: '--purpose <purpose>', description: `${PURPOSES.slice(1).join(', ')} (default: ${SET_DEFAULTS.purpose})`, group: 'send', selects: true, complete: PURPOSES },
+  { key: 'stackLevel', command: 'set', flags: '--stack-level <n>', description: 'higher wins within a purpose (default: 0)', group: 'send', selects: true },
+  { key: 'start', command: 'set', flags: '--start <time>', description: 'when the schedule starts, ISO 8601 with a zone (default: now, whole seconds, UTC)', group: 'send', selects: true },
+  { key: 'duration', command: 'set', flags: '--duration <duration>', description: 'how long the schedule lasts: seconds, or 30m, 2h, 1d (default: until the profile ends)', group: 'send', selects: true },
+  { key: 'recurring', command: 'set', flags: '--recurring <daily|weekly>', description: 'repeat the schedule daily or weekly from --start', group: 'send', selects: true, complete: ['daily', 'weekly'] },
+  { key: 'relative', command: 'set', flags: '--relative', description: 'the schedule starts with each transaction, not at a time', group: 'send', selects: true },
+  { key: 'transaction', command: 'set', flags: '--transaction <id>', description: 'the transaction a TxProfile belongs to', group: 'send', selects: true },
+  { key: 'phases', command: 'set', flags: '--phases <1|2|3>', description: 'the number of phases to charge on', group: 'send', selects: true, complete: ['1', '2', '3'] },
+  { key: 'validFrom', command: 'set', flags: '--valid-from <time>', description: 'the profile applies from this time (ISO 8601 with a zone)', group: 'send', selects: true },
+  { key: 'validTo', command: 'set', flags: '--valid-to <time>', description: 'the profile applies until this time (ISO 8601 with a zone)', group: 'send', selects: true },
+  ...requestOptions('set', 'install one profile per line of this file (- for stdin): a JSON object shaped like the request\'s data'),
+] as const;
+
+export type SetOptions = OptionsOf<typeof SET_OPTIONS>;
+
+const SET_HELP = `
+Give --file, or --id and --limit for one schedule with one period (kind Absolute from --start, unless --recurring
+or --relative). Checked before anything is sent: the schema and OCPP 2.0.1 K01 (no ChargingStationExternalConstraints;
+a TxProfile needs --transaction and --evse; a ChargingStationMaxProfile is station-wide; start, recurrency and
+periods as the kind requires). With none of them on a terminal, scp asks; in a script it fails with exit 2.
+Or give --input: one request data object per line, all over one connection, one result per line.
+
+Examples:
+  scp set --evse 3 --id 7 --limit 11kW
+  scp set --evse 3 --id 8 --limit 16A --start 2026-12-01T18:00:00Z --duration 3h
+  scp set --id 1 --purpose ChargingStationMaxProfile --limit 40kW --recurring daily --start 2026-12-01T00:00:00Z
+  scp set --evse 3 --file profile.json --json | jq -r .outcome`;
+
+/** The schema's check, in the envelope's words (a profile from a file or an input line is named by its fields). */
+const setCheck =
+  <T>(validator: unknown) =>
+  (data: unknown) =>
+    check<T>(validator as Validator, data);
+
+/** A request in few words: `id=7 evse_id=3 TxDefaultProfile 11000 W`. */
+export function describeSet(data: SetChargingProfileRequestData): string {
+  const profile = data.charging_profile;
+  const first = profile.charging_schedule[0];
+  const limit = first?.charging_schedule_period[0];
+  const where = data.evse_id === undefined ? 'station' : `evse_id=${data.evse_id}`;
+  const what = limit === undefined ? '' : ` ${limit.limit} ${first!.charging_rate_unit}`;
+  return `id=${profile.id} ${where} ${profile.charging_profile_purpose}${what}`;
+}
+
+/** The stored form of an installed profile: what clear selects on, with the whole profile kept beside it. */
+export function storedProfile(data: SetChargingProfileRequestData): StoredChargingProfile & { charging_profile: FullChargingProfile } {
+  const profile = data.charging_profile;
+  return {
+    id: profile.id,
+    // The service's station-wide EVSE is "0", as clear's criteria name it.
+    evse_id: data.evse_id ?? '0',
+    charging_profile_purpose: profile.charging_profile_purpose,
+    stack_level: profile.stack_level,
+    charging_profile: profile,
+  };
+}
+
+const answer = (id: string, data: SetChargingProfileResponse['data']): SetChargingProfileResponse => ({ id, name: 'set_charging_profile', type: 'response', data });
+
+/** The registry's entry for set_charging_profile. */
+export const set: MessageKind<SetChargingProfileRequest, SetChargingProfileResponse, SetInput> = {
+  name: 'set_charging_profile',
+  command: 'set',
+  summary: 'install a charging profile (from flags or a file), and report the service\'s answer',
+  help: SET_HELP,
+  nothingDone: 'installed nothing',
+  outcomes: { accepted: 'accepted: the service installed the profile', other: 'rejected: the service refused it (see status_info)' },
+  options: SET_OPTIONS,
+  inputOf: (options, context) => ({ ...(options as SetOptions), now: context.now, fileText: context.files?.file }),
+  nothingToSend: (reason) =>
+    `nothing to set: give --id <n> and --limit <16A|7400W|7.4kW>, or --file <path>, or --input <file> (not asking, since ${reason})`,
+  ask: async (streams, warn) => (await import('../interactive/set.js')).askProfile(streams, warn),
+  confirmation: (request) =>
+    request.data.evse_id === undefined
+      ? { message: 'No EVSE is named, so this profile applies to the whole station. Send it?', yes: false }
+      : { message: 'Send it?', yes: true },
+  buildData: buildSetData,
+  checkRequest: setCheck<SetChargingProfileRequest>(validateSetRequest),
+  checkRequestOnWire: setCheck<SetChargingProfileRequest>(validateSetRequest),
+  checkResponse: setCheck<SetChargingProfileResponse>(validateSetResponse),
+  rules: setRules,
+  warnings: () => [],
+  shorthand: () => undefined,
+  lineHint: 'expected a JSON object like {"evse_id": "3", "charging_profile": {...}}',
+  describe: describeSet,
+  summarize: (response) => ({
+    outcome: response.data.status,
+    status: response.data.status,
+    ...(response.data.status_info ? { info: response.data.status_info } : {}),
+  }),
+  // K01: a station checks what a CSMS checks before it installs; a profile with an existing id replaces it.
+  decide: (profiles, request) => {
+    const problem = setRules(request.data, 'fields');
+    if (problem !== undefined) {
+      return { response: answer(request.id, { status: 'rejected', status_info: { reason_code: 'InvalidProfile', additional_info: problem } }), removed: [] };
+    }
+    const installed = storedProfile(request.data);
+    const replaced = profiles.filter((profile: StoredProfile) => profile.id === installed.id);
+    return { response: answer(request.id, { status: 'accepted' }), removed: replaced, added: [installed] };
+  },
+  refuse: (id, problems) => answer(id, { status: 'rejected', status_info: { reason_code: 'InvalidProfile', additional_info: problems.join('; ') } }),
+};
