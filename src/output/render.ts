@@ -302,7 +302,8 @@ export class Output {
       this.options.stdout.write(`${recordLine(record)}\n`);
       return;
     }
-    if (record.outcome !== 'accepted' && record.outcome !== 'unknown') return;
+    // Only an answer the service gave is shown here; the rest said their error above.
+    if (record.outcome !== 'accepted' && record.outcome !== 'unknown' && record.outcome !== 'rejected') return;
     const { status, info } = kind.summarize(record.response as Envelope<'response'>);
     const lines = [record.outcome === 'accepted' ? this.out.green.bold(status) : this.out.yellow.bold(status)];
     if (info?.reason_code !== undefined) lines.push(`reason_code: ${printable(info.reason_code)}`);
