@@ -53,7 +53,7 @@ export async function startAedes(name, module = 'aedes') {
   };
 }
 
-/** Answers every request at once, on a no-delay socket of its own; the id is cut from the request text. */
+/** Answers every request at once, accepted, on a no-delay socket of its own; id and name are cut from the request text. */
 export async function startResponder(url) {
   const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, writeCache: false });
   client.stream.setNoDelay?.(true);
@@ -62,7 +62,9 @@ export async function startResponder(url) {
     const at = text.indexOf('"id":"');
     if (at < 0) return;
     const id = text.slice(at + 6, at + 42);
-    client.publish('smart_charging/ocpp', `{"id":"${id}","name":"clear_charging_profile","type":"response","data":{"status":"accepted"}}`, { qos: 1 });
+    const named = text.indexOf('"name":"', at + 42) + 8;
+    const name = text.slice(named, text.indexOf('"', named));
+    client.publish('smart_charging/ocpp', `{"id":"${id}","name":"${name}","type":"response","data":{"status":"accepted"}}`, { qos: 1 });
   });
   await client.subscribeAsync('ocpp/smart_charging', { qos: 1 });
   return client;

@@ -291,6 +291,10 @@ describe('scp completion', () => {
     expect(complete(script, ['scp', 'cl'], {}, cwd)).toEqual(['clear', 'clips.txt']);
     expect(complete(script, ['scp', 'sim'], {}, cwd)).toEqual(['simulate']);
     expect(complete(script, ['scp', 'co'], {}, cwd)).toEqual(['config', 'completion']);
+    // Every message command of the registry, with its own options.
+    expect(complete(script, ['scp', 's'], {}, cwd)).toEqual(['set', 'simulate', 'somefile']);
+    expect(complete(script, ['scp', 'set', '--li'], {}, cwd)).toEqual(['--limit']);
+    expect(complete(script, ['scp', 'set', '--recurring', ''], {}, cwd)).toEqual(['daily', 'weekly']);
     // Nothing of ours starts so: the shell's own file completion (complete -o default) takes over.
     expect(complete(script, ['scp', 'so'], {}, cwd)).toEqual([]);
   });

@@ -6,6 +6,9 @@ import { screen } from '@inquirer/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { askPassword, confirmSend } from '../../src/interactive/prompts.js';
 import { NOTHING_CHOSEN, askSelector } from '../../src/interactive/clear.js';
+import { askProfile } from '../../src/interactive/set.js';
+import { set } from '../../src/messages/set.js';
+import { buildRequest } from '../../src/messages/kind.js';
 import { buildClearRequest, clear } from '../../src/messages/clear.js';
 import { InterruptedError } from '../../src/errors.js';
 import { PassThrough } from 'node:stream';
@@ -132,5 +135,64 @@ describe('askPassword', () => {
     screen.keypress('enter');
     await expect(answer).resolves.toBe('hunter2');
     expect(await screen.getFullOutput()).not.toContain('hunter2');
+  });
+});
+
+describe('askProfile (scp set on a terminal)', () => {
+  it('builds one period from the answers, each checked as its flag would be', async () => {
+    const answer = askProfile(streams(), () => undefined);
+    expect(screen.getScreen()).toContain('EVSE id (empty: the whole station):');
+    screen.type('3');
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('Purpose:');
+    expect(screen.getScreen()).not.toContain('ChargingStationExternalConstraints');
+    screen.keypress('enter'); // TxDefaultProfile, the default
+    await screen.next();
+    screen.type('7');
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('Limit (16A, 7400W or 7.4kW):');
+    screen.type('11');
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('--limit: "11" is not allowed; expected a number with its unit');
+    screen.type('kW');
+    screen.keypress('enter');
+    await screen.next();
+    screen.keypress('enter'); // stack level 0
+    const input = await answer;
+    expect(input).toMatchObject({ evse: '3', purpose: 'TxDefaultProfile', id: '7', limit: '11kW', stackLevel: '0' });
+    expect(buildRequest(set, input, ID).data.charging_profile.charging_schedule[0]!.charging_schedule_period).toEqual([{ start_period: 0, limit: 11000 }]);
+  });
+
+  it('asks for the transaction of a TxProfile, and starts again when K01 refuses the whole (no EVSE)', async () => {
+    const warnings: string[] = [];
+    const answer = askProfile(streams(), (message) => warnings.push(message));
+    const txProfile = async (evse: string) => {
+      if (evse) screen.type(evse);
+      screen.keypress('enter');
+      await screen.next();
+      screen.keypress('down'); // from TxDefaultProfile, the default, to TxProfile
+      screen.keypress('enter');
+      await screen.next();
+      expect(screen.getScreen()).toContain('Transaction id:');
+      screen.type('tx-1');
+      screen.keypress('enter');
+      await screen.next();
+      screen.type('9');
+      screen.keypress('enter');
+      await screen.next();
+      screen.type('16A');
+      screen.keypress('enter');
+      await screen.next();
+      screen.keypress('enter');
+    };
+    await txProfile('');
+    await screen.next();
+    expect(warnings).toEqual([expect.stringMatching(/^evse_id \(--evse\): required for a TxProfile.*; again from the start$/)]);
+    expect(screen.getScreen()).toContain('EVSE id');
+    await txProfile('E1');
+    await expect(answer).resolves.toMatchObject({ evse: 'E1', purpose: 'TxProfile', transaction: 'tx-1', id: '9', limit: '16A' });
   });
 });
