@@ -68,7 +68,7 @@ type Act = (command: (flags: GlobalFlags, output: Output, config: ConfigState) =
 /** The program itself: its name, version, how commander writes and fails, and the global options. */
 function rootProgram(io: Io): Command {
   const program = new Command(io.name ?? 'scp')
-    .description('Clear OCPP 2.0.1 charging profiles through a Smart Charging service over MQTT.')
+    .description('Clear and set OCPP 2.0.1 charging profiles through a Smart Charging service over MQTT.')
     .version(VERSION)
     .showSuggestionAfterError()
     .exitOverride()
@@ -132,7 +132,7 @@ function addMessage(program: Command, io: Io, act: Act, kind: MessageKind): void
 
 function addSimulate(program: Command, io: Io, act: Act): void {
   withOptions(program.command('simulate'), io.env)
-    .description('run a stand-in Smart Charging service that answers clear requests as an OCPP 2.0.1 station would')
+    .description('run a stand-in Smart Charging service that answers clear and set requests as an OCPP 2.0.1 station would')
     .addHelpText('after', SIMULATE_HELP)
     .action((options: SimulateFlags) =>
       act(async (flags, output) => {
