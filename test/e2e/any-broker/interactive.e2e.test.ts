@@ -43,6 +43,36 @@ async function withResponder(answer: ((request: SeenRequest) => Answer[]) | unde
   }
 }
 
+describe('interactive scp set on a terminal', () => {
+  it('asks for the profile, re-asks a limit without its unit, shows the request, confirms, sends, prints the answer', async () => {
+    const answer = (request: SeenRequest) => [response(request.envelope!.id, { status: 'accepted' }, { name: 'set_charging_profile' })];
+    await withResponder(answer, async (args, seen) => {
+      const { pty, sane } = session([...args, 'set']);
+      await pty.waitFor(/EVSE id \(empty: the whole station\):/);
+      pty.type('3' + KEY.enter);
+      await pty.waitFor(/Purpose:/);
+      pty.type(KEY.enter);
+      await pty.waitFor(/Profile id/);
+      pty.type('7' + KEY.enter);
+      await pty.waitFor(/Limit \(16A, 7400W or 7\.4kW\):/);
+      pty.type('11' + KEY.enter);
+      await pty.waitFor(/--limit: "11" is not allowed; expected a number with its unit/);
+      pty.type('kW' + KEY.enter);
+      await pty.waitFor(/Stack level/);
+      pty.type(KEY.enter);
+      await pty.waitFor(/Send it\? \(Y\/n\)/);
+      expect(pty.screen()).toMatch(/"set_charging_profile"/);
+      expect(seen).toHaveLength(0);
+      pty.type(KEY.enter);
+      expect(await pty.exited).toBe(0);
+      expect(pty.screen()).toMatch(/accepted/);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.envelope!.data).toMatchObject({ evse_id: '3', charging_profile: { id: 7, charging_schedule: [{ charging_schedule_period: [{ limit: 11000 }] }] } });
+      expect(sane()).toBe(true);
+    });
+  });
+});
+
 describe('interactive scp clear on a terminal', () => {
   it('asks what to clear, re-asks an invalid id with the flag\'s message, confirms, sends, and prints the answer', async () => {
     await withResponder(undefined, async (args, seen) => {

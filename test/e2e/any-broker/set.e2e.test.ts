@@ -119,6 +119,13 @@ describe(`scp set against the ${brokerName()}`, () => {
     expect(record.response.id).toBe(record.request.id);
   });
 
+  it('--verbose shows the request going out and the answer coming in; -y is accepted (nothing to confirm in a script)', async () => {
+    const run = await setWith(['--evse', '3', '--id', '7', '--limit', '16A', '--verbose', '-y']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/publishing to \S+: \{"id":"[^"]+","name":"set_charging_profile"/);
+    expect(run.stderr).toMatch(/received on \S+: \{"id":"[^"]+","name":"set_charging_profile","type":"response"/);
+  });
+
   it('bad input: exit 2, one line naming the flag or field, nothing published', async () => {
     for (const [args, message] of [
       [['--id', '7'], /^scp: --limit: required with --id/],
