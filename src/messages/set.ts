@@ -178,7 +178,7 @@ function profileRules(data: SetChargingProfileRequestData, words: 'flags' | 'fie
   // OCPP 2.0.1 K01: ChargingStationExternalConstraints are set by an external system (e.g. an energy management
   // system), never by the CSMS; a station answers Rejected.
   if (purpose === 'ChargingStationExternalConstraints') return `${at('charging_profile_purpose', '--purpose')}: ChargingStationExternalConstraints cannot be set; those limits come from an external system`;
-  // A TxProfile belongs to one transaction on one EVSE (K01: "TxProfile ... SHALL contain a transactionId").
+  // A TxProfile belongs to one transaction on one EVSE: a CSMS sends it with the transaction id and the EVSE (K01).
   if (purpose === 'TxProfile' && profile.transaction_id === undefined) return `${at('transaction_id', '--transaction')}: required for a TxProfile, which belongs to one transaction`;
   if (purpose === 'TxProfile' && data.evse_id === undefined) return `${name('evse_id', '--evse', words)}: required for a TxProfile, which applies to the EVSE of its transaction`;
   if (purpose !== 'TxProfile' && profile.transaction_id !== undefined) return `${at('transaction_id', '--transaction')}: only a TxProfile belongs to a transaction, not a ${purpose}`;
