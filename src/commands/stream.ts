@@ -254,9 +254,14 @@ class RequestStream {
     });
   }
 
+  /** Between losing the connection and a new session (or giving up): sending waits for `untilConnected`. */
+  get reconnecting(): boolean {
+    return !this.session && !this.connectionError;
+  }
+
   /** Resolves once a session is up again, or reconnecting has been given up (or the stream stopped). */
-  private untilConnected(): Promise<void> {
-    if (this.session || this.connectionError) return Promise.resolve();
+  untilConnected(): Promise<void> {
+    if (!this.reconnecting) return Promise.resolve();
     return new Promise<void>((resolve) => {
       this.reconnected = () => {
         this.reconnected = undefined;
@@ -265,10 +270,8 @@ class RequestStream {
     });
   }
 
-  /** Sends one request line's data, or records why it could not be sent. */
-  async send(index: number, line: number, text: string, data: object): Promise<void> {
-    if (!this.session && !this.connectionError) await this.untilConnected();
-    if (this.over) return;
+  /** Sends one request line's data, or records why it could not be sent (the connection is gone for good). */
+  send(index: number, line: number, text: string, data: object): void {
     if (!this.session) {
       const error = `not sent: ${this.connectionError?.message ?? 'no connection to the broker'}`;
       this.finish(index, { request: null, response: null, outcome: 'error', error, elapsed_ms: 0, line, input: text });
@@ -342,8 +345,10 @@ async function readLines(stream: RequestStream, lines: AsyncIterable<string>): P
       stream.finish(index, { request: null, response: null, outcome: 'invalid_input', error: parsed.reason, elapsed_ms: 0, line: lineNo, input: text });
       continue;
     }
-    await stream.send(index, lineNo, text, parsed.data);
+    // Awaited only while reconnecting: a promise per line is what this loop avoids.
+    if (stream.reconnecting) await stream.untilConnected();
     if (stream.over) break;
+    stream.send(index, lineNo, text, parsed.data);
   }
 }
 
