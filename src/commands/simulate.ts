@@ -29,29 +29,25 @@ async function loadProfiles(path: string | undefined): Promise<ChargingProfile[]
   } catch (err) {
     throw new UsageError(`--profiles: ${JSON.stringify(path)} is not JSON (${(err as Error).message})`);
   }
-  const installed = Array.isArray(data) ? data.map(installedProfile) : [];
-  const problem = installed.find((entry) => 'problem' in entry) as { problem: string } | undefined;
-  if (problem) throw new UsageError(`--profiles: ${JSON.stringify(path)}: ${problem.problem}`);
-  // Each entry checked as the simulator's shape; set-shaped ones by their projection, their profile kept beside it.
-  const projected = Array.isArray(data) ? data.map((entry, i) => (installed[i] && 'stored' in installed[i] ? installed[i].project : entry)) : data;
-  const checked = checkProfiles(projected);
+  const installed = Array.isArray(data) ? data.map((entry, i) => installedProfile(entry, i, path)) : [];
+  // Every entry is checked in the simulator's shape; a set-shaped one by its projection, its whole profile kept.
+  const checked = checkProfiles(Array.isArray(data) ? data.map((entry, i) => installed[i]?.project ?? entry) : data);
   if (!checked.ok) throw new UsageError(`--profiles: ${JSON.stringify(path)}: ${checked.problem}`);
-  return checked.profiles.map((profile, i) => {
-    const entry = installed[i];
-    return entry && 'stored' in entry ? entry.stored : profile;
-  });
+  return checked.profiles.map((profile, i) => installed[i]?.stored ?? profile);
 }
 
 /**
  * A --profiles entry shaped like set's request data ({evse_id?, charging_profile}): the station's current state, so
  * checked against set's schema only (not the rules a new profile must pass). Other entries: undefined.
  */
-function installedProfile(entry: unknown, index: number): { stored: ChargingProfile; project: object } | { problem: string } | Record<string, never> {
-  if (entry === null || typeof entry !== 'object' || !('charging_profile' in entry)) return {};
+function installedProfile(entry: unknown, index: number, path: string): { stored: ChargingProfile; project: object } | undefined {
+  if (entry === null || typeof entry !== 'object' || !('charging_profile' in entry)) return undefined;
   const checked = set.checkRequestOnWire(requestEnvelope(set, entry as SetChargingProfileRequestData, CHECK_ID));
-  if (!checked.ok) return { problem: `entry ${index + 1}: ${checked.problems.join('; ').replace(/\/data\//g, '')}` };
+  if (!checked.ok) {
+    throw new UsageError(`--profiles: ${JSON.stringify(path)}: entry ${index + 1}: ${checked.problems.join('; ').replace(/\/data\//g, '')}`);
+  }
   const stored = storedProfile(checked.value.data);
-  const { charging_profile: _full, ...project } = stored;
+  const { charging_profile: _whole, ...project } = stored;
   return { stored, project };
 }
 
