@@ -7,7 +7,7 @@
 import { promises as fs, statSync } from 'node:fs';
 import { randomBytes } from './random.js';
 import { ConnectionError, UsageError, type ConnectionFact } from './errors.js';
-import { OPTIONS, longFlag, parseConnection, type ConnectionSettings, type GlobalOptions } from './options.js';
+import { SECRET_FILES, longFlag, parseConnection, type ConnectionSettings, type GlobalOptions } from './options.js';
 import type { ConnectOptions } from './transport/mqtt.js';
 import type { Source } from './core/config.js';
 import type { Output } from './output/render.js';
@@ -93,8 +93,7 @@ export async function readNamed(flag: string, path: string): Promise<Buffer> {
   }
 }
 
-/** The options whose value is secret: a file they name is warned about when others can read it. */
-const SECRET_KEYS = new Set(OPTIONS.filter((spec) => spec.secret).map((spec) => spec.key));
+const SECRET_KEYS = new Set(SECRET_FILES.map((spec) => spec.key));
 
 /** As ssh does with private keys: a file of secrets that others can read is worth a word, though not a refusal. */
 export function warnIfShared(label: string, path: string, warn: (message: string) => void): void {

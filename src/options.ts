@@ -108,6 +108,10 @@ export function longFlag(spec: OptionSpec): string | undefined {
 /** The global options that hold a profile key, in the table's order (the order messages and `config show` use). */
 export const PROFILE_OPTIONS = SHARED_OPTIONS.filter((spec: OptionSpec) => spec.profileKey !== undefined) as readonly (OptionSpec & { profileKey: keyof SiteProfile })[];
 
+/** The options whose value names a file that holds a secret (the password file, the TLS private key): who can read
+ * such a file is worth a warning. */
+export const SECRET_FILES: readonly OptionSpec[] = SHARED_OPTIONS.filter((spec: OptionSpec) => spec.secret && spec.complete === 'file');
+
 /** The connection settings, each parsed once, typed by its parser: what every command that connects works from. */
 export type ConnectionSettings = { [S in Extract<Spec, { parse: unknown }> as S['key']]: ReturnType<S['parse']> };
 

@@ -17,7 +17,7 @@ import {
   type Source,
 } from '../core/config.js';
 import { redactUrl } from '../core/settings.js';
-import { OPTIONS, PROFILE_OPTIONS, type OptionSpec } from '../options.js';
+import { OPTIONS, SECRET_FILES, type OptionSpec } from '../options.js';
 import type { Output, SettingsReport } from '../output/render.js';
 import { newClientId, readNamed, unreadable, warnIfShared, type ConnectionFlags } from '../connection.js';
 
@@ -90,8 +90,7 @@ export function applyConfig<T extends ConfigFlags>(
   };
 }
 
-/** The profile keys that name a file holding a secret: a password file, a TLS private key. */
-const SECRET_FILE_KEYS = new Set(PROFILE_OPTIONS.filter((spec) => spec.secret && spec.complete === 'file').map((spec) => spec.profileKey as string));
+const SECRET_FILE_KEYS = new Set(SECRET_FILES.map((spec) => spec.profileKey as string));
 
 /** The settings `config show` explains, in the option table's order: its name, the option that holds it. */
 const SETTINGS = OPTIONS.flatMap((spec: OptionSpec) => (spec.setting === undefined ? [] : [{ name: spec.setting, option: spec.key }]));
