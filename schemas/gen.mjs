@@ -19,6 +19,8 @@ const schemas = {
   validateClearResponse: 'clear_charging_profile.response.json',
   validateSetRequest: 'set_charging_profile.request.json',
   validateSetResponse: 'set_charging_profile.response.json',
+  validateScheduleRequest: 'get_composite_schedule.request.json',
+  validateScheduleResponse: 'get_composite_schedule.response.json',
   validateChargingProfiles: 'charging_profiles.json',
   validateConfig: 'config.json',
 };

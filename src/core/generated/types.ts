@@ -141,6 +141,72 @@ export interface SetChargingProfileResponseData {
 }
 
 /**
+ * Published on ocpp/smart_charging to ask what limit an EVSE will apply over a window from now (OCPP 2.0.1 K08 GetCompositeSchedule, snake_case, string evse_id).
+ */
+export interface GetCompositeScheduleRequest {
+  id: string;
+  name: "get_composite_schedule";
+  type: "request";
+  data: GetCompositeScheduleRequestData;
+}
+export interface GetCompositeScheduleRequestData {
+  /**
+   * The window, in seconds from now.
+   */
+  duration: number;
+  /**
+   * The unit wanted for the answer.
+   */
+  charging_rate_unit?: "W" | "A";
+  /**
+   * The EVSE, as the station names it; "0": the station as a whole.
+   */
+  evse_id: string;
+}
+
+export type GenericStatus = "Accepted" | "Rejected";
+
+/**
+ * Published on smart_charging/ocpp by the Smart Charging service, with the id of the request it answers. Unlike clear and set, the status is capitalised (Accepted, Rejected).
+ */
+export interface GetCompositeScheduleResponse {
+  id: string;
+  name: "get_composite_schedule";
+  type: "response";
+  data: GetCompositeScheduleResponseData;
+}
+export interface GetCompositeScheduleResponseData {
+  status: GenericStatus;
+  schedule?: CompositeSchedule;
+  status_info?: {
+    reason_code: string;
+    additional_info?: string;
+  };
+}
+export interface CompositeSchedule {
+  evse_id: string;
+  duration: number;
+  schedule_start: string;
+  charging_rate_unit: "W" | "A";
+  /**
+   * @minItems 1
+   */
+  charging_schedule_period: [CompositeSchedulePeriod, ...CompositeSchedulePeriod[]];
+}
+export interface CompositeSchedulePeriod {
+  /**
+   * Seconds from schedule_start.
+   */
+  start_period: number;
+  /**
+   * In the schedule's unit.
+   */
+  limit: number;
+  number_of_phases_available?: number;
+  phase_to_use?: number;
+}
+
+/**
  * The charging profiles `scp simulate --profiles <file>` starts with: the parts of each profile that ClearChargingProfile selects on.
  */
 export type ChargingProfiles = SimulatedChargingProfile[];

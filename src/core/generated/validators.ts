@@ -1696,10 +1696,861 @@ validate17.errors = vErrors;
 return errors === 0;
 }
 
-export const validateChargingProfiles = validate18;
-const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/charging_profiles.json","title":"ChargingProfiles","description":"The charging profiles `scp simulate --profiles <file>` starts with: the parts of each profile that ClearChargingProfile selects on.","type":"array","items":{"title":"SimulatedChargingProfile","type":"object","additionalProperties":false,"required":["id","evse_id","charging_profile_purpose","stack_level"],"properties":{"id":{"type":"integer","minimum":0,"maximum":2147483647},"evse_id":{"description":"As the station names the EVSE; \"0\" holds the station-wide profiles.","type":"string","pattern":"^[^\\s\\u0000-\\u001f\\u007f]+$"},"charging_profile_purpose":{"enum":["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"]},"stack_level":{"type":"integer","minimum":0,"maximum":2147483647}}}};
+export const validateScheduleRequest = validate18;
+const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/get_composite_schedule.request.json","title":"GetCompositeScheduleRequest","description":"Published on ocpp/smart_charging to ask what limit an EVSE will apply over a window from now (OCPP 2.0.1 K08 GetCompositeSchedule, snake_case, string evse_id).","type":"object","additionalProperties":false,"required":["id","name","type","data"],"properties":{"id":{"type":"string","format":"uuid"},"name":{"const":"get_composite_schedule"},"type":{"const":"request"},"data":{"title":"GetCompositeScheduleRequestData","type":"object","additionalProperties":false,"required":["duration","evse_id"],"properties":{"duration":{"description":"The window, in seconds from now.","type":"integer","minimum":1,"maximum":2147483647},"charging_rate_unit":{"description":"The unit wanted for the answer.","enum":["W","A"]},"evse_id":{"description":"The EVSE, as the station names it; \"0\": the station as a whole.","type":"string","pattern":"^[^\\s\\u0000-\\u001f\\u007f]+$"}}}}};
 
 function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://scp.invalid/schemas/get_composite_schedule.request.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.name === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.type === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.data === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "id") || (key0 === "name")) || (key0 === "type")) || (key0 === "data"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.id !== undefined){
+let data0 = data.id;
+if(typeof data0 === "string"){
+if(!(formats0.test(data0))){
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+if("get_composite_schedule" !== data.name){
+const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/const",keyword:"const",params:{allowedValue: "get_composite_schedule"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+if("request" !== data.type){
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "request"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.data !== undefined){
+let data3 = data.data;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.duration === undefined){
+const err9 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data3.evse_id === undefined){
+const err10 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "evse_id"},message:"must have required property '"+"evse_id"+"'"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+for(const key1 in data3){
+if(!(((key1 === "duration") || (key1 === "charging_rate_unit")) || (key1 === "evse_id"))){
+const err11 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data3.duration !== undefined){
+let data4 = data3.duration;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err12 = {instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 2147483647 || isNaN(data4)){
+const err13 = {instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data4 < 1 || isNaN(data4)){
+const err14 = {instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+if(data3.charging_rate_unit !== undefined){
+let data5 = data3.charging_rate_unit;
+if(!((data5 === "W") || (data5 === "A"))){
+const err15 = {instancePath:instancePath+"/data/charging_rate_unit",schemaPath:"#/properties/data/properties/charging_rate_unit/enum",keyword:"enum",params:{allowedValues: schema18.properties.data.properties.charging_rate_unit.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data3.evse_id !== undefined){
+let data6 = data3.evse_id;
+if(typeof data6 === "string"){
+if(!pattern0.test(data6)){
+const err16 = {instancePath:instancePath+"/data/evse_id",schemaPath:"#/properties/data/properties/evse_id/pattern",keyword:"pattern",params:{pattern: "^[^\\s\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\s\\u0000-\\u001f\\u007f]+$"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/data/evse_id",schemaPath:"#/properties/data/properties/evse_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+validate18.errors = vErrors;
+return errors === 0;
+}
+
+export const validateScheduleResponse = validate19;
+const schema19 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/get_composite_schedule.response.json","title":"GetCompositeScheduleResponse","description":"Published on smart_charging/ocpp by the Smart Charging service, with the id of the request it answers. Unlike clear and set, the status is capitalised (Accepted, Rejected).","type":"object","additionalProperties":false,"required":["id","name","type","data"],"properties":{"id":{"type":"string","format":"uuid"},"name":{"const":"get_composite_schedule"},"type":{"const":"response"},"data":{"title":"GetCompositeScheduleResponseData","type":"object","additionalProperties":false,"required":["status"],"properties":{"status":{"title":"GenericStatus","enum":["Accepted","Rejected"]},"schedule":{"$ref":"#/definitions/CompositeSchedule"},"status_info":{"type":"object","additionalProperties":false,"required":["reason_code"],"properties":{"reason_code":{"type":"string"},"additional_info":{"type":"string","maxLength":512}}}}}},"definitions":{"CompositeSchedule":{"title":"CompositeSchedule","type":"object","additionalProperties":false,"required":["evse_id","duration","schedule_start","charging_rate_unit","charging_schedule_period"],"properties":{"evse_id":{"type":"string"},"duration":{"type":"integer","minimum":0},"schedule_start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?([Zz]|([+-])\\d{2}:\\d{2})?$"},"charging_rate_unit":{"enum":["W","A"]},"charging_schedule_period":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CompositeSchedulePeriod"}}}},"CompositeSchedulePeriod":{"title":"CompositeSchedulePeriod","type":"object","additionalProperties":false,"required":["start_period","limit"],"properties":{"start_period":{"description":"Seconds from schedule_start.","type":"integer","minimum":0},"limit":{"description":"In the schedule's unit.","type":"number","minimum":0},"number_of_phases_available":{"type":"integer","minimum":1,"maximum":3},"phase_to_use":{"type":"integer","minimum":1,"maximum":3}}}}};
+const schema20 = {"title":"CompositeSchedule","type":"object","additionalProperties":false,"required":["evse_id","duration","schedule_start","charging_rate_unit","charging_schedule_period"],"properties":{"evse_id":{"type":"string"},"duration":{"type":"integer","minimum":0},"schedule_start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?([Zz]|([+-])\\d{2}:\\d{2})?$"},"charging_rate_unit":{"enum":["W","A"]},"charging_schedule_period":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CompositeSchedulePeriod"}}}};
+const schema21 = {"title":"CompositeSchedulePeriod","type":"object","additionalProperties":false,"required":["start_period","limit"],"properties":{"start_period":{"description":"Seconds from schedule_start.","type":"integer","minimum":0},"limit":{"description":"In the schedule's unit.","type":"number","minimum":0},"number_of_phases_available":{"type":"integer","minimum":1,"maximum":3},"phase_to_use":{"type":"integer","minimum":1,"maximum":3}}};
+const pattern3 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?([Zz]|([+-])\\d{2}:\\d{2})?$", "u");
+
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.evse_id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "evse_id"},message:"must have required property '"+"evse_id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.duration === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.schedule_start === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "schedule_start"},message:"must have required property '"+"schedule_start"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.charging_rate_unit === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "charging_rate_unit"},message:"must have required property '"+"charging_rate_unit"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.charging_schedule_period === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "charging_schedule_period"},message:"must have required property '"+"charging_schedule_period"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "evse_id") || (key0 === "duration")) || (key0 === "schedule_start")) || (key0 === "charging_rate_unit")) || (key0 === "charging_schedule_period"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.evse_id !== undefined){
+if(typeof data.evse_id !== "string"){
+const err6 = {instancePath:instancePath+"/evse_id",schemaPath:"#/properties/evse_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.duration !== undefined){
+let data1 = data.duration;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err7 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err8 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+if(data.schedule_start !== undefined){
+let data2 = data.schedule_start;
+if(typeof data2 === "string"){
+if(!pattern3.test(data2)){
+const err9 = {instancePath:instancePath+"/schedule_start",schemaPath:"#/properties/schedule_start/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?([Zz]|([+-])\\d{2}:\\d{2})?$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?([Zz]|([+-])\\d{2}:\\d{2})?$"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/schedule_start",schemaPath:"#/properties/schedule_start/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.charging_rate_unit !== undefined){
+let data3 = data.charging_rate_unit;
+if(!((data3 === "W") || (data3 === "A"))){
+const err11 = {instancePath:instancePath+"/charging_rate_unit",schemaPath:"#/properties/charging_rate_unit/enum",keyword:"enum",params:{allowedValues: schema20.properties.charging_rate_unit.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.charging_schedule_period !== undefined){
+let data4 = data.charging_schedule_period;
+if(Array.isArray(data4)){
+if(data4.length < 1){
+const err12 = {instancePath:instancePath+"/charging_schedule_period",schemaPath:"#/properties/charging_schedule_period/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.start_period === undefined){
+const err13 = {instancePath:instancePath+"/charging_schedule_period/" + i0,schemaPath:"#/definitions/CompositeSchedulePeriod/required",keyword:"required",params:{missingProperty: "start_period"},message:"must have required property '"+"start_period"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data5.limit === undefined){
+const err14 = {instancePath:instancePath+"/charging_schedule_period/" + i0,schemaPath:"#/definitions/CompositeSchedulePeriod/required",keyword:"required",params:{missingProperty: "limit"},message:"must have required property '"+"limit"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+for(const key1 in data5){
+if(!((((key1 === "start_period") || (key1 === "limit")) || (key1 === "number_of_phases_available")) || (key1 === "phase_to_use"))){
+const err15 = {instancePath:instancePath+"/charging_schedule_period/" + i0,schemaPath:"#/definitions/CompositeSchedulePeriod/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data5.start_period !== undefined){
+let data6 = data5.start_period;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err16 = {instancePath:instancePath+"/charging_schedule_period/" + i0+"/start_period",schemaPath:"#/definitions/CompositeSchedulePeriod/properties/start_period/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err17 = {instancePath:instancePath+"/charging_schedule_period/" + i0+"/start_period",schemaPath:"#/definitions/CompositeSchedulePeriod/properties/start_period/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+if(data5.limit !== undefined){
+let data7 = data5.limit;
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+const err18 = {instancePath:instancePath+"/charging_schedule_period/" + i0+"/limit",schemaPath:"#/definitions/CompositeSchedulePeriod/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/charging_schedule_period/" + i0+"/limit",schemaPath:"#/definitions/CompositeSchedulePeriod/properties/limit/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data5.number_of_phases_available !== undefined){
+let data8 = data5.number_of_phases_available;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err20 = {instancePath:instancePath+"/charging_schedule_period/" + i0+"/number_of_phases_available",schemaPath:"#/definitions/CompositeSchedulePeriod/properties/number_of_phases_available/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 3 || isNaN(data8)){
+const err21 = {instancePath:instancePath+"/charging_schedule_period/" + i0+"/number_of_phases_available",schemaPath:"#/definitions/CompositeSchedulePeriod/properties/number_of_phases_available/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data8 < 1 || isNaN(data8)){
+const err22 = {instancePath:instancePath+"/charging_schedule_period/" + i0+"/number_of_phases_available",schemaPath:"#/definitions/CompositeSchedulePeriod/properties/number_of_phases_available/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+if(data5.phase_to_use !== undefined){
+let data9 = data5.phase_to_use;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err23 = {instancePath:instancePath+"/charging_schedule_period/" + i0+"/phase_to_use",schemaPath:"#/definitions/CompositeSchedulePeriod/properties/phase_to_use/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 3 || isNaN(data9)){
+const err24 = {instancePath:instancePath+"/charging_schedule_period/" + i0+"/phase_to_use",schemaPath:"#/definitions/CompositeSchedulePeriod/properties/phase_to_use/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data9 < 1 || isNaN(data9)){
+const err25 = {instancePath:instancePath+"/charging_schedule_period/" + i0+"/phase_to_use",schemaPath:"#/definitions/CompositeSchedulePeriod/properties/phase_to_use/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/charging_schedule_period/" + i0,schemaPath:"#/definitions/CompositeSchedulePeriod/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/charging_schedule_period",schemaPath:"#/properties/charging_schedule_period/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+validate20.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://scp.invalid/schemas/get_composite_schedule.response.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.name === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.type === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.data === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "id") || (key0 === "name")) || (key0 === "type")) || (key0 === "data"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.id !== undefined){
+let data0 = data.id;
+if(typeof data0 === "string"){
+if(!(formats0.test(data0))){
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+if("get_composite_schedule" !== data.name){
+const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/const",keyword:"const",params:{allowedValue: "get_composite_schedule"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+if("response" !== data.type){
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "response"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.data !== undefined){
+let data3 = data.data;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.status === undefined){
+const err9 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key1 in data3){
+if(!(((key1 === "status") || (key1 === "schedule")) || (key1 === "status_info"))){
+const err10 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data3.status !== undefined){
+let data4 = data3.status;
+if(!((data4 === "Accepted") || (data4 === "Rejected"))){
+const err11 = {instancePath:instancePath+"/data/status",schemaPath:"#/properties/data/properties/status/enum",keyword:"enum",params:{allowedValues: schema19.properties.data.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data3.schedule !== undefined){
+if(!(validate20(data3.schedule, {instancePath:instancePath+"/data/schedule",parentData:data3,parentDataProperty:"schedule",rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
+}
+}
+if(data3.status_info !== undefined){
+let data6 = data3.status_info;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.reason_code === undefined){
+const err12 = {instancePath:instancePath+"/data/status_info",schemaPath:"#/properties/data/properties/status_info/required",keyword:"required",params:{missingProperty: "reason_code"},message:"must have required property '"+"reason_code"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+for(const key2 in data6){
+if(!((key2 === "reason_code") || (key2 === "additional_info"))){
+const err13 = {instancePath:instancePath+"/data/status_info",schemaPath:"#/properties/data/properties/status_info/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data6.reason_code !== undefined){
+if(typeof data6.reason_code !== "string"){
+const err14 = {instancePath:instancePath+"/data/status_info/reason_code",schemaPath:"#/properties/data/properties/status_info/properties/reason_code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data6.additional_info !== undefined){
+let data8 = data6.additional_info;
+if(typeof data8 === "string"){
+if(func3(data8) > 512){
+const err15 = {instancePath:instancePath+"/data/status_info/additional_info",schemaPath:"#/properties/data/properties/status_info/properties/additional_info/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/data/status_info/additional_info",schemaPath:"#/properties/data/properties/status_info/properties/additional_info/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/data/status_info",schemaPath:"#/properties/data/properties/status_info/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
+
+export const validateChargingProfiles = validate22;
+const schema22 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/charging_profiles.json","title":"ChargingProfiles","description":"The charging profiles `scp simulate --profiles <file>` starts with: the parts of each profile that ClearChargingProfile selects on.","type":"array","items":{"title":"SimulatedChargingProfile","type":"object","additionalProperties":false,"required":["id","evse_id","charging_profile_purpose","stack_level"],"properties":{"id":{"type":"integer","minimum":0,"maximum":2147483647},"evse_id":{"description":"As the station names the EVSE; \"0\" holds the station-wide profiles.","type":"string","pattern":"^[^\\s\\u0000-\\u001f\\u007f]+$"},"charging_profile_purpose":{"enum":["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"]},"stack_level":{"type":"integer","minimum":0,"maximum":2147483647}}}};
+
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://scp.invalid/schemas/charging_profiles.json" */;
 let vErrors = null;
 let errors = 0;
@@ -1823,7 +2674,7 @@ errors++;
 if(data0.charging_profile_purpose !== undefined){
 let data3 = data0.charging_profile_purpose;
 if(!((((data3 === "ChargingStationExternalConstraints") || (data3 === "ChargingStationMaxProfile")) || (data3 === "TxDefaultProfile")) || (data3 === "TxProfile"))){
-const err10 = {instancePath:instancePath+"/" + i0+"/charging_profile_purpose",schemaPath:"#/items/properties/charging_profile_purpose/enum",keyword:"enum",params:{allowedValues: schema18.items.properties.charging_profile_purpose.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/" + i0+"/charging_profile_purpose",schemaPath:"#/items/properties/charging_profile_purpose/enum",keyword:"enum",params:{allowedValues: schema22.items.properties.charging_profile_purpose.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1891,19 +2742,19 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate18.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
-export const validateConfig = validate19;
-const schema19 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/config.json","title":"ScpConfig","description":"scp's config file ($XDG_CONFIG_HOME/scp/config.json, --config or SCP_CONFIG): named site profiles of connection settings. Precedence for every setting: flag > environment variable > profile > built-in default.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"default_profile":{"description":"The profile used when neither --profile nor SCP_PROFILE names one.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"profiles":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"additionalProperties":{"$ref":"#/definitions/profile"}}},"definitions":{"profile":{"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0}}}}};
-const schema20 = {"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0}}};
-const pattern3 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
-const pattern5 = new RegExp("\\S", "u");
-const pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern11 = new RegExp("^[A-Za-z0-9_-]{1,15}$", "u");
+export const validateConfig = validate23;
+const schema23 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/config.json","title":"ScpConfig","description":"scp's config file ($XDG_CONFIG_HOME/scp/config.json, --config or SCP_CONFIG): named site profiles of connection settings. Precedence for every setting: flag > environment variable > profile > built-in default.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"default_profile":{"description":"The profile used when neither --profile nor SCP_PROFILE names one.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"profiles":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"additionalProperties":{"$ref":"#/definitions/profile"}}},"definitions":{"profile":{"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0}}}}};
+const schema24 = {"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0}}};
+const pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+const pattern7 = new RegExp("\\S", "u");
+const pattern9 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern13 = new RegExp("^[A-Za-z0-9_-]{1,15}$", "u");
 
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://scp.invalid/schemas/config.json" */;
 let vErrors = null;
 let errors = 0;
@@ -1935,7 +2786,7 @@ errors++;
 if(data.default_profile !== undefined){
 let data1 = data.default_profile;
 if(typeof data1 === "string"){
-if(!pattern3.test(data1)){
+if(!pattern5.test(data1)){
 const err2 = {instancePath:instancePath+"/default_profile",schemaPath:"#/properties/default_profile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -1963,7 +2814,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 const _errs8 = errors;
 if(typeof key1 === "string"){
-if(!pattern3.test(key1)){
+if(!pattern5.test(key1)){
 const err4 = {instancePath:instancePath+"/profiles",schemaPath:"#/properties/profiles/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err4];
@@ -1990,7 +2841,7 @@ for(const key2 in data2){
 let data3 = data2[key2];
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key3 in data3){
-if(!(func2.call(schema20.properties, key3))){
+if(!(func2.call(schema24.properties, key3))){
 const err6 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/profile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
@@ -2004,7 +2855,7 @@ errors++;
 if(data3.broker !== undefined){
 let data4 = data3.broker;
 if(typeof data4 === "string"){
-if(!pattern5.test(data4)){
+if(!pattern7.test(data4)){
 const err7 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/broker",schemaPath:"#/definitions/profile/properties/broker/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -2041,7 +2892,7 @@ errors++;
 if(data3.password_file !== undefined){
 let data6 = data3.password_file;
 if(typeof data6 === "string"){
-if(!pattern5.test(data6)){
+if(!pattern7.test(data6)){
 const err10 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/password_file",schemaPath:"#/definitions/profile/properties/password_file/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -2066,7 +2917,7 @@ errors++;
 if(data3.password_env !== undefined){
 let data7 = data3.password_env;
 if(typeof data7 === "string"){
-if(!pattern7.test(data7)){
+if(!pattern9.test(data7)){
 const err12 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/password_env",schemaPath:"#/definitions/profile/properties/password_env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -2091,7 +2942,7 @@ errors++;
 if(data3.ca !== undefined){
 let data8 = data3.ca;
 if(typeof data8 === "string"){
-if(!pattern5.test(data8)){
+if(!pattern7.test(data8)){
 const err14 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/ca",schemaPath:"#/definitions/profile/properties/ca/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -2116,7 +2967,7 @@ errors++;
 if(data3.cert !== undefined){
 let data9 = data3.cert;
 if(typeof data9 === "string"){
-if(!pattern5.test(data9)){
+if(!pattern7.test(data9)){
 const err16 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cert",schemaPath:"#/definitions/profile/properties/cert/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -2141,7 +2992,7 @@ errors++;
 if(data3.key !== undefined){
 let data10 = data3.key;
 if(typeof data10 === "string"){
-if(!pattern5.test(data10)){
+if(!pattern7.test(data10)){
 const err18 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/profile/properties/key/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -2178,7 +3029,7 @@ errors++;
 if(data3.client_id_prefix !== undefined){
 let data12 = data3.client_id_prefix;
 if(typeof data12 === "string"){
-if(!pattern11.test(data12)){
+if(!pattern13.test(data12)){
 const err21 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/client_id_prefix",schemaPath:"#/definitions/profile/properties/client_id_prefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,15}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,15}$"+"\""};
 if(vErrors === null){
 vErrors = [err21];
@@ -2203,7 +3054,7 @@ errors++;
 if(data3.mqtt_version !== undefined){
 let data13 = data3.mqtt_version;
 if(!((data13 === "3.1.1") || (data13 === "5"))){
-const err23 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/mqtt_version",schemaPath:"#/definitions/profile/properties/mqtt_version/enum",keyword:"enum",params:{allowedValues: schema20.properties.mqtt_version.enum},message:"must be equal to one of the allowed values"};
+const err23 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/mqtt_version",schemaPath:"#/definitions/profile/properties/mqtt_version/enum",keyword:"enum",params:{allowedValues: schema24.properties.mqtt_version.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2216,7 +3067,7 @@ errors++;
 if(data3.request_topic !== undefined){
 let data14 = data3.request_topic;
 if(typeof data14 === "string"){
-if(!pattern5.test(data14)){
+if(!pattern7.test(data14)){
 const err24 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/request_topic",schemaPath:"#/definitions/profile/properties/request_topic/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err24];
@@ -2241,7 +3092,7 @@ errors++;
 if(data3.response_topic !== undefined){
 let data15 = data3.response_topic;
 if(typeof data15 === "string"){
-if(!pattern5.test(data15)){
+if(!pattern7.test(data15)){
 const err26 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/response_topic",schemaPath:"#/definitions/profile/properties/response_topic/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err26];
@@ -2266,7 +3117,7 @@ errors++;
 if(data3.qos !== undefined){
 let data16 = data3.qos;
 if(!((data16 === 1) || (data16 === 2))){
-const err28 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/qos",schemaPath:"#/definitions/profile/properties/qos/enum",keyword:"enum",params:{allowedValues: schema20.properties.qos.enum},message:"must be equal to one of the allowed values"};
+const err28 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/qos",schemaPath:"#/definitions/profile/properties/qos/enum",keyword:"enum",params:{allowedValues: schema24.properties.qos.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2361,7 +3212,7 @@ vErrors.push(err35);
 }
 errors++;
 }
-validate19.errors = vErrors;
+validate23.errors = vErrors;
 return errors === 0;
 }
 
