@@ -44,6 +44,7 @@ function commanderOption(spec: OptionSpec, env: NodeJS.ProcessEnv): Option {
   // An on/off variable is read here, so only 1/true/yes/on enable it (commander would take "0" as on).
   if (spec.envSwitch !== undefined) option.default(envFlag(env[spec.envSwitch]), undefined);
   else if (spec.default !== undefined) option.default(spec.default);
+  if (spec.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
   if (spec.refusal !== undefined) option.hideHelp();
   option.helpGroup(GROUP_HEADINGS[spec.group]);
   return option;
@@ -68,7 +69,7 @@ type Act = (command: (flags: GlobalFlags, output: Output, config: ConfigState) =
 /** The program itself: its name, version, how commander writes and fails, and the global options. */
 function rootProgram(io: Io): Command {
   const program = new Command(io.name ?? 'scp')
-    .description('Clear and set OCPP 2.0.1 charging profiles through a Smart Charging service over MQTT.')
+    .description('Clear and set OCPP 2.0.1 charging profiles, and see the composite schedule, through a Smart Charging service over MQTT.')
     .version(VERSION)
     .showSuggestionAfterError()
     .exitOverride()
@@ -132,7 +133,7 @@ function addMessage(program: Command, io: Io, act: Act, kind: MessageKind): void
 
 function addSimulate(program: Command, io: Io, act: Act): void {
   withOptions(program.command('simulate'), io.env)
-    .description('run a stand-in Smart Charging service that answers clear and set requests as an OCPP 2.0.1 station would')
+    .description('run a stand-in Smart Charging service that answers clear, set and schedule requests as an OCPP 2.0.1 station would')
     .addHelpText('after', SIMULATE_HELP)
     .action((options: SimulateFlags) =>
       act(async (flags, output) => {

@@ -50,7 +50,7 @@ Exit codes:
 /** Every message command's exit codes, for `scp --help`. */
 export const EXIT_HELP = exitHelp({
   accepted: 'accepted: the service did what was asked',
-  other: 'the service said no: unknown (clear: nothing to clear) or rejected (set: see status_info)',
+  other: 'the service said no: unknown (clear: nothing to clear) or rejected (set, schedule: see status_info)',
 });
 
 export const SIMULATE_HELP = `
@@ -59,9 +59,15 @@ The embedded broker takes MQTT 3.1.1 and MQTT 5 clients on the same port (mosqui
 scp --mqtt-version 5). Answers go to smart_charging/ocpp, correlated by the envelope's id, as the service's API
 documents: an MQTT 5 response topic or correlation data on a request changes nothing.
 
+The station: without --profiles, --evses or --transaction, a built-in one (EVSEs GB*SEV*E001 to E003, seven
+profiles of all four purposes, a transaction TX-E001 on GB*SEV*E001). get_composite_schedule is answered from the
+profiles held whole (set's, and --profiles entries shaped like set's data) as EVerest's libocpp computes it; an
+EVSE it does not have is Rejected. --clock fixes the time, for a station that answers the same way every run.
+
 Examples:
   scp simulate --embedded            # a broker and the service on 127.0.0.1:1883
   scp simulate --embedded 0 --json   # any free port, JSON log lines
+  scp simulate --embedded --evses 2 --clock 2026-12-01T18:00:00Z --transaction 1=TX-1@2026-12-01T17:30:00Z
   mosquitto_rr -h 127.0.0.1 -p 1883 -t ocpp/smart_charging -e smart_charging/ocpp \\
     -m '{"id":"6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b","name":"clear_charging_profile","type":"request","data":{"charging_profile_id":1}}'
   scp --broker mqtt://lab:1883 simulate --profiles lab-profiles.json --delay 500 --drop 0.1
@@ -93,6 +99,8 @@ Examples:
   scp simulate --embedded 0                  # a broker and a stand-in service, to try everything below
   scp clear --id 1
   scp clear --evse 'GB*SEV*123' --purpose TxProfile --json
+  scp set --evse 3 --id 7 --limit 11kW
+  scp schedule --evse 3                      # what EVSE 3 will allow, and when: a table and a chart
   seq 1 100 | scp clear --input - --json
   scp --profile site-a clear --id 7          # connection settings from the config file
 

@@ -42,6 +42,8 @@ export interface OptionSpec {
   readonly complete?: 'file' | 'profile' | readonly string[];
   /** Says what to send (a message's selector or content): one of these is what makes a request. */
   readonly selects?: boolean;
+  /** May be given more than once: the values arrive as a list, in the order given. */
+  readonly repeatable?: boolean;
 }
 
 /** Seconds as given, milliseconds as kept: the timers take those. */
@@ -77,7 +79,13 @@ const SHARED_OPTIONS = [
   { key: 'color', flags: '--no-color', description: 'no colour (also: NO_COLOR=1, TERM=dumb, or when stdout is not a terminal)', group: 'output' },
   // scp simulate
   { key: 'embedded', command: 'simulate', flags: '--embedded [port]', description: 'also run an MQTT broker (MQTT 3.1.1 and 5) in this process on 127.0.0.1 (default port 1883; 0 for any free port)', group: 'service' },
-  { key: 'profiles', command: 'simulate', flags: '--profiles <file>', description: 'start with the profiles in this JSON file (an array of {id, evse_id, charging_profile_purpose, stack_level})', group: 'service', complete: 'file' },
+  { key: 'profiles', command: 'simulate', flags: '--profiles <file>', description: 'start with the profiles in this JSON file: an array of set\'s request data {evse_id?, charging_profile}, or of {id, evse_id, charging_profile_purpose, stack_level} (for clear only)', group: 'service', complete: 'file' },
+  { key: 'evses', command: 'simulate', flags: '--evses <n>', description: 'the station has EVSEs "1" to "n", and no profiles but those of --profiles (default: the built-in station, or the EVSEs its profiles name)', group: 'service' },
+  { key: 'clock', command: 'simulate', flags: '--clock <time>', description: 'the simulated now, fixed, ISO 8601 with a zone (default: the real clock)', group: 'service' },
+  { key: 'transaction', command: 'simulate', flags: '--transaction <evse=id[@start]>', description: 'an active transaction on an EVSE, started at an ISO 8601 time (default: when the simulator starts); repeatable', group: 'service', repeatable: true },
+  { key: 'supplyVoltage', command: 'simulate', flags: '--supply-voltage <volts>', description: 'converts A and W: W = A x volts x phases', default: '230', group: 'service' },
+  { key: 'defaultLimit', command: 'simulate', flags: '--default-limit <limit>', description: 'the limit where no profile limits, one in A and one in W (default: 48A and 33120W); repeatable', group: 'service', repeatable: true },
+  { key: 'defaultPhases', command: 'simulate', flags: '--default-phases <n>', description: 'the phases a period without number_phases counts on: 1, 2 or 3', default: '3', group: 'service', complete: ['1', '2', '3'] },
   { key: 'delay', command: 'simulate', flags: '--delay <ms>', description: 'wait this long before answering', default: '0', group: 'service' },
   { key: 'drop', command: 'simulate', flags: '--drop <ratio>', description: 'share of requests (0 to 1) applied but never answered, as if the answer were lost', default: '0', group: 'service' },
   { key: 'duplicate', command: 'simulate', flags: '--duplicate', description: 'send every answer twice', default: false, group: 'service' },
@@ -129,7 +137,9 @@ export function parseConnection(values: Readonly<Record<string, unknown>>, label
 
 /** What commander hands over for an option, by the shape of its flags: a value (`<x>`), an optional one (`[x]`), a
  * switch; a profile key without a flag arrives as a string from the config file, when it does. */
-type ValueOf<S> = S extends { flags: `${string}<${string}` }
+type ValueOf<S> = S extends { repeatable: true }
+  ? string[] | undefined
+  : S extends { flags: `${string}<${string}` }
   ? S extends { default: string }
     ? string
     : string | undefined

@@ -75,7 +75,7 @@ async function chooseRequest(kind: Kind, flags: RequestFlags, ctx: Context, aski
   if (!givesInput(kind, flags)) {
     const policy = asking.policy();
     if (!policy.allowed || !kind.ask) throw new UsageError(kind.nothingToSend(policy.allowed ? 'it has no questions' : policy.reason));
-    input = await kind.ask(asking.streams(), (message) => ctx.output.warn(message));
+    input = await kind.ask(asking.streams(), (message) => ctx.output.warn(message), input);
     asking.asked = true;
   }
   const request = buildRequest(kind, input, ctx.newId ?? randomUUID);
@@ -86,12 +86,14 @@ async function chooseRequest(kind: Kind, flags: RequestFlags, ctx: Context, aski
 
 /** An interactive run shows what goes where, and asks before it goes (--yes skips that). */
 async function confirmIfAsked(kind: Kind, request: Envelope<'request'>, connection: Connection, flags: RequestFlags, connectionFlags: ConnectionFlags, ctx: Context, asking: Asking): Promise<void> {
-  if (!asking.asked || flags.yes) return;
+  const question = kind.confirmation(request);
+  // A question that changes nothing goes without a preview and a confirmation.
+  if (!asking.asked || flags.yes || question === undefined) return;
   // Which site a request goes to is the one thing an operator with several profiles must see before it goes.
   const site = connectionFlags.profileName === undefined ? '' : ` (profile ${connectionFlags.profileName})`;
   ctx.output.preview(request, connection.requestTopic, `${redactUrl(connection.connect.url)}${site}`);
   const prompts = await asking.load();
-  if (!(await prompts.confirmSend(kind.confirmation(request), asking.streams()))) throw new UsageError('cancelled at the confirmation: nothing was sent');
+  if (!(await prompts.confirmSend(question, asking.streams()))) throw new UsageError('cancelled at the confirmation: nothing was sent');
 }
 
 /** One exchange (with the spinner), and the one password question a refused login is worth; `started` marks each try. */
@@ -235,6 +237,6 @@ export async function runRequestCommand(
   const files = await readOptionFiles(kind, flags, terminal.stdin);
   const result = await runRequest(kind, flags, connectionFlags, { ...ctx, prompts, files });
   if (!result.record) return EXIT.accepted;
-  ctx.output.result(result.record, kind);
+  ctx.output.result(result.record, kind, flags);
   return exitCodeFor(result.record.outcome, result.error);
 }

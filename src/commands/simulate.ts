@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import { BUILT_IN_PROFILES, checkProfiles, handleRequest, type ChargingProfile, type ServiceLogEntry } from '../core/simulator.js';
+import { BUILT_IN_PROFILES, BUILT_IN_TRANSACTIONS, checkProfiles, handleRequest, type ChargingProfile, type ServiceLogEntry } from '../core/simulator.js';
+import { parseStationFlags, stationAt, type StationConfig } from '../core/station.js';
 import { ALL_MESSAGES } from '../messages/index.js';
 import { set, storedProfile } from '../messages/set.js';
 import { CHECK_ID, requestEnvelope } from '../messages/kind.js';
@@ -20,8 +21,9 @@ export interface SimulateContext extends CommandContext {
 
 const DEFAULT_EMBEDDED_PORT = 1883;
 
-async function loadProfiles(path: string | undefined): Promise<ChargingProfile[]> {
-  if (path === undefined) return BUILT_IN_PROFILES.map((profile) => ({ ...profile }));
+/** The profiles the station starts with: --profiles, else the built-in station's (none for a station of --evses). */
+async function loadProfiles(path: string | undefined, evses: string | undefined): Promise<ChargingProfile[]> {
+  if (path === undefined) return evses === undefined ? BUILT_IN_PROFILES.map((profile) => ({ ...profile })) : [];
   const text = (await readNamed('--profiles', path)).toString('utf8');
   let data: unknown;
   try {
@@ -63,9 +65,15 @@ function decoysFor(response: Envelope<'response'>): Array<string | Buffer> {
   ];
 }
 
-/** The fault injection and where to listen, each flag parsed once. */
+/**
+ * The fault injection, where to listen and the station, each flag parsed once. The built-in profiles come with the
+ * built-in station's transaction, unless --transaction says otherwise.
+ */
 function parseServiceFlags(flags: SimulateFlags) {
+  const builtIn = flags.profiles === undefined && flags.transaction === undefined && flags.evses === undefined;
+  const transaction = builtIn ? BUILT_IN_TRANSACTIONS.map(({ evse, id }) => `${evse}=${id}`) : flags.transaction;
   return {
+    station: parseStationFlags({ ...flags, ...(transaction ? { transaction } : {}) }),
     delayMs: parseMilliseconds('--delay', flags.delay),
     dropRatio: parseRatio('--drop', flags.drop),
     duplicate: flags.duplicate,
@@ -81,6 +89,13 @@ function parseServiceFlags(flags: SimulateFlags) {
 
 type Reply = (topic: string, payload: string | Buffer) => void;
 
+/** The station's now, for its schedules and its log: --clock fixes it (a reproducible station), else the real clock. */
+function simulatedClock(station: StationConfig, ctx: SimulateContext): () => Date {
+  const fixed = station.clock;
+  if (fixed) return () => new Date(fixed);
+  return ctx.clock ?? (() => new Date());
+}
+
 /**
  * What the service does with each message on its request topic: which registry entry it is, what that does to the
  * profiles, the log line, and the answer (late, lost, twice or behind decoys, as the flags say). Timers it starts
@@ -95,7 +110,8 @@ function serviceHandler(
 ) {
   const { output } = ctx;
   const random = ctx.random ?? Math.random;
-  const clock = ctx.clock ?? (() => new Date());
+  const clock = simulatedClock(service.station, ctx);
+  const startedAt = clock();
   return ({ topic, payload }: { topic: string; payload: Buffer }, reply: Reply) => {
     const handling = handleRequest(payload, ALL_MESSAGES);
     if (handling.kind === 'ignore') {
@@ -108,7 +124,7 @@ function serviceHandler(
     if (handling.kind === 'refuse') {
       response = handling.response;
     } else {
-      ({ response, removed, added = [] } = handling.message.decide(profiles, handling.request));
+      ({ response, removed, added = [] } = handling.message.decide(profiles, handling.request, stationAt(service.station, profiles, clock(), startedAt)));
       for (const profile of removed) profiles.splice(profiles.indexOf(profile as ChargingProfile), 1);
       profiles.push(...(added as ChargingProfile[]));
     }
@@ -152,7 +168,7 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
   const { output, signal } = ctx;
   const service = parseServiceFlags(flags);
   const settings = checkConnectionFlags(connectionFlags);
-  const profiles = await loadProfiles(flags.profiles);
+  const profiles = await loadProfiles(flags.profiles, flags.evses);
 
   const { serve } = await import('../transport/mqtt.js');
   let broker: { url: string; close(): Promise<void> } | undefined;

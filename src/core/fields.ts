@@ -1,3 +1,8 @@
+/**
+ * Values operators type for more than one message or command, each with its one parser and its one wording: a
+ * refusal names the flag and says what is allowed. Pure.
+ */
+import { UsageError } from '../errors.js';
 import type { ChargingProfilePurpose } from './generated/types.js';
 
 /** OCPP 2.0.1 ChargingProfilePurposeEnumType: the purposes in the order the spec lists them; the check below fails `tsc` if the schema's enum changes. */
@@ -10,3 +15,39 @@ export const PURPOSES = [
 type MissingPurpose = Exclude<ChargingProfilePurpose, (typeof PURPOSES)[number]>;
 const purposesCoverSchema: [MissingPurpose] extends [never] ? true : MissingPurpose = true;
 void purposesCoverSchema;
+
+/** `16A`, `7400W`, `7.4kW` (sent as W): a bare number or another unit is refused, a limit is never guessed at. */
+export function parseLimit(raw: string, flag = '--limit'): { unit: 'A' | 'W'; limit: number } {
+  const match = /^([0-9]+(?:\.[0-9]+)?)(A|W|kW)$/.exec(raw);
+  if (!match) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected a number with its unit: 16A, 7400W or 7.4kW`);
+  const value = Number(match[1]);
+  // kW to W without binary fractions: 7.4kW is 7400 W, not 7400.000000000001.
+  return match[2] === 'kW' ? { unit: 'W', limit: Math.round(value * 1000 * 1000) / 1000 } : { unit: match[2] as 'A' | 'W', limit: value };
+}
+
+/** An ISO 8601 time with a zone, sent in UTC and whole seconds; a time without a zone would be a guess. */
+export function parseTime(flag: string, raw: string): string {
+  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw) && !Number.isNaN(Date.parse(raw));
+  if (!ok) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected an ISO 8601 time with a zone, e.g. 2026-12-01T18:00:00Z`);
+  return wholeSecondsUtc(new Date(raw));
+}
+
+export const wholeSecondsUtc = (time: Date) => `${new Date(Math.floor(time.getTime() / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+
+/** Seconds, or 30m, 2h, 1d. */
+export function parseDuration(raw: string, flag = '--duration'): number {
+  const match = /^([0-9]+)(s|m|h|d)?$/.exec(raw);
+  const seconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's') as 's'] : NaN;
+  if (!(seconds >= 1 && seconds <= 2147483647)) {
+    throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected a whole number of seconds above 0, or 30m, 2h, 1d`);
+  }
+  return seconds;
+}
+
+/** As the schemas allow an EVSE id: non-empty, no whitespace or control characters. */
+const EVSE_ID = /^[^\s\u0000-\u001f\u007f]+$/;
+
+export function checkEvse(flag: string, raw: string): string {
+  if (!EVSE_ID.test(raw)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected a non-empty EVSE id without spaces or control characters, e.g. GB*SEV*123`);
+  return raw;
+}

@@ -11,16 +11,46 @@ import type { ErrorObject } from 'ajv';
 
 export type { ChargingProfile };
 
-/** A few EVSEs and all four purposes, so every kind of clear has something to act on. EVSE "0" is the station. */
+type WholeProfile = NonNullable<ChargingProfile['charging_profile']>;
+type Period = WholeProfile['charging_schedule'][number]['charging_schedule_period'][number];
+
+/** One built-in profile: what clear selects on, beside the whole profile a schedule is computed from. */
+function builtIn(evse: string, profile: Omit<WholeProfile, 'charging_schedule'>, schedule: { unit: 'A' | 'W'; start?: string; periods: Array<[number, number]> }): ChargingProfile {
+  const periods = schedule.periods.map(([start_period, limit]): Period => ({ start_period, limit }));
+  return {
+    id: profile.id,
+    evse_id: evse,
+    charging_profile_purpose: profile.charging_profile_purpose,
+    stack_level: profile.stack_level,
+    charging_profile: {
+      ...profile,
+      charging_schedule: [{ id: 1, ...(schedule.start ? { start_schedule: schedule.start } : {}), charging_rate_unit: schedule.unit, charging_schedule_period: periods as [Period, ...Period[]] }],
+    },
+  };
+}
+
+const SINCE = '2026-01-01T00:00:00Z';
+
+/**
+ * A few EVSEs and all four purposes, so every kind of clear has something to act on, and whole profiles, so that
+ * `scp schedule` shows stack levels, Tx over TxDefault, recurrence and the station bounds at work. EVSE "0" is the
+ * station. GB*SEV*E001 has a transaction (BUILT_IN_TRANSACTIONS) for its TxProfile; GB*SEV*E002's TxProfile belongs
+ * to one that is over, so it does not count.
+ */
 export const BUILT_IN_PROFILES: readonly ChargingProfile[] = [
-  { id: 1, evse_id: 'GB*SEV*E001', charging_profile_purpose: 'TxProfile', stack_level: 0 },
-  { id: 2, evse_id: 'GB*SEV*E001', charging_profile_purpose: 'TxDefaultProfile', stack_level: 0 },
-  { id: 3, evse_id: 'GB*SEV*E002', charging_profile_purpose: 'TxProfile', stack_level: 1 },
-  { id: 4, evse_id: 'GB*SEV*E002', charging_profile_purpose: 'TxDefaultProfile', stack_level: 0 },
-  { id: 5, evse_id: 'GB*SEV*E003', charging_profile_purpose: 'TxDefaultProfile', stack_level: 2 },
-  { id: 6, evse_id: '0', charging_profile_purpose: 'ChargingStationMaxProfile', stack_level: 0 },
-  { id: 7, evse_id: '0', charging_profile_purpose: 'ChargingStationExternalConstraints', stack_level: 0 },
+  builtIn('GB*SEV*E001', { id: 1, stack_level: 0, charging_profile_purpose: 'TxProfile', charging_profile_kind: 'Relative', transaction_id: 'TX-E001' }, { unit: 'A', periods: [[0, 32], [3600, 16]] }),
+  builtIn('GB*SEV*E001', { id: 2, stack_level: 0, charging_profile_purpose: 'TxDefaultProfile', charging_profile_kind: 'Absolute' }, { unit: 'W', start: SINCE, periods: [[0, 7400]] }),
+  builtIn('GB*SEV*E002', { id: 3, stack_level: 1, charging_profile_purpose: 'TxProfile', charging_profile_kind: 'Absolute', transaction_id: 'TX-E002' }, { unit: 'W', start: SINCE, periods: [[0, 11000]] }),
+  // Cheaper at night: 32 A from 22:00 to 06:00 UTC, 16 A by day.
+  builtIn('GB*SEV*E002', { id: 4, stack_level: 0, charging_profile_purpose: 'TxDefaultProfile', charging_profile_kind: 'Recurring', recurrency_kind: 'Daily' }, { unit: 'A', start: '2026-01-01T22:00:00Z', periods: [[0, 32], [28800, 16]] }),
+  builtIn('GB*SEV*E003', { id: 5, stack_level: 2, charging_profile_purpose: 'TxDefaultProfile', charging_profile_kind: 'Absolute' }, { unit: 'W', start: SINCE, periods: [[0, 22000]] }),
+  // The grid connection: 100 A, 63 A at the evening peak (17:00 to 21:00 UTC).
+  builtIn('0', { id: 6, stack_level: 0, charging_profile_purpose: 'ChargingStationMaxProfile', charging_profile_kind: 'Recurring', recurrency_kind: 'Daily' }, { unit: 'A', start: SINCE, periods: [[0, 100], [61200, 63], [75600, 100]] }),
+  builtIn('0', { id: 7, stack_level: 0, charging_profile_purpose: 'ChargingStationExternalConstraints', charging_profile_kind: 'Absolute' }, { unit: 'A', start: SINCE, periods: [[0, 90]] }),
 ];
+
+/** The transactions of the built-in station (with the built-in profiles): one on GB*SEV*E001, from the simulator's start. */
+export const BUILT_IN_TRANSACTIONS: ReadonlyArray<{ evse: string; id: string }> = [{ evse: 'GB*SEV*E001', id: 'TX-E001' }];
 
 /** Checks a parsed profiles file; problems name the entry and field (`entry 2 (id 7): evse_id ...`). */
 export function checkProfiles(data: unknown): { ok: true; profiles: ChargingProfile[] } | { ok: false; problem: string } {
@@ -67,7 +97,7 @@ export function handleRequest(payload: Uint8Array, messages: readonly MessageKin
   const fields = envelope as Record<string, unknown>;
   const message = messages.find((m) => m.name === fields.name);
   if (message === undefined || fields.type !== 'request') {
-    const names = messages.map((m) => m.name).join(' or ');
+    const names = messages.map((m) => m.name).join(', ').replace(/, ([^,]*)$/, ' or $1');
     return { kind: 'ignore', reason: `not a ${names} request (name ${JSON.stringify(fields.name)}, type ${JSON.stringify(fields.type)})` };
   }
   const checked = message.checkRequestOnWire(envelope);

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import type {
+  ChargingProfile as WholeChargingProfile,
   ChargingProfilePurpose,
   ClearChargingProfileRequest,
   ClearChargingProfileRequestData,
@@ -74,7 +75,8 @@ export function checkClearResponse(data: unknown): Checked<ClearChargingProfileR
   return check(validateClearResponse as Validator, data);
 }
 
-export type ChargingProfile = SimulatedChargingProfile;
+/** A profile as the simulator holds it: what clear selects on, and the whole profile when one was installed or built in. */
+export type ChargingProfile = SimulatedChargingProfile & { charging_profile?: WholeChargingProfile };
 
 // The profiles file and the request must agree on the purposes; `tsc` fails here if one schema changes alone.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

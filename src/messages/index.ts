@@ -5,8 +5,9 @@
 import { clear } from './clear.js';
 import type { MessageKind } from './kind.js';
 import { set } from './set.js';
+import { schedule } from './schedule.js';
 
-export const MESSAGES = { clear, set } as const;
+export const MESSAGES = { clear, set, schedule } as const;
 
 /** Every entry, for code that serves them all (the simulator). */
 export const ALL_MESSAGES: readonly MessageKind[] = Object.values(MESSAGES) as unknown as readonly MessageKind[];

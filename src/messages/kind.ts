@@ -10,6 +10,8 @@ import type { Checked } from '../core/validate.js';
 import type { StatusInfo } from '../core/generated/types.js';
 import type { OptionSpec } from '../options.js';
 import type { PromptStreams } from '../interactive/prompts.js';
+import type { StationModel } from '../core/composite.js';
+import type { ChalkInstance } from 'chalk';
 
 /** A placeholder envelope id for checks that build a request only to validate it; never published. */
 export const CHECK_ID = '00000000-0000-4000-8000-000000000000';
@@ -40,6 +42,14 @@ export interface StoredProfile {
   id: number;
 }
 
+/** How an answer is shown: colours as allowed, the terminal if stdout is one (and how wide), and the command's options. */
+export interface ResultView {
+  color: ChalkInstance;
+  terminal: boolean;
+  columns: number;
+  options: Readonly<Record<string, unknown>>;
+}
+
 export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>, Input = unknown> {
   /** The envelope's `name` on the wire. */
   readonly name: Req['name'];
@@ -57,10 +67,16 @@ export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request
   inputOf(options: Readonly<Record<string, unknown>>, context: InputContext): Input;
   /** Said when no option says what to send and no question may be asked; `reason` says why not. */
   nothingToSend(reason: string): string;
-  /** The questions that build the input on a terminal (loading the prompt library only then); absent: never asked. */
-  ask?(streams: PromptStreams, warn: (message: string) => void): Promise<Input>;
-  /** The last question before an interactive run publishes: its words, and whether Yes is the default. */
-  confirmation(request: Req): { message: string; yes: boolean };
+  /**
+   * The questions that build the input on a terminal (loading the prompt library only then), beside what the options
+   * gave (`given`: a default or a flag that does not say what to send); absent: never asked.
+   */
+  ask?(streams: PromptStreams, warn: (message: string) => void, given: Input): Promise<Input>;
+  /**
+   * The last question before an interactive run publishes: its words, and whether Yes is the default; undefined for
+   * a request that changes nothing (a question), which goes without one.
+   */
+  confirmation(request: Req): { message: string; yes: boolean } | undefined;
   /** Request data from what an operator typed, flags or prompt answers (strings, as typed); a refusal names the flag. */
   buildData(input: Input): Req['data'];
   /** The request schema, its problems worded by flag (what the operator typed) ... */
@@ -79,8 +95,13 @@ export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request
   /** A request in few words, for log and stream lines: `id=1` or `evse_id=GB*SEV*E001 purpose=TxProfile`. */
   describe(data: Req['data']): string;
   summarize(response: Res): AnswerSummary;
-  /** The simulator's side: what a valid request does to the stored profiles (removes, adds), and the answer. */
-  decide(profiles: readonly StoredProfile[], request: Req): { response: Res; removed: StoredProfile[]; added?: StoredProfile[] };
+  /** What an accepted answer shows besides its status (a schedule's table and chart); absent: the status says it all. */
+  render?(response: Res, view: ResultView): string[];
+  /**
+   * The simulator's side: what a valid request does to the stored profiles (removes, adds), and the answer;
+   * `station` is the simulated station at this moment (its clock, EVSEs, transactions, electrical defaults).
+   */
+  decide(profiles: readonly StoredProfile[], request: Req, station: StationModel): { response: Res; removed: StoredProfile[]; added?: StoredProfile[] };
   /** The simulator's answer to a request that breaks the schema but carries an id to answer to. */
   refuse(id: string, problems: string[]): Res;
 }
@@ -149,9 +170,14 @@ export function parseInputLine<Req extends Envelope<'request'>>(kind: MessageKin
  * companions for many. `inputHelp` says what an input line holds for this message.
  */
 export function requestOptions<C extends string>(command: C, inputHelp: string) {
+  const [dryRun, ...many] = questionOptions(command, inputHelp);
+  return [dryRun, { key: 'yes', command, flags: '-y, --yes', description: 'on a terminal, send without asking to confirm', default: false, group: 'send' }, ...many] as const satisfies readonly OptionSpec[];
+}
+
+/** The same for a request that changes nothing (a question), which is never confirmed: no --yes. */
+export function questionOptions<C extends string>(command: C, inputHelp: string) {
   return [
     { key: 'dryRun', command, flags: '--dry-run', description: 'validate and print the request; connect to nothing', default: false, group: 'send' },
-    { key: 'yes', command, flags: '-y, --yes', description: 'on a terminal, send without asking to confirm', default: false, group: 'send' },
     { key: 'input', command, flags: '--input <file>', description: inputHelp, group: 'send', complete: 'file' },
     // 64, not 16: at 16 a stream through a broker without TCP_NODELAY (Mosquitto's default) waits ~40 ms on a
     // delayed ACK every round (10,000 lines: 19 s at 16, 0.7 s at 64, 0.7 s with no-delay); memory is the same

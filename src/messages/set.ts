@@ -12,7 +12,7 @@ import type {
   SetChargingProfileResponse,
 } from '../core/generated/types.js';
 import { validateSetRequest, validateSetResponse } from '../core/generated/validators.js';
-import { PURPOSES } from '../core/fields.js';
+import { PURPOSES, checkEvse, parseDuration, parseLimit, parseTime, wholeSecondsUtc } from '../core/fields.js';
 import { check, type Validator } from '../core/validate.js';
 import type { OptionsOf } from '../options.js';
 import type { ChargingProfile as StoredChargingProfile } from './clear.js';
@@ -45,34 +45,6 @@ function wholeNumber(flag: string, raw: string, min: number, max: number, what =
   const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= min && n <= max)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected ${what}`);
   return n;
-}
-
-/** `16A`, `7400W`, `7.4kW` (sent as W): a bare number or another unit is refused, a limit is never guessed at. */
-export function parseLimit(raw: string): { unit: 'A' | 'W'; limit: number } {
-  const match = /^([0-9]+(?:\.[0-9]+)?)(A|W|kW)$/.exec(raw);
-  if (!match) throw new UsageError(`--limit: ${JSON.stringify(raw)} is not allowed; expected a number with its unit: 16A, 7400W or 7.4kW`);
-  const value = Number(match[1]);
-  // kW to W without binary fractions: 7.4kW is 7400 W, not 7400.000000000001.
-  return match[2] === 'kW' ? { unit: 'W', limit: Math.round(value * 1000 * 1000) / 1000 } : { unit: match[2] as 'A' | 'W', limit: value };
-}
-
-/** An ISO 8601 time with a zone, sent in UTC and whole seconds; a time without a zone would be a guess. */
-export function parseTime(flag: string, raw: string): string {
-  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw) && !Number.isNaN(Date.parse(raw));
-  if (!ok) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected an ISO 8601 time with a zone, e.g. 2026-12-01T18:00:00Z`);
-  return wholeSecondsUtc(new Date(raw));
-}
-
-const wholeSecondsUtc = (time: Date) => `${new Date(Math.floor(time.getTime() / 1000) * 1000).toISOString().slice(0, 19)}Z`;
-
-/** Seconds, or 30m, 2h, 1d. */
-export function parseDuration(raw: string): number {
-  const match = /^([0-9]+)(s|m|h|d)?$/.exec(raw);
-  const seconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's') as 's'] : NaN;
-  if (!(seconds >= 1 && seconds <= 2147483647)) {
-    throw new UsageError(`--duration: ${JSON.stringify(raw)} is not allowed; expected a whole number of seconds above 0, or 30m, 2h, 1d`);
-  }
-  return seconds;
 }
 
 /** The flags that shape a profile built from flags; with --file, only --evse may go beside it. */
@@ -122,16 +94,12 @@ function scheduleTiming(input: SetInput) {
   return { kind: 'Recurring' as const, start, recurrency: input.recurring === 'daily' ? ('Daily' as const) : ('Weekly' as const) };
 }
 
-const EVSE_ID = /^[^\s\u0000-\u001f\u007f]+$/;
-
 /** --purpose and --evse in the flags' words (the schema would speak of /data/...). */
 function checkNames(input: SetInput): void {
   if (input.purpose !== undefined && !(PURPOSES as readonly string[]).includes(input.purpose)) {
     throw new UsageError(`--purpose: ${JSON.stringify(input.purpose)} is not allowed; expected one of ${PURPOSES.join(', ')}`);
   }
-  if (input.evse !== undefined && !EVSE_ID.test(input.evse)) {
-    throw new UsageError(`--evse: ${JSON.stringify(input.evse)} is not allowed; expected a non-empty EVSE id without spaces or control characters, e.g. GB*SEV*123`);
-  }
+  if (input.evse !== undefined) checkEvse('--evse', input.evse);
 }
 
 /** One schedule with one period from 0, from the flags; --id and --limit are required. */

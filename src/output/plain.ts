@@ -14,3 +14,8 @@ export function writeText(stream: Stream, text: string): void {
 export function writeLine(stream: Stream, message: string): void {
   stream.write(`scp: ${message}\n`);
 }
+
+/** Text from the broker or the service is shown escaped: a control character must not drive the terminal. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

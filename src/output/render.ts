@@ -9,6 +9,7 @@ import type { Envelope, MessageKind } from '../messages/kind.js';
 import type { StreamOutcome } from '../core/stream.js';
 import type { Spinner } from './spinner.js';
 import { RecordPrinter } from './printer.js';
+import { printable } from './plain.js';
 
 export interface OutputOptions {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -32,10 +33,7 @@ export function colorLevel(flag: boolean | undefined, env: NodeJS.ProcessEnv, is
   return isTTY ? 1 : 0;
 }
 
-/** Text from the broker or the service is shown escaped: a control character must not drive the terminal. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+export { printable };
 
 const MAX_DEBUG_CHARS = 2000;
 
@@ -296,7 +294,8 @@ export class Output {
     this.options.stdout.write(`${JSON.stringify(request, null, this.options.json ? undefined : 2)}\n`);
   }
 
-  result(record: ResultRecord, kind: MessageKind): void {
+  /** One request's result: the status and why, then what the message shows of an accepted answer (`options`: the command's). */
+  result(record: ResultRecord, kind: MessageKind, options: Readonly<Record<string, unknown>> = {}): void {
     if (record.error !== undefined) this.error(record.error);
     if (this.options.json) {
       this.options.stdout.write(`${recordLine(record)}\n`);
@@ -308,6 +307,11 @@ export class Output {
     const lines = [record.outcome === 'accepted' ? this.out.green.bold(status) : this.out.yellow.bold(status)];
     if (info?.reason_code !== undefined) lines.push(`reason_code: ${printable(info.reason_code)}`);
     if (info?.additional_info !== undefined) lines.push(`additional_info: ${printable(info.additional_info)}`);
+    if (record.outcome === 'accepted' && kind.render) {
+      const { stdout } = this.options;
+      const columns = (stdout as { columns?: number }).columns ?? 80;
+      lines.push(...kind.render(record.response as Envelope<'response'>, { color: this.out, terminal: Boolean(stdout.isTTY), columns, options }));
+    }
     this.options.stdout.write(`${lines.join('\n')}\n`);
   }
 }

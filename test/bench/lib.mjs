@@ -53,6 +53,17 @@ export async function startAedes(name, module = 'aedes') {
   };
 }
 
+const SCHEDULE_ANSWER = JSON.stringify({
+  status: 'Accepted',
+  schedule: {
+    evse_id: '3',
+    duration: 86400,
+    schedule_start: '2026-12-01T18:00:00Z',
+    charging_rate_unit: 'A',
+    charging_schedule_period: [{ start_period: 0, limit: 32, number_of_phases_available: 3 }, { start_period: 3600, limit: 16, number_of_phases_available: 3 }],
+  },
+});
+
 /** Answers every request at once, accepted, on a no-delay socket of its own; id and name are cut from the request text. */
 export async function startResponder(url) {
   const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, writeCache: false });
@@ -64,7 +75,9 @@ export async function startResponder(url) {
     const id = text.slice(at + 6, at + 42);
     const named = text.indexOf('"name":"', at + 42) + 8;
     const name = text.slice(named, text.indexOf('"', named));
-    client.publish('smart_charging/ocpp', `{"id":"${id}","name":"${name}","type":"response","data":{"status":"accepted"}}`, { qos: 1 });
+    // get_composite_schedule answers with a capitalised status and a schedule of two periods, as the service does.
+    const data = name === 'get_composite_schedule' ? SCHEDULE_ANSWER : '{"status":"accepted"}';
+    client.publish('smart_charging/ocpp', `{"id":"${id}","name":"${name}","type":"response","data":${data}}`, { qos: 1 });
   });
   await client.subscribeAsync('ocpp/smart_charging', { qos: 1 });
   return client;

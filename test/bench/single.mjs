@@ -41,6 +41,7 @@ try {
     { label: 'scp -r dir host: (handed to the stand-in)', argv: [node, scp, '-r', 'dir', 'host:'] },
     ...brokers.map((broker) => ({ label: `scp clear --id 1 (${broker.name})`, argv: [node, scp, '--broker', broker.url, 'clear', '--id', '1'] })),
     { label: `scp set --evse 3 --id 7 --limit 11kW (${brokers[0].name})`, argv: [node, scp, '--broker', brokers[0].url, 'set', '--evse', '3', '--id', '7', '--limit', '11kW'] },
+    { label: `scp schedule --evse 3 (${brokers[0].name})`, argv: [node, scp, '--broker', brokers[0].url, 'schedule', '--evse', '3'] },
     ...(mosquittoRr && mosquittoBin
       ? brokers.map((broker) => ({
           label: `mosquitto_rr, same round trip (${broker.name})`,

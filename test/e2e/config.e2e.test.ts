@@ -292,9 +292,10 @@ describe('scp completion', () => {
     expect(complete(script, ['scp', 'sim'], {}, cwd)).toEqual(['simulate']);
     expect(complete(script, ['scp', 'co'], {}, cwd)).toEqual(['config', 'completion']);
     // Every message command of the registry, with its own options.
-    expect(complete(script, ['scp', 's'], {}, cwd)).toEqual(['set', 'simulate', 'somefile']);
+    expect(complete(script, ['scp', 's'], {}, cwd)).toEqual(['set', 'schedule', 'simulate', 'somefile']);
     expect(complete(script, ['scp', 'set', '--li'], {}, cwd)).toEqual(['--limit']);
     expect(complete(script, ['scp', 'set', '--recurring', ''], {}, cwd)).toEqual(['daily', 'weekly']);
+    expect(complete(script, ['scp', 'schedule', '--unit', ''], {}, cwd)).toEqual(['A', 'W']);
     // Nothing of ours starts so: the shell's own file completion (complete -o default) takes over.
     expect(complete(script, ['scp', 'so'], {}, cwd)).toEqual([]);
   });
@@ -308,7 +309,7 @@ describe('scp completion', () => {
       encoding: 'utf8',
     });
     expect(zsh.error, 'zsh is not installed (Debian package zsh; .ci/run installs it)').toBeUndefined();
-    expect(zsh.stdout.split('\n').filter(Boolean)).toEqual(['clear', 'set', 'simulate', 'config', 'completion', 'FILES']);
+    expect(zsh.stdout.split('\n').filter(Boolean)).toEqual(['clear', 'set', 'schedule', 'simulate', 'config', 'completion', 'FILES']);
   });
 
   it('fish: a first word completes to the commands it starts, and to files', async () => {

@@ -109,14 +109,14 @@ describe('askSelector', () => {
 
 describe('confirmSend', () => {
   it('defaults to Yes for one EVSE or one id', async () => {
-    const answer = confirmSend(clear.confirmation(buildClearRequest({ evse: 'E1', purpose: 'TxProfile' }, ID)), streams());
+    const answer = confirmSend(clear.confirmation(buildClearRequest({ evse: 'E1', purpose: 'TxProfile' }, ID))!, streams());
     expect(screen.getScreen()).toContain('Send it? (Y/n)');
     screen.keypress('enter');
     await expect(answer).resolves.toBe(true);
   });
 
   it('defaults to No when no EVSE is named: the request reaches every EVSE of the station', async () => {
-    const answer = confirmSend(clear.confirmation(buildClearRequest({ purpose: 'TxProfile' }, ID)), streams());
+    const answer = confirmSend(clear.confirmation(buildClearRequest({ purpose: 'TxProfile' }, ID))!, streams());
     expect(screen.getScreen()).toContain('every EVSE of the station. Send it? (y/N)');
     screen.keypress('enter');
     await expect(answer).resolves.toBe(false);

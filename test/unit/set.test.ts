@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildRequest, CHECK_ID, parseInputLine } from '../../src/messages/kind.js';
-import { buildSetData, parseDuration, parseLimit, parseTime, set, setRules, type SetInput } from '../../src/messages/set.js';
+import { buildSetData, set, setRules, type SetInput } from '../../src/messages/set.js';
+import { parseDuration, parseLimit, parseTime } from '../../src/core/fields.js';
 import type { SetChargingProfileRequestData } from '../../src/core/generated/types.js';
+import type { StationModel } from '../../src/core/composite.js';
 
 const NOW = new Date('2026-12-01T18:00:00.750Z');
 const ID = () => '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
@@ -205,17 +207,18 @@ describe('the K01 rules, checked before sending (and by the simulator\'s station
 
 describe('the simulator\'s station', () => {
   const request = (d: SetChargingProfileRequestData) => ({ id: ID(), name: 'set_charging_profile' as const, type: 'request' as const, data: d });
+  const STATION: StationModel = { now: NOW, evses: ['3'], transactions: new Map(), supplyVoltage: 230, defaultLimits: { A: 48, W: 33120 }, defaultPhases: 3 };
   it('installs what the rules accept, replacing a profile with the same id', () => {
     const old = { id: 7, evse_id: '1', charging_profile_purpose: 'TxProfile' as const, stack_level: 3 };
     const other = { id: 8, evse_id: '1', charging_profile_purpose: 'TxProfile' as const, stack_level: 3 };
-    const decided = set.decide([old, other], request(data()));
+    const decided = set.decide([old, other], request(data()), STATION);
     expect(decided.response.data).toEqual({ status: 'accepted' });
     expect(decided.removed).toEqual([old]);
     expect(decided.added).toEqual([{ id: 7, evse_id: '3', charging_profile_purpose: 'TxDefaultProfile', stack_level: 0, charging_profile: data().charging_profile }]);
   });
 
   it('rejects what K01 forbids, with InvalidProfile and why, and installs nothing', () => {
-    const decided = set.decide([], request(data((d) => (profile(d).charging_profile_purpose = 'ChargingStationExternalConstraints'))));
+    const decided = set.decide([], request(data((d) => (profile(d).charging_profile_purpose = 'ChargingStationExternalConstraints'))), STATION);
     expect(decided.response.data).toEqual({
       status: 'rejected',
       status_info: { reason_code: 'InvalidProfile', additional_info: 'charging_profile.charging_profile_purpose: ChargingStationExternalConstraints cannot be set; those limits come from an external system' },

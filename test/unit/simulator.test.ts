@@ -108,7 +108,8 @@ describe('handleRequest', () => {
 
 describe('checkProfiles', () => {
   it('accepts the built-in set, which covers all four purposes and station-wide EVSE "0"', () => {
-    expect(checkProfiles(BUILT_IN_PROFILES).ok).toBe(true);
+    expect(checkProfiles(BUILT_IN_PROFILES.map(({ charging_profile: _whole, ...selected }) => selected)).ok).toBe(true);
+    expect(BUILT_IN_PROFILES.every((p) => p.charging_profile?.id === p.id)).toBe(true);
     expect(new Set(BUILT_IN_PROFILES.map((p) => p.charging_profile_purpose))).toEqual(new Set(PURPOSES));
     expect(BUILT_IN_PROFILES.some((p) => p.evse_id === '0')).toBe(true);
   });

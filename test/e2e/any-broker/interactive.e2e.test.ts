@@ -73,6 +73,60 @@ describe('interactive scp set on a terminal', () => {
   });
 });
 
+describe('interactive scp schedule on a terminal', () => {
+  const answer = (request: SeenRequest) => [
+    response(
+      request.envelope!.id,
+      {
+        status: 'Accepted',
+        schedule: {
+          evse_id: String(request.envelope!.data.evse_id),
+          duration: 3600,
+          schedule_start: '2026-12-01T18:00:00Z',
+          charging_rate_unit: 'A',
+          charging_schedule_period: [{ start_period: 0, limit: 32 }, { start_period: 1800, limit: 16, number_of_phases_available: 3 }],
+        },
+      },
+      { name: 'get_composite_schedule' },
+    ),
+  ];
+
+  it('asks for the EVSE (re-asking a bad one in --evse\'s words), keeps --duration, sends without a confirmation, and draws the chart to the terminal\'s width', async () => {
+    await withResponder(answer, async (args, seen) => {
+      const { pty, sane } = session([...args, 'schedule', '--duration', '1h'], { TZ: 'UTC' });
+      await pty.waitFor(/EVSE id \(0: the whole station\):/);
+      pty.type('a b' + KEY.enter);
+      await pty.waitFor(/--evse: "a b" is not allowed/);
+      for (let i = 0; i < 3; i++) pty.type(KEY.backspace);
+      pty.type('3' + KEY.enter);
+      expect(await pty.exited).toBe(0);
+      expect(seen.map((request) => request.envelope!.data)).toEqual([{ evse_id: '3', duration: 3600 }]);
+      expect(pty.screen()).not.toMatch(/Send it\?/);
+      expect(pty.screen()).toMatch(/^2026-12-01 18:30:00 {2}2026-12-01 19:00:00 {2}16 A {3}3$/m);
+      // On a terminal the chart is drawn, in colour, no wider than the terminal.
+      expect(pty.screen()).toMatch(/32 A ┤█+/);
+      expect(pty.raw()).toMatch(/\u001b\[36m█/);
+      expect(sane()).toBe(true);
+    });
+  });
+
+  it('--no-chart leaves the chart out on a terminal; the chart fits a narrow terminal', async () => {
+    await withResponder(answer, async (args) => {
+      const { pty } = session([...args, 'schedule', '--evse', '3', '--no-chart']);
+      expect(await pty.exited).toBe(0);
+      expect(pty.screen()).toMatch(/16 A {3}3/);
+      expect(pty.screen()).not.toMatch(/┤/);
+    });
+    await withResponder(answer, async (args) => {
+      const pty = startPty(`stty cols 50; ${scpCommand([...args, 'schedule', '--evse', '3'])}`);
+      expect(await pty.exited).toBe(0);
+      const chart = pty.screen().split('\n').filter((line) => /[┤│└]/.test(line));
+      expect(chart.length).toBe(9);
+      for (const line of chart) expect(line.length, line).toBeLessThanOrEqual(50);
+    });
+  });
+});
+
 describe('interactive scp clear on a terminal', () => {
   it('asks what to clear, re-asks an invalid id with the flag\'s message, confirms, sends, and prints the answer', async () => {
     await withResponder(undefined, async (args, seen) => {

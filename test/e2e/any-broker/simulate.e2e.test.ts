@@ -263,7 +263,7 @@ describe(`scp simulate on the ${brokerName()}`, () => {
     await client.endAsync();
     expect((await clear('--id', '1')).code).toBe(0);
     expect(simulator.stderr()).toMatch(/ignored a message on \S+: not UTF-8 JSON/);
-    expect(simulator.stderr()).toMatch(/ignored a message on \S+: not a clear_charging_profile or set_charging_profile request \(name "get_base_report"/);
+    expect(simulator.stderr()).toMatch(/ignored a message on \S+: not a clear_charging_profile, set_charging_profile or get_composite_schedule request \(name "get_base_report"/);
   });
 
   it('exits 4 when its broker is not there', async () => {

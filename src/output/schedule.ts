@@ -1,0 +1,127 @@
+/**
+ * A composite schedule as a person reads it: a header, one row per period with absolute times, and (on a terminal,
+ * or with --chart) a step chart of the limit over the window. Pure: returns lines for render.ts to write; colour
+ * comes from the chalk instance it is given, so nothing is coloured where colour is not allowed.
+ */
+import type { CompositeSchedule } from '../core/generated/types.js';
+import type { ResultView } from '../messages/kind.js';
+import { printable } from './plain.js';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Local wall-clock time, as the operator's clock shows it (TZ decides). */
+function localTime(date: Date): string {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+function zoneOf(date: Date): string {
+  const offset = -date.getTimezoneOffset();
+  if (offset === 0) return 'UTC';
+  return `UTC${offset > 0 ? '+' : '-'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+}
+
+/** 86400 -> `1d`, 5400 -> `1h 30m`. */
+export function spokenDuration(seconds: number): string {
+  const parts: string[] = [];
+  let rest = seconds;
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    if (rest >= size) parts.push(`${Math.floor(rest / size)}${unit}`);
+    rest %= size;
+  }
+  return parts.join(' ') || '0s';
+}
+
+/** The limit with its unit; W at or above 1000 as kW to 0.1. */
+export function spokenLimit(limit: number, unit: 'A' | 'W'): string {
+  if (unit === 'W' && limit >= 1000) return `${(limit / 1000).toFixed(1)} kW`;
+  return `${limit} ${unit}`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
+}
+
+/** The header and one row per period. */
+function periodTable(schedule: CompositeSchedule, view: ResultView): string[] {
+  const start = Date.parse(schedule.schedule_start);
+  const first = new Date(start);
+  const periods = schedule.charging_schedule_period;
+  const rows = periods.map((period, i) => [
+    localTime(new Date(start + period.start_period * 1000)),
+    localTime(new Date(start + (periods[i + 1]?.start_period ?? schedule.duration) * 1000)),
+    spokenLimit(period.limit, schedule.charging_rate_unit),
+    period.number_of_phases_available === undefined ? '-' : `${period.number_of_phases_available}${period.phase_to_use === undefined ? '' : ` (phase ${period.phase_to_use})`}`,
+  ]);
+  const header = table([
+    ['EVSE', printable(schedule.evse_id)],
+    ['start', `${localTime(first)} ${zoneOf(first)} (${schedule.schedule_start})`],
+    ['duration', `${spokenDuration(schedule.duration)} (${schedule.duration} s)`],
+    ['unit', schedule.charging_rate_unit],
+  ]);
+  const [head, ...body] = table([['from', 'to', 'limit', 'phases'], ...rows]);
+  return [...header, '', view.color.dim(head!), ...body];
+}
+
+const EIGHTHS = ' ▁▂▃▄▅▆▇█';
+const CHART_ROWS = 8;
+
+/** The lowest limit over each column's slice of the window: a dip is never hidden by the column it falls in. */
+function columnLimits(schedule: CompositeSchedule, columns: number): number[] {
+  const periods = schedule.charging_schedule_period;
+  const values: number[] = [];
+  let p = 0;
+  for (let column = 0; column < columns; column++) {
+    const from = (column * schedule.duration) / columns;
+    const to = ((column + 1) * schedule.duration) / columns;
+    while (p + 1 < periods.length && periods[p + 1]!.start_period <= from) p++;
+    let lowest = periods[p]!.limit;
+    for (let q = p + 1; q < periods.length && periods[q]!.start_period < to; q++) lowest = Math.min(lowest, periods[q]!.limit);
+    values.push(lowest);
+  }
+  return values;
+}
+
+/** Time labels under the axis at the start, middle and end, where they fit. */
+function timeAxis(schedule: CompositeSchedule, columns: number, indent: number): string {
+  const start = Date.parse(schedule.schedule_start);
+  const label = (offset: number) => {
+    const time = new Date(start + offset * 1000);
+    const clock = `${pad(time.getHours())}:${pad(time.getMinutes())}`;
+    return schedule.duration > 86400 ? `${pad(time.getMonth() + 1)}-${pad(time.getDate())} ${clock}` : clock;
+  };
+  const line = Array.from({ length: columns + 1 }, () => ' ');
+  for (const [at, offset] of [[0, 0], [Math.floor(columns / 2), schedule.duration / 2], [columns, schedule.duration]] as const) {
+    const text = label(offset);
+    const from = Math.min(Math.max(0, at - (at === 0 ? 0 : at === columns ? text.length : Math.floor(text.length / 2))), columns + 1 - text.length);
+    if (line.slice(Math.max(0, from - 1), from + text.length + 1).some((c) => c !== ' ')) continue;
+    for (const [i, c] of [...text].entries()) line[from + i] = c;
+  }
+  return `${' '.repeat(indent)}${line.join('').trimEnd()}`;
+}
+
+/** The step chart: eighth blocks for height, one column per slice of the window, fitted to the terminal's width. */
+function chart(schedule: CompositeSchedule, view: ResultView): string[] {
+  const unit = schedule.charging_rate_unit;
+  const top = Math.max(...schedule.charging_schedule_period.map((period) => period.limit));
+  const labels = [spokenLimit(top, unit), spokenLimit(0, unit)];
+  const indent = Math.max(...labels.map((label) => label.length)) + 1;
+  const columns = Math.max(10, Math.min(view.columns, 120) - indent - 2);
+  const levels = columnLimits(schedule, columns).map((limit) => (top > 0 ? Math.round((limit / top) * CHART_ROWS * 8) : 0));
+  const lines: string[] = [];
+  for (let row = 0; row < CHART_ROWS; row++) {
+    const floor = (CHART_ROWS - 1 - row) * 8;
+    const cells = levels.map((level) => EIGHTHS[Math.min(8, Math.max(0, level - floor))]).join('');
+    const label = row === 0 ? labels[0]! : '';
+    lines.push(`${label.padStart(indent - 1)} ${row === 0 ? '┤' : '│'}${view.color.cyan(cells)}`.trimEnd());
+  }
+  lines.push(`${labels[1]!.padStart(indent - 1)} └${'─'.repeat(columns)}`);
+  lines.push(timeAxis(schedule, columns, indent + 1));
+  return lines;
+}
+
+/** What `scp schedule` prints under the status: the table, and the chart on a terminal unless --no-chart (or with --chart). */
+export function scheduleLines(schedule: CompositeSchedule, view: ResultView): string[] {
+  const wanted = view.options.chart === undefined ? view.terminal : view.options.chart === true;
+  return [...periodTable(schedule, view), ...(wanted ? ['', ...chart(schedule, view)] : [])];
+}
