@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Makes dist/scp.cjs.cache: runs the built CLI in this process through the paths people use (help, version, dry
-// runs, config, single clears and sets and a stream against an embedded simulator), then saves V8's code cache of
+// runs, config, single clears, sets and schedules and a stream against an embedded simulator), then saves V8's code cache of
 // everything those runs compiled. The launcher (src/launch.ts) hands the cache to V8 when it loads dist/scp.cjs, so a real run
 // skips parsing and compiling what it needs. Exits non-zero if a run misbehaves: the build then says no cache was
 // made, and scp still works, only slower to start.
@@ -45,6 +45,9 @@ expect('set --help', await run(['set', '--help']), 0);
 expect('set dry run', await run(['set', '--evse', '3', '--id', '7', '--limit', '11kW', '--dry-run']), 0);
 expect('set dry run, timed, JSON', await run(['set', '--id', '8', '--limit', '16A', '--start', '2026-12-01T18:00:00Z', '--duration', '2h', '--dry-run', '--json']), 0);
 expect('set bad input', await run(['set', '--id', '7', '--limit', '11']), 2);
+expect('schedule --help', await run(['schedule', '--help']), 0);
+expect('schedule dry run', await run(['schedule', '--evse', '3', '--dry-run']), 0);
+expect('schedule bad input', await run(['schedule', '--evse', '3', '--unit', 'kW']), 2);
 expect('config show', await run(['config', 'show']), 0);
 
 // A simulator on an embedded broker, in this process, and real round trips against it.
@@ -65,6 +68,9 @@ try {
   expect('round trip, criteria', await run(['--broker', simulated, 'clear', '--evse', 'GB*SEV*E002', '--purpose', 'TxProfile']), 0);
   expect('set round trip', await run(['--broker', simulated, 'set', '--evse', '3', '--id', '70', '--limit', '11kW']), 0);
   expect('set round trip, JSON', await run(['--broker', simulated, 'set', '--evse', '3', '--id', '71', '--limit', '16A', '--json']), 0);
+  expect('schedule round trip', await run(['--broker', simulated, 'schedule', '--evse', 'GB*SEV*E001']), 0);
+  expect('schedule round trip, chart', await run(['--broker', simulated, 'schedule', '--evse', '0', '--chart', '--unit', 'W']), 0);
+  expect('schedule round trip, JSON', await run(['--broker', simulated, 'schedule', '--evse', 'GB*SEV*E002', '--json']), 0);
   expect('stream', await run(['--broker', simulated, 'clear', '--input', '-', '--json'], { input: '2\n4\n{"charging_profile_id": 99}\n' }), 1);
 } finally {
   stop.abort('SIGTERM');
