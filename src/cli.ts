@@ -44,7 +44,8 @@ function commanderOption(spec: OptionSpec, env: NodeJS.ProcessEnv): Option {
   // An on/off variable is read here, so only 1/true/yes/on enable it (commander would take "0" as on).
   if (spec.envSwitch !== undefined) option.default(envFlag(env[spec.envSwitch]), undefined);
   else if (spec.default !== undefined) option.default(spec.default);
-  if (spec.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+  // The first value given replaces the default (a string); later ones are added to it.
+  if (spec.repeatable) option.argParser((value: string, previous: unknown) => (Array.isArray(previous) ? [...previous, value] : [value]));
   if (spec.refusal !== undefined) option.hideHelp();
   option.helpGroup(GROUP_HEADINGS[spec.group]);
   return option;

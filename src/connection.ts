@@ -11,6 +11,7 @@ import { SECRET_FILES, longFlag, parseConnection, type ConnectionSettings, type 
 import type { ConnectOptions } from './transport/mqtt.js';
 import type { Source } from './core/config.js';
 import type { Output } from './output/render.js';
+import { checkStation, checkTemplates } from './core/fleet.js';
 
 /** What every command is handed by cli.ts: the world it may touch, injectable so tests run the real code. */
 export interface CommandContext {
@@ -40,9 +41,15 @@ export function newClientId(prefix = 'scp-'): string {
 }
 
 export interface Connection {
+  /** How to connect; its url is the first broker's. */
   connect: ConnectOptions;
+  /** Every broker given (the nodes of a cluster), in the order they are tried. */
+  brokers: string[];
+  /** The topic settings; they may name {station} (core/fleet.ts). */
   requestTopic: string;
   responseTopic: string;
+  /** --station, for one request where the topics name {station}. */
+  station?: string;
   timeoutMs: number;
   qos: 1 | 2;
 }
@@ -53,7 +60,10 @@ export interface Connection {
  * under their own keys when the config file was read, so a refusal here is about a flag or its variable.
  */
 export function checkConnectionFlags(flags: ConnectionFlags): ConnectionSettings {
-  return parseConnection(flags as unknown as Record<string, unknown>, (spec) => longFlag(spec)!);
+  const settings = parseConnection(flags as unknown as Record<string, unknown>, (spec) => longFlag(spec)!);
+  checkTemplates(settings.requestTopic, settings.responseTopic);
+  if (flags.station !== undefined) checkStation('--station', flags.station);
+  return settings;
 }
 
 /** The advice for each fact a transport error can carry: the flags and settings an operator would change. */
@@ -68,7 +78,9 @@ const ADVICE: { [K in ConnectionFact['kind']]: (fact: Extract<ConnectionFact, { 
 export function advised(err: ConnectionError): ConnectionError {
   if (err.fact === undefined) return err;
   const advice = (ADVICE[err.fact.kind] as (fact: ConnectionFact) => string)(err.fact);
-  return new ConnectionError(`${err.text}${advice}`, { refusedLogin: err.refusedLogin, fate: err.fate });
+  const worded = new ConnectionError(`${err.text}${advice}`, { refusedLogin: err.refusedLogin, fate: err.fate });
+  worded.nothingSent = err.nothingSent;
+  return worded;
 }
 
 /** Runs transport work, wording any connection error it ends with for the operator. */
@@ -148,7 +160,7 @@ export async function resolveConnection(
   if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key: give both or neither');
   return {
     connect: {
-      url: checked.broker.toString(),
+      url: checked.broker[0]!.toString(),
       clientId: flags.clientId ?? newClientId(flags.clientIdPrefix),
       protocolVersion: checked.mqttVersion,
       username: flags.username,
@@ -159,8 +171,10 @@ export async function resolveConnection(
       insecure: flags.insecure,
       connectTimeoutMs: checked.connectTimeout,
     },
+    brokers: checked.broker.map((url) => url.toString()),
     requestTopic: checked.requestTopic,
     responseTopic: checked.responseTopic,
+    ...(flags.station === undefined ? {} : { station: flags.station }),
     timeoutMs: checked.timeout,
     qos: checked.qos,
   };

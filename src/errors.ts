@@ -52,6 +52,8 @@ export class ConnectionError extends ScpError {
   readonly fate: string;
   /** The message before advice and fate. */
   readonly text: string;
+  /** Set where it is certain nothing was published (connecting, subscribing): another broker may be tried. */
+  nothingSent = false;
   constructor(text: string, { refusedLogin = false, fact, fate = '' }: { refusedLogin?: boolean; fact?: ConnectionFact; fate?: string } = {}) {
     super(`${text}${fate}`);
     this.text = text;

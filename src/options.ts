@@ -54,7 +54,9 @@ const SHARED_OPTIONS = [
   // Global: the config file and the connection.
   { key: 'profile', flags: '--profile <name>', description: 'use this site profile of the config file (default: its default_profile)', env: 'SCP_PROFILE', group: 'config', complete: 'profile' },
   { key: 'config', flags: '--config <path>', description: 'config file (default: $XDG_CONFIG_HOME/scp/config.json or ~/.config/scp/config.json)', env: 'SCP_CONFIG', group: 'config', complete: 'file' },
-  { key: 'broker', flags: '--broker <url>', description: 'broker URL: mqtt://, mqtts://, ws:// or wss://', env: 'SCP_BROKER_URL', default: 'mqtt://localhost:1883', group: 'connection', profileKey: 'broker', allowed: 'a broker URL, e.g. mqtts://broker.example:8883', parse: (raw: string, label: string) => parseBrokerUrl(raw, label), setting: 'broker' },
+  // Repeatable: the nodes of a cluster, tried in order; a lost connection moves on to the next (profiles: brokers).
+  { key: 'broker', flags: '--broker <url>', description: 'broker URL: mqtt://, mqtts://, ws:// or wss://; repeat it for the nodes of a cluster (the first that accepts is used, the next one when it is lost)', env: 'SCP_BROKER_URL', default: 'mqtt://localhost:1883', group: 'connection', profileKey: 'broker', allowed: 'a broker URL, e.g. mqtts://broker.example:8883', parse: (raw: string, label: string) => parseBrokerUrl(raw, label), setting: 'broker', repeatable: true },
+  { key: 'brokers', group: 'connection', profileKey: 'brokers', allowed: 'a non-empty array of broker URLs, e.g. ["mqtts://node1:8883", "mqtts://node2:8883"]' },
   { key: 'username', flags: '--username <name>', description: 'user name for the broker', env: 'SCP_USERNAME', group: 'connection', profileKey: 'username', setting: 'username' },
   { key: 'passwordFile', flags: '--password-file <path>', description: 'read the password from this file (or set SCP_PASSWORD)', env: 'SCP_PASSWORD_FILE', group: 'connection', secret: true, profileKey: 'password_file', setting: 'password', complete: 'file' },
   { key: 'passwordEnv', group: 'connection', secret: true, profileKey: 'password_env', allowed: 'the name of an environment variable, e.g. SITE_A_PASSWORD' },
@@ -69,6 +71,7 @@ const SHARED_OPTIONS = [
   { key: 'mqttVersion', flags: '--mqtt-version <version>', description: 'MQTT protocol version: 3.1.1 or 5', env: 'SCP_MQTT_VERSION', default: '3.1.1', group: 'connection', profileKey: 'mqtt_version', allowed: '"3.1.1" or "5" (a string)', parse: (raw: string, label: string) => parseMqttVersion(raw, label), setting: 'mqtt_version', complete: [...MQTT_VERSIONS.keys()] },
   { key: 'requestTopic', flags: '--request-topic <topic>', description: 'topic requests are published to', env: 'SCP_REQUEST_TOPIC', default: 'ocpp/smart_charging', group: 'connection', profileKey: 'request_topic', parse: (raw: string, label: string) => checkTopic(label, raw, { wildcards: false }), setting: 'request_topic' },
   { key: 'responseTopic', flags: '--response-topic <topic>', description: 'topic responses arrive on', env: 'SCP_RESPONSE_TOPIC', default: 'smart_charging/ocpp', group: 'connection', profileKey: 'response_topic', parse: (raw: string, label: string) => checkTopic(label, raw, { wildcards: true }), setting: 'response_topic' },
+  { key: 'station', flags: '--station <id>', description: 'the station, where the topics name {station} (e.g. stations/{station}/ocpp/smart_charging)', env: 'SCP_STATION', group: 'connection' },
   { key: 'qos', flags: '--qos <level>', description: 'MQTT QoS of the request and the subscription: 1 or 2 (0 could lose a request unseen)', env: 'SCP_QOS', default: '1', group: 'connection', profileKey: 'qos', allowed: '1 or 2', parse: (raw: string, label: string) => parseQos(raw, label), setting: 'qos', complete: ['1', '2'] },
   { key: 'timeout', flags: '--timeout <seconds>', description: 'how long to wait for the answer', env: 'SCP_TIMEOUT', default: '10', group: 'connection', profileKey: 'timeout', allowed: 'a number of seconds above 0', parse: seconds, setting: 'timeout' },
   { key: 'connectTimeout', flags: '--connect-timeout <seconds>', description: 'how long to wait for the broker to accept the connection', env: 'SCP_CONNECT_TIMEOUT', default: '5', group: 'connection', profileKey: 'connect_timeout', allowed: 'a number of seconds above 0', parse: seconds, setting: 'connect_timeout' },
@@ -86,6 +89,7 @@ const SHARED_OPTIONS = [
   { key: 'supplyVoltage', command: 'simulate', flags: '--supply-voltage <volts>', description: 'converts A and W: W = A x volts x phases', default: '230', group: 'service' },
   { key: 'defaultLimit', command: 'simulate', flags: '--default-limit <limit>', description: 'the limit where no profile limits, one in A and one in W (default: 48A and 33120W); repeatable', group: 'service', repeatable: true },
   { key: 'defaultPhases', command: 'simulate', flags: '--default-phases <n>', description: 'the phases a period without number_phases counts on: 1, 2 or 3', default: '3', group: 'service', complete: ['1', '2', '3'] },
+  { key: 'stations', command: 'simulate', flags: '--stations <n>', description: 'serve stations "1" to "n", each with its own profiles, on topics that name {station} (see --request-topic)', group: 'service' },
   { key: 'delay', command: 'simulate', flags: '--delay <ms>', description: 'wait this long before answering', default: '0', group: 'service' },
   { key: 'drop', command: 'simulate', flags: '--drop <ratio>', description: 'share of requests (0 to 1) applied but never answered, as if the answer were lost', default: '0', group: 'service' },
   { key: 'duplicate', command: 'simulate', flags: '--duplicate', description: 'send every answer twice', default: false, group: 'service' },
@@ -121,7 +125,7 @@ export const PROFILE_OPTIONS = SHARED_OPTIONS.filter((spec: OptionSpec) => spec.
 export const SECRET_FILES: readonly OptionSpec[] = SHARED_OPTIONS.filter((spec: OptionSpec) => spec.secret && spec.complete === 'file');
 
 /** The connection settings, each parsed once, typed by its parser: what every command that connects works from. */
-export type ConnectionSettings = { [S in Extract<Spec, { parse: unknown }> as S['key']]: ReturnType<S['parse']> };
+export type ConnectionSettings = { [S in Extract<Spec, { parse: unknown }> as S['key']]: S extends { repeatable: true } ? Array<ReturnType<S['parse']>> : ReturnType<S['parse']> };
 
 /**
  * Parses the connection options (flags, environment and profile already laid together): every value once, each named
@@ -130,7 +134,10 @@ export type ConnectionSettings = { [S in Extract<Spec, { parse: unknown }> as S[
 export function parseConnection(values: Readonly<Record<string, unknown>>, labelOf: (spec: OptionSpec) => string): ConnectionSettings {
   const parsed: Record<string, unknown> = {};
   for (const spec of SHARED_OPTIONS as readonly OptionSpec[]) {
-    if (spec.parse && spec.command === undefined) parsed[spec.key] = spec.parse(String(values[spec.key]), labelOf(spec));
+    if (!spec.parse || spec.command !== undefined) continue;
+    const raw = values[spec.key];
+    // A repeatable option holds a list once given, its default (a string) until then.
+    parsed[spec.key] = spec.repeatable ? (Array.isArray(raw) ? raw : [raw]).map((one) => spec.parse!(String(one), labelOf(spec))) : spec.parse(String(raw), labelOf(spec));
   }
   return parsed as ConnectionSettings;
 }
@@ -138,7 +145,9 @@ export function parseConnection(values: Readonly<Record<string, unknown>>, label
 /** What commander hands over for an option, by the shape of its flags: a value (`<x>`), an optional one (`[x]`), a
  * switch; a profile key without a flag arrives as a string from the config file, when it does. */
 type ValueOf<S> = S extends { repeatable: true }
-  ? string[] | undefined
+  ? S extends { default: string }
+    ? string | string[]
+    : string[] | undefined
   : S extends { flags: `${string}<${string}` }
   ? S extends { default: string }
     ? string

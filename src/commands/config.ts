@@ -116,7 +116,7 @@ export function settingsReport(flags: ConnectionFlags, state: ConfigState, env: 
       return { name, value: `${prefix ?? 'scp-'}<random>, e.g. ${newClientId(prefix)}`, source: prefix === undefined ? 'default' : ('profile' as Source) };
     }
     const raw = (flags as unknown as Record<string, string | boolean | undefined>)[option];
-    const value = raw === undefined ? null : name === 'broker' ? redactUrl(String(raw)) : raw;
+    const value = raw === undefined ? null : name === 'broker' ? [raw].flat().map((url) => redactUrl(String(url))).join(' ') : raw;
     return { name, value, source };
   });
   return {

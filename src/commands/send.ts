@@ -12,6 +12,7 @@ import type { ResultRecord, Outcome } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
 import { advising, checkConnectionFlags, readNamed, resolveConnection, type CommandContext, type ConnectionFlags } from '../connection.js';
 import { longFlag } from '../options.js';
+import { stationTopics } from '../core/fleet.js';
 
 /** A message command's options as commander holds them: what to send (the entry's `selects` rows), --dry-run, --yes. */
 export interface RequestFlags extends Readonly<Record<string, unknown>> {
@@ -97,7 +98,7 @@ async function confirmIfAsked(kind: Kind, request: Envelope<'request'>, connecti
 }
 
 /** One exchange (with the spinner), and the one password question a refused login is worth; `started` marks each try. */
-async function exchangeOnce(kind: Kind, request: Envelope<'request'>, connection: Connection, ctx: Context, asking: Asking, started: () => void): Promise<Decided> {
+async function exchangeOnce(kind: Kind, request: Envelope<'request'>, connection: Connection, ctx: Context, asking: Asking, started: (url: string) => void): Promise<Decided> {
   const { output } = ctx;
   // Lazy: --help, --version, --dry-run and bad input never pay for loading MQTT.js.
   const { exchange } = await import('../transport/mqtt.js');
@@ -121,14 +122,27 @@ async function exchangeOnce(kind: Kind, request: Envelope<'request'>, connection
     },
     onPublished: () => void output.spin('waiting for the answer', connection.timeoutMs),
   };
-  const attempt = async (connect: ConnectOptions) => {
-    started();
+  const once = async (connect: ConnectOptions) => {
+    started(connect.url);
     await output.spin(`connecting to ${redactUrl(connect.url)}`, connect.connectTimeoutMs);
     try {
       return await advising(exchange(connect, options));
     } finally {
       output.stopSpinner();
     }
+  };
+  // The nodes of a cluster in order: the first that accepts carries the request. A request that may have been
+  // published is never sent again elsewhere; only a broker that took nothing is passed over.
+  const attempt = async (connect: ConnectOptions) => {
+    for (const [i, url] of connection.brokers.entries()) {
+      try {
+        return await once({ ...connect, url });
+      } catch (err) {
+        if (!(err instanceof ConnectionError) || !err.nothingSent || i === connection.brokers.length - 1) throw err;
+        output.warn(`${err.message}; trying ${redactUrl(connection.brokers[i + 1]!)}`);
+      }
+    }
+    throw new Error('no broker to try');
   };
   try {
     return await attempt(connection.connect);
@@ -148,6 +162,8 @@ export async function runRequest(kind: Kind, flags: RequestFlags, connectionFlag
   // process.hrtime, not performance.now: the global `performance` loads perf_hooks, a cost for every run.
   const now = ctx.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const settings = checkConnectionFlags(connectionFlags);
+  // Where the topics name {station}, one request goes to the station --station names (refused before anything else).
+  const topics = stationTopics(settings, connectionFlags.station);
   const asking = new Asking(ctx);
   const request = await chooseRequest(kind, flags, ctx, asking);
   if (flags.dryRun) {
@@ -155,7 +171,7 @@ export async function runRequest(kind: Kind, flags: RequestFlags, connectionFlag
     return {};
   }
 
-  const connection = await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message), settings);
+  const connection = { ...(await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message), settings)), ...topics };
   if (connection.connect.insecure) output.warn('--insecure: the broker\'s TLS certificate is not checked');
   output.debug(
     `broker ${redactUrl(connection.connect.url)}, user ${connection.connect.username ?? '(none)'}, password ${connection.connect.password === undefined ? '(none)' : '(set)'}`,
@@ -163,13 +179,25 @@ export async function runRequest(kind: Kind, flags: RequestFlags, connectionFlag
   await confirmIfAsked(kind, request, connection, flags, connectionFlags, ctx, asking);
 
   let started = now();
+  let broker = connection.connect.url;
   const record = (outcome: Outcome, response: ResultRecord['response'], error?: ScpError): RequestResult => ({
-    record: { request, response, outcome, ...(error ? { error: error.message } : {}), elapsed_ms: Math.round(now() - started) },
+    record: {
+      request,
+      response,
+      outcome,
+      ...(error ? { error: error.message } : {}),
+      elapsed_ms: Math.round(now() - started),
+      broker: redactUrl(broker),
+      ...(connection.station === undefined ? {} : { station: connection.station }),
+    },
     error,
   });
   let decided: Decided;
   try {
-    decided = await exchangeOnce(kind, request, connection, ctx, asking, () => (started = now()));
+    decided = await exchangeOnce(kind, request, connection, ctx, asking, (url) => {
+      started = now();
+      broker = url;
+    });
   } catch (err) {
     if (!(err instanceof ScpError)) throw err;
     return record(err instanceof TimeoutError ? 'timeout' : 'error', null, err);

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { BUILT_IN_PROFILES, BUILT_IN_TRANSACTIONS, checkProfiles, handleRequest, type ChargingProfile, type ServiceLogEntry } from '../core/simulator.js';
-import { parseStationFlags, stationAt, type StationConfig } from '../core/station.js';
+import { integer, parseStationFlags, stationAt, type StationConfig } from '../core/station.js';
+import { checkTemplates, fillTopic, stationOf, subscriptionOf } from '../core/fleet.js';
+import type { StationModel } from '../core/composite.js';
 import { ALL_MESSAGES } from '../messages/index.js';
 import { set, storedProfile } from '../messages/set.js';
 import { CHECK_ID, requestEnvelope } from '../messages/kind.js';
@@ -74,6 +76,7 @@ function parseServiceFlags(flags: SimulateFlags) {
   const transaction = builtIn ? BUILT_IN_TRANSACTIONS.map(({ evse, id }) => `${evse}=${id}`) : flags.transaction;
   return {
     station: parseStationFlags({ ...flags, ...(transaction ? { transaction } : {}) }),
+    stations: flags.stations === undefined ? undefined : integer('--stations', flags.stations, 1, 100_000),
     delayMs: parseMilliseconds('--delay', flags.delay),
     dropRatio: parseRatio('--drop', flags.drop),
     duplicate: flags.duplicate,
@@ -96,42 +99,46 @@ function simulatedClock(station: StationConfig, ctx: SimulateContext): () => Dat
   return ctx.clock ?? (() => new Date());
 }
 
+/** One station the service serves: its profiles, and the topic its answers go to (with --stations, its own). */
+interface ServedStation {
+  name?: string;
+  profiles: ChargingProfile[];
+  responseTopic: string;
+}
+
+/** What a request does to the station's profiles, and the answer; a refused request changes nothing. */
+function apply(handling: Exclude<ReturnType<typeof handleRequest>, { kind: 'ignore' }>, station: ServedStation, model: () => StationModel) {
+  if (handling.kind === 'refuse') return { response: handling.response, removed: [] as StoredProfile[], added: [] as StoredProfile[] };
+  const { profiles } = station;
+  const { response, removed, added = [] } = handling.message.decide(profiles, handling.request, model());
+  for (const profile of removed) profiles.splice(profiles.indexOf(profile as ChargingProfile), 1);
+  profiles.push(...(added as ChargingProfile[]));
+  return { response, removed, added };
+}
+
 /**
- * What the service does with each message on its request topic: which registry entry it is, what that does to the
- * profiles, the log line, and the answer (late, lost, twice or behind decoys, as the flags say). Timers it starts
- * are kept in `timers`, so that stopping cancels answers not yet sent.
+ * What the service does with each message on its request topics: which station it is for (`route`), which registry
+ * entry it is, what that does to the station's profiles, the log line, and the answer (late, lost, twice or behind
+ * decoys, as the flags say). Timers it starts are kept in `timers`, so that stopping cancels answers not yet sent.
  */
-function serviceHandler(
-  profiles: ChargingProfile[],
-  service: ReturnType<typeof parseServiceFlags>,
-  responseTopic: string,
-  ctx: SimulateContext,
-  timers: Set<NodeJS.Timeout>,
-) {
+function serviceHandler(route: (topic: string) => ServedStation | undefined, service: ReturnType<typeof parseServiceFlags>, ctx: SimulateContext, timers: Set<NodeJS.Timeout>) {
   const { output } = ctx;
   const random = ctx.random ?? Math.random;
   const clock = simulatedClock(service.station, ctx);
   const startedAt = clock();
   return ({ topic, payload }: { topic: string; payload: Buffer }, reply: Reply) => {
-    const handling = handleRequest(payload, ALL_MESSAGES);
-    if (handling.kind === 'ignore') {
-      output.note(`ignored a message on ${topic}: ${handling.reason}`);
+    const station = route(topic);
+    const handling = station ? handleRequest(payload, ALL_MESSAGES) : ({ kind: 'ignore', reason: 'not a station this service serves' } as const);
+    if (handling.kind === 'ignore' || !station) {
+      output.note(`ignored a message on ${topic}: ${handling.kind === 'ignore' ? handling.reason : ''}`);
       return;
     }
-    let response: Envelope<'response'>;
-    let removed: StoredProfile[] = [];
-    let added: StoredProfile[] = [];
-    if (handling.kind === 'refuse') {
-      response = handling.response;
-    } else {
-      ({ response, removed, added = [] } = handling.message.decide(profiles, handling.request, stationAt(service.station, profiles, clock(), startedAt)));
-      for (const profile of removed) profiles.splice(profiles.indexOf(profile as ChargingProfile), 1);
-      profiles.push(...(added as ChargingProfile[]));
-    }
+    const { response, removed, added } = apply(handling, station, () => stationAt(service.station, station.profiles, clock(), startedAt));
     const { status, info } = handling.message.summarize(response);
     const dropped = service.dropRatio > 0 && random() < service.dropRatio;
     const entry: ServiceLogEntry = {
       time: clock().toISOString(),
+      ...(station.name === undefined ? {} : { station: station.name }),
       request_id: response.id,
       asked: handling.kind === 'serve' ? handling.request.data : null,
       removed: removed.map((profile) => profile.id),
@@ -145,10 +152,10 @@ function serviceHandler(
     output.serviceLog(entry, handling.message);
     if (dropped) return;
     const answer = () => {
-      if (service.answerDecoys) for (const decoy of decoysFor(response)) reply(responseTopic, decoy);
+      if (service.answerDecoys) for (const decoy of decoysFor(response)) reply(station.responseTopic, decoy);
       const body = JSON.stringify(response);
-      reply(responseTopic, body);
-      if (service.duplicate) reply(responseTopic, body);
+      reply(station.responseTopic, body);
+      if (service.duplicate) reply(station.responseTopic, body);
     };
     if (service.delayMs === 0) return answer();
     const timer = setTimeout(() => {
@@ -160,6 +167,30 @@ function serviceHandler(
 }
 
 /**
+ * The stations served and how a request topic finds its station: one on the configured topics, or with --stations
+ * "1".."n" on topics that name {station}, each with a copy of the starting profiles.
+ */
+function stationsOn(count: number | undefined, topics: { requestTopic: string; responseTopic: string }, profiles: readonly ChargingProfile[]) {
+  const templated = checkTemplates(topics.requestTopic, topics.responseTopic);
+  if (count === undefined) {
+    if (templated) throw new UsageError(`--stations: required, since the topics name {station} (${topics.requestTopic}): how many stations to serve`);
+    const only: ServedStation = { profiles: [...profiles], responseTopic: topics.responseTopic };
+    return { subscription: topics.requestTopic, route: () => only };
+  }
+  if (!templated) throw new UsageError('--stations: the topics do not name {station}; set --request-topic and --response-topic with it, e.g. stations/{station}/ocpp/smart_charging');
+  const served = new Map<string, ServedStation>();
+  for (let i = 1; i <= count; i++) {
+    const name = String(i);
+    served.set(name, { name, profiles: [...profiles], responseTopic: fillTopic(topics.responseTopic, name) });
+  }
+  const route = (topic: string) => {
+    const name = stationOf(topics.requestTopic, topic);
+    return name === undefined ? undefined : served.get(name);
+  };
+  return { subscription: subscriptionOf(topics.requestTopic), route };
+}
+
+/**
  * scp simulate: a Smart Charging service stand-in that keeps a set of profiles in memory and answers every message
  * of the registry as an OCPP 2.0.1 station would (messages/), optionally on a broker of its own.
  * Runs until Ctrl-C or SIGTERM.
@@ -168,7 +199,9 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
   const { output, signal } = ctx;
   const service = parseServiceFlags(flags);
   const settings = checkConnectionFlags(connectionFlags);
+  if (connectionFlags.station !== undefined) throw new UsageError('--station: not for simulate, which serves every station of --stations');
   const profiles = await loadProfiles(flags.profiles, flags.evses);
+  const stations = stationsOn(service.stations, settings, profiles);
 
   const { serve } = await import('../transport/mqtt.js');
   let broker: { url: string; close(): Promise<void> } | undefined;
@@ -189,15 +222,16 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
       broker ? undefined : settings,
     );
     output.profiles(profiles);
+    if (service.stations !== undefined) output.note(`each of the ${service.stations} stations starts with these profiles`);
     await advising(serve(connection.connect, {
-      topic: connection.requestTopic,
+      topic: stations.subscription,
       qos: connection.qos,
       signal,
       // Said only once subscribed: a script that waits for this line cannot send a request too early.
       onReady: () =>
         output.note(`serving ${ALL_MESSAGES.map((message) => message.name).join(', ')} on ${connection.requestTopic}, answering on ${connection.responseTopic}; Ctrl-C stops`),
       log: (line) => output.debug(line),
-      onMessage: serviceHandler(profiles, service, connection.responseTopic, ctx, timers),
+      onMessage: serviceHandler(stations.route, service, ctx, timers),
     }));
   } finally {
     for (const timer of timers) clearTimeout(timer);

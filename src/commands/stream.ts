@@ -18,6 +18,8 @@ import type { Output, StreamPrinter, StreamRecord } from '../output/render.js';
 import { advising, resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from '../connection.js';
 import { parseConcurrency } from '../core/settings.js';
 import type { Session } from '../transport/mqtt.js';
+import { redactUrl } from '../core/settings.js';
+import { isTemplate, stationTopics, subscriptionOf } from '../core/fleet.js';
 
 export interface StreamFlags {
   input: string;
@@ -34,6 +36,10 @@ interface Waiting {
   line: number;
   input: string;
   request: Envelope<'request'>;
+  /** The broker it was published to, and (topics naming {station}) its station and the topic its answer must come on. */
+  broker: string;
+  station?: string;
+  responseTopic?: string;
   started: number;
   /** When its --timeout runs out, once the broker has it (acked); see `deadlines`. */
   deadline: number;
@@ -101,7 +107,10 @@ class Deadlines {
   }
 }
 
-/** How many times a lost connection is re-established before the rest of the stream is given up. */
+/**
+ * How many rounds over the brokers a lost connection is re-established in before the rest of the stream is given up
+ * (3 tries for one broker; 3 per node of a cluster), and the pause before each round: the next node is tried at once.
+ */
 const RECONNECTS = 3;
 const RECONNECT_DELAY_MS = 500;
 
@@ -134,19 +143,27 @@ class RequestStream {
   private done = 0;
   private wake: () => void = () => undefined;
   private session: Session | undefined;
+  /** The broker of `session`: an index into the connection's brokers. */
+  private brokerIndex = 0;
   private connectionError: ConnectionError | undefined;
+  /** Where the topics name {station}: lines go to their station, answers are told apart by topic. */
+  private readonly templated: boolean;
+  /** The brokers as records name them (a password in a URL left out), worked out once, not per request. */
+  private readonly brokerNames: readonly string[];
   private reconnected: (() => void) | undefined;
 
   constructor(
     readonly kind: MessageKind,
     private readonly output: Output,
-    private readonly connection: Connection,
+    readonly connection: Connection,
     private readonly concurrency: number,
     private readonly total: number | undefined,
     ordered: boolean,
   ) {
     this.printer = output.streamPrinter({ ordered, window: Math.max(4 * concurrency, 1024), kind });
     this.printer.onDrain(() => this.wake());
+    this.templated = isTemplate(connection.requestTopic);
+    this.brokerNames = connection.brokers.map(redactUrl);
     this.deadlines = new Deadlines(
       () => performance.now(),
       (w) => this.settle(w, 'timeout', null, `no matching response within ${connection.timeoutMs / 1000} s: ${REQUEST_FATE.published}`),
@@ -171,11 +188,12 @@ class RequestStream {
     w.settled = true;
     this.waiting.delete(w.request.id);
     const elapsed = Math.round(performance.now() - w.started);
+    const where = { broker: w.broker, ...(w.station === undefined ? {} : { station: w.station }) };
     this.finish(
       w.index,
       error === undefined
-        ? { request: w.request, response, outcome, elapsed_ms: elapsed, line: w.line, input: w.input }
-        : { request: w.request, response, outcome, error, elapsed_ms: elapsed, line: w.line, input: w.input },
+        ? { request: w.request, response, outcome, elapsed_ms: elapsed, ...where, line: w.line, input: w.input }
+        : { request: w.request, response, outcome, error, elapsed_ms: elapsed, ...where, line: w.line, input: w.input },
     );
   }
 
@@ -198,7 +216,12 @@ class RequestStream {
   }
 
   private onMessage(message: { payload: Buffer; retained: boolean; topic: string }): void {
-    const classified = classifyAgainst(this.kind, message.payload, (id) => typeof id === 'string' && this.waiting.has(id), { retained: message.retained });
+    // Our id is ours only on its station's topic: another station's answer with a copied id is someone else's.
+    const ours = (id: unknown) => {
+      const w = typeof id === 'string' ? this.waiting.get(id) : undefined;
+      return w !== undefined && (w.responseTopic === undefined || w.responseTopic === message.topic);
+    };
+    const classified = classifyAgainst(this.kind, message.payload, ours, { retained: message.retained });
     if (classified.kind === 'foreign') {
       if (this.output.verbose) this.output.debug(`ignored message on ${message.topic} (${classified.reason}): ${message.payload.toString('utf8')}`);
       return;
@@ -209,10 +232,12 @@ class RequestStream {
     else this.settle(w, 'invalid_response', classified.envelope, `invalid response: ${classified.problems.join('; ')}`);
   }
 
-  private connect(openSession: OpenSession, signal: AbortSignal): Promise<Session> {
+  /** A session on the broker at `index` (of the connection's brokers). */
+  private connectTo(index: number, openSession: OpenSession, signal: AbortSignal): Promise<Session> {
     const { connection, output } = this;
-    return advising(openSession(connection.connect, {
-      responseTopic: connection.responseTopic,
+    return advising(openSession({ ...connection.connect, url: connection.brokers[index]! }, {
+      // One subscription for every station's answers where the topics name {station}.
+      responseTopic: this.templated ? subscriptionOf(connection.responseTopic) : connection.responseTopic,
       qos: connection.qos,
       ackTimeoutMs: connection.timeoutMs,
       onMessage: (message) => this.onMessage(message),
@@ -221,9 +246,19 @@ class RequestStream {
     }));
   }
 
+  /** The first broker that accepts, in order; the last one's error if none does. */
   async open(openSession: OpenSession, signal: AbortSignal): Promise<void> {
-    this.session = await this.connect(openSession, signal);
-    this.watch(this.session, openSession, signal);
+    const { brokers } = this.connection;
+    for (let i = 0; !this.session; i++) {
+      try {
+        this.session = await this.connectTo(i, openSession, signal);
+        this.brokerIndex = i;
+      } catch (err) {
+        if (!(err instanceof ConnectionError) || i === brokers.length - 1) throw err;
+        this.output.warn(`${err.message}; trying ${this.brokerNames[i + 1]}`);
+      }
+    }
+    this.watch(this.session!, openSession, signal);
   }
 
   /** On a lost connection: every request in flight is reported (never resent: it may have been applied), then reconnect. */
@@ -235,11 +270,19 @@ class RequestStream {
         this.settle(w, 'timeout', null, `${err.message}: ${w.acked ? REQUEST_FATE.published : REQUEST_FATE.publishing}`);
       }
       await current.close();
-      for (let attempt = 1; attempt <= RECONNECTS && !this.over; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
+      const { brokers } = this.connection;
+      for (let attempt = 1; attempt <= RECONNECTS * brokers.length && !this.over; attempt++) {
+        // With one broker, a pause before each try; with a cluster, the next node at once, a pause before each round.
+        if (brokers.length === 1 || attempt % brokers.length === 0) await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
+        const index = (this.brokerIndex + attempt) % brokers.length;
         try {
-          const fresh = await this.connect(openSession, signal);
-          this.output.warn(`reconnected to the broker after losing the connection (attempt ${attempt})`);
+          const fresh = await this.connectTo(index, openSession, signal);
+          this.output.warn(
+            brokers.length === 1
+              ? `reconnected to the broker after losing the connection (attempt ${attempt})`
+              : `reconnected to ${this.brokerNames[index]} after losing the connection to ${this.brokerNames[this.brokerIndex]} (attempt ${attempt})`,
+          );
+          this.brokerIndex = index;
           this.session = fresh;
           this.watch(fresh, openSession, signal);
           this.reconnected?.();
@@ -270,17 +313,31 @@ class RequestStream {
     });
   }
 
-  /** Sends one request line's data, or records why it could not be sent (the connection is gone for good). */
-  send(index: number, line: number, text: string, data: object): void {
+  /**
+   * Sends one request line's data to its topics (its station's, where the topics name {station}), or records why it
+   * could not be sent (the connection is gone for good).
+   */
+  send(index: number, line: number, text: string, data: object, topics: { requestTopic: string; responseTopic: string; station?: string }): void {
     if (!this.session) {
       const error = `not sent: ${this.connectionError?.message ?? 'no connection to the broker'}`;
       this.finish(index, { request: null, response: null, outcome: 'error', error, elapsed_ms: 0, line, input: text });
       return;
     }
     const request = requestEnvelope(this.kind, data, randomUUID());
-    const w: Waiting = { index, line, input: text, request, started: performance.now(), deadline: 0, acked: false, settled: false };
+    const w: Waiting = {
+      index,
+      line,
+      input: text,
+      request,
+      broker: this.brokerNames[this.brokerIndex]!,
+      ...(topics.station === undefined ? {} : { station: topics.station, responseTopic: topics.responseTopic }),
+      started: performance.now(),
+      deadline: 0,
+      acked: false,
+      settled: false,
+    };
     this.waiting.set(request.id, w);
-    this.session.publish(this.connection.requestTopic, JSON.stringify(request), (error) => {
+    this.session.publish(topics.requestTopic, JSON.stringify(request), (error) => {
       // A failed publish means the connection went; `watch` reports it with the rest. One that is no longer waited
       // for (answered already, or the stream is over) must not start a timeout that keeps the process alive.
       if (error || this.waiting.get(request.id) !== w) return;
@@ -345,10 +402,19 @@ async function readLines(stream: RequestStream, lines: AsyncIterable<string>): P
       stream.finish(index, { request: null, response: null, outcome: 'invalid_input', error: parsed.reason, elapsed_ms: 0, line: lineNo, input: text });
       continue;
     }
+    // A line names its station, or --station does for every line; refused as the line's own problem.
+    let topics;
+    try {
+      topics = stationTopics(stream.connection, parsed.station ?? stream.connection.station, parsed.station === undefined ? 'station (or --station)' : 'station');
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      stream.finish(index, { request: null, response: null, outcome: 'invalid_input', error: err.message, elapsed_ms: 0, line: lineNo, input: text });
+      continue;
+    }
     // Awaited only while reconnecting: a promise per line is what this loop avoids.
     if (stream.reconnecting) await stream.untilConnected();
     if (stream.over) break;
-    stream.send(index, lineNo, text, parsed.data);
+    stream.send(index, lineNo, text, parsed.data, topics);
   }
 }
 

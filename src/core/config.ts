@@ -10,6 +10,7 @@ import type { ScpConfig, SiteProfile } from './generated/types.js';
 import { validateConfig } from './generated/validators.js';
 import { PROFILE_OPTIONS, type TableProfileKey } from '../options.js';
 import { pointerKeys, valueAt } from './validate.js';
+import { parseBrokerUrl } from './settings.js';
 
 export type { ScpConfig, SiteProfile };
 
@@ -79,10 +80,12 @@ function checkProfileValues(name: string, profile: SiteProfile): void {
   if ((profile.cert === undefined) !== (profile.key === undefined)) {
     throw new UsageError(`${label(profile.cert === undefined ? 'key' : 'cert')}: give cert and key together, or neither`);
   }
+  if (profile.broker !== undefined && profile.brokers !== undefined) throw new UsageError(`${label('brokers')}: give broker or brokers, not both`);
   for (const spec of PROFILE_OPTIONS) {
     const value = profile[spec.profileKey];
     if (spec.parse && value !== undefined) spec.parse(String(value), label(spec.profileKey));
   }
+  for (const [i, url] of (profile.brokers ?? []).entries()) parseBrokerUrl(url, label(`brokers[${i}]`));
 }
 
 /**
@@ -153,7 +156,7 @@ export function chooseProfile(
 
 /** The connection settings as the options hold them (strings, as typed), with where each one came from. */
 export interface LayeredSettings {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   sources: Record<string, Source | undefined>;
 }
 
@@ -189,8 +192,13 @@ export function layerProfile(given: LayeredSettings, chosen: ChosenProfile | und
     const value = profile[key];
     if (option === undefined || value === undefined || !unset(option)) continue;
     if (key === 'password_file' && passwordGiven) continue;
-    values[option] = (PATH_KEYS as readonly string[]).includes(key) ? profilePath(configPath, String(value)) : typeof value === 'number' ? String(value) : value;
+    values[option] = (PATH_KEYS as readonly string[]).includes(key) ? profilePath(configPath, String(value)) : typeof value === 'number' ? String(value) : (value as string | boolean);
     sources[option] = 'profile';
+  }
+  // A cluster's nodes: the list --broker would be, given one flag per node.
+  if (profile.brokers !== undefined && unset('broker')) {
+    values.broker = [...profile.brokers];
+    sources.broker = 'profile';
   }
   if (profile.password_env !== undefined && !passwordGiven) {
     values.passwordEnv = profile.password_env;

@@ -11,6 +11,10 @@ export interface ResultRecord {
   outcome: Outcome;
   error?: string;
   elapsed_ms: number;
+  /** The broker that carried the request (or the last one tried), its password left out. */
+  broker: string;
+  /** Where the topics name {station}: the station it went to. */
+  station?: string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { checkTemplate } from './fleet.js';
 
 /** MQTT.js also speaks tcp:, ssl:, wx: and ali:; an operator's tool accepts only what it documents. */
 export const BROKER_SCHEMES = ['mqtt', 'mqtts', 'ws', 'wss'] as const;
@@ -66,7 +67,7 @@ export function checkTopic(flag: string, topic: string, { wildcards }: { wildcar
     const allowed = wildcards ? 'a non-empty topic filter (+ and # only as whole levels, # last)' : 'a non-empty topic without + or #';
     throw new UsageError(`${flag}: ${JSON.stringify(topic)} is not allowed; expected ${allowed}`);
   }
-  return topic;
+  return checkTemplate(flag, topic);
 }
 
 function isValidFilter(filter: string): boolean {

@@ -112,6 +112,8 @@ export function handleRequest(payload: Uint8Array, messages: readonly MessageKin
 /** One line of `scp simulate`'s log: what was asked, what went, what was answered and how. */
 export interface ServiceLogEntry {
   time: string;
+  /** With --stations: the station the request was for. */
+  station?: string;
   request_id: string;
   asked: object | null;
   removed: number[];

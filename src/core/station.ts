@@ -34,7 +34,7 @@ export const STATION_DEFAULTS = { supplyVoltage: '230', defaultLimits: { A: 48, 
 
 const MAX_EVSES = 10_000;
 
-function integer(flag: string, raw: string, min: number, max: number): number {
+export function integer(flag: string, raw: string, min: number, max: number): number {
   const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= min && n <= max)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected an integer from ${min} to ${max}`);
   return n;

@@ -138,7 +138,7 @@ export function inputProblem<Input>(kind: MessageKind<Envelope<'request'>, Envel
   }
 }
 
-export type InputLine<Data = object> = { kind: 'skip' } | { kind: 'request'; data: Data } | { kind: 'invalid'; reason: string };
+export type InputLine<Data = object> = { kind: 'skip' } | { kind: 'request'; data: Data; station?: string } | { kind: 'invalid'; reason: string };
 
 const SKIP = { kind: 'skip' } as const;
 
@@ -158,11 +158,20 @@ export function parseInputLine<Req extends Envelope<'request'>>(kind: MessageKin
     }
   }
   if (data === undefined) return { kind: 'invalid', reason: kind.lineHint };
+  // A line for a fleet names its station beside the request data: {"station": "17", ...}; it is not sent.
+  let station: string | undefined;
+  if (data !== null && typeof data === 'object' && !Array.isArray(data) && 'station' in data) {
+    const { station: named, ...rest } = data as { station: unknown };
+    if (typeof named !== 'string') return { kind: 'invalid', reason: `station: ${JSON.stringify(named)} is not allowed; expected a station id (a string)` };
+    station = named;
+    data = rest;
+  }
   // Checked as a whole envelope (with a placeholder id), so the schema stays the one judge of `data`.
   const checked = kind.checkRequestOnWire(requestEnvelope(kind, data as Req['data'], CHECK_ID));
   if (!checked.ok) return { kind: 'invalid', reason: checked.problems.join('; ') };
   const problem = kind.rules(checked.value.data, 'fields');
-  return problem === undefined ? { kind: 'request', data: checked.value.data } : { kind: 'invalid', reason: problem };
+  if (problem !== undefined) return { kind: 'invalid', reason: problem };
+  return { kind: 'request', data: checked.value.data, ...(station === undefined ? {} : { station }) };
 }
 
 /**

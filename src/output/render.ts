@@ -38,8 +38,10 @@ export { printable };
 const MAX_DEBUG_CHARS = 2000;
 
 /** One line of `scp clear --input --json`: the single-request record, plus where it came from. */
-export interface StreamRecord extends Omit<ResultRecord, 'request' | 'outcome'> {
+export interface StreamRecord extends Omit<ResultRecord, 'request' | 'outcome' | 'broker'> {
   request: Envelope<'request'> | null;
+  /** The broker that carried it; absent for a line that was never sent. */
+  broker?: string;
   outcome: StreamOutcome;
   line: number;
   input: string;
@@ -200,7 +202,7 @@ export class Output {
     ].filter(Boolean);
     const status = entry.status === 'accepted' ? this.out.green(entry.status) : this.out.yellow(entry.status);
     this.options.stdout.write(
-      printable(`${entry.time} ${entry.request_id} ${kind.command} ${entry.asked ? kind.describe(entry.asked) : 'an invalid request'}: ${removed} -> `) +
+      printable(`${entry.time} ${entry.station === undefined ? '' : `station ${entry.station} `}${entry.request_id} ${kind.command} ${entry.asked ? kind.describe(entry.asked) : 'an invalid request'}: ${removed} -> `) +
         status +
         printable(`${info}${how.length ? ` [${how.join(', ')}]` : ''}`) +
         '\n',

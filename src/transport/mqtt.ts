@@ -336,6 +336,12 @@ async function publishRequest<T>(
  * `match` accepts. Resolves with what `match` returned; rejects with a ConnectionError, TimeoutError or
  * InterruptedError. The client is closed before this returns, whatever happened.
  */
+/** A connection that failed before anything was published: the caller may try another broker. */
+function beforeSending(err: unknown): never {
+  if (err instanceof ConnectionError) err.nothingSent = true;
+  throw err;
+}
+
 export async function exchange<T>(connection: ConnectOptions, options: ExchangeOptions<T>): Promise<T> {
   const { requestTopic, responseTopic, signal } = options;
   const log = options.log ?? (() => undefined);
@@ -348,7 +354,7 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
   let matched!: (value: T) => void;
   let answered = false;
   const answer = new Promise<T>((resolve) => (matched = resolve));
-  const { client, ready } = await openClient(connection);
+  const { client, ready } = await openClient(connection).catch(beforeSending);
   try {
     const { lost } = await establish(client, ready, connection, {
       topic: responseTopic,
@@ -364,7 +370,7 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
         answered = true;
         matched(value);
       },
-    });
+    }).catch(beforeSending);
 
     phase = 'publishing';
     // Logged as it is handed to the socket. An answer read in the same chunk as the PUBACK is handled before the

@@ -149,6 +149,15 @@ describe('layerProfile: flag > environment > profile > default, for every settin
     expect(layerProfile({ values: { clientId: 'x' }, sources: { clientId: 'env' } }, prefix, PATH).values.clientIdPrefix).toBeUndefined();
   });
 
+  it('brokers: the nodes of a cluster, a list as --broker given once per node would make; flags still win', () => {
+    const cluster = { ...chosen, profile: { brokers: ['mqtt://n1:1883', 'mqtt://n2:1883'] as [string, ...string[]] } };
+    expect(layerProfile({ values: { broker: 'mqtt://localhost:1883' }, sources: { broker: 'default' } }, cluster, PATH).values.broker).toEqual(['mqtt://n1:1883', 'mqtt://n2:1883']);
+    expect(layerProfile({ values: { broker: ['mqtt://x:1'] }, sources: { broker: 'flag' } }, cluster, PATH).values.broker).toEqual(['mqtt://x:1']);
+    expect(refusal('{"profiles": {"lab": {"broker": "mqtt://a", "brokers": ["mqtt://b"]}}}')).toBe('config /etc/scp/config.json: profiles.lab.brokers: give broker or brokers, not both');
+    expect(refusal('{"profiles": {"lab": {"brokers": ["mqtt://b", "ftp://c"]}}}')).toMatch(/^config \/etc\/scp\/config\.json: profiles\.lab\.brokers\[1\]: /);
+    expect(refusal('{"profiles": {"lab": {"brokers": []}}}')).toMatch(/^config \/etc\/scp\/config\.json: profiles\.lab\.brokers: /);
+  });
+
   it('no profile, no change', () => {
     const given: LayeredSettings = { values: { broker: 'mqtt://x' }, sources: { broker: 'default' } };
     expect(layerProfile(given, undefined, PATH)).toEqual(given);

@@ -240,6 +240,12 @@ export interface ScpConfig {
  */
 export interface SiteProfile {
   broker?: string;
+  /**
+   * The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.
+   *
+   * @minItems 1
+   */
+  brokers?: [string, ...string[]];
   username?: string;
   password_file?: string;
   /**

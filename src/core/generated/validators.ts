@@ -2747,12 +2747,12 @@ return errors === 0;
 }
 
 export const validateConfig = validate23;
-const schema23 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/config.json","title":"ScpConfig","description":"scp's config file ($XDG_CONFIG_HOME/scp/config.json, --config or SCP_CONFIG): named site profiles of connection settings. Precedence for every setting: flag > environment variable > profile > built-in default.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"default_profile":{"description":"The profile used when neither --profile nor SCP_PROFILE names one.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"profiles":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"additionalProperties":{"$ref":"#/definitions/profile"}}},"definitions":{"profile":{"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0}}}}};
-const schema24 = {"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0}}};
+const schema23 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/config.json","title":"ScpConfig","description":"scp's config file ($XDG_CONFIG_HOME/scp/config.json, --config or SCP_CONFIG): named site profiles of connection settings. Precedence for every setting: flag > environment variable > profile > built-in default.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"default_profile":{"description":"The profile used when neither --profile nor SCP_PROFILE names one.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"profiles":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"additionalProperties":{"$ref":"#/definitions/profile"}}},"definitions":{"profile":{"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"brokers":{"description":"The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.","type":"array","minItems":1,"items":{"type":"string","pattern":"\\S"}},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0}}}}};
+const schema24 = {"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"brokers":{"description":"The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.","type":"array","minItems":1,"items":{"type":"string","pattern":"\\S"}},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0}}};
 const pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 const pattern7 = new RegExp("\\S", "u");
-const pattern9 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern13 = new RegExp("^[A-Za-z0-9_-]{1,15}$", "u");
+const pattern10 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern14 = new RegExp("^[A-Za-z0-9_-]{1,15}$", "u");
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://scp.invalid/schemas/config.json" */;
@@ -2877,9 +2877,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data3.username !== undefined){
-if(typeof data3.username !== "string"){
-const err9 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/definitions/profile/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.brokers !== undefined){
+let data5 = data3.brokers;
+if(Array.isArray(data5)){
+if(data5.length < 1){
+const err9 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/brokers",schemaPath:"#/definitions/profile/properties/brokers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2888,12 +2890,12 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-if(data3.password_file !== undefined){
-let data6 = data3.password_file;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
 if(typeof data6 === "string"){
 if(!pattern7.test(data6)){
-const err10 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/password_file",schemaPath:"#/definitions/profile/properties/password_file/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+const err10 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/brokers/" + i0,schemaPath:"#/definitions/profile/properties/brokers/items/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2904,7 +2906,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/password_file",schemaPath:"#/definitions/profile/properties/password_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err11 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/brokers/" + i0,schemaPath:"#/definitions/profile/properties/brokers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2914,11 +2916,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data3.password_env !== undefined){
-let data7 = data3.password_env;
-if(typeof data7 === "string"){
-if(!pattern9.test(data7)){
-const err12 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/password_env",schemaPath:"#/definitions/profile/properties/password_env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""};
+}
+else {
+const err12 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/brokers",schemaPath:"#/definitions/profile/properties/brokers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2928,8 +2928,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-else {
-const err13 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/password_env",schemaPath:"#/definitions/profile/properties/password_env/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.username !== undefined){
+if(typeof data3.username !== "string"){
+const err13 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/definitions/profile/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2939,11 +2940,11 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data3.ca !== undefined){
-let data8 = data3.ca;
+if(data3.password_file !== undefined){
+let data8 = data3.password_file;
 if(typeof data8 === "string"){
 if(!pattern7.test(data8)){
-const err14 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/ca",schemaPath:"#/definitions/profile/properties/ca/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+const err14 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/password_file",schemaPath:"#/definitions/profile/properties/password_file/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2954,7 +2955,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/ca",schemaPath:"#/definitions/profile/properties/ca/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err15 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/password_file",schemaPath:"#/definitions/profile/properties/password_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2964,11 +2965,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data3.cert !== undefined){
-let data9 = data3.cert;
+if(data3.password_env !== undefined){
+let data9 = data3.password_env;
 if(typeof data9 === "string"){
-if(!pattern7.test(data9)){
-const err16 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cert",schemaPath:"#/definitions/profile/properties/cert/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(!pattern10.test(data9)){
+const err16 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/password_env",schemaPath:"#/definitions/profile/properties/password_env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2979,7 +2980,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cert",schemaPath:"#/definitions/profile/properties/cert/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/password_env",schemaPath:"#/definitions/profile/properties/password_env/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2989,11 +2990,11 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data3.key !== undefined){
-let data10 = data3.key;
+if(data3.ca !== undefined){
+let data10 = data3.ca;
 if(typeof data10 === "string"){
 if(!pattern7.test(data10)){
-const err18 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/profile/properties/key/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+const err18 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/ca",schemaPath:"#/definitions/profile/properties/ca/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3004,7 +3005,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/profile/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err19 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/ca",schemaPath:"#/definitions/profile/properties/ca/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3014,9 +3015,11 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data3.insecure !== undefined){
-if(typeof data3.insecure !== "boolean"){
-const err20 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/insecure",schemaPath:"#/definitions/profile/properties/insecure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data3.cert !== undefined){
+let data11 = data3.cert;
+if(typeof data11 === "string"){
+if(!pattern7.test(data11)){
+const err20 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cert",schemaPath:"#/definitions/profile/properties/cert/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3026,11 +3029,8 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data3.client_id_prefix !== undefined){
-let data12 = data3.client_id_prefix;
-if(typeof data12 === "string"){
-if(!pattern13.test(data12)){
-const err21 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/client_id_prefix",schemaPath:"#/definitions/profile/properties/client_id_prefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,15}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,15}$"+"\""};
+else {
+const err21 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cert",schemaPath:"#/definitions/profile/properties/cert/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3040,8 +3040,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/client_id_prefix",schemaPath:"#/definitions/profile/properties/client_id_prefix/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.key !== undefined){
+let data12 = data3.key;
+if(typeof data12 === "string"){
+if(!pattern7.test(data12)){
+const err22 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/profile/properties/key/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3051,10 +3054,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data3.mqtt_version !== undefined){
-let data13 = data3.mqtt_version;
-if(!((data13 === "3.1.1") || (data13 === "5"))){
-const err23 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/mqtt_version",schemaPath:"#/definitions/profile/properties/mqtt_version/enum",keyword:"enum",params:{allowedValues: schema24.properties.mqtt_version.enum},message:"must be equal to one of the allowed values"};
+else {
+const err23 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/profile/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3064,11 +3065,9 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data3.request_topic !== undefined){
-let data14 = data3.request_topic;
-if(typeof data14 === "string"){
-if(!pattern7.test(data14)){
-const err24 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/request_topic",schemaPath:"#/definitions/profile/properties/request_topic/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(data3.insecure !== undefined){
+if(typeof data3.insecure !== "boolean"){
+const err24 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/insecure",schemaPath:"#/definitions/profile/properties/insecure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3078,8 +3077,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-else {
-const err25 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/request_topic",schemaPath:"#/definitions/profile/properties/request_topic/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.client_id_prefix !== undefined){
+let data14 = data3.client_id_prefix;
+if(typeof data14 === "string"){
+if(!pattern14.test(data14)){
+const err25 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/client_id_prefix",schemaPath:"#/definitions/profile/properties/client_id_prefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,15}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,15}$"+"\""};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3089,11 +3091,8 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data3.response_topic !== undefined){
-let data15 = data3.response_topic;
-if(typeof data15 === "string"){
-if(!pattern7.test(data15)){
-const err26 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/response_topic",schemaPath:"#/definitions/profile/properties/response_topic/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+else {
+const err26 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/client_id_prefix",schemaPath:"#/definitions/profile/properties/client_id_prefix/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3103,8 +3102,10 @@ vErrors.push(err26);
 errors++;
 }
 }
-else {
-const err27 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/response_topic",schemaPath:"#/definitions/profile/properties/response_topic/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.mqtt_version !== undefined){
+let data15 = data3.mqtt_version;
+if(!((data15 === "3.1.1") || (data15 === "5"))){
+const err27 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/mqtt_version",schemaPath:"#/definitions/profile/properties/mqtt_version/enum",keyword:"enum",params:{allowedValues: schema24.properties.mqtt_version.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3114,10 +3115,11 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data3.qos !== undefined){
-let data16 = data3.qos;
-if(!((data16 === 1) || (data16 === 2))){
-const err28 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/qos",schemaPath:"#/definitions/profile/properties/qos/enum",keyword:"enum",params:{allowedValues: schema24.properties.qos.enum},message:"must be equal to one of the allowed values"};
+if(data3.request_topic !== undefined){
+let data16 = data3.request_topic;
+if(typeof data16 === "string"){
+if(!pattern7.test(data16)){
+const err28 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/request_topic",schemaPath:"#/definitions/profile/properties/request_topic/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3127,11 +3129,8 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data3.timeout !== undefined){
-let data17 = data3.timeout;
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 <= 0 || isNaN(data17)){
-const err29 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/definitions/profile/properties/timeout/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+else {
+const err29 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/request_topic",schemaPath:"#/definitions/profile/properties/request_topic/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3141,8 +3140,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-else {
-const err30 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/definitions/profile/properties/timeout/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data3.response_topic !== undefined){
+let data17 = data3.response_topic;
+if(typeof data17 === "string"){
+if(!pattern7.test(data17)){
+const err30 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/response_topic",schemaPath:"#/definitions/profile/properties/response_topic/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3152,11 +3154,8 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data3.connect_timeout !== undefined){
-let data18 = data3.connect_timeout;
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 <= 0 || isNaN(data18)){
-const err31 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout",schemaPath:"#/definitions/profile/properties/connect_timeout/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+else {
+const err31 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/response_topic",schemaPath:"#/definitions/profile/properties/response_topic/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3166,8 +3165,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-else {
-const err32 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout",schemaPath:"#/definitions/profile/properties/connect_timeout/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data3.qos !== undefined){
+let data18 = data3.qos;
+if(!((data18 === 1) || (data18 === 2))){
+const err32 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/qos",schemaPath:"#/definitions/profile/properties/qos/enum",keyword:"enum",params:{allowedValues: schema24.properties.qos.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3177,9 +3178,11 @@ vErrors.push(err32);
 errors++;
 }
 }
-}
-else {
-const err33 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/profile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data3.timeout !== undefined){
+let data19 = data3.timeout;
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 <= 0 || isNaN(data19)){
+const err33 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/definitions/profile/properties/timeout/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -3189,9 +3192,8 @@ vErrors.push(err33);
 errors++;
 }
 }
-}
 else {
-const err34 = {instancePath:instancePath+"/profiles",schemaPath:"#/properties/profiles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err34 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/definitions/profile/properties/timeout/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -3201,14 +3203,63 @@ vErrors.push(err34);
 errors++;
 }
 }
-}
-else {
-const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data3.connect_timeout !== undefined){
+let data20 = data3.connect_timeout;
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 <= 0 || isNaN(data20)){
+const err35 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout",schemaPath:"#/definitions/profile/properties/connect_timeout/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err35];
 }
 else {
 vErrors.push(err35);
+}
+errors++;
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout",schemaPath:"#/definitions/profile/properties/connect_timeout/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/profile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/profiles",schemaPath:"#/properties/profiles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
 }
 errors++;
 }

@@ -76,7 +76,7 @@ describe(`scp clear against the ${brokerName()}`, () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     const record = JSON.parse(lines[0]!);
-    expect(Object.keys(record)).toEqual(['request', 'response', 'outcome', 'elapsed_ms']);
+    expect(Object.keys(record)).toEqual(['request', 'response', 'outcome', 'elapsed_ms', 'broker']);
     expect(record.request).toEqual(run.seen[0]!.envelope);
     expect(record.response).toEqual(response(record.request.id, { status: 'accepted' }));
     expect(record.outcome).toBe('accepted');

@@ -95,7 +95,7 @@ describe(`scp schedule against the ${brokerName()}`, () => {
   it('--json prints the record with the full answer', async () => {
     const run = await scheduleWith(['--evse', '3', '--json', '--chart']);
     const record = JSON.parse(run.stdout);
-    expect(Object.keys(record)).toEqual(['request', 'response', 'outcome', 'elapsed_ms']);
+    expect(Object.keys(record)).toEqual(['request', 'response', 'outcome', 'elapsed_ms', 'broker']);
     expect(record.outcome).toBe('accepted');
     expect(record.response.data).toEqual({ status: 'Accepted', schedule: SCHEDULE });
   });

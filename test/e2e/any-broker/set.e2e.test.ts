@@ -114,7 +114,7 @@ describe(`scp set against the ${brokerName()}`, () => {
   it('--json prints the record: request, response, outcome, elapsed_ms', async () => {
     const run = await setWith(['--evse', '3', '--id', '7', '--limit', '16A', '--json']);
     const record = JSON.parse(run.stdout);
-    expect(Object.keys(record)).toEqual(['request', 'response', 'outcome', 'elapsed_ms']);
+    expect(Object.keys(record)).toEqual(['request', 'response', 'outcome', 'elapsed_ms', 'broker']);
     expect(record.outcome).toBe('accepted');
     expect(record.response.id).toBe(record.request.id);
   });

@@ -1,0 +1,71 @@
+// A private NATS cluster on loopback, for the fleet tests and the cluster benchmark: `nodes` nats-servers routed to
+// each other (one cluster), each with JetStream (which NATS's MQTT support needs, for QoS 1 sessions) and an MQTT
+// listener of its own. Free ports, its own folder, stopped by pid; the machine's NATS is left alone. One node can be
+// stopped (as a node that fails) while the others go on. `nodes: 1` is a single server, the benchmark's baseline.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, listening, which } from '../helpers/net.mjs';
+
+/** Resolves once every node serves MQTT and JetStream has a meta leader (the MQTT listener refuses clients before). */
+async function ready(nodes, logs, ms) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const up = await Promise.all(nodes.map((node) => listening(node.mqttPort)));
+    const leader = nodes.length === 1 || logs().includes('JetStream cluster new metadata leader') || logs().includes('Self is new JetStream cluster metadata leader');
+    if (up.every(Boolean) && leader) return;
+    if (Date.now() > deadline) throw new Error(`the NATS cluster did not come up in ${ms / 1000} s:\n${logs().slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function startNatsCluster({ nodes: count = 3, name = 'scp-fleet' } = {}) {
+  const server = which('nats-server');
+  if (!server) throw new Error('nats-server is not installed (Debian package nats-server); the cluster tests need it');
+  const version = /v(\d+\.\d+\.\d+)/.exec(spawnSync(server, ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown';
+  const dir = mkdtempSync(join(tmpdir(), 'scp-nats-cluster-'));
+  const nodes = [];
+  for (let i = 0; i < count; i++) nodes.push({ name: `n${i + 1}`, clientPort: await freePort(), routePort: await freePort(), mqttPort: await freePort() });
+  const routes = nodes.map((node) => `nats-route://127.0.0.1:${node.routePort}`).join(', ');
+  let log = '';
+  for (const node of nodes) {
+    const config = join(dir, `${node.name}.conf`);
+    writeFileSync(
+      config,
+      [
+        `server_name: ${name}-${node.name}`,
+        `listen: 127.0.0.1:${node.clientPort}`,
+        `jetstream { store_dir: ${JSON.stringify(join(dir, `${node.name}-jetstream`))} }`,
+        ...(count > 1 ? [`cluster { name: ${name}, listen: 127.0.0.1:${node.routePort}, routes: [${routes}] }`] : []),
+        `mqtt { listen: 127.0.0.1:${node.mqttPort} }`,
+        '',
+      ].join('\n'),
+    );
+    node.start = () => {
+      node.child = spawn(server, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+      node.child.stdout.on('data', (chunk) => (log += chunk));
+      node.child.stderr.on('data', (chunk) => (log += chunk));
+    };
+    node.url = `mqtt://127.0.0.1:${node.mqttPort}`;
+    /** Stops the node as a failing one would go: SIGKILL, no goodbye to its clients or peers. */
+    node.kill = async () => {
+      const child = node.child;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    };
+    node.start();
+  }
+  await ready(nodes, () => log, 30_000);
+  return {
+    nodes,
+    version,
+    log: () => log,
+    stop: async () => {
+      await Promise.all(nodes.map((node) => node.kill()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,240 @@
+/**
+ * Many stations behind one broker, and several brokers: topics that name {station}, --station, a "station" key on
+ * --input lines, answers told apart by their station's topic, `scp simulate --stations`, and --broker given more
+ * than once (the first that accepts carries; a lost one hands over to the next; records name the broker). The built
+ * bin/scp as child processes against the broker under test. The 3-node cluster run is test/cluster.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { brokerName, brokerUnderTest, startCuttingProxy, type Broker } from '../../helpers/broker.js';
+import { testProtocolVersion } from '../../helpers/responder.js';
+import { finished, runScp, sleep, spawnScp } from '../../helpers/run.js';
+import { startSimulator, type Simulator } from '../../helpers/simulator.js';
+
+let broker: Broker;
+const running: Simulator[] = [];
+const clients: MqttClient[] = [];
+beforeAll(async () => {
+  broker = await brokerUnderTest();
+});
+afterEach(async () => {
+  for (const simulator of running.splice(0)) await simulator.stop('SIGKILL');
+  for (const client of clients.splice(0)) await client.endAsync();
+});
+afterAll(async () => {
+  await broker.close();
+});
+
+/** A broker URL as records name it: parsed, a password in it shown as ***. */
+function shown(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+/** Templated topics under a prefix no other test uses, as scp flags. */
+function fleetTopics() {
+  const base = `scp-test/${randomBytes(6).toString('hex')}`;
+  const requestTopic = `${base}/stations/{station}/ocpp/smart_charging`;
+  const responseTopic = `${base}/stations/{station}/smart_charging/ocpp`;
+  return { base, requestTopic, responseTopic, args: ['--request-topic', requestTopic, '--response-topic', responseTopic] };
+}
+
+interface Seen {
+  station: string;
+  envelope: { id: string; name: string; data: Record<string, unknown> };
+}
+
+/**
+ * A service for every station at once: answers each request on `answerOn(station)`'s response topic (its own by
+ * default), with `status`; records what it saw, by station.
+ */
+async function startFleetResponder(topics: ReturnType<typeof fleetTopics>, answerOn: (station: string) => string[] = (station) => [station]) {
+  const client = await connectAsync(broker.url, { reconnectPeriod: 0, protocolVersion: testProtocolVersion() });
+  clients.push(client);
+  const seen: Seen[] = [];
+  const prefix = `${topics.base}/stations/`;
+  client.on('message', (topic, payload) => {
+    const station = topic.slice(prefix.length).split('/')[0]!;
+    const envelope = JSON.parse(payload.toString());
+    seen.push({ station, envelope });
+    for (const target of answerOn(station)) {
+      const answer = { id: envelope.id, name: envelope.name, type: 'response', data: { status: 'accepted' } };
+      client.publish(topics.responseTopic.replace('{station}', target), JSON.stringify(answer), { qos: 1 });
+    }
+  });
+  await client.subscribeAsync(topics.requestTopic.replace('{station}', '+'), { qos: 1 });
+  return seen;
+}
+
+describe(`topics that name {station}, against the ${brokerName()}`, () => {
+  it('--station fills the topics of one request; the answer comes back on that station\'s topic', async () => {
+    const topics = fleetTopics();
+    const seen = await startFleetResponder(topics);
+    const run = await runScp(['--broker', broker.url, ...topics.args, '--station', 'GB-17', 'clear', '--id', '1', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(seen.map((s) => s.station)).toEqual(['GB-17']);
+    const record = JSON.parse(run.stdout);
+    expect(record).toMatchObject({ outcome: 'accepted', station: 'GB-17', broker: shown(broker.url) });
+    expect(Object.keys(record)).toEqual(['request', 'response', 'outcome', 'elapsed_ms', 'broker', 'station']);
+  });
+
+  it('an answer with our id on another station\'s topic is not ours: only the one on our station\'s topic counts', async () => {
+    const topics = fleetTopics();
+    // Every request is answered on station 2's topic, never on its own.
+    await startFleetResponder(topics, () => ['2']);
+    const wrong = await runScp(['--broker', broker.url, ...topics.args, '--station', '1', 'clear', '--id', '1', '--timeout', '1']);
+    expect(wrong.code).toBe(3);
+    // Answered first on station 2's topic, then on its own: the second is the answer.
+    const topics2 = fleetTopics();
+    await startFleetResponder(topics2, (station) => ['2', station]);
+    const right = await runScp(['--broker', broker.url, ...topics2.args, '--station', '1', 'clear', '--id', '1', '--json', '--verbose']);
+    expect(right.code).toBe(0);
+  });
+
+  it('refuses, before anything is sent: no --station for templated topics, --station without them, {station} not a whole level, one topic templated alone', async () => {
+    const topics = fleetTopics();
+    const seen = await startFleetResponder(topics);
+    for (const [args, message] of [
+      [[...topics.args, 'clear', '--id', '1'], `scp: --station: required, since the topics name {station} (${topics.requestTopic})`],
+      [[...topics.args, 'clear', '--id', '1', '--dry-run'], `scp: --station: required, since the topics name {station} (${topics.requestTopic})`],
+      [['--station', '1', 'clear', '--id', '1'], 'scp: --station: the topics do not name {station}; set --request-topic and --response-topic with it, e.g. stations/{station}/ocpp/smart_charging'],
+      [[...topics.args, '--station', 'a/b', 'clear', '--id', '1'], 'scp: --station: "a/b" is not allowed; expected a station id of 1 to 128 characters without /, +, # or control characters'],
+      [['--request-topic', 'x/st{station}/y', '--response-topic', 'x/{station}/z', '--station', '1', 'clear', '--id', '1'], 'scp: --request-topic: "x/st{station}/y" is not allowed; {station} must be one whole topic level, once, e.g. stations/{station}/ocpp/smart_charging'],
+      [['--request-topic', topics.requestTopic, '--station', '1', 'clear', '--id', '1'], 'scp: --response-topic: must name {station} too, since --request-topic does (a request and its answer belong to one station)'],
+    ] as const) {
+      const run = await runScp(['--broker', broker.url, ...args]);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr, args.join(' ')).toBe(`${message}\n`);
+    }
+    await sleep(50);
+    expect(seen).toEqual([]);
+  });
+
+  it('--input: a "station" key on a line picks its station (--station for lines without one); one subscription serves all', async () => {
+    const topics = fleetTopics();
+    const seen = await startFleetResponder(topics);
+    const lines = ['{"station": "1", "charging_profile_id": 1}', '{"station": "2", "charging_profile_id": 2}', '3', '{"station": 7, "charging_profile_id": 4}', '{"station": "a/b", "charging_profile_id": 5}'].join('\n');
+    const child = spawnScp(['--broker', broker.url, ...topics.args, '--station', '9', 'clear', '--input', '-', '--json']);
+    const done = finished(child);
+    child.stdin.end(lines);
+    const run = await done;
+    const records = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(records.map((r) => [r.line, r.outcome, r.station ?? null])).toEqual([
+      [1, 'accepted', '1'],
+      [2, 'accepted', '2'],
+      [3, 'accepted', '9'],
+      [4, 'invalid_input', null],
+      [5, 'invalid_input', null],
+    ]);
+    expect(records[3].error).toBe('station: 7 is not allowed; expected a station id (a string)');
+    expect(records[4].error).toMatch(/^station: "a\/b" is not allowed/);
+    expect(seen.map((s) => [s.station, s.envelope.data])).toEqual([
+      ['1', { charging_profile_id: 1 }],
+      ['2', { charging_profile_id: 2 }],
+      ['9', { charging_profile_id: 3 }],
+    ]);
+    expect(run.code).toBe(2);
+  });
+
+  it('--input: an answer on another station\'s topic does not settle a request; lines without a station and no --station are invalid input', async () => {
+    const topics = fleetTopics();
+    await startFleetResponder(topics, (station) => (station === '1' ? ['2'] : [station]));
+    const child = spawnScp(['--broker', broker.url, ...topics.args, 'clear', '--input', '-', '--json', '--timeout', '1']);
+    const done = finished(child);
+    child.stdin.end('{"station": "1", "charging_profile_id": 1}\n{"station": "2", "charging_profile_id": 2}\n{"charging_profile_id": 3}\n');
+    const run = await done;
+    const records = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(records.map((r) => r.outcome)).toEqual(['timeout', 'accepted', 'invalid_input']);
+    expect(records[2].error).toBe(`station (or --station): required, since the topics name {station} (${topics.requestTopic})`);
+  });
+});
+
+describe(`scp simulate --stations on the ${brokerName()}`, () => {
+  it('serves stations 1..n, each with its own profiles, on the templated topics; others are ignored', async () => {
+    const topics = fleetTopics();
+    const simulator = await startSimulator(['--broker', broker.url, ...topics.args, 'simulate', '--stations', '3']);
+    running.push(simulator);
+    const scp = (station: string, ...args: string[]) => runScp(['--broker', broker.url, ...topics.args, '--station', station, ...args]);
+    expect((await scp('1', 'clear', '--id', '1')).stdout).toBe('accepted\n');
+    expect((await scp('1', 'clear', '--id', '1')).stdout).toBe('unknown\n');
+    // Station 2 still has its profile 1: the stations do not share profiles.
+    expect((await scp('2', 'clear', '--id', '1')).stdout).toBe('accepted\n');
+    expect((await scp('3', 'schedule', '--evse', 'GB*SEV*E003', '--json')).code).toBe(0);
+    expect((await scp('4', 'clear', '--id', '1', '--timeout', '0.5')).code).toBe(3);
+    expect(simulator.stdout()).toMatch(/ station 2 [0-9a-f-]+ clear id=1: removed #1 -> accepted/);
+    expect(simulator.stderr()).toMatch(/ignored a message on \S+\/stations\/4\/ocpp\/smart_charging: not a station this service serves/);
+  });
+
+  it('refuses --stations without templated topics, templated topics without --stations, and --station', async () => {
+    const topics = fleetTopics();
+    for (const [args, message] of [
+      [['simulate', '--stations', '3'], /^scp: --stations: the topics do not name \{station\}/],
+      [[...topics.args, 'simulate'], /^scp: --stations: required, since the topics name \{station\}/],
+      [[...topics.args, '--station', '1', 'simulate', '--stations', '2'], /^scp: --station: not for simulate/],
+      [[...topics.args, 'simulate', '--stations', '0'], /^scp: --stations: "0" is not allowed; expected an integer from 1 to 100000/],
+    ] as const) {
+      const run = await runScp(['--broker', broker.url, ...args]);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr.split('\n').filter(Boolean), args.join(' ')).toEqual([expect.stringMatching(message)]);
+    }
+  });
+});
+
+describe(`several brokers (--broker more than once), the ${brokerName()} behind them`, () => {
+  /** The broker under test's URL on another port (a proxy's), keeping any credentials in it. */
+  const via = (port: number) => Object.assign(new URL(broker.url), { port: String(port) }).toString();
+
+  it('one request: a broker that does not accept is passed over with a warning; the record names the one that carried it', async () => {
+    const topics = fleetTopics();
+    await startFleetResponder(topics);
+    const run = await runScp(['--broker', 'mqtt://127.0.0.1:1', '--broker', broker.url, '--connect-timeout', '1', ...topics.args, '--station', '5', 'clear', '--id', '1', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^scp: warning: cannot connect to mqtt:\/\/127\.0\.0\.1:1.*; trying /);
+    expect(JSON.parse(run.stdout).broker).toBe(shown(broker.url));
+    const none = await runScp(['--broker', 'mqtt://127.0.0.1:1', '--broker', 'mqtt://127.0.0.1:2', '--connect-timeout', '1', 'clear', '--id', '1']);
+    expect(none.code).toBe(4);
+  });
+
+  it('a stream whose broker is lost goes on through the next: requests in flight reported, never resent, each record naming its broker', async () => {
+    const [first, second] = [await startCuttingProxy(broker.port), await startCuttingProxy(broker.port)];
+    const topics = fleetTopics();
+    let answered = 0;
+    const client = await connectAsync(broker.url, { reconnectPeriod: 0, protocolVersion: testProtocolVersion() });
+    clients.push(client);
+    const seen: number[] = [];
+    client.on('message', (topic, payload) => {
+      const envelope = JSON.parse(payload.toString());
+      seen.push(envelope.data.charging_profile_id);
+      // The 10th request arrives and the first broker goes away before it is answered.
+      if (++answered === 10) {
+        first.cut();
+        void first.close();
+        return;
+      }
+      client.publish(topic.replace('ocpp/smart_charging', 'smart_charging/ocpp'), JSON.stringify({ id: envelope.id, name: envelope.name, type: 'response', data: { status: 'accepted' } }), { qos: 1 });
+    });
+    await client.subscribeAsync(topics.requestTopic.replace('{station}', '+'), { qos: 1 });
+    try {
+      const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ station: String(1 + (i % 5)), charging_profile_id: i + 1 })).join('\n');
+      const child = spawnScp(['--broker', via(first.port), '--broker', via(second.port), ...topics.args, 'clear', '--input', '-', '--json', '--concurrency', '4', '--timeout', '2']);
+      const done = finished(child);
+      child.stdin.end(lines);
+      const run = await done;
+      const records = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+      expect(records.map((r) => r.line)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      const lost = records.filter((r) => r.outcome === 'timeout');
+      expect(lost.length).toBeGreaterThanOrEqual(1);
+      for (const record of lost) expect(record.error).toMatch(/lost the connection .*may/);
+      expect(records.slice(-10).every((r) => r.outcome === 'accepted' && r.broker === shown(via(second.port)))).toBe(true);
+      expect(records[0].broker).toBe(shown(via(first.port)));
+      expect(run.stderr).toMatch(/reconnected to \S+ after losing the connection to \S+ \(attempt 1\)/);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(run.code).toBe(3);
+    } finally {
+      await first.close().catch(() => undefined);
+      await second.close();
+    }
+  });
+});
