@@ -50,6 +50,11 @@ export interface Connection {
   responseTopic: string;
   /** --station, for one request where the topics name {station}. */
   station?: string;
+  /**
+   * A new client id for each new connection, where scp makes them up (no --client-id): a broker that has not yet
+   * seen the old connection die (a cluster node that lost a peer) would otherwise hold the id's session locked.
+   */
+  newClientId?: () => string;
   timeoutMs: number;
   qos: 1 | 2;
 }
@@ -175,6 +180,7 @@ export async function resolveConnection(
     requestTopic: checked.requestTopic,
     responseTopic: checked.responseTopic,
     ...(flags.station === undefined ? {} : { station: flags.station }),
+    ...(flags.clientId === undefined ? { newClientId: () => newClientId(flags.clientIdPrefix) } : {}),
     timeoutMs: checked.timeout,
     qos: checked.qos,
   };

@@ -68,6 +68,8 @@ Examples:
   scp simulate --embedded            # a broker and the service on 127.0.0.1:1883
   scp simulate --embedded 0 --json   # any free port, JSON log lines
   scp simulate --embedded --evses 2 --clock 2026-12-01T18:00:00Z --transaction 1=TX-1@2026-12-01T17:30:00Z
+  scp --request-topic 'stations/{station}/ocpp/smart_charging' \\
+    --response-topic 'stations/{station}/smart_charging/ocpp' simulate --embedded --stations 50
   mosquitto_rr -h 127.0.0.1 -p 1883 -t ocpp/smart_charging -e smart_charging/ocpp \\
     -m '{"id":"6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b","name":"clear_charging_profile","type":"request","data":{"charging_profile_id":1}}'
   scp --broker mqtt://lab:1883 simulate --profiles lab-profiles.json --delay 500 --drop 0.1

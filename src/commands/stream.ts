@@ -113,6 +113,12 @@ class Deadlines {
  */
 const RECONNECTS = 3;
 const RECONNECT_DELAY_MS = 500;
+/**
+ * With several brokers (a cluster), how long to keep going round them after a loss: the surviving nodes of a cluster
+ * may refuse or stall new sessions until they have elected new leaders for what the lost node led (NATS JetStream
+ * took from under a second to ~25 s here, test/cluster), which would use up a count of tries in no time.
+ */
+const FAILOVER_WINDOW_MS = 60_000;
 
 async function countLines(path: string): Promise<number | undefined> {
   let count = 0;
@@ -148,6 +154,8 @@ class RequestStream {
   private connectionError: ConnectionError | undefined;
   /** Where the topics name {station}: lines go to their station, answers are told apart by topic. */
   private readonly templated: boolean;
+  /** A session was opened before: a reconnection takes a fresh client id (see Connection.newClientId). */
+  private everConnected = false;
   /** The brokers as records name them (a password in a URL left out), worked out once, not per request. */
   private readonly brokerNames: readonly string[];
   private reconnected: (() => void) | undefined;
@@ -235,7 +243,9 @@ class RequestStream {
   /** A session on the broker at `index` (of the connection's brokers). */
   private connectTo(index: number, openSession: OpenSession, signal: AbortSignal): Promise<Session> {
     const { connection, output } = this;
-    return advising(openSession({ ...connection.connect, url: connection.brokers[index]! }, {
+    const clientId = this.session === undefined && this.everConnected && connection.newClientId ? connection.newClientId() : connection.connect.clientId;
+    this.everConnected = true;
+    return advising(openSession({ ...connection.connect, url: connection.brokers[index]!, clientId }, {
       // One subscription for every station's answers where the topics name {station}.
       responseTopic: this.templated ? subscriptionOf(connection.responseTopic) : connection.responseTopic,
       qos: connection.qos,
@@ -271,7 +281,9 @@ class RequestStream {
       }
       await current.close();
       const { brokers } = this.connection;
-      for (let attempt = 1; attempt <= RECONNECTS * brokers.length && !this.over; attempt++) {
+      const until = performance.now() + FAILOVER_WINDOW_MS;
+      const more = (attempt: number) => attempt <= RECONNECTS * brokers.length || (brokers.length > 1 && performance.now() < until);
+      for (let attempt = 1; more(attempt) && !this.over; attempt++) {
         // With one broker, a pause before each try; with a cluster, the next node at once, a pause before each round.
         if (brokers.length === 1 || attempt % brokers.length === 0) await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
         const index = (this.brokerIndex + attempt) % brokers.length;

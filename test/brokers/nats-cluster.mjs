@@ -3,7 +3,7 @@
 // listener of its own. Free ports, its own folder, stopped by pid; the machine's NATS is left alone. One node can be
 // stopped (as a node that fails) while the others go on. `nodes: 1` is a single server, the benchmark's baseline.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, listening, which } from '../helpers/net.mjs';
@@ -20,11 +20,12 @@ async function ready(nodes, logs, ms) {
   }
 }
 
-export async function startNatsCluster({ nodes: count = 3, name = 'scp-fleet' } = {}) {
+export async function startNatsCluster({ nodes: count = 3, name = "scp-fleet", mqttTuning = "" } = {}) {
   const server = which('nats-server');
   if (!server) throw new Error('nats-server is not installed (Debian package nats-server); the cluster tests need it');
   const version = /v(\d+\.\d+\.\d+)/.exec(spawnSync(server, ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown';
-  const dir = mkdtempSync(join(tmpdir(), 'scp-nats-cluster-'));
+  // JetStream's store in memory-backed /dev/shm where there is one: the test is about failover, not the disk.
+  const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'scp-nats-cluster-'));
   const nodes = [];
   for (let i = 0; i < count; i++) nodes.push({ name: `n${i + 1}`, clientPort: await freePort(), routePort: await freePort(), mqttPort: await freePort() });
   const routes = nodes.map((node) => `nats-route://127.0.0.1:${node.routePort}`).join(', ');
@@ -38,7 +39,7 @@ export async function startNatsCluster({ nodes: count = 3, name = 'scp-fleet' } 
         `listen: 127.0.0.1:${node.clientPort}`,
         `jetstream { store_dir: ${JSON.stringify(join(dir, `${node.name}-jetstream`))} }`,
         ...(count > 1 ? [`cluster { name: ${name}, listen: 127.0.0.1:${node.routePort}, routes: [${routes}] }`] : []),
-        `mqtt { listen: 127.0.0.1:${node.mqttPort} }`,
+        `mqtt { listen: 127.0.0.1:${node.mqttPort}${mqttTuning} }`,
         '',
       ].join('\n'),
     );
@@ -48,12 +49,12 @@ export async function startNatsCluster({ nodes: count = 3, name = 'scp-fleet' } 
       node.child.stderr.on('data', (chunk) => (log += chunk));
     };
     node.url = `mqtt://127.0.0.1:${node.mqttPort}`;
-    /** Stops the node as a failing one would go: SIGKILL, no goodbye to its clients or peers. */
-    node.kill = async () => {
+    /** Stops the node: SIGTERM, as an operator or an orchestrator stops one (SIGKILL: as a crash would). */
+    node.kill = async (signal = 'SIGTERM') => {
       const child = node.child;
       if (!child || child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
+      child.kill(signal);
       await exited;
     };
     node.start();
@@ -64,7 +65,7 @@ export async function startNatsCluster({ nodes: count = 3, name = 'scp-fleet' } 
     version,
     log: () => log,
     stop: async () => {
-      await Promise.all(nodes.map((node) => node.kill()));
+      await Promise.all(nodes.map((node) => node.kill('SIGKILL')));
       rmSync(dir, { recursive: true, force: true });
     },
   };
