@@ -128,11 +128,9 @@ function serviceHandler(route: (topic: string) => ServedStation | undefined, ser
   const startedAt = clock();
   return ({ topic, payload }: { topic: string; payload: Buffer }, reply: Reply) => {
     const station = route(topic);
-    const handling = station ? handleRequest(payload, ALL_MESSAGES) : ({ kind: 'ignore', reason: 'not a station this service serves' } as const);
-    if (handling.kind === 'ignore' || !station) {
-      output.note(`ignored a message on ${topic}: ${handling.kind === 'ignore' ? handling.reason : ''}`);
-      return;
-    }
+    if (!station) return output.note(`ignored a message on ${topic}: not a station this service serves`);
+    const handling = handleRequest(payload, ALL_MESSAGES);
+    if (handling.kind === 'ignore') return output.note(`ignored a message on ${topic}: ${handling.reason}`);
     const { response, removed, added } = apply(handling, station, () => stationAt(service.station, station.profiles, clock(), startedAt));
     const { status, info } = handling.message.summarize(response);
     const dropped = service.dropRatio > 0 && random() < service.dropRatio;
