@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     root: new URL('..', import.meta.url).pathname,
     include: ['test/cluster/**/*.test.ts'],
-    testTimeout: 600_000,
+    testTimeout: 900_000,
     hookTimeout: 120_000,
     // One cluster at a time on a 2-core machine.
     fileParallelism: false,

@@ -16,9 +16,8 @@ import { REQUEST_FATE, type ResultRecord } from '../core/outcome.js';
 import { parseInputLine, requestEnvelope, type Envelope, type MessageKind } from '../messages/kind.js';
 import type { Output, StreamPrinter, StreamRecord } from '../output/render.js';
 import { advising, resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from '../connection.js';
-import { parseConcurrency } from '../core/settings.js';
+import { parseConcurrency, redactUrl } from '../core/settings.js';
 import type { Session } from '../transport/mqtt.js';
-import { redactUrl } from '../core/settings.js';
 import { isTemplate, stationTopics, subscriptionOf } from '../core/fleet.js';
 
 export interface StreamFlags {

@@ -53,9 +53,10 @@ describe(`the fleet through a 3-node NATS cluster`, () => {
       const text = chunk.toString();
       stdout += text;
       for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) written++;
-      // During the run, requests in flight on it, the node goes. Late in the run (three quarters out): a NATS 2.9
-      // cluster missing a node served ~40 requests/s here, against ~300 whole, and the test should end in minutes.
-      if (killedAt === undefined && written > (REQUESTS * 3) / 4) {
+      // During the run, requests in flight on it, the node goes. Late in the run (nine tenths out): a NATS 2.9
+      // cluster missing a node took 2 to 10 s per request here (~300 requests/s whole), and the test should end in
+      // minutes, not an hour.
+      if (killedAt === undefined && written > (REQUESTS * 9) / 10) {
         killedAt = written;
         void on.kill();
       }
@@ -80,8 +81,11 @@ describe(`the fleet through a 3-node NATS cluster`, () => {
     const lost = results.filter((r) => r.outcome === 'timeout' || r.outcome === 'error');
     expect(lost.length).toBeGreaterThan(0);
     for (const record of lost) expect(record.error).toMatch(/may (still|or may not)/);
-    const finishedAfter = results.filter((r) => r.broker === next.url && (r.outcome === 'accepted' || r.outcome === 'unknown'));
-    expect(finishedAfter.length).toBeGreaterThan(REQUESTS / 8);
+    // Everything after the loss went through the next node: answered, or (the degraded cluster being slow) reported
+    // as possibly applied after --timeout; never "not sent".
+    const after = results.filter((r) => r.broker === next.url);
+    expect(after.length).toBeGreaterThan(REQUESTS / 20);
+    expect(after.every((r) => ['accepted', 'unknown', 'timeout'].includes(r.outcome))).toBe(true);
     // The exit status follows the stream rules: the most severe outcome.
     expect(code).toBe(Math.max(...results.map((r) => EXIT_OF[r.outcome]!)));
   });
