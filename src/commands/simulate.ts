@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { BUILT_IN_PROFILES, BUILT_IN_TRANSACTIONS, checkProfiles, handleRequest, type ChargingProfile, type ServiceLogEntry } from '../core/simulator.js';
-import { integer, parseStationFlags, stationAt, type StationConfig } from '../core/station.js';
+import { parseStationFlags, stationAt, type StationConfig } from '../core/station.js';
+import { wholeNumber } from '../core/fields.js';
 import { checkTemplates, fillTopic, stationOf, subscriptionOf } from '../core/fleet.js';
 import type { StationModel } from '../core/composite.js';
 import { ALL_MESSAGES } from '../messages/index.js';
@@ -76,7 +77,7 @@ function parseServiceFlags(flags: SimulateFlags) {
   const transaction = builtIn ? BUILT_IN_TRANSACTIONS.map(({ evse, id }) => `${evse}=${id}`) : flags.transaction;
   return {
     station: parseStationFlags({ ...flags, ...(transaction ? { transaction } : {}) }),
-    stations: flags.stations === undefined ? undefined : integer('--stations', flags.stations, 1, 100_000),
+    stations: flags.stations === undefined ? undefined : wholeNumber('--stations', flags.stations, 1, 100_000),
     delayMs: parseMilliseconds('--delay', flags.delay),
     dropRatio: parseRatio('--drop', flags.drop),
     duplicate: flags.duplicate,

@@ -51,3 +51,13 @@ export function checkEvse(flag: string, raw: string): string {
   if (!EVSE_ID.test(raw)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected a non-empty EVSE id without spaces or control characters, e.g. GB*SEV*123`);
   return raw;
 }
+
+/**
+ * Digits only, in a range (`1e3`, `0x10`, `1.0`, ` 7` refused, never guessed at): a mistyped id on a live network
+ * installs or replaces the wrong profile. The one parser of a whole-number flag.
+ */
+export function wholeNumber(flag: string, raw: string, min: number, max: number, what = `an integer from ${min} to ${max}`): number {
+  const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected ${what}`);
+  return n;
+}

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { checkTemplate } from './fleet.js';
+import { wholeNumber } from './fields.js';
 
 /** MQTT.js also speaks tcp:, ssl:, wx: and ali:; an operator's tool accepts only what it documents. */
 export const BROKER_SCHEMES = ['mqtt', 'mqtts', 'ws', 'wss'] as const;
@@ -121,9 +122,5 @@ export function parseQos(raw: string, label = '--qos'): 1 | 2 {
 
 /** `--concurrency`: MQTT packet ids are 16-bit, so more in flight than that could not be told apart. */
 export function parseConcurrency(raw: string): number {
-  const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
-  if (!(n >= 1 && n <= 65535)) {
-    throw new UsageError(`--concurrency: ${JSON.stringify(raw)} is not allowed; expected an integer from 1 to 65535`);
-  }
-  return n;
+  return wholeNumber('--concurrency', raw, 1, 65535);
 }

@@ -5,7 +5,7 @@
  * parsed once, with a one-line refusal naming it.
  */
 import { UsageError } from '../errors.js';
-import { checkEvse, parseLimit, parseTime } from './fields.js';
+import { checkEvse, parseLimit, parseTime, wholeNumber } from './fields.js';
 import { STATION_EVSE, type StationModel, type Transaction } from './composite.js';
 
 export interface StationFlags {
@@ -33,12 +33,6 @@ export interface StationConfig {
 export const STATION_DEFAULTS = { supplyVoltage: '230', defaultLimits: { A: 48, W: 33120 }, defaultPhases: '3' } as const;
 
 const MAX_EVSES = 10_000;
-
-export function integer(flag: string, raw: string, min: number, max: number): number {
-  const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
-  if (!(n >= min && n <= max)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected an integer from ${min} to ${max}`);
-  return n;
-}
 
 /** `<evse>=<transaction_id>[@<ISO start>]`, at most one per EVSE. */
 function parseTransactions(raws: readonly string[], evses: readonly string[] | undefined): Map<string, { id: string; start?: Date }> {
@@ -70,7 +64,7 @@ function parseDefaultLimits(raws: readonly string[]): { A: number; W: number } {
 }
 
 export function parseStationFlags(flags: StationFlags): StationConfig {
-  const evses = flags.evses === undefined ? undefined : Array.from({ length: integer('--evses', flags.evses, 1, MAX_EVSES) }, (_, i) => String(i + 1));
+  const evses = flags.evses === undefined ? undefined : Array.from({ length: wholeNumber('--evses', flags.evses, 1, MAX_EVSES) }, (_, i) => String(i + 1));
   const voltage = /^[0-9]+(\.[0-9]+)?$/.test(flags.supplyVoltage) ? Number(flags.supplyVoltage) : NaN;
   if (!(voltage > 0 && voltage <= 100_000)) throw new UsageError(`--supply-voltage: ${JSON.stringify(flags.supplyVoltage)} is not allowed; expected volts above 0, e.g. 230`);
   return {
@@ -79,7 +73,7 @@ export function parseStationFlags(flags: StationFlags): StationConfig {
     transactions: parseTransactions(flags.transaction ?? [], evses),
     supplyVoltage: voltage,
     defaultLimits: parseDefaultLimits(flags.defaultLimit ?? []),
-    defaultPhases: integer('--default-phases', flags.defaultPhases, 1, 3),
+    defaultPhases: wholeNumber('--default-phases', flags.defaultPhases, 1, 3),
   };
 }
 

@@ -12,7 +12,7 @@ import type {
   SetChargingProfileResponse,
 } from '../core/generated/types.js';
 import { validateSetRequest, validateSetResponse } from '../core/generated/validators.js';
-import { PURPOSES, checkEvse, parseDuration, parseLimit, parseTime, wholeSecondsUtc } from '../core/fields.js';
+import { PURPOSES, checkEvse, parseDuration, parseLimit, parseTime, wholeNumber, wholeSecondsUtc } from '../core/fields.js';
 import { check, type Validator } from '../core/validate.js';
 import type { OptionsOf } from '../options.js';
 import type { ChargingProfile as StoredChargingProfile } from './clear.js';
@@ -39,13 +39,6 @@ export interface SetInput {
 }
 
 const SET_DEFAULTS = { purpose: 'TxDefaultProfile', stackLevel: '0' } as const;
-
-/** Digits only, in a range: a mistyped id on a live network installs or replaces the wrong profile. */
-function wholeNumber(flag: string, raw: string, min: number, max: number, what = `an integer from ${min} to ${max}`): number {
-  const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
-  if (!(n >= min && n <= max)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected ${what}`);
-  return n;
-}
 
 /** The flags that shape a profile built from flags; with --file, only --evse may go beside it. */
 const PROFILE_FLAGS = [
