@@ -53,3 +53,9 @@ export function check<T>(validator: Validator, data: unknown, describe: typeof d
   }
   return { ok: false, problems };
 }
+
+/** A check by one generated validator, in the envelope's own words: what a registry entry's schema checks are. */
+export const checkWith =
+  <T>(validator: unknown) =>
+  (data: unknown): Checked<T> =>
+    check<T>(validator as Validator, data);

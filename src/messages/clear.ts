@@ -12,7 +12,7 @@ import type {
   ClearChargingProfileResponse,
   SimulatedChargingProfile,
 } from '../core/generated/types.js';
-import { check, describeSchemaError, valueAt, type Checked, type Validator } from '../core/validate.js';
+import { check, checkWith, describeSchemaError, valueAt, type Checked, type Validator } from '../core/validate.js';
 import { validateClearRequest, validateClearResponse } from '../core/generated/validators.js';
 import { PURPOSES } from '../core/fields.js';
 import type { ErrorObject } from 'ajv';
@@ -67,13 +67,9 @@ export function checkClearRequest(data: unknown): Checked<ClearChargingProfileRe
 }
 
 /** The same check in the envelope's own words, for an input line or a service answering someone else's request. */
-export function checkClearRequestOnWire(data: unknown): Checked<ClearChargingProfileRequest> {
-  return check(validateClearRequest as Validator, data);
-}
+export const checkClearRequestOnWire = checkWith<ClearChargingProfileRequest>(validateClearRequest);
 
-export function checkClearResponse(data: unknown): Checked<ClearChargingProfileResponse> {
-  return check(validateClearResponse as Validator, data);
-}
+export const checkClearResponse = checkWith<ClearChargingProfileResponse>(validateClearResponse);
 
 /** A profile as the simulator holds it: what clear selects on, and the whole profile when one was installed or built in. */
 export type ChargingProfile = SimulatedChargingProfile & { charging_profile?: WholeChargingProfile };

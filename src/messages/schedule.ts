@@ -10,7 +10,7 @@ import type {
   GetCompositeScheduleResponse,
 } from '../core/generated/types.js';
 import { validateScheduleRequest, validateScheduleResponse } from '../core/generated/validators.js';
-import { check, type Validator } from '../core/validate.js';
+import { checkWith } from '../core/validate.js';
 import { checkEvse, parseDuration } from '../core/fields.js';
 import { compositeSchedule, type HeldProfile } from '../core/composite.js';
 import { scheduleLines } from '../output/schedule.js';
@@ -63,11 +63,6 @@ Examples:
 
 const answer = (id: string, data: GetCompositeScheduleResponse['data']): GetCompositeScheduleResponse => ({ id, name: 'get_composite_schedule', type: 'response', data });
 
-const scheduleCheck =
-  <T>(validator: unknown) =>
-  (envelope: unknown) =>
-    check<T>(validator as Validator, envelope);
-
 /** The profiles the station holds whole (an entry of --profiles for clear only has no schedule to count). */
 const wholeProfiles = (profiles: readonly ChargingProfile[]): HeldProfile[] =>
   profiles.flatMap(({ evse_id, charging_profile }) => (charging_profile ? [{ evse_id, charging_profile }] : []));
@@ -89,9 +84,9 @@ export const schedule: MessageKind<GetCompositeScheduleRequest, GetCompositeSche
   ask: async (streams, warn, given) => (await import('../interactive/schedule.js')).askEvse(streams, warn, given),
   confirmation: () => undefined,
   buildData: buildScheduleData,
-  checkRequest: scheduleCheck<GetCompositeScheduleRequest>(validateScheduleRequest),
-  checkRequestOnWire: scheduleCheck<GetCompositeScheduleRequest>(validateScheduleRequest),
-  checkResponse: scheduleCheck<GetCompositeScheduleResponse>(validateScheduleResponse),
+  checkRequest: checkWith<GetCompositeScheduleRequest>(validateScheduleRequest),
+  checkRequestOnWire: checkWith<GetCompositeScheduleRequest>(validateScheduleRequest),
+  checkResponse: checkWith<GetCompositeScheduleResponse>(validateScheduleResponse),
   rules: () => undefined,
   warnings: () => [],
   shorthand: () => undefined,

@@ -13,7 +13,7 @@ import type {
 } from '../core/generated/types.js';
 import { validateSetRequest, validateSetResponse } from '../core/generated/validators.js';
 import { PURPOSES, checkEvse, parseDuration, parseLimit, parseTime, wholeNumber, wholeSecondsUtc } from '../core/fields.js';
-import { check, type Validator } from '../core/validate.js';
+import { checkWith } from '../core/validate.js';
 import type { OptionsOf } from '../options.js';
 import type { ChargingProfile as StoredChargingProfile } from './clear.js';
 import { requestOptions, type MessageKind, type StoredProfile } from './kind.js';
@@ -218,12 +218,6 @@ Examples:
   scp set --id 1 --purpose ChargingStationMaxProfile --limit 40kW --recurring daily --start 2026-12-01T00:00:00Z
   scp set --evse 3 --file profile.json --json | jq -r .outcome`;
 
-/** The schema's check, in the envelope's words (a profile from a file or an input line is named by its fields). */
-const setCheck =
-  <T>(validator: unknown) =>
-  (data: unknown) =>
-    check<T>(validator as Validator, data);
-
 /** A request in few words: `id=7 evse_id=3 TxDefaultProfile 11000 W`. */
 export function describeSet(data: SetChargingProfileRequestData): string {
   const profile = data.charging_profile;
@@ -267,9 +261,10 @@ export const set: MessageKind<SetChargingProfileRequest, SetChargingProfileRespo
       ? { message: 'No EVSE is named, so this profile applies to the whole station. Send it?', yes: false }
       : { message: 'Send it?', yes: true },
   buildData: buildSetData,
-  checkRequest: setCheck<SetChargingProfileRequest>(validateSetRequest),
-  checkRequestOnWire: setCheck<SetChargingProfileRequest>(validateSetRequest),
-  checkResponse: setCheck<SetChargingProfileResponse>(validateSetResponse),
+  // In the envelope's words for flags too: a profile from a file or an input line is named by its fields.
+  checkRequest: checkWith<SetChargingProfileRequest>(validateSetRequest),
+  checkRequestOnWire: checkWith<SetChargingProfileRequest>(validateSetRequest),
+  checkResponse: checkWith<SetChargingProfileResponse>(validateSetResponse),
   rules: setRules,
   warnings: () => [],
   shorthand: () => undefined,
