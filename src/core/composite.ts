@@ -26,6 +26,7 @@
  * stack level an EVSE's own profile wins over the station's, then the lower id (libocpp leaves that order open).
  */
 import type { ChargingProfile, ChargingRateUnit, CompositeSchedule, CompositeSchedulePeriod } from './generated/types.js';
+import { wholeSecondsUtc } from './fields.js';
 
 /** The station's EVSE for the station as a whole, as the service names it. */
 export const STATION_EVSE = '0';
@@ -233,6 +234,15 @@ function byPriority(a: HeldProfile, b: HeldProfile): number {
   return q.stack_level - p.stack_level || Number(a.evse_id === STATION_EVSE) - Number(b.evse_id === STATION_EVSE) || p.id - q.id;
 }
 
+/** One purpose's schedule from profiles already in priority order (a Relative one from `sessionStart`, else now). */
+function purposeLayer(profiles: readonly HeldProfile[], purpose: Purpose, window: Window, sessionStart?: number): Timeline {
+  const ofPurpose = profiles.filter((p) => p.charging_profile.charging_profile_purpose === purpose);
+  return layer(
+    ofPurpose.map((p) => () => profileEntries(p.charging_profile, window, sessionStart)),
+    window.end - window.now,
+  );
+}
+
 /**
  * What the EVSE applies, before defaults: per purpose, the profiles for it and for the station (a TxProfile only for
  * its active transaction), layered by priority; then Tx over TxDefault, lowered by the bounds. Without
@@ -247,14 +257,8 @@ function evseTimeline(held: readonly HeldProfile[], evse: string, station: Stati
     return purpose !== 'TxProfile' || (evse_id === evse && transaction !== undefined && profile.transaction_id === transaction.id);
   };
   const profiles = held.filter(applies).sort(byPriority);
-  const duration = window.end - window.now;
-  const layers = (['TxProfile', 'TxDefaultProfile', ...BOUNDS] as const).map((purpose) =>
-    layer(
-      profiles.filter((p) => p.charging_profile.charging_profile_purpose === purpose).map((p) => () => profileEntries(p.charging_profile, window, sessionStart)),
-      duration,
-    ),
-  );
-  return overlay(layers, duration, ([tx, txDefault, ...bounds]) => bounded(tx ?? txDefault, bounds));
+  const layers = (['TxProfile', 'TxDefaultProfile', ...BOUNDS] as const).map((purpose) => purposeLayer(profiles, purpose, window, sessionStart));
+  return overlay(layers, window.end - window.now, ([tx, txDefault, ...bounds]) => bounded(tx ?? txDefault, bounds));
 }
 
 /** The station as a whole: every EVSE's limit (the default where none) added up, then lowered by the station's bounds. */
@@ -263,15 +267,8 @@ function stationTimeline(held: readonly HeldProfile[], station: StationModel, wi
   const fallback: Level = { limit: station.defaultLimits[window.unit] };
   const parts = station.evses.map((evse) => evseTimeline(held, evse, station, window, false));
   const sum = overlay(parts, duration, (levels) => ({ limit: levels.reduce((total, level) => total + (level ?? fallback).limit, 0) }));
-  const bounds = BOUNDS.map((purpose) =>
-    layer(
-      held
-        .filter((p) => p.evse_id === STATION_EVSE && p.charging_profile.charging_profile_purpose === purpose)
-        .sort(byPriority)
-        .map((p) => () => profileEntries(p.charging_profile, window)),
-      duration,
-    ),
-  );
+  const stationWide = held.filter((p) => p.evse_id === STATION_EVSE).sort(byPriority);
+  const bounds = BOUNDS.map((purpose) => purposeLayer(stationWide, purpose, window));
   // A sum over EVSEs has no one phase count: the station's periods carry none.
   return overlay([sum, ...bounds], duration, ([total, ...limits]) => ({ limit: bounded(total, limits)!.limit }));
 }
@@ -315,7 +312,7 @@ export function compositeSchedule(held: readonly HeldProfile[], request: Composi
     schedule: {
       evse_id: request.evse_id,
       duration: request.duration,
-      schedule_start: `${new Date(now * 1000).toISOString().slice(0, 19)}Z`,
+      schedule_start: wholeSecondsUtc(station.now),
       charging_rate_unit: unit,
       charging_schedule_period: periodsOf(timeline, station.defaultLimits[unit]) as CompositeSchedule['charging_schedule_period'],
     },
