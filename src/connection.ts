@@ -12,6 +12,7 @@ import type { ConnectOptions } from './transport/mqtt.js';
 import type { Source } from './core/config.js';
 import type { Output } from './output/render.js';
 import { checkStation, checkTemplates } from './core/fleet.js';
+import { redactUrl } from './core/settings.js';
 
 /** What every command is handed by cli.ts: the world it may touch, injectable so tests run the real code. */
 export interface CommandContext {
@@ -86,6 +87,22 @@ export function advised(err: ConnectionError): ConnectionError {
   const worded = new ConnectionError(`${err.text}${advice}`, { refusedLogin: err.refusedLogin, fate: err.fate });
   worded.nothingSent = err.nothingSent;
   return worded;
+}
+
+/**
+ * The brokers (the nodes of a cluster) in order, the first that accepts carrying the work (`work(index)`): a broker is
+ * passed over, with a warning naming the next, only on a connection error from before anything was published, so a
+ * request that may have been applied is never sent again elsewhere. Any other error, or the last broker's, is thrown.
+ */
+export async function firstAccepting<T>(brokers: readonly string[], work: (index: number) => Promise<T>, warn: (message: string) => void): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await work(i);
+    } catch (err) {
+      if (!(err instanceof ConnectionError) || !err.nothingSent || i >= brokers.length - 1) throw err;
+      warn(`${err.message}; trying ${redactUrl(brokers[i + 1]!)}`);
+    }
+  }
 }
 
 /** Runs transport work, wording any connection error it ends with for the operator. */

@@ -10,7 +10,7 @@ import type { ConnectOptions } from '../transport/mqtt.js';
 import { classifyResponse, type Classified } from '../core/response.js';
 import type { ResultRecord, Outcome } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
-import { advising, checkConnectionFlags, readNamed, resolveConnection, type CommandContext, type ConnectionFlags } from '../connection.js';
+import { advising, checkConnectionFlags, firstAccepting, readNamed, resolveConnection, type CommandContext, type ConnectionFlags } from '../connection.js';
 import { longFlag } from '../options.js';
 import { stationTopics } from '../core/fleet.js';
 
@@ -131,19 +131,8 @@ async function exchangeOnce(kind: Kind, request: Envelope<'request'>, connection
       output.stopSpinner();
     }
   };
-  // The nodes of a cluster in order: the first that accepts carries the request. A request that may have been
-  // published is never sent again elsewhere; only a broker that took nothing is passed over.
-  const attempt = async (connect: ConnectOptions) => {
-    for (const [i, url] of connection.brokers.entries()) {
-      try {
-        return await once({ ...connect, url });
-      } catch (err) {
-        if (!(err instanceof ConnectionError) || !err.nothingSent || i === connection.brokers.length - 1) throw err;
-        output.warn(`${err.message}; trying ${redactUrl(connection.brokers[i + 1]!)}`);
-      }
-    }
-    throw new Error('no broker to try');
-  };
+  const attempt = (connect: ConnectOptions) =>
+    firstAccepting(connection.brokers, (i) => once({ ...connect, url: connection.brokers[i]! }), (message) => output.warn(message));
   try {
     return await attempt(connection.connect);
   } catch (err) {

@@ -15,7 +15,7 @@ import { classifyAgainst } from '../core/response.js';
 import { REQUEST_FATE, type ResultRecord } from '../core/outcome.js';
 import { parseInputLine, requestEnvelope, type Envelope, type MessageKind } from '../messages/kind.js';
 import type { Output, StreamPrinter, StreamRecord } from '../output/render.js';
-import { advising, resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from '../connection.js';
+import { advising, firstAccepting, resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from '../connection.js';
 import { parseConcurrency, redactUrl } from '../core/settings.js';
 import type { Session } from '../transport/mqtt.js';
 import { isTemplate, stationTopics, subscriptionOf } from '../core/fleet.js';
@@ -257,17 +257,17 @@ class RequestStream {
 
   /** The first broker that accepts, in order; the last one's error if none does. */
   async open(openSession: OpenSession, signal: AbortSignal): Promise<void> {
-    const { brokers } = this.connection;
-    for (let i = 0; !this.session; i++) {
-      try {
-        this.session = await this.connectTo(i, openSession, signal);
+    const session = await firstAccepting(
+      this.connection.brokers,
+      async (i) => {
+        const opened = await this.connectTo(i, openSession, signal);
         this.brokerIndex = i;
-      } catch (err) {
-        if (!(err instanceof ConnectionError) || i === brokers.length - 1) throw err;
-        this.output.warn(`${err.message}; trying ${this.brokerNames[i + 1]}`);
-      }
-    }
-    this.watch(this.session!, openSession, signal);
+        return opened;
+      },
+      (message) => this.output.warn(message),
+    );
+    this.session = session;
+    this.watch(session, openSession, signal);
   }
 
   /** On a lost connection: every request in flight is reported (never resent: it may have been applied), then reconnect. */

@@ -469,7 +469,8 @@ function coalesceWrites(socket: Socket): void {
 export async function openSession(connection: ConnectOptions, options: SessionOptions): Promise<Session> {
   const log = options.log ?? (() => undefined);
   const where = redactUrl(connection.url);
-  const { client, ready } = await openClient(connection);
+  // Nothing is published while a session opens: a broker that fails here may be passed over for another.
+  const { client, ready } = await openClient(connection).catch(beforeSending);
   // What is written in one turn of the event loop (requests, and PUBACKs for answers) leaves in one write.
   if (client.stream instanceof Socket) coalesceWrites(client.stream);
   try {
@@ -481,7 +482,7 @@ export async function openSession(connection: ConnectOptions, options: SessionOp
       onAbort: () => new InterruptedError(`interrupted: ${REQUEST_FATE.before}`, options.signal?.reason),
       log,
       onMessage: options.onMessage,
-    });
+    }).catch(beforeSending);
     // One PINGREQ per burst of PUBACKs, not one per request: it only has to carry our ACK to the broker.
     let pingPending = false;
     const ping = () => {
