@@ -111,7 +111,7 @@ interface ServedStation {
 function apply(handling: Exclude<ReturnType<typeof handleRequest>, { kind: 'ignore' }>, station: ServedStation, model: () => StationModel) {
   if (handling.kind === 'refuse') return { response: handling.response, removed: [] as StoredProfile[], added: [] as StoredProfile[] };
   const { profiles } = station;
-  const { response, removed, added = [] } = handling.message.decide(profiles, handling.request, model());
+  const { response, removed, added = [] } = handling.message.decide(profiles, handling.request, model);
   for (const profile of removed) profiles.splice(profiles.indexOf(profile as ChargingProfile), 1);
   profiles.push(...(added as ChargingProfile[]));
   return { response, removed, added };

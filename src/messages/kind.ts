@@ -99,9 +99,10 @@ export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request
   render?(response: Res, view: ResultView): string[];
   /**
    * The simulator's side: what a valid request does to the stored profiles (removes, adds), and the answer;
-   * `station` is the simulated station at this moment (its clock, EVSEs, transactions, electrical defaults).
+   * `station()` is the simulated station at this moment (its clock, EVSEs, transactions, electrical defaults),
+   * worked out only by an entry that needs it, not for every request of a stream.
    */
-  decide(profiles: readonly StoredProfile[], request: Req, station: StationModel): { response: Res; removed: StoredProfile[]; added?: StoredProfile[] };
+  decide(profiles: readonly StoredProfile[], request: Req, station: () => StationModel): { response: Res; removed: StoredProfile[]; added?: StoredProfile[] };
   /** The simulator's answer to a request that breaks the schema but carries an id to answer to. */
   refuse(id: string, problems: string[]): Res;
 }

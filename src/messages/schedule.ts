@@ -99,7 +99,7 @@ export const schedule: MessageKind<GetCompositeScheduleRequest, GetCompositeSche
   }),
   render: (response, view) => (response.data.schedule ? scheduleLines(response.data.schedule, view) : []),
   decide: (profiles, request, station) => ({
-    response: answer(request.id, compositeSchedule(wholeProfiles(profiles as readonly ChargingProfile[]), request.data, station)),
+    response: answer(request.id, compositeSchedule(wholeProfiles(profiles as readonly ChargingProfile[]), request.data, station())),
     removed: [],
   }),
   refuse: (id, problems) => answer(id, { status: 'Rejected', status_info: { reason_code: 'FormationViolation', additional_info: problems.join('; ').slice(0, 512) } }),
