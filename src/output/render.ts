@@ -33,7 +33,6 @@ export function colorLevel(flag: boolean | undefined, env: NodeJS.ProcessEnv, is
   return isTTY ? 1 : 0;
 }
 
-export { printable };
 
 const MAX_DEBUG_CHARS = 2000;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkTopic, envFlag, parseBrokerUrl, parseMqttVersion, parseSeconds, redactUrl } from '../../src/core/settings.js';
-import { colorLevel, printable } from '../../src/output/render.js';
+import { colorLevel } from '../../src/output/render.js';
+import { printable } from '../../src/output/plain.js';
 import { EXIT, InterruptedError, TimeoutError, exitCodeFor } from '../../src/errors.js';
 import { connectError } from '../../src/transport/mqtt.js';
 import { advised } from '../../src/connection.js';
