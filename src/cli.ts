@@ -225,6 +225,30 @@ function describeProgram(program: Command): import('./core/completion.js').Progr
 }
 
 /**
+ * What the launcher needs to tell our invocations from OpenSSH's, read off the program as its help shows it: every
+ * command (commander's help command too), whether a word may follow it, and each short option its help lists: its
+ * own, its subcommands', and the program's, which commander takes after any command. src/build/build.mjs writes it into dist/launch.cjs, so no list of words is kept by hand.
+ */
+export function launcherWords(): import('./core/passthrough.js').LauncherWords {
+  // Built to be read, never run: nothing is parsed, so no stream is touched.
+  const io = { stdout: process.stdout, stderr: process.stderr, env: {}, signal: new AbortController().signal, get stdin() { return process.stdin; } };
+  const program = buildProgram(io, () => {});
+  const help = program.createHelp();
+  const shortsOf = (...commands: Command[]): Record<string, boolean> =>
+    Object.fromEntries(
+      commands
+        .flatMap((one) => help.visibleOptions(one))
+        .filter((option) => option.short !== undefined)
+        .map((option) => [option.short!, option.required || option.optional]),
+    );
+  const commands = help.visibleCommands(program).map((command) => [
+    command.name(),
+    { word: command.registeredArguments.length > 0 || help.visibleCommands(command).length > 0, shorts: shortsOf(program, command, ...help.visibleCommands(command)) },
+  ]);
+  return { root: shortsOf(program), commands: Object.fromEntries(commands) };
+}
+
+/**
  * Runs one invocation and returns its exit code. The one place that maps errors to exit codes: commands throw or
  * return, main decides. Never calls process.exit, so pending writes to a pipe are not cut off.
  */

@@ -106,7 +106,9 @@ Examples:
   seq 1 100 | scp clear --input - --json
   scp --profile site-a clear --id 7          # connection settings from the config file
 
-Other invocations are OpenSSH's: when the first argument is not one of the commands above, -h or -V, and no
---long option is given, scp hands the whole command line to the next scp in PATH (OpenSSH's secure copy), as in
-\`scp -r dir host:\`. SCP_NO_PASSTHROUGH=1 turns that off; the smart-charging command never does it.
+Other invocations are OpenSSH's: unless scp is given nothing, -h or -V alone, any --long option, or one of
+the commands above with only the short options its help lists (and config's action, completion's shell or
+help's topic), scp hands the whole command line to the next scp in PATH (OpenSSH's secure copy), as in
+\`scp -r dir host:\`. To copy a file named like a command, name it as a path: \`scp ./set host:\`.
+SCP_NO_PASSTHROUGH=1 turns the hand-over off; the smart-charging command never does it.
 ${EXIT_HELP}`;

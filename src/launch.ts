@@ -11,10 +11,14 @@ import { accessSync, closeSync, constants, openSync, readFileSync, readSync, rea
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { HAND_OVER_MARK, findOtherScp, isOwnInvocation, loopMessage } from './core/passthrough.js';
+import { HAND_OVER_MARK, findOtherScp, isOwnInvocation, loopMessage, type LauncherWords } from './core/passthrough.js';
 import { envFlag } from './core/settings.js';
 import { EXIT } from './errors.js';
 import { writeLine } from './output/plain.js';
+
+/** Our commands and their short options, read off the built CLI and written in by src/build/build.mjs (esbuild's
+ * define): deciding "ours or OpenSSH's" costs no file read and cannot drift from the commands. */
+declare const SCP_LAUNCHER_WORDS: LauncherWords;
 
 export interface LoadedBundle {
   exports: typeof import('./cli.js');
@@ -99,7 +103,7 @@ export async function launch(launcher: string, { passthrough: allowed = true }: 
   const argv = process.argv.slice(2);
   const passthrough = !envFlag(process.env.SCP_NO_PASSTHROUGH);
   let missingHint: string | undefined;
-  if (allowed && !isOwnInvocation(argv)) {
+  if (allowed && !isOwnInvocation(argv, SCP_LAUNCHER_WORDS)) {
     const handedOverTo = process.env[HAND_OVER_MARK];
     if (passthrough && handedOverTo !== undefined) {
       // The plain writer, not the CLI's Output: the loop's second step must stay as cheap as the first.

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run build` after `tsc`: bundles the TypeScript into dist/ with esbuild, then makes the CLI's V8 code cache.
 //
-//   dist/launch.cjs   what bin/scp.js runs first: ours or OpenSSH's scp (Node built-ins only)
+//   dist/launch.cjs   what bin/scp.js runs first: ours or OpenSSH's scp (Node built-ins only), with the commands and
+//                     their short options read off the built CLI (cli.ts launcherWords) written in as a constant
 //   dist/scp.cjs      the whole CLI, one CommonJS file: every command, MQTT.js, commander, chalk, @inquirer/prompts.
 //                     Lazy `import()`s stay lazy: esbuild turns them into module initialisers that run on first use,
 //                     so `--help` never runs MQTT.js or the prompts (test/e2e/lazy.e2e.test.ts checks it).
@@ -11,6 +12,7 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = `${root}dist`;
@@ -18,7 +20,6 @@ rmSync(dist, { recursive: true, force: true });
 
 const common = { bundle: true, platform: 'node', target: 'node20', minify: true, logLevel: 'warning', absWorkingDir: root, outdir: dist };
 const commonJs = { ...common, format: 'cjs', outExtension: { '.js': '.cjs' } };
-await build({ ...commonJs, entryPoints: { launch: 'src/launch.ts' } });
 await build({
   ...commonJs,
   entryPoints: { scp: 'src/cli.ts' },
@@ -47,6 +48,9 @@ await build({
     debug: './src/shims/debug.cjs',
   },
 });
+// The launcher is built from the CLI: which words are ours is what the program itself says, never a list kept by hand.
+const launcherWords = createRequire(import.meta.url)(`${dist}/scp.cjs`).launcherWords();
+await build({ ...commonJs, entryPoints: { launch: 'src/launch.ts' }, define: { SCP_LAUNCHER_WORDS: JSON.stringify(launcherWords) } });
 await build({ ...common, entryPoints: { demo: 'src/demo.ts' }, format: 'esm' });
 
 // V8 rejects a code cache made under other flags than its own. The stream run in train.mjs would set its heap flags

@@ -5,39 +5,67 @@
  */
 
 /**
- * What each of our commands takes besides long options: whether a word may follow it (config's action, completion's
- * shell, help's topic), and the short options it knows (commander's -h, the global -v, clear's -y). An invocation is
- * ours by its first word only when the rest fits, so `scp clear host:/tmp/` (a file named clear) still reaches OpenSSH.
+ * What the launcher knows of our commands, read off the commander program at build time (cli.ts `launcherWords`,
+ * written into dist/launch.cjs by src/build/build.mjs): nobody keeps a list of command words by hand, so a new
+ * command is ours in every form its help shows. Each short option maps to whether it takes a value.
  */
-const OUR_COMMANDS: ReadonlyMap<string, { word: boolean; shorts: ReadonlySet<string> }> = new Map(
-  Object.entries({
-    clear: { word: false, shorts: ['-h', '-v', '-y'] },
-    simulate: { word: false, shorts: ['-h', '-v'] },
-    config: { word: true, shorts: ['-h', '-v'] },
-    completion: { word: true, shorts: ['-h'] },
-    help: { word: true, shorts: [] },
-  }).map(([name, { word, shorts }]) => [name, { word, shorts: new Set(shorts) }]),
-);
+export interface LauncherWords {
+  /** The program's own short options (`-h`, `-V`, `-v`), as `scp --help` lists them. */
+  readonly root: Readonly<Record<string, boolean>>;
+  /** Each command (the help command included): whether a word may follow it (a subcommand such as config's
+   * action, an argument such as completion's shell or help's topic), and every short option its help lists, its
+   * subcommands' included. */
+  readonly commands: Readonly<Record<string, { readonly word: boolean; readonly shorts: Readonly<Record<string, boolean>> }>>;
+}
+
 /** A word, not a file: a misspelt action or an unsupported shell is ours to refuse (`scp completion tcsh`); a path or
  * a remote (`/`, `.`, `:`) is a copy. Local copies of a file named like a command to a bare name are the price. */
 const BARE_WORD = /^[A-Za-z][\w-]*$/;
-/** OpenSSH's scp has neither -h nor -V; -v is its verbose, so only ours after one of our commands. */
-const OUR_SHORT_OPTIONS = new Set(['-h', '-V']);
+/**
+ * OpenSSH's scp's option letters (scp(1), OpenSSH 9): a root short option of ours that is also one of these (`-v`)
+ * means OpenSSH's when it stands alone. This is OpenSSH's list, not ours; a letter it adds later is only a letter we
+ * would take as ours when given with nothing else, where OpenSSH would print its usage anyway.
+ */
+const OPENSSH_LETTERS = new Set('346ABCDFJOPRSTXcilopqrsv');
 /** `--word`: OpenSSH's scp has no long options at all, so one anywhere (before a bare `--`) makes the invocation ours. */
 const LONG_OPTION = /^--[A-Za-z0-9]/;
 
-export function isOwnInvocation(argv: readonly string[]): boolean {
-  const [first, ...rest] = argv;
-  if (first === undefined) return true; // `scp` alone: our usage
-  if (OUR_SHORT_OPTIONS.has(first)) return true;
+/**
+ * How many of `args` (from `from`) are short options of `shorts`, each alone (`-y`), with its value (`-x v`), or
+ * switches grouped as commander groups them (`-vy`). Stops at the first that is not.
+ */
+function shortOptionsAt(args: readonly string[], from: number, shorts: Readonly<Record<string, boolean>>): number {
+  let i = from;
+  while (i < args.length) {
+    const arg = args[i]!;
+    if (Object.hasOwn(shorts, arg)) {
+      i += shorts[arg] ? 2 : 1;
+      continue;
+    }
+    const letters = /^-([A-Za-z0-9]{2,})$/.exec(arg)?.[1];
+    if (letters === undefined || ![...letters].every((letter) => shorts[`-${letter}`] === false)) break;
+    i += 1;
+  }
+  return Math.min(i, args.length);
+}
+
+/**
+ * Ours or OpenSSH's: `scp`, `scp -h`, `scp [-v] <command> [word] [its short options]`, or anything with a long
+ * option; everything else (`scp -r dir host:`, `scp clear host:/tmp/`, a file named like a command) is a copy.
+ */
+export function isOwnInvocation(argv: readonly string[], words: LauncherWords): boolean {
+  if (argv.length === 0) return true; // `scp` alone: our usage
   // A bare `--` ends the options for OpenSSH too: what follows are file names, whatever they look like.
   const end = argv.indexOf('--');
   if ((end === -1 ? argv : argv.slice(0, end)).some((arg) => LONG_OPTION.test(arg))) return true;
-  const command = OUR_COMMANDS.get(first);
+  const start = shortOptionsAt(argv, 0, words.root);
+  if (start === argv.length) return argv.some((arg) => Object.hasOwn(words.root, arg) && !OPENSSH_LETTERS.has(arg.slice(1)));
+  const command = Object.hasOwn(words.commands, argv[start]!) ? words.commands[argv[start]!]! : undefined;
   if (command === undefined) return false;
-  // At most one word (config's action, completion's shell, help's topic), then only short options we know.
-  const options = command.word && rest[0] !== undefined && BARE_WORD.test(rest[0]) ? rest.slice(1) : rest;
-  return options.every((arg) => command.shorts.has(arg));
+  // At most one word (config's action, completion's shell, help's topic), then only short options its help lists.
+  const next = start + 1;
+  const options = command.word && argv[next] !== undefined && BARE_WORD.test(argv[next]!) ? next + 1 : next;
+  return shortOptionsAt(argv, options, command.shorts) === argv.length;
 }
 
 /**

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCP_BIN, sleep, type RunResult } from '../helpers/run.js';
 import { countedRun as countedRunIn, makePathWorld, script, viaPath as viaPathIn, type PathWorld } from '../helpers/path.js';
+import { FORMS_ENV, OPENSSH_FORMS, formsHandedOver, ownForms } from '../helpers/own-forms.js';
 
 const SMART_CHARGING_BIN = fileURLToPath(new URL('../../bin/smart-charging.js', import.meta.url));
 let world: PathWorld;
@@ -31,6 +32,24 @@ const viaPath = (name: string, args: string[], path: string[], options?: { stdin
 const countedRun = (args: string[], path: string[], env?: Record<string, string>) => countedRunIn(world, 'scp', args, path, env);
 
 const withOther = () => [ours, other];
+
+describe('every form of every command stays ours (commands and short options read from the help)', () => {
+  const run = (args: string[]) => viaPath('scp', args, withOther(), { env: FORMS_ENV }).done;
+
+  it('never calls OpenSSH for a command bare, with -h, --help, or any short option its help lists', async () => {
+    const { commands, forms } = await ownForms(run);
+    // The help must list the commands at all, or there would be nothing to check.
+    expect(commands).toEqual(expect.arrayContaining(['clear', 'set', 'schedule', 'simulate', 'config', 'completion', 'help']));
+    expect(forms.length).toBeGreaterThan(commands.length * 3);
+    expect(await formsHandedOver(run, forms)).toEqual([]);
+  }, 60_000);
+
+  it.each(OPENSSH_FORMS.map((form) => [form]))('%j still reaches OpenSSH with exactly its arguments', async (form) => {
+    const result = await run(form);
+    expect(result.code).toBe(7);
+    expect(result.stdout).toBe(form.map((a) => `arg:${a}\n`).join(''));
+  });
+});
 
 describe('handing over to OpenSSH scp', () => {
   it('passes arguments (spaces and quotes intact), stdin and the exit code to the other scp', async () => {

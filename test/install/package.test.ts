@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { cleanEnv, finished } from '../helpers/run.js';
 import { countedRun, makePathWorld, viaPath, type PathWorld } from '../helpers/path.js';
 import { startSimulator } from '../helpers/simulator.js';
+import { FORMS_ENV, OPENSSH_FORMS, formsHandedOver, ownForms } from '../helpers/own-forms.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PNPM = join(ROOT, 'node_modules', '.bin', 'pnpm');
@@ -82,6 +83,14 @@ describe('npm install -g of the tarball into a temporary prefix', () => {
     const help = await viaPath(world, 'smart-charging', ['--help'], [bin]).done;
     expect(help.stdout).toMatch(/^Usage: smart-charging \[options\] \[command\]/);
   });
+
+  it('keeps every form of every command its help lists, and hands OpenSSH its own forms unchanged', async () => {
+    const run = (args: string[]) => viaPath(world, 'scp', args, [bin, world.openssh], { env: FORMS_ENV }).done;
+    const { commands, forms } = await ownForms(run);
+    expect(commands).toEqual(expect.arrayContaining(['clear', 'set', 'schedule', 'simulate', 'config', 'completion', 'help']));
+    expect(await formsHandedOver(run, forms)).toEqual([]);
+    for (const form of OPENSSH_FORMS) expect((await run(form)).stdout, form.join(' ')).toBe(form.map((a) => `arg:${a}\n`).join(''));
+  }, 60_000);
 });
 
 describe('pnpm add -g of the tarball into a temporary PNPM_HOME (a shell-script shim first in PATH)', () => {

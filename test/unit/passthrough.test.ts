@@ -1,7 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { findOtherScp, isOwnInvocation, loopMessage, runsUs, type PathLookup } from '../../src/core/passthrough.js';
+import { findOtherScp, isOwnInvocation as isOwn, loopMessage, runsUs, type LauncherWords, type PathLookup } from '../../src/core/passthrough.js';
+import { launcherWords } from '../../src/cli.js';
 
 const words = (line: string) => (line === '' ? [] : line.split(' '));
+/** The launcher's words, read off the program as the build reads them. */
+const OURS = launcherWords();
+const isOwnInvocation = (argv: readonly string[]) => isOwn(argv, OURS);
+
+describe('launcherWords: the commands and short options, read off the program', () => {
+  it('names every command the program has, the help command included, and each one\'s short options', () => {
+    expect(Object.keys(OURS.commands)).toEqual(['clear', 'set', 'schedule', 'simulate', 'config', 'completion', 'help']);
+    expect(Object.keys(OURS.root).sort()).toEqual(['-V', '-h', '-v']);
+    expect(OURS.commands.set).toEqual({ word: false, shorts: { '-y': false, '-h': false, '-V': false, '-v': false } });
+    expect(OURS.commands.config!.word).toBe(true);
+    expect(OURS.commands.completion!.word).toBe(true);
+  });
+
+  it('a new command is ours in every form without touching the launcher', () => {
+    const more: LauncherWords = { ...OURS, commands: { ...OURS.commands, status: { word: false, shorts: { '-h': false, '-w': true } } } };
+    for (const line of ['status', 'status -h', 'status -w 5', 'status -w']) expect(isOwn(words(line), more), line).toBe(true);
+    for (const line of ['status host:', 'status -x']) expect(isOwn(words(line), more), line).toBe(false);
+  });
+});
 
 describe('isOwnInvocation: ours or OpenSSH scp', () => {
   it.each([
@@ -9,6 +29,23 @@ describe('isOwnInvocation: ours or OpenSSH scp', () => {
     'clear',
     'clear -y',
     'clear -v -y',
+    'clear -vy',
+    'clear -V',
+    'set',
+    'set -y',
+    'set -h',
+    'set -v',
+    'set -V',
+    'schedule',
+    'schedule -h',
+    'schedule -v',
+    'simulate -V',
+    'config -V',
+    'completion -v',
+    'completion bash -v',
+    'help -v',
+    '-v clear',
+    '-v set -y',
     'simulate',
     'config',
     'config show',
@@ -49,6 +86,12 @@ describe('isOwnInvocation: ours or OpenSSH scp', () => {
     'completion host:',
     'help host:',
     'clear -r host:',
+    'set host:/tmp/',
+    'schedule -r host:',
+    'set -vr host:',
+    './set host:',
+    '-v',
+    '-v set host:',
     'clear backup',
     'config backup/',
     'completion ~/.bashrc.d',
