@@ -6,7 +6,7 @@
 // fs.promises, not node:fs/promises: the getter loads it on first use, which a run without files never makes.
 import { promises as fs, statSync } from 'node:fs';
 import { randomBytes } from './random.js';
-import { ConnectionError, UsageError, type ConnectionFact } from './errors.js';
+import { ConnectionError, InterruptedError, UsageError, type ConnectionFact } from './errors.js';
 import { SECRET_FILES, longFlag, parseConnection, type ConnectionSettings, type GlobalOptions } from './options.js';
 import type { ConnectOptions } from './transport/mqtt.js';
 import type { Source } from './core/config.js';
@@ -58,6 +58,8 @@ export interface Connection {
   newClientId?: () => string;
   timeoutMs: number;
   qos: 1 | 2;
+  /** --connections: the sessions a stream spreads its requests over. */
+  connections: number;
 }
 
 /**
@@ -103,6 +105,52 @@ export async function firstAccepting<T>(brokers: readonly string[], work: (index
       warn(`${err.message}; trying ${redactUrl(brokers[i + 1]!)}`);
     }
   }
+}
+
+/** When to stop going round the brokers after a loss: given the attempt (from 1) and, per broker, since when it has
+ * failed in a row (undefined: not failed yet). */
+export type KeepTrying = (attempt: number, failingSince: readonly (number | undefined)[], now: number) => boolean;
+
+/**
+ * The one reconnection loop, for a stream's sessions and the simulator alike: after losing the broker at `from`, try
+ * the next broker at once, and the one after, a pause (`delayMs`) before each round (before each try with a single
+ * broker), until `open` accepts or `keepTrying` says no (then the last error is thrown). `stop` ends it early, also
+ * in a pause or an attempt, with an InterruptedError: a finished stream must not be kept alive by its reconnecting.
+ */
+export async function roundTheBrokers<T>(
+  brokers: readonly string[],
+  from: number,
+  open: (index: number) => Promise<T>,
+  { keepTrying, delayMs, stop, now = () => performance.now() }: { keepTrying: KeepTrying; delayMs: number; stop: AbortSignal; now?: () => number },
+): Promise<{ value: T; index: number; attempt: number }> {
+  const failingSince: (number | undefined)[] = brokers.map(() => undefined);
+  failingSince[from] = now();
+  for (let attempt = 1; ; attempt++) {
+    if (brokers.length === 1 || attempt % brokers.length === 0) await pause(delayMs, stop);
+    if (stop.aborted) throw new InterruptedError('stopped', stop.reason);
+    const index = (from + attempt) % brokers.length;
+    try {
+      return { value: await open(index), index, attempt };
+    } catch (err) {
+      if (stop.aborted) throw new InterruptedError('stopped', stop.reason);
+      failingSince[index] ??= now();
+      if (!keepTrying(attempt, failingSince, now())) throw err;
+    }
+  }
+}
+
+/** Waits `ms`, or less if `stop` aborts first. */
+function pause(ms: number, stop: AbortSignal): Promise<void> {
+  if (stop.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stop.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Runs transport work, wording any connection error it ends with for the operator. */
@@ -200,5 +248,6 @@ export async function resolveConnection(
     ...(flags.clientId === undefined ? { newClientId: () => newClientId(flags.clientIdPrefix) } : {}),
     timeoutMs: checked.timeout,
     qos: checked.qos,
+    connections: checked.connections,
   };
 }

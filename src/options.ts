@@ -8,7 +8,7 @@
 import { MESSAGES } from './messages/index.js';
 import { UsageError } from './errors.js';
 import type { SiteProfile } from './core/generated/types.js';
-import { MQTT_VERSIONS, checkTopic, parseBrokerUrl, parseMqttVersion, parseQos, parseSeconds } from './core/settings.js';
+import { MQTT_VERSIONS, checkTopic, parseBrokerUrl, parseConnections, parseMqttVersion, parseQos, parseSeconds } from './core/settings.js';
 
 /** Where an option is listed in help: what to send, how to reach the broker, how to show results. */
 export type HelpGroup = 'send' | 'connection' | 'config' | 'output' | 'service';
@@ -73,6 +73,8 @@ const SHARED_OPTIONS = [
   { key: 'responseTopic', flags: '--response-topic <topic>', description: 'topic responses arrive on', env: 'SCP_RESPONSE_TOPIC', default: 'smart_charging/ocpp', group: 'connection', profileKey: 'response_topic', parse: (raw: string, label: string) => checkTopic(label, raw, { wildcards: true }), setting: 'response_topic' },
   { key: 'station', flags: '--station <id>', description: 'the station, where the topics name {station} (e.g. stations/{station}/ocpp/smart_charging)', env: 'SCP_STATION', group: 'connection' },
   { key: 'qos', flags: '--qos <level>', description: 'MQTT QoS of the request and the subscription: 1 or 2 (0 could lose a request unseen)', env: 'SCP_QOS', default: '1', group: 'connection', profileKey: 'qos', allowed: '1 or 2', parse: (raw: string, label: string) => parseQos(raw, label), setting: 'qos', complete: ['1', '2'] },
+  // Only a stream (--input) opens several: one request is one session whatever this says.
+  { key: 'connections', flags: '--connections <n>', description: 'with --input: MQTT sessions to spread the requests over, each with its own client id, subscriptions and failover (topics naming {station}: each station goes over one of them)', env: 'SCP_CONNECTIONS', default: '1', group: 'connection', profileKey: 'connections', allowed: 'an integer from 1 to 64', parse: (raw: string, label: string) => parseConnections(raw, label), setting: 'connections' },
   { key: 'timeout', flags: '--timeout <seconds>', description: 'how long to wait for the answer', env: 'SCP_TIMEOUT', default: '10', group: 'connection', profileKey: 'timeout', allowed: 'a number of seconds above 0', parse: seconds, setting: 'timeout' },
   { key: 'connectTimeout', flags: '--connect-timeout <seconds>', description: 'how long to wait for the broker to accept the connection', env: 'SCP_CONNECT_TIMEOUT', default: '5', group: 'connection', profileKey: 'connect_timeout', allowed: 'a number of seconds above 0', parse: seconds, setting: 'connect_timeout' },
   // Global: output and questions.

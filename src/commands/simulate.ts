@@ -10,9 +10,22 @@ import { set, storedProfile } from '../messages/set.js';
 import { CHECK_ID, requestEnvelope } from '../messages/kind.js';
 import type { SetChargingProfileRequestData } from '../core/generated/types.js';
 import type { Envelope, StoredProfile } from '../messages/kind.js';
-import { parseMilliseconds, parsePort, parseRatio } from '../core/settings.js';
+import { parseMilliseconds, parsePort, parseRatio, redactUrl } from '../core/settings.js';
 import type { SimulateOptions } from '../options.js';
-import { advising, checkConnectionFlags, readNamed, resolveConnection, type CommandContext, type ConnectionFlags } from '../connection.js';
+import {
+  advising,
+  checkConnectionFlags,
+  firstAccepting,
+  readNamed,
+  resolveConnection,
+  roundTheBrokers,
+  type CommandContext,
+  type Connection,
+  type ConnectionFlags,
+  type KeepTrying,
+} from '../connection.js';
+import { InterruptedError } from '../errors.js';
+import type { ServeOptions, Service } from '../transport/mqtt.js';
 
 /** simulate's own options, typed from the option table. */
 export type SimulateFlags = SimulateOptions;
@@ -189,6 +202,63 @@ function stationsOn(count: number | undefined, topics: { requestTopic: string; r
   return { subscription: subscriptionOf(topics.requestTopic), route };
 }
 
+/** Before the simulator gives up after a loss: every broker has refused, in a row, for --connect-timeout. */
+const everyBrokerFailingFor =
+  (ms: number): KeepTrying =>
+  (_attempt, failingSince, now) =>
+    failingSince.some((since) => since === undefined || now - since < ms);
+/** The pause before each round of the brokers (each try, with one broker). */
+const ROUND_DELAY_MS = 500;
+
+/**
+ * Serves until Ctrl-C or SIGTERM, on the first broker that accepts (exit 4 if none does). When the connection is lost
+ * it goes round its brokers as a stream's sessions do, saying so on stderr, with every station's profiles kept, and
+ * gives up (exit 4) only when every broker has refused for --connect-timeout in a row: a simulator that died with a
+ * cluster node would make a fleet rehearsal pointless.
+ */
+async function serveOnBrokers(connection: Connection, ctx: SimulateContext, options: ServeOptions & { onReady: () => void }): Promise<void> {
+  const { output, signal } = ctx;
+  const { openService } = await import('../transport/mqtt.js');
+  const { brokers } = connection;
+  let fresh = false;
+  const open = (index: number) => {
+    // A new client id after a loss: a node that has not seen the old connection die would hold its session.
+    const clientId = fresh && connection.newClientId ? connection.newClientId() : connection.connect.clientId;
+    fresh = true;
+    return advising(openService({ ...connection.connect, url: brokers[index]!, clientId }, options));
+  };
+  try {
+    let at = await firstAccepting(brokers, async (index) => ({ service: await open(index), index }), (message) => output.warn(message));
+    options.onReady();
+    for (;;) {
+      const lost = await untilLost(at.service, signal);
+      await at.service.close();
+      if (lost === undefined) return;
+      const from = at.index;
+      output.warn(`${lost.message}; ${brokers.length > 1 ? `trying ${redactUrl(brokers[(from + 1) % brokers.length]!)}` : 'reconnecting'}, keeping every station's profiles`);
+      const next = await roundTheBrokers(brokers, from, open, { keepTrying: everyBrokerFailingFor(connection.connect.connectTimeoutMs), delayMs: ROUND_DELAY_MS, stop: signal });
+      at = { service: next.value, index: next.index };
+      output.note(`serving again on ${redactUrl(brokers[next.index]!)} (attempt ${next.attempt} after losing ${redactUrl(brokers[from]!)})`);
+    }
+  } catch (err) {
+    // Being told to stop is how a service ends normally.
+    if (!(err instanceof InterruptedError)) throw err;
+  }
+}
+
+/** Resolves with the error that ended the connection, or undefined once `signal` aborts. */
+function untilLost(service: Service, signal: AbortSignal): Promise<Error | undefined> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(undefined);
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    service.lost.catch((err: Error) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(err);
+    });
+  });
+}
+
 /**
  * scp simulate: a Smart Charging service stand-in that keeps a set of profiles in memory and answers every message
  * of the registry as an OCPP 2.0.1 station would (messages/), optionally on a broker of its own.
@@ -202,7 +272,6 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
   const profiles = await loadProfiles(flags.profiles, flags.evses);
   const stations = stationsOn(service.stations, settings, profiles);
 
-  const { serve } = await import('../transport/mqtt.js');
   let broker: { url: string; close(): Promise<void> } | undefined;
   if (service.embeddedPort !== undefined) {
     const { startEmbeddedBroker } = await import('../transport/broker.js');
@@ -222,16 +291,16 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
     );
     output.profiles(profiles);
     if (service.stations !== undefined) output.note(`each of the ${service.stations} stations starts with these profiles`);
-    await advising(serve(connection.connect, {
+    const serving = `serving ${ALL_MESSAGES.map((message) => message.name).join(', ')} on ${connection.requestTopic}, answering on ${connection.responseTopic}; Ctrl-C stops`;
+    await serveOnBrokers(connection, ctx, {
       topic: stations.subscription,
       qos: connection.qos,
       signal,
-      // Said only once subscribed: a script that waits for this line cannot send a request too early.
-      onReady: () =>
-        output.note(`serving ${ALL_MESSAGES.map((message) => message.name).join(', ')} on ${connection.requestTopic}, answering on ${connection.responseTopic}; Ctrl-C stops`),
       log: (line) => output.debug(line),
       onMessage: serviceHandler(stations.route, service, ctx, timers),
-    }));
+      // Said only once subscribed: a script that waits for this line cannot send a request too early.
+      onReady: () => output.note(serving),
+    });
   } finally {
     for (const timer of timers) clearTimeout(timer);
     await broker?.close();

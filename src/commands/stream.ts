@@ -15,10 +15,10 @@ import { classifyAgainst } from '../core/response.js';
 import { REQUEST_FATE, type ResultRecord } from '../core/outcome.js';
 import { parseInputLine, requestEnvelope, type Envelope, type MessageKind } from '../messages/kind.js';
 import type { Output, StreamPrinter, StreamRecord } from '../output/render.js';
-import { advising, firstAccepting, resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from '../connection.js';
+import { resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from '../connection.js';
 import { parseConcurrency, redactUrl } from '../core/settings.js';
-import type { Session } from '../transport/mqtt.js';
-import { isTemplate, stationTopics, subscriptionOf } from '../core/fleet.js';
+import { fillTopic, isTemplate, stationTopics, subscriptionOf } from '../core/fleet.js';
+import { Lane, type LaneHooks } from './lane.js';
 
 export interface StreamFlags {
   input: string;
@@ -35,6 +35,8 @@ interface Waiting {
   line: number;
   input: string;
   request: Envelope<'request'>;
+  /** The session it went out on. */
+  lane: Lane;
   /** The broker it was published to, and (topics naming {station}) its station and the topic its answer must come on. */
   broker: string;
   station?: string;
@@ -106,19 +108,6 @@ class Deadlines {
   }
 }
 
-/**
- * How many rounds over the brokers a lost connection is re-established in before the rest of the stream is given up
- * (3 tries for one broker; 3 per node of a cluster), and the pause before each round: the next node is tried at once.
- */
-const RECONNECTS = 3;
-const RECONNECT_DELAY_MS = 500;
-/**
- * With several brokers (a cluster), how long to keep going round them after a loss: the surviving nodes of a cluster
- * may refuse or stall new sessions until they have elected new leaders for what the lost node led (NATS JetStream
- * took from under a second to ~25 s here, test/cluster), which would use up a count of tries in no time.
- */
-const FAILOVER_WINDOW_MS = 60_000;
-
 async function countLines(path: string): Promise<number | undefined> {
   let count = 0;
   try {
@@ -133,31 +122,40 @@ async function countLines(path: string): Promise<number | undefined> {
 
 type Connection = Awaited<ReturnType<typeof resolveConnection>>;
 type OpenSession = typeof import('../transport/mqtt.js').openSession;
+type Topics = { requestTopic: string; responseTopic: string; station?: string };
+
+/** How often a station's answer topic is asked for on a session that refuses it, before its lines are given up. */
+const STATION_SUBSCRIBE_TRIES = 3;
+const STATION_SUBSCRIBE_PAUSE_MS = 500;
 
 /**
- * One stream's requests in flight, over one session: what is waiting, what each line became, and the connection
- * (lost, reported, re-established). The driver (`runStream`) reads the lines and asks it for room.
+ * One stream's requests in flight, over one or more sessions (lanes): what is waiting, what each line became, and
+ * which session carries which station. The driver (`runStream`) reads the lines and asks it for room and a session.
+ *
+ * With several sessions (topics naming {station}), each station's answers are subscribed on exactly one session, the
+ * one its requests go out on: a broker delivers an answer once per matching subscription, and every session holding
+ * the wildcard would receive every answer (NATS: 8 sessions so were slower than one). A station is given to the
+ * session with the fewest when its first line comes, and to another when its session is lost.
  */
 class RequestStream {
   readonly started = performance.now();
   readonly outcomes = new Map<StreamOutcome, number>();
   readonly printer: StreamPrinter;
   stopping: InterruptedError | undefined;
+  readonly lanes: Lane[];
   private readonly waiting = new Map<string, Waiting>();
   private readonly deadlines: Deadlines;
   private done = 0;
   private wake: () => void = () => undefined;
-  private session: Session | undefined;
-  /** The broker of `session`: an index into the connection's brokers. */
-  private brokerIndex = 0;
-  private connectionError: ConnectionError | undefined;
   /** Where the topics name {station}: lines go to their station, answers are told apart by topic. */
   private readonly templated: boolean;
-  /** A session was opened before: a reconnection takes a fresh client id (see Connection.newClientId). */
-  private everConnected = false;
+  /** Several sessions: each subscribes to the answer topics of the stations it carries. */
+  private readonly perStation: boolean;
+  private readonly stationLane = new Map<string, Lane>();
+  /** Stations whose answer topic the broker would not let us subscribe to: their lines are not sent. */
+  private readonly refusedStations = new Map<string, ConnectionError>();
   /** The brokers as records name them (a password in a URL left out), worked out once, not per request. */
   private readonly brokerNames: readonly string[];
-  private reconnected: (() => void) | undefined;
 
   constructor(
     readonly kind: MessageKind,
@@ -165,16 +163,31 @@ class RequestStream {
     readonly connection: Connection,
     private readonly concurrency: number,
     private readonly total: number | undefined,
-    ordered: boolean,
+    { ordered, connections, openSession, signal }: { ordered: boolean; connections: number; openSession: OpenSession; signal: AbortSignal },
   ) {
     this.printer = output.streamPrinter({ ordered, window: Math.max(4 * concurrency, 1024), kind });
     this.printer.onDrain(() => this.wake());
     this.templated = isTemplate(connection.requestTopic);
+    this.perStation = connections > 1;
     this.brokerNames = connection.brokers.map(redactUrl);
     this.deadlines = new Deadlines(
       () => performance.now(),
       (w) => this.settle(w, 'timeout', null, `no matching response within ${connection.timeoutMs / 1000} s: ${REQUEST_FATE.published}`),
     );
+    const hooks: LaneHooks = {
+      connection,
+      brokerNames: this.brokerNames,
+      openSession,
+      // One subscription for every station's answers (where the topics name {station}) when one session carries all.
+      subscription: this.perStation ? undefined : this.templated ? subscriptionOf(connection.responseTopic) : connection.responseTopic,
+      onMessage: (message) => this.onMessage(message),
+      onLost: (lane, err) => this.lost(lane, err),
+      onChange: () => this.wake(),
+      warn: (message) => output.warn(message),
+      debug: (line) => output.debug(line),
+      signal,
+    };
+    this.lanes = Array.from({ length: connections }, (_, i) => new Lane(i + 1, hooks, connections));
   }
 
   /** Stopped by a signal, or nobody reads the results any more: read no further. */
@@ -193,6 +206,7 @@ class RequestStream {
 
   private settle(w: Waiting, outcome: StreamOutcome, response: ResultRecord['response'], error?: string): void {
     w.settled = true;
+    w.lane.inFlight--;
     this.waiting.delete(w.request.id);
     const elapsed = Math.round(performance.now() - w.started);
     const where = { broker: w.broker, ...(w.station === undefined ? {} : { station: w.station }) };
@@ -209,7 +223,7 @@ class RequestStream {
     return this.waiting.size < this.concurrency && this.printer.pending < this.printer.window;
   }
 
-  /** Resolves once `ready()` holds, or the stream is over; re-checked whenever something settles or drains. */
+  /** Resolves once `ready()` holds, or the stream is over; re-checked whenever something settles, drains or connects. */
   until(ready: () => boolean): Promise<void> {
     if (ready() || this.over) return Promise.resolve();
     return new Promise<void>((resolve) => {
@@ -239,98 +253,79 @@ class RequestStream {
     else this.settle(w, 'invalid_response', classified.envelope, `invalid response: ${classified.problems.join('; ')}`);
   }
 
-  /** A session on the broker at `index` (of the connection's brokers). */
-  private connectTo(index: number, openSession: OpenSession, signal: AbortSignal): Promise<Session> {
-    const { connection, output } = this;
-    const clientId = this.session === undefined && this.everConnected && connection.newClientId ? connection.newClientId() : connection.connect.clientId;
-    this.everConnected = true;
-    return advising(openSession({ ...connection.connect, url: connection.brokers[index]!, clientId }, {
-      // One subscription for every station's answers where the topics name {station}.
-      responseTopic: this.templated ? subscriptionOf(connection.responseTopic) : connection.responseTopic,
-      qos: connection.qos,
-      ackTimeoutMs: connection.timeoutMs,
-      onMessage: (message) => this.onMessage(message),
-      signal,
-      log: (line) => output.debug(line),
-    }));
-  }
-
-  /** The first broker that accepts, in order; the last one's error if none does. */
-  async open(openSession: OpenSession, signal: AbortSignal): Promise<void> {
-    const session = await firstAccepting(
-      this.connection.brokers,
-      async (i) => {
-        const opened = await this.connectTo(i, openSession, signal);
-        this.brokerIndex = i;
-        return opened;
-      },
-      (message) => this.output.warn(message),
-    );
-    this.session = session;
-    this.watch(session, openSession, signal);
-  }
-
-  /** On a lost connection: every request in flight is reported (never resent: it may have been applied), then reconnect. */
-  private watch(current: Session, openSession: OpenSession, signal: AbortSignal): void {
-    current.lost.catch(async (err: ConnectionError) => {
-      if (this.session !== current) return;
-      this.session = undefined;
-      for (const w of [...this.waiting.values()]) {
-        this.settle(w, 'timeout', null, `${err.message}: ${w.acked ? REQUEST_FATE.published : REQUEST_FATE.publishing}`);
-      }
-      await current.close();
-      const { brokers } = this.connection;
-      const until = performance.now() + FAILOVER_WINDOW_MS;
-      const more = (attempt: number) => attempt <= RECONNECTS * brokers.length || (brokers.length > 1 && performance.now() < until);
-      for (let attempt = 1; more(attempt) && !this.over; attempt++) {
-        // With one broker, a pause before each try; with a cluster, the next node at once, a pause before each round.
-        if (brokers.length === 1 || attempt % brokers.length === 0) await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
-        const index = (this.brokerIndex + attempt) % brokers.length;
-        try {
-          const fresh = await this.connectTo(index, openSession, signal);
-          this.output.warn(
-            brokers.length === 1
-              ? `reconnected to the broker after losing the connection (attempt ${attempt})`
-              : `reconnected to ${this.brokerNames[index]} after losing the connection to ${this.brokerNames[this.brokerIndex]} (attempt ${attempt})`,
-          );
-          this.brokerIndex = index;
-          this.session = fresh;
-          this.watch(fresh, openSession, signal);
-          this.reconnected?.();
-          return;
-        } catch (retryErr) {
-          this.connectionError = retryErr instanceof ConnectionError ? retryErr : err;
-        }
-      }
-      this.connectionError ??= err;
-      this.reconnected?.();
-      this.wake();
+  /** Every session at once; the stream starts when they have all answered, and fails only if none could open. */
+  async open(): Promise<void> {
+    const opened = await Promise.allSettled(this.lanes.map((lane) => lane.open()));
+    if (opened.every((result) => result.status === 'rejected')) throw (opened[0] as PromiseRejectedResult).reason;
+    opened.forEach((result, i) => {
+      if (result.status === 'fulfilled') return;
+      if (!(result.reason instanceof ConnectionError)) throw result.reason;
+      this.lanes[i]!.startFailed(result.reason);
     });
   }
 
-  /** Between losing the connection and a new session (or giving up): sending waits for `untilConnected`. */
-  get reconnecting(): boolean {
-    return !this.session && !this.connectionError;
+  /** A session's connection went: what it had in flight is reported (never resent: it may have been applied), and
+   * its stations go to another session with their next line. */
+  private lost(lane: Lane, err: ConnectionError): void {
+    for (const w of [...this.waiting.values()]) {
+      if (w.lane === lane) this.settle(w, 'timeout', null, `${err.message}: ${w.acked ? REQUEST_FATE.published : REQUEST_FATE.publishing}`);
+    }
+    for (const station of lane.stations) this.stationLane.delete(station);
+    lane.stations.clear();
   }
 
-  /** Resolves once a session is up again, or reconnecting has been given up (or the stream stopped). */
-  untilConnected(): Promise<void> {
-    if (!this.reconnecting) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.reconnected = () => {
-        this.reconnected = undefined;
-        resolve();
-      };
-    });
+  /** The session a line to `station` goes out on now, or undefined when one must be waited for (see `prepare`). */
+  laneFor(station: string | undefined): Lane | undefined {
+    const lane = this.perStation ? this.stationLane.get(station!) : this.lanes[0];
+    return lane?.session ? lane : undefined;
   }
 
   /**
-   * Sends one request line's data to its topics (its station's, where the topics name {station}), or records why it
-   * could not be sent (the connection is gone for good).
+   * Waits for a session that can carry a line to `station`: while every session is reconnecting, and (several
+   * sessions) while the station's answer topic is subscribed on the one with the fewest stations. Undefined when
+   * none can: every session has given up, the station's topic is refused, or the stream is over.
    */
-  send(index: number, line: number, text: string, data: object, topics: { requestTopic: string; responseTopic: string; station?: string }): void {
-    if (!this.session) {
-      const error = `not sent: ${this.connectionError?.message ?? 'no connection to the broker'}`;
+  async prepare(station: string | undefined): Promise<Lane | undefined> {
+    let refusals = 0;
+    for (;;) {
+      const ready = this.laneFor(station);
+      if (ready || this.over || (station !== undefined && this.refusedStations.has(station))) return ready;
+      const up = this.lanes.filter((lane) => lane.up);
+      if (up.length === 0) {
+        if (this.lanes.every((lane) => lane.failed)) return undefined;
+        await this.until(() => this.lanes.some((lane) => lane.up) || this.lanes.every((lane) => lane.failed));
+        continue;
+      }
+      const lane = up.reduce((best, one) => (one.stations.size < best.stations.size ? one : best));
+      const session = lane.session!;
+      try {
+        await session.subscribe(fillTopic(this.connection.responseTopic, station!));
+        if (lane.session !== session) continue;
+        lane.stations.add(station!);
+        this.stationLane.set(station!, lane);
+      } catch (err) {
+        // Lost meanwhile: another session will take the station. Refused: asked again a few times (a cluster
+        // electing leaders refuses for a while), then the station's lines are given up, not the stream.
+        if (lane.session !== session || !(err instanceof ConnectionError)) continue;
+        if (++refusals >= STATION_SUBSCRIBE_TRIES) this.refusedStations.set(station!, err);
+        else await new Promise((resolve) => setTimeout(resolve, STATION_SUBSCRIBE_PAUSE_MS));
+      }
+    }
+  }
+
+  /** Why a line cannot be sent: its station's topic refused, or every session gave up. */
+  private unsendable(station: string | undefined): string {
+    const refused = station === undefined ? undefined : this.refusedStations.get(station);
+    return refused?.message ?? this.lanes.find((lane) => lane.failed)?.failed?.message ?? 'no connection to the broker';
+  }
+
+  /**
+   * Sends one request line's data to its topics (its station's, where the topics name {station}) on `lane`, or
+   * records why it could not be sent (no lane: the connection is gone for good, or the station's topic refused).
+   */
+  send(index: number, line: number, text: string, data: object, topics: Topics, lane: Lane | undefined): void {
+    if (!lane?.session) {
+      const error = `not sent: ${this.unsendable(topics.station)}`;
       this.finish(index, { request: null, response: null, outcome: 'error', error, elapsed_ms: 0, line, input: text });
       return;
     }
@@ -340,7 +335,8 @@ class RequestStream {
       line,
       input: text,
       request,
-      broker: this.brokerNames[this.brokerIndex]!,
+      lane,
+      broker: this.brokerNames[lane.brokerIndex]!,
       ...(topics.station === undefined ? {} : { station: topics.station, responseTopic: topics.responseTopic }),
       started: performance.now(),
       deadline: 0,
@@ -348,8 +344,9 @@ class RequestStream {
       settled: false,
     };
     this.waiting.set(request.id, w);
-    this.session.publish(topics.requestTopic, JSON.stringify(request), (error) => {
-      // A failed publish means the connection went; `watch` reports it with the rest. One that is no longer waited
+    lane.inFlight++;
+    lane.session.publish(topics.requestTopic, JSON.stringify(request), (error) => {
+      // A failed publish means the connection went; the lane reports it with the rest. One that is no longer waited
       // for (answered already, or the stream is over) must not start a timeout that keeps the process alive.
       if (error || this.waiting.get(request.id) !== w) return;
       w.acked = true;
@@ -369,17 +366,14 @@ class RequestStream {
   stop(reason: unknown): void {
     this.stopping = new InterruptedError('interrupted', reason);
     this.wake();
-    this.reconnected?.();
   }
 
   async close(): Promise<void> {
     // Forget what is still waiting (only when nobody reads the results any more): a PUBACK that arrives while we
-    // close must not start a timeout that keeps the process alive.
+    // close must not start a timeout that keeps the process alive. Closing a lane stops its reconnecting too.
     this.deadlines.clear();
     this.waiting.clear();
-    const current = this.session;
-    this.session = undefined;
-    await current?.close();
+    await Promise.all(this.lanes.map((lane) => lane.close()));
     await this.printer.end();
     this.output.clearProgress();
   }
@@ -422,11 +416,24 @@ async function readLines(stream: RequestStream, lines: AsyncIterable<string>): P
       stream.finish(index, { request: null, response: null, outcome: 'invalid_input', error: err.message, elapsed_ms: 0, line: lineNo, input: text });
       continue;
     }
-    // Awaited only while reconnecting: a promise per line is what this loop avoids.
-    if (stream.reconnecting) await stream.untilConnected();
+    // Awaited only while reconnecting, or for a station's first line on several sessions: a promise per line is
+    // what this loop avoids.
+    const lane = stream.laneFor(topics.station) ?? (await stream.prepare(topics.station));
     if (stream.over) break;
-    stream.send(index, lineNo, text, parsed.data, topics);
+    stream.send(index, lineNo, text, parsed.data, topics, lane);
   }
+}
+
+/**
+ * The sessions a stream opens: --connections, where the topics name {station}. On a single pair of topics every
+ * session would receive every answer (one delivery per subscription), so one session carries them, and it is said.
+ */
+function sessionsFor(connection: Connection, output: Output): number {
+  if (connection.connections > 1 && !isTemplate(connection.requestTopic)) {
+    output.warn(`--connections: ${connection.connections} sessions need topics that name {station} (each session subscribes to its own stations' answers); one session carries this stream`);
+    return 1;
+  }
+  return connection.connections;
 }
 
 /** What says what to send, and --dry-run, make no sense beside --input: the requests come from the lines. */
@@ -447,8 +454,8 @@ export async function runStream(kind: MessageKind, flags: StreamFlags & RequestF
 
   const { openSession } = await import('../transport/mqtt.js');
   for (const flag of streamHeapFlags([...process.execArgv, ...(ctx.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)])) setFlagsFromString(flag);
-  const stream = new RequestStream(kind, output, connection, concurrency, total, !flags.unordered);
-  await stream.open(openSession, signal);
+  const stream = new RequestStream(kind, output, connection, concurrency, total, { ordered: !flags.unordered, connections: sessionsFor(connection, output), openSession, signal });
+  await stream.open();
   const lines = createInterface({ input, crlfDelay: Infinity });
   const onAbort = () => {
     stream.stop(signal.reason);

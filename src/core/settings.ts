@@ -120,6 +120,11 @@ export function parseQos(raw: string, label = '--qos'): 1 | 2 {
   throw new UsageError(`${label}: ${JSON.stringify(raw)} is not allowed; expected 1 or 2`);
 }
 
+/** `--connections`: sessions of one stream; past a few dozen a broker sees a flood of logins, not more speed. */
+export function parseConnections(raw: string, label = '--connections'): number {
+  return wholeNumber(label, raw, 1, 64);
+}
+
 /** `--concurrency`: MQTT packet ids are 16-bit, so more in flight than that could not be told apart. */
 export function parseConcurrency(raw: string): number {
   return wholeNumber('--concurrency', raw, 1, 65535);

@@ -219,6 +219,8 @@ async function openClient(options: ConnectOptions): Promise<{ client: MqttClient
     client.on('error', onError);
     client.on('close', onClose);
   });
+  // Handled here too: an attempt given up while connecting (a stream that ended) leaves nobody waiting for it.
+  ready.catch(() => undefined);
   return { client, ready };
 }
 
@@ -239,7 +241,8 @@ async function close(client: MqttClient): Promise<void> {
 }
 
 interface EstablishOptions {
-  topic: string;
+  /** Subscribed before anything is sent; none, for a session that subscribes later (`Session.subscribe`). */
+  topic: string | undefined;
   qos: 1 | 2;
   /** How long SUBACK may take. */
   ackTimeoutMs: number;
@@ -279,6 +282,18 @@ async function establish(
   client.on('error', (err) => o.log(`connection error: ${err.message}`));
   client.on('message', (topic, payload, packet) => o.onMessage({ topic, payload, retained: packet.retain }));
 
+  if (o.topic !== undefined) await subscribeTo(client, where, lost, { ...o, topic: o.topic });
+  // Wrapped: an async function returning the promise itself would adopt it, and never resolve.
+  return { lost };
+}
+
+/** Subscribes and waits for SUBACK; a refusal, a lower QoS than asked, no SUBACK in time or a loss is a ConnectionError. */
+async function subscribeTo(
+  client: MqttClient,
+  where: string,
+  lost: Promise<never>,
+  o: Pick<EstablishOptions, 'qos' | 'ackTimeoutMs' | 'signal' | 'onAbort' | 'log'> & { topic: string },
+): Promise<void> {
   // MQTT.js 5.16 rejects on a failure code in SUBACK; older versions resolved with it in the grant. Cover both.
   const refused = (code: unknown) =>
     new ConnectionError(`the broker at ${where} refused the subscription to ${o.topic} (${String(code)}): not authorised to read it?`);
@@ -304,8 +319,6 @@ async function establish(
     });
   }
   o.log(`subscribed to ${o.topic}`);
-  // Wrapped: an async function returning the promise itself would adopt it, and never resolve.
-  return { lost };
 }
 
 /**
@@ -401,7 +414,8 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
 }
 
 export interface SessionOptions {
-  responseTopic: string;
+  /** Subscribed before the session is handed over; none for a session whose subscriptions come later (`subscribe`). */
+  responseTopic: string | undefined;
   qos: 1 | 2;
   /** How long SUBACK may take. */
   ackTimeoutMs: number;
@@ -417,6 +431,8 @@ export interface Session {
    * error. A callback, not a promise: a stream publishes tens of thousands, and each promise is garbage.
    */
   publish(topic: string, payload: string, done: (error?: ConnectionError) => void): void;
+  /** Subscribes at the session's QoS and resolves on SUBACK; rejects with a ConnectionError as opening would. */
+  subscribe(topic: string): Promise<void>;
   /** Rejects with a ConnectionError when the connection goes; never resolves. */
   lost: Promise<never>;
   close(): Promise<void>;
@@ -496,6 +512,7 @@ export async function openSession(connection: ConnectOptions, options: SessionOp
     const publishOptions = { qos: options.qos, retain: false } as const;
     return {
       lost,
+      subscribe: (topic) => subscribeTo(client, where, lost, { ...options, topic, onAbort: () => new InterruptedError('interrupted', options.signal?.reason), log }),
       publish: (topic, payload, done) => {
         client.publish(topic, payload, publishOptions, (err) => {
           if (err) return done(new ConnectionError(`the broker at ${where} did not accept a request on ${topic} (${err.message})`));
@@ -516,44 +533,42 @@ export interface ServeOptions {
   qos: 1 | 2;
   /** Called for every message on `topic`; `reply` publishes at `qos`, never retained. */
   onMessage: (message: IncomingMessage, reply: (topic: string, payload: string | Buffer) => void) => void;
+  /** Aborts connecting (an InterruptedError). */
   signal: AbortSignal;
-  /** Called once the subscription is acknowledged: from then on no request is missed. */
-  onReady?: () => void;
   log?: (line: string) => void;
 }
 
-/**
- * Serve requests until `signal` aborts (resolves, after a clean disconnect) or the connection is lost (rejects
- * with a ConnectionError). Used by `scp simulate`.
- */
-export async function serve(connection: ConnectOptions, options: ServeOptions): Promise<void> {
-  const { signal } = options;
+/** A service's connection, subscribed (from now on no request is missed): `lost` rejects with a ConnectionError when
+ * the connection goes; `close` disconnects. Used by `scp simulate`, which goes round its brokers when one is lost. */
+export interface Service {
+  lost: Promise<never>;
+  close(): Promise<void>;
+}
+
+export async function openService(connection: ConnectOptions, options: ServeOptions): Promise<Service> {
   const log = options.log ?? (() => undefined);
   const where = redactUrl(connection.url);
-  const { client, ready } = await openClient(connection);
+  // Nothing is answered before the subscription is up: a broker that fails here may be passed over for another.
+  const { client, ready } = await openClient(connection).catch(beforeSending);
   const reply = (topic: string, payload: string | Buffer) => {
     client.publish(topic, payload, { qos: options.qos, retain: false }, (err) => {
       if (err) log(`could not publish to ${topic}: ${err.message}`);
     });
   };
-  const stopped = () => new InterruptedError('stopped', signal.reason);
   try {
     const { lost } = await establish(client, ready, connection, {
       topic: options.topic,
       qos: options.qos,
       ackTimeoutMs: connection.connectTimeoutMs,
-      signal,
-      onAbort: stopped,
+      signal: options.signal,
+      onAbort: () => new InterruptedError('stopped', options.signal.reason),
       log,
       lostMessage: () => `lost the connection to ${where}`,
       onMessage: (message) => options.onMessage(message, reply),
-    });
-    options.onReady?.();
-    await race(lost, { signal, onAbort: stopped });
+    }).catch(beforeSending);
+    return { lost, close: () => close(client) };
   } catch (err) {
-    // Being told to stop is how a service ends normally.
-    if (!(err instanceof InterruptedError)) throw err;
-  } finally {
     await close(client);
+    throw err;
   }
 }

@@ -119,7 +119,7 @@ describe('bad config input: one line, exit 2, nothing sent', () => {
 
   const cases: Array<[string, () => { args: string[]; env?: Record<string, string> }, RegExp]> = [
     ['a file that is not JSON', () => ({ args: ['--config', configFile('{\n  "profiles": {,\n}')] }), /^scp: config \S+: not valid JSON at line 2, column 16 \(/],
-    ['an unknown key', () => ({ args: ['--config', configFile({ profiles: { lab: { host: 'x' } } })] }), /^scp: config \S+: profiles\.lab: unknown key "host"; allowed: broker, brokers, username, password_file, password_env, ca, cert, key, insecure, client_id_prefix, mqtt_version, request_topic, response_topic, qos, timeout, connect_timeout$/],
+    ['an unknown key', () => ({ args: ['--config', configFile({ profiles: { lab: { host: 'x' } } })] }), /^scp: config \S+: profiles\.lab: unknown key "host"; allowed: broker, brokers, username, password_file, password_env, ca, cert, key, insecure, client_id_prefix, mqtt_version, request_topic, response_topic, qos, connections, timeout, connect_timeout$/],
     ['a literal password', () => ({ args: ['--config', configFile({ profiles: { lab: { password: 'pw' } } })] }), /^scp: config \S+: profiles\.lab: "password" is not allowed.*password_file.*password_env/],
     ['a wrong type', () => ({ args: ['--config', configFile({ profiles: { lab: { timeout: '10' } } })] }), /^scp: config \S+: profiles\.lab\.timeout: "10" is not allowed; expected a number of seconds above 0$/],
     ['an unknown profile', () => ({ args: ['--config', configFile({ profiles: { lab: {}, prod: {} } }), '--profile', 'staging'] }), /^scp: --profile: no profile "staging" in \S+; profiles: lab, prod$/],

@@ -215,10 +215,14 @@ export async function startMosquitto(): Promise<Broker> {
   return startPrivateMosquitto();
 }
 
-/** A TCP relay in front of a broker, so a test can cut a client's connection without touching the broker. */
-export async function startCuttingProxy(target: number): Promise<Broker & { cut(): void }> {
+/**
+ * A TCP relay in front of a broker, so a test can cut a client's connection without touching the broker: `cut()`
+ * drops what is connected; `refuse()` also stops listening (a node that is down), until `accept()` listens again on
+ * the same port (the node back).
+ */
+export async function startCuttingProxy(target: number): Promise<Broker & { cut(): void; refuse(): Promise<void>; accept(): Promise<void> }> {
   const pairs = new Set<[Socket, Socket]>();
-  const server = createTcpServer((inbound) => {
+  const relay = (inbound: Socket) => {
     const outbound = tcpConnect(target, '127.0.0.1');
     inbound.setNoDelay(true);
     outbound.setNoDelay(true);
@@ -232,24 +236,32 @@ export async function startCuttingProxy(target: number): Promise<Broker & { cut(
     };
     inbound.on('error', drop).on('close', drop);
     outbound.on('error', drop).on('close', drop);
-  });
+  };
+  let server = createTcpServer(relay);
   const port = await listen(server);
+  const cut = () => {
+    for (const [inbound, outbound] of pairs) {
+      inbound.destroy();
+      outbound.destroy();
+    }
+    pairs.clear();
+  };
+  const stop = () => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
-    cut: () => {
-      for (const [inbound, outbound] of pairs) {
-        inbound.destroy();
-        outbound.destroy();
-      }
-      pairs.clear();
+    cut,
+    refuse: async () => {
+      cut();
+      await stop();
+    },
+    accept: async () => {
+      server = createTcpServer(relay);
+      await listen(server, port);
     },
     close: async () => {
-      for (const [inbound, outbound] of pairs) {
-        inbound.destroy();
-        outbound.destroy();
-      }
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      cut();
+      await stop();
     },
   };
 }

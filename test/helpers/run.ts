@@ -47,8 +47,12 @@ export function finished(child: ChildProcessWithoutNullStreams): Promise<RunResu
   });
 }
 
-export function runScp(args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
-  return finished(spawnScp(args, env));
+/** Runs scp to the end; `stdin`, when given, is written to it and closed. */
+export function runScp(args: string[], env: Record<string, string | undefined> = {}, stdin?: string): Promise<RunResult> {
+  const child = spawnScp(args, env);
+  const done = finished(child);
+  if (stdin !== undefined) child.stdin.end(stdin);
+  return done;
 }
 
 /** Resolves once `child` has written text matching `pattern` to stderr. */

@@ -266,4 +266,8 @@ export interface SiteProfile {
   qos?: 1 | 2;
   timeout?: number;
   connect_timeout?: number;
+  /**
+   * MQTT sessions one --input stream spreads its requests over (scp --connections).
+   */
+  connections?: number;
 }

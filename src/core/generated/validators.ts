@@ -2747,8 +2747,8 @@ return errors === 0;
 }
 
 export const validateConfig = validate23;
-const schema23 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/config.json","title":"ScpConfig","description":"scp's config file ($XDG_CONFIG_HOME/scp/config.json, --config or SCP_CONFIG): named site profiles of connection settings. Precedence for every setting: flag > environment variable > profile > built-in default.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"default_profile":{"description":"The profile used when neither --profile nor SCP_PROFILE names one.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"profiles":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"additionalProperties":{"$ref":"#/definitions/profile"}}},"definitions":{"profile":{"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"brokers":{"description":"The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.","type":"array","minItems":1,"items":{"type":"string","pattern":"\\S"}},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0}}}}};
-const schema24 = {"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"brokers":{"description":"The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.","type":"array","minItems":1,"items":{"type":"string","pattern":"\\S"}},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0}}};
+const schema23 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/config.json","title":"ScpConfig","description":"scp's config file ($XDG_CONFIG_HOME/scp/config.json, --config or SCP_CONFIG): named site profiles of connection settings. Precedence for every setting: flag > environment variable > profile > built-in default.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"default_profile":{"description":"The profile used when neither --profile nor SCP_PROFILE names one.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"profiles":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"additionalProperties":{"$ref":"#/definitions/profile"}}},"definitions":{"profile":{"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"brokers":{"description":"The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.","type":"array","minItems":1,"items":{"type":"string","pattern":"\\S"}},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0},"connections":{"description":"MQTT sessions one --input stream spreads its requests over (scp --connections).","type":"integer","minimum":1,"maximum":64}}}}};
+const schema24 = {"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"brokers":{"description":"The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.","type":"array","minItems":1,"items":{"type":"string","pattern":"\\S"}},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0},"connections":{"description":"MQTT sessions one --input stream spreads its requests over (scp --connections).","type":"integer","minimum":1,"maximum":64}}};
 const pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 const pattern7 = new RegExp("\\S", "u");
 const pattern10 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
@@ -3228,9 +3228,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-}
-else {
-const err37 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/profile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data3.connections !== undefined){
+let data21 = data3.connections;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err37 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -3239,10 +3240,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-}
-else {
-const err38 = {instancePath:instancePath+"/profiles",schemaPath:"#/properties/profiles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 64 || isNaN(data21)){
+const err38 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -3251,15 +3251,50 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-}
-else {
-const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data21 < 1 || isNaN(data21)){
+const err39 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err39];
 }
 else {
 vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/profile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/profiles",schemaPath:"#/properties/profiles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
 }
 errors++;
 }

@@ -238,3 +238,177 @@ describe(`several brokers (--broker more than once), the ${brokerName()} behind 
     }
   });
 });
+
+/** A stream's records from its --json stdout. */
+const recordsOf = (stdout: string) => stdout.trimEnd().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+
+/**
+ * A service for every station that answers accepted, except that `onRequest` (given the running count from 1) may
+ * return 'cut' to leave that request unanswered (the test cuts a connection there).
+ */
+async function startCountingResponder(topics: ReturnType<typeof fleetTopics>, onRequest: (count: number) => 'answer' | 'cut') {
+  const client = await connectAsync(broker.url, { reconnectPeriod: 0, protocolVersion: testProtocolVersion() });
+  clients.push(client);
+  const seen: number[] = [];
+  client.on('message', (topic, payload) => {
+    const envelope = JSON.parse(payload.toString());
+    seen.push(envelope.data.charging_profile_id);
+    if (onRequest(seen.length) === 'cut') return;
+    client.publish(topic.replace('ocpp/smart_charging', 'smart_charging/ocpp'), JSON.stringify({ id: envelope.id, name: envelope.name, type: 'response', data: { status: 'accepted' } }), { qos: 1 });
+  });
+  await client.subscribeAsync(topics.requestTopic.replace('{station}', '+'), { qos: 1 });
+  return seen;
+}
+
+describe(`failover that holds (issue #34), the ${brokerName()} behind proxies`, () => {
+  const via = (port: number) => Object.assign(new URL(broker.url), { port: String(port) }).toString();
+  const lines = (count: number, stations = 5) => Array.from({ length: count }, (_, i) => JSON.stringify({ station: String(1 + (i % stations)), charging_profile_id: i + 1 })).join('\n');
+
+  it('a reconnect attempt that fails before another succeeds leaves no stale error: a second loss is reconnected too', async () => {
+    const proxy = await startCuttingProxy(broker.port);
+    const topics = fleetTopics();
+    // Requests 10 and 20 go unanswered and the connection is cut there; the second broker never accepts.
+    const seen = await startCountingResponder(topics, (count) => {
+      if (count !== 10 && count !== 20) return 'answer';
+      proxy.cut();
+      return 'cut';
+    });
+    try {
+      const child = spawnScp(['--broker', via(proxy.port), '--broker', 'mqtt://127.0.0.1:1', '--connect-timeout', '1', ...topics.args, 'clear', '--input', '-', '--json', '--concurrency', '2', '--timeout', '2']);
+      const done = finished(child);
+      child.stdin.end(lines(40));
+      const run = await done;
+      const records = recordsOf(run.stdout);
+      expect(records.map((r) => r.line)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      // Nothing is recorded as not sent: after each loss the stream waited for its session to come back.
+      expect(records.filter((r) => r.outcome === 'error'), run.stderr).toEqual([]);
+      expect(run.stderr.match(/reconnected to \S+ after losing the connection/g)?.length).toBe(2);
+      expect(records.slice(-5).every((r) => r.outcome === 'accepted')).toBe(true);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(run.code).toBe(3);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a stream that ends while its session is reconnecting exits within a second of its last record', async () => {
+    const proxy = await startCuttingProxy(broker.port);
+    const topics = fleetTopics();
+    // The last request's connection goes, and the broker with it; it is back a moment later (a session opened
+    // after the end must not keep the process alive either).
+    await startCountingResponder(topics, (count) => {
+      if (count < 5) return 'answer';
+      void proxy.refuse().then(() => sleep(300)).then(() => proxy.accept());
+      return 'cut';
+    });
+    try {
+      const child = spawnScp(['--broker', via(proxy.port), '--broker', 'mqtt://127.0.0.1:1', '--connect-timeout', '1', ...topics.args, 'clear', '--input', '-', '--json', '--timeout', '5', '--concurrency', '1']);
+      let lastRecordAt = 0;
+      child.stdout.on('data', () => (lastRecordAt = performance.now()));
+      const done = finished(child);
+      child.stdin.end(lines(5));
+      const exited = await Promise.race([done, sleep(15_000).then(() => undefined)]);
+      if (exited === undefined) child.kill('SIGKILL');
+      expect(exited, 'still running 15 s later').toBeDefined();
+      expect(recordsOf(exited!.stdout).map((r) => r.outcome)).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'timeout']);
+      expect(performance.now() - lastRecordAt).toBeLessThan(1000);
+      expect(exited!.code).toBe(3);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('--connections 3: the stream goes over three sessions, each station over one, one record per line in order', async () => {
+    const topics = fleetTopics();
+    const seen = await startCountingResponder(topics, () => 'answer');
+    const run = await runScp(['--broker', broker.url, ...topics.args, '--connections', '3', '--verbose', 'clear', '--input', '-', '--json'], {}, lines(60, 9));
+    expect(run.code, run.stderr).toBe(0);
+    expect(recordsOf(run.stdout).map((r) => [r.line, r.outcome])).toEqual(Array.from({ length: 60 }, (_, i) => [i + 1, 'accepted']));
+    const ids = new Set([...run.stderr.matchAll(/session \d: connecting to \S+ as (\S+)/g)].map((m) => m[1]));
+    expect(ids.size).toBe(3);
+    // Each station's answers are subscribed on one session only, so no answer arrives twice.
+    const subscribed = [...run.stderr.matchAll(/session (\d): subscribed to \S+\/stations\/(\d+)\/smart_charging\/ocpp/g)].map((m) => m[2]);
+    expect(subscribed.sort()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(run.stderr).not.toMatch(/ignored message/);
+    expect(seen.length).toBe(60);
+  });
+
+  it('--connections 3: a cut of every session is reported per request in flight; the sessions come back and carry the rest', async () => {
+    const proxy = await startCuttingProxy(broker.port);
+    const topics = fleetTopics();
+    const seen = await startCountingResponder(topics, (count) => {
+      if (count !== 30) return 'answer';
+      proxy.cut();
+      return 'cut';
+    });
+    try {
+      const run = await runScp(['--broker', via(proxy.port), ...topics.args, '--connections', '3', 'clear', '--input', '-', '--json', '--timeout', '2', '--concurrency', '6'], {}, lines(120, 12));
+      const records = recordsOf(run.stdout);
+      expect(records.map((r) => r.line)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+      expect(records.filter((r) => r.outcome === 'error')).toEqual([]);
+      expect(records.filter((r) => r.outcome === 'timeout').length).toBeGreaterThan(0);
+      expect(records.slice(-10).every((r) => r.outcome === 'accepted')).toBe(true);
+      expect(run.stderr).toMatch(/session \d reconnected to the broker/);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(run.code).toBe(3);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('--connections without {station} topics: one session, and a warning that says why', async () => {
+    const run = await runScp(['--broker', broker.url, '--request-topic', `scp-test/${randomBytes(4).toString('hex')}/req`, '--connections', '4', 'clear', '--input', '-', '--timeout', '0.5'], {}, '1\n');
+    expect(run.stderr).toMatch(/^scp: warning: --connections: 4 sessions need topics that name \{station\}.*one session carries this stream$/m);
+    expect(run.code).toBe(3);
+  });
+
+  it('--connections refuses what is not 1 to 64, naming the flag, before anything connects', async () => {
+    for (const value of ['0', '65', 'two']) {
+      const run = await runScp(['--broker', 'mqtt://127.0.0.1:1', '--connections', value, 'clear', '--input', '-'], {}, '1\n');
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(`scp: --connections: ${JSON.stringify(value)} is not allowed; expected an integer from 1 to 64\n`);
+    }
+  });
+
+  it('scp simulate goes round its brokers when one is lost, keeping every station\'s profiles', async () => {
+    const [first, second] = [await startCuttingProxy(broker.port), await startCuttingProxy(broker.port)];
+    const topics = fleetTopics();
+    try {
+      const simulator = await startSimulator(['--broker', via(first.port), '--broker', via(second.port), ...topics.args, 'simulate', '--stations', '3']);
+      running.push(simulator);
+      const clear = (id: string) => runScp(['--broker', broker.url, ...topics.args, '--station', '2', 'clear', '--id', id]);
+      expect((await clear('1')).code).toBe(0);
+      await first.refuse();
+      await expectEventually(() => /serving again on \S+ \(attempt 1 after losing \S+\)/.test(simulator.stderr()));
+      expect(simulator.stderr()).toMatch(/^scp: warning: lost the connection to \S+; trying \S+, keeping every station's profiles$/m);
+      // Station 2's profile 1 is still gone, its profile 2 still there: the state went over with it.
+      expect((await clear('1')).code).toBe(1);
+      expect((await clear('2')).code).toBe(0);
+      expect(simulator.child.exitCode).toBeNull();
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('scp simulate exits 4 only once every broker has refused for --connect-timeout', async () => {
+    const [first, second] = [await startCuttingProxy(broker.port), await startCuttingProxy(broker.port)];
+    const topics = fleetTopics();
+    const simulator = await startSimulator(['--broker', via(first.port), '--broker', via(second.port), '--connect-timeout', '1', ...topics.args, 'simulate', '--stations', '1']);
+    running.push(simulator);
+    const lostAt = performance.now();
+    await first.refuse();
+    await second.refuse();
+    const code = await new Promise<number | null>((resolve) => simulator.child.once('exit', resolve));
+    expect(code).toBe(4);
+    expect(performance.now() - lostAt).toBeGreaterThanOrEqual(1000);
+    expect(performance.now() - lostAt).toBeLessThan(8000);
+    expect(simulator.stderr()).toMatch(/^scp: cannot connect to \S+: connection refused/m);
+  });
+});
+
+/** Polls until `check` holds, for up to 10 s. */
+async function expectEventually(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await sleep(100);
+  expect(check()).toBe(true);
+}

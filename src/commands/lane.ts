@@ -1,0 +1,168 @@
+/**
+ * One MQTT session of a stream (`--connections` of them), with its own client id, subscription and failover: when its
+ * connection goes, it reports what it had in flight (through `onLost`; never resent, since it may have been applied)
+ * and goes round the brokers on its own, while the stream's other sessions carry on. Closing the stream stops it
+ * wherever it is, so a finished stream never stays alive reconnecting.
+ */
+import { ConnectionError, InterruptedError } from '../errors.js';
+import { advising, firstAccepting, roundTheBrokers, type Connection, type KeepTrying } from '../connection.js';
+import type { IncomingMessage, Session } from '../transport/mqtt.js';
+
+type OpenSession = typeof import('../transport/mqtt.js').openSession;
+
+/**
+ * After a loss, how many rounds over the brokers a session is re-established in before it gives up (3 tries for one
+ * broker; 3 per node of a cluster), and the pause before each round: the next node is tried at once.
+ */
+const RECONNECTS = 3;
+const RECONNECT_DELAY_MS = 500;
+/**
+ * With several brokers (a cluster), how long to keep going round them after a loss: the surviving nodes of a cluster
+ * may refuse or stall new sessions until they have elected new leaders for what the lost node led (NATS JetStream
+ * took from under a second to ~25 s here, test/cluster), which would use up a count of tries in no time.
+ */
+const FAILOVER_WINDOW_MS = 60_000;
+
+const streamKeepsTrying =
+  (brokers: number): KeepTrying =>
+  (attempt, failingSince, now) =>
+    attempt <= RECONNECTS * brokers || (brokers > 1 && failingSince.some((since) => since !== undefined && now - since < FAILOVER_WINDOW_MS));
+
+export interface LaneHooks {
+  connection: Connection;
+  /** The brokers as messages and records name them (a password in a URL left out). */
+  brokerNames: readonly string[];
+  openSession: OpenSession;
+  /** What the session subscribes to when it opens; undefined when its subscriptions come per station. */
+  subscription: string | undefined;
+  onMessage(message: IncomingMessage): void;
+  /** The connection went: settle what this lane had in flight, forget its stations. */
+  onLost(lane: Lane, err: ConnectionError): void;
+  /** Back up, or given up: whoever waits for a session looks again. */
+  onChange(): void;
+  warn(message: string): void;
+  debug(line: string): void;
+  /** Ctrl-C or SIGTERM. */
+  signal: AbortSignal;
+}
+
+export class Lane {
+  session: Session | undefined;
+  /** The broker of `session`: an index into the connection's brokers. */
+  brokerIndex = 0;
+  /** Requests sent on this session and not yet settled. */
+  inFlight = 0;
+  /** Why it gave up: no broker took it back within the failover's limits. Set only then, cleared by nothing. */
+  failed: ConnectionError | undefined;
+  /** The stations whose answers this session subscribed to (several sessions, topics naming {station}). */
+  readonly stations = new Set<string>();
+  private opened = 0;
+  /** Aborted by `close`: stops a reconnection in a pause or an attempt. */
+  private readonly closing = new AbortController();
+
+  constructor(
+    /** 1 to --connections, for messages. */
+    readonly number: number,
+    private readonly hooks: LaneHooks,
+    private readonly lanes: number,
+  ) {}
+
+  get up(): boolean {
+    return this.session !== undefined;
+  }
+
+  get reconnecting(): boolean {
+    return this.session === undefined && this.failed === undefined && !this.closing.signal.aborted;
+  }
+
+  /** A session on the broker at `index`. */
+  private connectTo(index: number): Promise<Session> {
+    const { connection, subscription } = this.hooks;
+    // A fresh client id for every session after the stream's first, where scp makes them up: a node that has not yet
+    // seen the old connection die would hold the id's session locked. A --client-id is kept (with -2, -3, ... for the
+    // other sessions: two sessions with one id would log each other out).
+    const first = this.opened++ === 0 && this.number === 1;
+    const given = this.number === 1 ? connection.connect.clientId : `${connection.connect.clientId}-${this.number}`;
+    const clientId = first || !connection.newClientId ? given : connection.newClientId();
+    const signal = AbortSignal.any([this.hooks.signal, this.closing.signal]);
+    return advising(
+      this.hooks.openSession({ ...connection.connect, url: connection.brokers[index]!, clientId }, {
+        responseTopic: subscription,
+        qos: connection.qos,
+        ackTimeoutMs: connection.timeoutMs,
+        onMessage: (message) => this.hooks.onMessage(message),
+        signal,
+        log: (line) => this.hooks.debug(this.lanes > 1 ? `session ${this.number}: ${line}` : line),
+      }),
+    );
+  }
+
+  /** The first broker that accepts, in order; the last one's error if none does. */
+  async open(): Promise<void> {
+    const { brokers } = this.hooks.connection;
+    const { session, index } = await firstAccepting(brokers, async (i) => ({ session: await this.connectTo(i), index: i }), (message) => this.hooks.warn(message));
+    this.brokerIndex = index;
+    this.up_(session);
+  }
+
+  /** Opening failed (a stream with other sessions goes on without this one until it is back). */
+  startFailed(err: ConnectionError): void {
+    this.reconnect(err);
+  }
+
+  private up_(session: Session): void {
+    if (this.closing.signal.aborted) {
+      void session.close();
+      return;
+    }
+    this.session = session;
+    session.lost.catch((err: ConnectionError) => {
+      if (this.session !== session) return;
+      this.session = undefined;
+      this.hooks.onLost(this, err);
+      void session.close();
+      this.reconnect(err);
+    });
+  }
+
+  /** Goes round the brokers from the one lost; up again, or `failed` once the failover's limits are reached. */
+  private reconnect(lostWith: ConnectionError): void {
+    const { brokers } = this.hooks.connection;
+    const names = this.hooks.brokerNames;
+    const from = this.brokerIndex;
+    roundTheBrokers(brokers, from, (index) => this.connectTo(index), {
+      keepTrying: streamKeepsTrying(brokers.length),
+      delayMs: RECONNECT_DELAY_MS,
+      stop: AbortSignal.any([this.hooks.signal, this.closing.signal]),
+    }).then(
+      ({ value, index, attempt }) => {
+        const who = this.lanes > 1 ? `session ${this.number} ` : '';
+        this.hooks.warn(
+          brokers.length === 1
+            ? `${who}reconnected to the broker after losing the connection (attempt ${attempt})`
+            : `${who}reconnected to ${names[index]} after losing the connection to ${names[from]} (attempt ${attempt})`,
+        );
+        this.brokerIndex = index;
+        this.up_(value);
+        this.hooks.onChange();
+      },
+      (err: unknown) => {
+        // Stopped (the stream closed, or a signal): not a failure of the connection.
+        if (!(err instanceof InterruptedError)) this.failed = err instanceof ConnectionError ? err : lostWith;
+        this.hooks.onChange();
+      },
+    );
+  }
+
+  /** Leaves the session on purpose (a subscription it could not make): handled as a loss, so it reconnects. */
+  drop(): void {
+    void this.session?.close();
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort();
+    const current = this.session;
+    this.session = undefined;
+    await current?.close();
+  }
+}
