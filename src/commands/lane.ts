@@ -1,8 +1,9 @@
 /**
- * One MQTT session of a stream (`--connections` of them), with its own client id, subscription and failover: when its
- * connection goes, it reports what it had in flight (through `onLost`; never resent, since it may have been applied)
- * and goes round the brokers on its own, while the stream's other sessions carry on. Closing the stream stops it
- * wherever it is, so a finished stream never stays alive reconnecting.
+ * One MQTT session of a stream (`--connections` of them), with its own client id and failover: when its connection
+ * goes, it reports what it had in flight (through `onLost`; never resent, since it may have been applied) and goes
+ * round the brokers on its own, while the stream's other sessions carry on. Whether it opens holding the stream's
+ * subscription is the stream's call (`subscriptionFor`). Closing the stream stops it wherever it is, so a finished
+ * stream never stays alive reconnecting.
  */
 import { ConnectionError, InterruptedError } from '../errors.js';
 import { advising, firstAccepting, roundTheBrokers, type Connection, type KeepTrying } from '../connection.js';
@@ -23,6 +24,8 @@ const RECONNECT_DELAY_MS = 500;
  */
 const FAILOVER_WINDOW_MS = 60_000;
 
+/** How long a session keeps at connecting after a loss: 3 tries per broker, and with a cluster for up to
+ * FAILOVER_WINDOW_MS from the loss. */
 const streamKeepsTrying =
   (brokers: number): KeepTrying =>
   (attempt, failingSince, now) =>
@@ -33,13 +36,13 @@ export interface LaneHooks {
   /** The brokers as messages and records name them (a password in a URL left out). */
   brokerNames: readonly string[];
   openSession: OpenSession;
-  /** What the session subscribes to when it opens; undefined when its subscriptions come per station. */
-  subscription: string | undefined;
+  /** What this session subscribes to as it opens (the stream's answers), or undefined: asked at every attempt. */
+  subscriptionFor(lane: Lane): string | undefined;
   onMessage(message: IncomingMessage): void;
   /** The connection went: settle what this lane had in flight, forget its stations. */
   onLost(lane: Lane, err: ConnectionError): void;
-  /** Back up, or given up: whoever waits for a session looks again. */
-  onChange(): void;
+  /** Up (`subscribed`: holding the stream's subscription), or given up (`failed` set): the stream looks again. */
+  onChange(lane: Lane, subscribed: boolean): void;
   warn(message: string): void;
   debug(line: string): void;
   /** Ctrl-C or SIGTERM. */
@@ -54,8 +57,6 @@ export class Lane {
   inFlight = 0;
   /** Why it gave up: no broker took it back within the failover's limits. Set only then, cleared by nothing. */
   failed: ConnectionError | undefined;
-  /** The stations whose answers this session subscribed to (several sessions, topics naming {station}). */
-  readonly stations = new Set<string>();
   private opened = 0;
   /** Aborted by `close`: stops a reconnection in a pause or an attempt. */
   private readonly closing = new AbortController();
@@ -75,9 +76,10 @@ export class Lane {
     return this.session === undefined && this.failed === undefined && !this.closing.signal.aborted;
   }
 
-  /** A session on the broker at `index`. */
-  private connectTo(index: number): Promise<Session> {
-    const { connection, subscription } = this.hooks;
+  /** A session on the broker at `index`, and whether it holds the stream's subscription. */
+  private async connectTo(index: number): Promise<{ session: Session; subscribed: boolean }> {
+    const { connection } = this.hooks;
+    const subscription = this.hooks.subscriptionFor(this);
     // A fresh client id for every session after the stream's first, where scp makes them up: a node that has not yet
     // seen the old connection die would hold the id's session locked. A --client-id is kept (with -2, -3, ... for the
     // other sessions: two sessions with one id would log each other out).
@@ -85,7 +87,7 @@ export class Lane {
     const given = this.number === 1 ? connection.connect.clientId : `${connection.connect.clientId}-${this.number}`;
     const clientId = first || !connection.newClientId ? given : connection.newClientId();
     const signal = AbortSignal.any([this.hooks.signal, this.closing.signal]);
-    return advising(
+    const session = await advising(
       this.hooks.openSession({ ...connection.connect, url: connection.brokers[index]!, clientId }, {
         responseTopic: subscription,
         qos: connection.qos,
@@ -95,14 +97,16 @@ export class Lane {
         log: (line) => this.hooks.debug(this.lanes > 1 ? `session ${this.number}: ${line}` : line),
       }),
     );
+    return { session, subscribed: subscription !== undefined };
   }
 
   /** The first broker that accepts, in order; the last one's error if none does. */
   async open(): Promise<void> {
     const { brokers } = this.hooks.connection;
-    const { session, index } = await firstAccepting(brokers, async (i) => ({ session: await this.connectTo(i), index: i }), (message) => this.hooks.warn(message));
+    const { opened, index } = await firstAccepting(brokers, async (i) => ({ opened: await this.connectTo(i), index: i }), (message) => this.hooks.warn(message));
     this.brokerIndex = index;
-    this.up_(session);
+    this.attach(opened.session);
+    this.hooks.onChange(this, opened.subscribed);
   }
 
   /** Opening failed (a stream with other sessions goes on without this one until it is back). */
@@ -110,7 +114,7 @@ export class Lane {
     this.reconnect(err);
   }
 
-  private up_(session: Session): void {
+  private attach(session: Session): void {
     if (this.closing.signal.aborted) {
       void session.close();
       return;
@@ -143,18 +147,18 @@ export class Lane {
             : `${who}reconnected to ${names[index]} after losing the connection to ${names[from]} (attempt ${attempt})`,
         );
         this.brokerIndex = index;
-        this.up_(value);
-        this.hooks.onChange();
+        this.attach(value.session);
+        this.hooks.onChange(this, value.subscribed);
       },
       (err: unknown) => {
         // Stopped (the stream closed, or a signal): not a failure of the connection.
         if (!(err instanceof InterruptedError)) this.failed = err instanceof ConnectionError ? err : lostWith;
-        this.hooks.onChange();
+        this.hooks.onChange(this, false);
       },
     );
   }
 
-  /** Leaves the session on purpose (a subscription it could not make): handled as a loss, so it reconnects. */
+  /** Leaves the session on purpose (the subscription it could not take over): handled as a loss, so it reconnects. */
   drop(): void {
     void this.session?.close();
   }

@@ -17,7 +17,7 @@ import { parseInputLine, requestEnvelope, type Envelope, type MessageKind } from
 import type { Output, StreamPrinter, StreamRecord } from '../output/render.js';
 import { resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from '../connection.js';
 import { parseConcurrency, redactUrl } from '../core/settings.js';
-import { fillTopic, isTemplate, stationTopics, subscriptionOf } from '../core/fleet.js';
+import { isTemplate, stationTopics, subscriptionOf } from '../core/fleet.js';
 import { Lane, type LaneHooks } from './lane.js';
 
 export interface StreamFlags {
@@ -124,18 +124,15 @@ type Connection = Awaited<ReturnType<typeof resolveConnection>>;
 type OpenSession = typeof import('../transport/mqtt.js').openSession;
 type Topics = { requestTopic: string; responseTopic: string; station?: string };
 
-/** How often a station's answer topic is asked for on a session that refuses it, before its lines are given up. */
-const STATION_SUBSCRIBE_TRIES = 3;
-const STATION_SUBSCRIBE_PAUSE_MS = 500;
-
 /**
  * One stream's requests in flight, over one or more sessions (lanes): what is waiting, what each line became, and
- * which session carries which station. The driver (`runStream`) reads the lines and asks it for room and a session.
+ * which session holds the subscription. The driver (`runStream`) reads the lines and asks it for room and a session.
  *
- * With several sessions (topics naming {station}), each station's answers are subscribed on exactly one session, the
- * one its requests go out on: a broker delivers an answer once per matching subscription, and every session holding
- * the wildcard would receive every answer (NATS: 8 sessions so were slower than one). A station is given to the
- * session with the fewest when its first line comes, and to another when its session is lost.
+ * With several sessions, one of them at a time holds the stream's one subscription to the answers (the `receiver`),
+ * and requests go out on whichever session has the fewest in flight. A broker delivers an answer once per matching
+ * subscription, so sessions that each subscribed would each receive every answer (NATS, 8 sessions: slower than
+ * one); and NATS makes a JetStream consumer of each QoS 1 subscription, so one per station took ~0.4 s each to set
+ * up on a 3-node cluster. One subscription made the same speed as one per station, with none of that.
  */
 class RequestStream {
   readonly started = performance.now();
@@ -149,11 +146,12 @@ class RequestStream {
   private wake: () => void = () => undefined;
   /** Where the topics name {station}: lines go to their station, answers are told apart by topic. */
   private readonly templated: boolean;
-  /** Several sessions: each subscribes to the answer topics of the stations it carries. */
-  private readonly perStation: boolean;
-  private readonly stationLane = new Map<string, Lane>();
-  /** Stations whose answer topic the broker would not let us subscribe to: their lines are not sent. */
-  private readonly refusedStations = new Map<string, ConnectionError>();
+  /** The session that holds the subscription to the answers; none while it is being (re)made. */
+  private receiver: Lane | undefined;
+  /** The session opening or subscribing to become the receiver, so that two do not. */
+  private claim: Lane | undefined;
+  /** The subscription: every station's answers where the topics name {station}. */
+  private readonly subscription: string;
   /** The brokers as records name them (a password in a URL left out), worked out once, not per request. */
   private readonly brokerNames: readonly string[];
 
@@ -168,7 +166,7 @@ class RequestStream {
     this.printer = output.streamPrinter({ ordered, window: Math.max(4 * concurrency, 1024), kind });
     this.printer.onDrain(() => this.wake());
     this.templated = isTemplate(connection.requestTopic);
-    this.perStation = connections > 1;
+    this.subscription = this.templated ? subscriptionOf(connection.responseTopic) : connection.responseTopic;
     this.brokerNames = connection.brokers.map(redactUrl);
     this.deadlines = new Deadlines(
       () => performance.now(),
@@ -178,11 +176,10 @@ class RequestStream {
       connection,
       brokerNames: this.brokerNames,
       openSession,
-      // One subscription for every station's answers (where the topics name {station}) when one session carries all.
-      subscription: this.perStation ? undefined : this.templated ? subscriptionOf(connection.responseTopic) : connection.responseTopic,
+      subscriptionFor: (lane) => this.subscriptionFor(lane),
       onMessage: (message) => this.onMessage(message),
       onLost: (lane, err) => this.lost(lane, err),
-      onChange: () => this.wake(),
+      onChange: (lane, subscribed) => this.changed(lane, subscribed),
       warn: (message) => output.warn(message),
       debug: (line) => output.debug(line),
       signal,
@@ -253,70 +250,92 @@ class RequestStream {
     else this.settle(w, 'invalid_response', classified.envelope, `invalid response: ${classified.problems.join('; ')}`);
   }
 
-  /** Every session at once; the stream starts when they have all answered, and fails only if none could open. */
+  /** Every session at once (the first holding the subscription); the stream starts when they have all answered, and
+   * fails only if none could open. */
   async open(): Promise<void> {
     const opened = await Promise.allSettled(this.lanes.map((lane) => lane.open()));
     if (opened.every((result) => result.status === 'rejected')) throw (opened[0] as PromiseRejectedResult).reason;
     opened.forEach((result, i) => {
       if (result.status === 'fulfilled') return;
       if (!(result.reason instanceof ConnectionError)) throw result.reason;
-      this.lanes[i]!.startFailed(result.reason);
+      const lane = this.lanes[i]!;
+      if (this.claim === lane) this.claim = undefined;
+      lane.startFailed(result.reason);
     });
+    if (this.receiver === undefined) this.takeOver();
   }
 
-  /** A session's connection went: what it had in flight is reported (never resent: it may have been applied), and
-   * its stations go to another session with their next line. */
-  private lost(lane: Lane, err: ConnectionError): void {
-    for (const w of [...this.waiting.values()]) {
-      if (w.lane === lane) this.settle(w, 'timeout', null, `${err.message}: ${w.acked ? REQUEST_FATE.published : REQUEST_FATE.publishing}`);
-    }
-    for (const station of lane.stations) this.stationLane.delete(station);
-    lane.stations.clear();
+  /** A session about to open takes the subscription when no session holds it or is taking it. */
+  private subscriptionFor(lane: Lane): string | undefined {
+    if (this.receiver !== undefined || (this.claim !== undefined && this.claim !== lane)) return undefined;
+    this.claim = lane;
+    return this.subscription;
   }
 
-  /** The session a line to `station` goes out on now, or undefined when one must be waited for (see `prepare`). */
-  laneFor(station: string | undefined): Lane | undefined {
-    const lane = this.perStation ? this.stationLane.get(station!) : this.lanes[0];
-    return lane?.session ? lane : undefined;
+  /** A session is up (holding the subscription, or not), or has given up. */
+  private changed(lane: Lane, subscribed: boolean): void {
+    if (subscribed) this.receiver = lane;
+    if (this.claim === lane) this.claim = undefined;
+    if (this.receiver === undefined) this.takeOver();
+    this.wake();
   }
 
   /**
-   * Waits for a session that can carry a line to `station`: while every session is reconnecting, and (several
-   * sessions) while the station's answer topic is subscribed on the one with the fewest stations. Undefined when
-   * none can: every session has given up, the station's topic is refused, or the stream is over.
+   * A session's connection went: what it had in flight is reported (never resent: it may have been applied). If it
+   * held the subscription, so is everything in flight on the others, whose answers nobody receives until another
+   * session has subscribed.
    */
-  async prepare(station: string | undefined): Promise<Lane | undefined> {
-    let refusals = 0;
-    for (;;) {
-      const ready = this.laneFor(station);
-      if (ready || this.over || (station !== undefined && this.refusedStations.has(station))) return ready;
-      const up = this.lanes.filter((lane) => lane.up);
-      if (up.length === 0) {
-        if (this.lanes.every((lane) => lane.failed)) return undefined;
-        await this.until(() => this.lanes.some((lane) => lane.up) || this.lanes.every((lane) => lane.failed));
-        continue;
-      }
-      const lane = up.reduce((best, one) => (one.stations.size < best.stations.size ? one : best));
-      const session = lane.session!;
-      try {
-        await session.subscribe(fillTopic(this.connection.responseTopic, station!));
-        if (lane.session !== session) continue;
-        lane.stations.add(station!);
-        this.stationLane.set(station!, lane);
-      } catch (err) {
-        // Lost meanwhile: another session will take the station. Refused: asked again a few times (a cluster
-        // electing leaders refuses for a while), then the station's lines are given up, not the stream.
-        if (lane.session !== session || !(err instanceof ConnectionError)) continue;
-        if (++refusals >= STATION_SUBSCRIBE_TRIES) this.refusedStations.set(station!, err);
-        else await new Promise((resolve) => setTimeout(resolve, STATION_SUBSCRIBE_PAUSE_MS));
-      }
+  private lost(lane: Lane, err: ConnectionError): void {
+    const all = lane === this.receiver;
+    for (const w of [...this.waiting.values()]) {
+      if (all || w.lane === lane) this.settle(w, 'timeout', null, `${err.message}: ${w.acked ? REQUEST_FATE.published : REQUEST_FATE.publishing}`);
     }
+    if (all) this.receiver = undefined;
+    if (this.claim === lane) this.claim = undefined;
+    if (this.receiver === undefined) this.takeOver();
   }
 
-  /** Why a line cannot be sent: its station's topic refused, or every session gave up. */
-  private unsendable(station: string | undefined): string {
-    const refused = station === undefined ? undefined : this.refusedStations.get(station);
-    return refused?.message ?? this.lanes.find((lane) => lane.failed)?.failed?.message ?? 'no connection to the broker';
+  /** Another session that is up subscribes, and holds the subscription from its SUBACK on; one that cannot is left
+   * (it reconnects, and opens holding the subscription if none has it by then). */
+  private takeOver(): void {
+    if (this.claim !== undefined || this.over) return;
+    const lane = this.lanes.find((one) => one.up);
+    if (lane === undefined) return;
+    const session = lane.session!;
+    this.claim = lane;
+    session.subscribe(this.subscription).then(
+      () => {
+        if (this.claim === lane) this.claim = undefined;
+        if (lane.session === session) this.changed(lane, true);
+        else this.takeOver();
+      },
+      () => {
+        if (this.claim === lane) this.claim = undefined;
+        if (lane.session === session) lane.drop();
+        else this.takeOver();
+      },
+    );
+  }
+
+  /** The session a line goes out on now: the one with the fewest in flight, once a session receives the answers;
+   * undefined when one must be waited for (see `prepare`). */
+  laneFor(): Lane | undefined {
+    if (this.receiver === undefined) return undefined;
+    if (this.lanes.length === 1) return this.receiver;
+    let best: Lane | undefined;
+    for (const lane of this.lanes) if (lane.session && (best === undefined || lane.inFlight < best.inFlight)) best = lane;
+    return best;
+  }
+
+  /** Waits until a session receives the answers; undefined when every session has given up or the stream is over. */
+  async prepare(): Promise<Lane | undefined> {
+    await this.until(() => this.receiver !== undefined || this.lanes.every((lane) => lane.failed));
+    return this.over ? undefined : this.laneFor();
+  }
+
+  /** Why a line cannot be sent: every session gave up. */
+  private unsendable(): string {
+    return this.lanes.find((lane) => lane.failed)?.failed?.message ?? 'no connection to the broker';
   }
 
   /**
@@ -325,7 +344,7 @@ class RequestStream {
    */
   send(index: number, line: number, text: string, data: object, topics: Topics, lane: Lane | undefined): void {
     if (!lane?.session) {
-      const error = `not sent: ${this.unsendable(topics.station)}`;
+      const error = `not sent: ${this.unsendable()}`;
       this.finish(index, { request: null, response: null, outcome: 'error', error, elapsed_ms: 0, line, input: text });
       return;
     }
@@ -416,24 +435,11 @@ async function readLines(stream: RequestStream, lines: AsyncIterable<string>): P
       stream.finish(index, { request: null, response: null, outcome: 'invalid_input', error: err.message, elapsed_ms: 0, line: lineNo, input: text });
       continue;
     }
-    // Awaited only while reconnecting, or for a station's first line on several sessions: a promise per line is
-    // what this loop avoids.
-    const lane = stream.laneFor(topics.station) ?? (await stream.prepare(topics.station));
+    // Awaited only while no session receives the answers (reconnecting): a promise per line is what this loop avoids.
+    const lane = stream.laneFor() ?? (await stream.prepare());
     if (stream.over) break;
     stream.send(index, lineNo, text, parsed.data, topics, lane);
   }
-}
-
-/**
- * The sessions a stream opens: --connections, where the topics name {station}. On a single pair of topics every
- * session would receive every answer (one delivery per subscription), so one session carries them, and it is said.
- */
-function sessionsFor(connection: Connection, output: Output): number {
-  if (connection.connections > 1 && !isTemplate(connection.requestTopic)) {
-    output.warn(`--connections: ${connection.connections} sessions need topics that name {station} (each session subscribes to its own stations' answers); one session carries this stream`);
-    return 1;
-  }
-  return connection.connections;
 }
 
 /** What says what to send, and --dry-run, make no sense beside --input: the requests come from the lines. */
@@ -454,7 +460,7 @@ export async function runStream(kind: MessageKind, flags: StreamFlags & RequestF
 
   const { openSession } = await import('../transport/mqtt.js');
   for (const flag of streamHeapFlags([...process.execArgv, ...(ctx.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)])) setFlagsFromString(flag);
-  const stream = new RequestStream(kind, output, connection, concurrency, total, { ordered: !flags.unordered, connections: sessionsFor(connection, output), openSession, signal });
+  const stream = new RequestStream(kind, output, connection, concurrency, total, { ordered: !flags.unordered, connections: connection.connections, openSession, signal });
   await stream.open();
   const lines = createInterface({ input, crlfDelay: Infinity });
   const onAbort = () => {

@@ -220,7 +220,10 @@ export async function startMosquitto(): Promise<Broker> {
  * drops what is connected; `refuse()` also stops listening (a node that is down), until `accept()` listens again on
  * the same port (the node back).
  */
-export async function startCuttingProxy(target: number): Promise<Broker & { cut(): void; refuse(): Promise<void>; accept(): Promise<void> }> {
+export async function startCuttingProxy(
+  target: number,
+  { maxConnections }: { maxConnections?: number } = {},
+): Promise<Broker & { cut(): void; refuse(): Promise<void>; accept(): Promise<void> }> {
   const pairs = new Set<[Socket, Socket]>();
   const relay = (inbound: Socket) => {
     const outbound = tcpConnect(target, '127.0.0.1');
@@ -237,7 +240,9 @@ export async function startCuttingProxy(target: number): Promise<Broker & { cut(
     inbound.on('error', drop).on('close', drop);
     outbound.on('error', drop).on('close', drop);
   };
-  let server = createTcpServer(relay);
+  // Past `maxConnections`, Node closes a new connection at once: a node that takes one client and no more.
+  const serve = () => Object.assign(createTcpServer(relay), maxConnections === undefined ? {} : { maxConnections });
+  let server = serve();
   const port = await listen(server);
   const cut = () => {
     for (const [inbound, outbound] of pairs) {
@@ -256,7 +261,7 @@ export async function startCuttingProxy(target: number): Promise<Broker & { cut(
       await stop();
     },
     accept: async () => {
-      server = createTcpServer(relay);
+      server = serve();
       await listen(server, port);
     },
     close: async () => {

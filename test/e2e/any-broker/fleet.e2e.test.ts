@@ -318,19 +318,28 @@ describe(`failover that holds (issue #34), the ${brokerName()} behind proxies`, 
     }
   });
 
-  it('--connections 3: the stream goes over three sessions, each station over one, one record per line in order', async () => {
+  it('--connections 3: the stream goes over three sessions with one subscription between them, one record per line in order', async () => {
     const topics = fleetTopics();
     const seen = await startCountingResponder(topics, () => 'answer');
+    // Where the broker is ours (aedes), it tells which client published each request: all three sessions did.
+    const publishers = new Set<string>();
+    const onPublish = (packet: { topic: string }, client: { id: string } | null) => {
+      if (client && packet.topic.startsWith(topics.base)) publishers.add(client.id);
+    };
+    broker.aedes?.on('publish', onPublish);
     const run = await runScp(['--broker', broker.url, ...topics.args, '--connections', '3', '--verbose', 'clear', '--input', '-', '--json'], {}, lines(60, 9));
     expect(run.code, run.stderr).toBe(0);
     expect(recordsOf(run.stdout).map((r) => [r.line, r.outcome])).toEqual(Array.from({ length: 60 }, (_, i) => [i + 1, 'accepted']));
     const ids = new Set([...run.stderr.matchAll(/session \d: connecting to \S+ as (\S+)/g)].map((m) => m[1]));
     expect(ids.size).toBe(3);
-    // Each station's answers are subscribed on one session only, so no answer arrives twice.
-    const subscribed = [...run.stderr.matchAll(/session (\d): subscribed to \S+\/stations\/(\d+)\/smart_charging\/ocpp/g)].map((m) => m[2]);
-    expect(subscribed.sort()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    // One session subscribes, so each answer arrives once; the requests go out on all three.
+    expect(run.stderr.match(/session \d: subscribed to /g)).toEqual(['session 1: subscribed to ']);
     expect(run.stderr).not.toMatch(/ignored message/);
     expect(seen.length).toBe(60);
+    if (broker.aedes) {
+      broker.aedes.off('publish', onPublish);
+      expect([...publishers].filter((id) => ids.has(id)).length).toBe(3);
+    }
   });
 
   it('--connections 3: a cut of every session is reported per request in flight; the sessions come back and carry the rest', async () => {
@@ -356,10 +365,37 @@ describe(`failover that holds (issue #34), the ${brokerName()} behind proxies`, 
     }
   });
 
-  it('--connections without {station} topics: one session, and a warning that says why', async () => {
-    const run = await runScp(['--broker', broker.url, '--request-topic', `scp-test/${randomBytes(4).toString('hex')}/req`, '--connections', '4', 'clear', '--input', '-', '--timeout', '0.5'], {}, '1\n');
-    expect(run.stderr).toMatch(/^scp: warning: --connections: 4 sessions need topics that name \{station\}.*one session carries this stream$/m);
-    expect(run.code).toBe(3);
+  it('--connections 2 on a single pair of topics: when the session holding the subscription is lost, the other takes it over', async () => {
+    // The first node takes one client and no more, so session 1 (the subscriber) is there and session 2 on the second.
+    const [first, second] = [await startCuttingProxy(broker.port, { maxConnections: 1 }), await startCuttingProxy(broker.port)];
+    const base = `scp-test/${randomBytes(4).toString('hex')}`;
+    const topics = { requestTopic: `${base}/req`, responseTopic: `${base}/res` };
+    const client = await connectAsync(broker.url, { reconnectPeriod: 0, protocolVersion: testProtocolVersion() });
+    clients.push(client);
+    let count = 0;
+    client.on('message', (_topic, payload) => {
+      const envelope = JSON.parse(payload.toString());
+      // Request 20 goes unanswered, and the first node goes down for good.
+      if (++count === 20) return void first.refuse();
+      client.publish(topics.responseTopic, JSON.stringify({ id: envelope.id, name: envelope.name, type: 'response', data: { status: 'accepted' } }), { qos: 1 });
+    });
+    await client.subscribeAsync(topics.requestTopic, { qos: 1 });
+    try {
+      const args = ['--broker', via(first.port), '--broker', via(second.port), '--request-topic', topics.requestTopic, '--response-topic', topics.responseTopic];
+      const input = Array.from({ length: 60 }, (_, i) => String(i + 1)).join('\n');
+      const run = await runScp([...args, '--connections', '2', '--verbose', 'clear', '--input', '-', '--json', '--timeout', '2', '--concurrency', '4'], {}, input);
+      const records = recordsOf(run.stdout);
+      expect(records.map((r) => r.line)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+      expect(records.filter((r) => r.outcome === 'error')).toEqual([]);
+      // Session 2 subscribed on the second node once session 1 was lost; session 1 came back there as a sender.
+      expect(run.stderr).toMatch(/session 2: subscribed to /);
+      expect(run.stderr).toMatch(/session 1 reconnected to \S+ after losing the connection to \S+ \(attempt 1\)/);
+      expect(records.slice(-10).every((r) => r.outcome === 'accepted' && r.broker === shown(via(second.port)))).toBe(true);
+      expect(run.code).toBe(3);
+    } finally {
+      await first.close();
+      await second.close();
+    }
   });
 
   it('--connections refuses what is not 1 to 64, naming the flag, before anything connects', async () => {

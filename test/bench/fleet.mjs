@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// npm run bench:fleet [-- --requests N --sessions 1,4,8]
+//
+// Failover under load (issue #34): 20,000 `scp clear --input` lines over 50 stations through a 3-node NATS cluster
+// (`scp simulate --stations 50` on node 1, with node 3 as its next broker; the stream on node 2 with node 3 next),
+// node 2 killed (SIGTERM) once a tenth of the records are out; seconds from start to the last record with
+// --connections 1, 4 and 8. Beside each, in the same run, a plain MQTT.js client doing the same: as many sessions,
+// each station's answers subscribed on one of them, 64 in flight in total, and on the loss every session reconnects
+// to the next node, resubscribes and goes on (what was in flight counted as done, as scp records it). A fresh cluster
+// for every run, so that no run inherits another's degraded JetStream.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import mqtt from 'mqtt';
+import { startNatsCluster } from '../brokers/nats-cluster.mjs';
+import { printTable, scp } from './lib.mjs';
+
+const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const requests = Number(arg('--requests', '20000'));
+const sessionCounts = arg('--sessions', '1,4,8').split(',').map(Number);
+const STATIONS = 50;
+const WINDOW = 64;
+const TOPICS = ['--request-topic', 'stations/{station}/ocpp/smart_charging', '--response-topic', 'stations/{station}/smart_charging/ocpp'];
+const stationOf = (i) => String(1 + (i % STATIONS));
+const lineData = (i) => ({ charging_profile_id: 2 + (i % 6) });
+
+async function simulator(nodes) {
+  const child = spawn(process.execPath, [scp, '--broker', nodes[0].url, '--broker', nodes[2].url, ...TOPICS, 'simulate', '--stations', String(STATIONS)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  await new Promise((resolve, reject) => {
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      if (/serving /.test(stderr)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`simulator exited ${code}: ${stderr}`)));
+  });
+  return child;
+}
+
+/** scp over `sessions`: seconds to the last record, and how many lines were answered. */
+function scpRun(nodes, sessions, killAt) {
+  const input = `${Array.from({ length: requests }, (_, i) => JSON.stringify({ station: stationOf(i), ...lineData(i) })).join('\n')}\n`;
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [scp, '--broker', nodes[1].url, '--broker', nodes[2].url, ...TOPICS, '--connections', String(sessions), 'clear', '--input', '-', '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let lines = 0;
+    let last = started;
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      last = performance.now();
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) if (++lines === killAt) void nodes[1].kill();
+    });
+    child.stderr.on('data', (chunk) => (err += chunk));
+    child.once('close', () => {
+      const records = out.trimEnd().split('\n').map((line) => JSON.parse(line));
+      if (records.length !== requests) return reject(new Error(`${records.length} records: ${err.slice(-500)}`));
+      resolve({ seconds: (last - started) / 1000, answered: records.filter((r) => r.outcome === 'accepted' || r.outcome === 'unknown').length });
+    });
+    child.stdin.end(input);
+  });
+}
+
+/** The plain MQTT.js client: `sessions` sessions, stations split over them, failover to the next node on a loss. */
+async function plainRun(nodes, sessions, killAt) {
+  const started = performance.now();
+  const waiting = new Map();
+  let next = 0;
+  let settled = 0;
+  let answered = 0;
+  let last = started;
+  let finish;
+  const done = new Promise((resolve) => (finish = resolve));
+  const lanes = Array.from({ length: sessions }, (_, k) => ({ k, client: undefined, node: 1 }));
+  const settle = (id, ok) => {
+    waiting.delete(id);
+    settled++;
+    if (ok) answered++;
+    last = performance.now();
+    if (settled === killAt) void nodes[1].kill();
+    if (settled === requests) finish();
+  };
+  const pump = () => {
+    while (next < requests && waiting.size < WINDOW) {
+      const lane = lanes[(next % STATIONS) % sessions];
+      if (!lane.client?.connected) return;
+      const id = randomUUID();
+      const station = stationOf(next);
+      waiting.set(id, lane);
+      lane.client.publish(`stations/${station}/ocpp/smart_charging`, JSON.stringify({ id, name: 'clear_charging_profile', type: 'request', data: lineData(next) }), { qos: 1 });
+      next++;
+    }
+  };
+  const open = async (lane) => {
+    for (;;) {
+      try {
+        const client = await mqtt.connectAsync(nodes[lane.node].url, { clientId: `plain-${randomUUID().slice(0, 12)}`, reconnectPeriod: 0, clean: true, connectTimeout: 5000 });
+        client.on('message', (_topic, payload) => {
+          const { id } = JSON.parse(payload);
+          if (waiting.get(id) === lane) {
+            settle(id, true);
+            pump();
+          }
+        });
+        for (let s = 1 + lane.k; s <= STATIONS; s += sessions) await client.subscribeAsync(`stations/${s}/smart_charging/ocpp`, { qos: 1 });
+        client.once('close', () => {
+          // What was in flight on it is done (reported, as scp does), and the session goes to the next node.
+          for (const [id, owner] of [...waiting]) if (owner === lane) settle(id, false);
+          lane.client = undefined;
+          lane.node = 2;
+          void open(lane);
+        });
+        lane.client = client;
+        pump();
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  };
+  await Promise.all(lanes.map(open));
+  await done;
+  for (const lane of lanes) lane.client?.end(true);
+  return { seconds: (last - started) / 1000, answered };
+}
+
+const rows = [];
+let version = '';
+for (const sessions of sessionCounts) {
+  const row = { sessions };
+  for (const [name, run] of [['scp', scpRun], ['plain', plainRun]]) {
+    const cluster = await startNatsCluster({ nodes: 3, name: `scp-bench-fleet` });
+    version = cluster.version;
+    const service = await simulator(cluster.nodes);
+    try {
+      row[name] = await run(cluster.nodes, sessions, Math.round(requests / 10));
+    } finally {
+      service.kill();
+      await cluster.stop();
+    }
+    console.error(`bench:fleet: ${name} with ${sessions} session(s): ${row[name].seconds.toFixed(1)} s, ${row[name].answered} answered`);
+  }
+  rows.push(row);
+}
+console.log(`\n${requests} clear requests over ${STATIONS} stations through a 3-node NATS cluster, the node the stream is on killed at a tenth; NATS ${version}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+printTable(
+  ['--connections', 'scp s to last record', 'answered', 'plain MQTT.js s', 'answered', 'x plain (time)'],
+  rows.map((row) => [row.sessions, row.scp.seconds.toFixed(1), row.scp.answered, row.plain.seconds.toFixed(1), row.plain.answered, (row.scp.seconds / row.plain.seconds).toFixed(2)]),
+);
