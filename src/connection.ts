@@ -88,6 +88,7 @@ export function advised(err: ConnectionError): ConnectionError {
   const advice = (ADVICE[err.fact.kind] as (fact: ConnectionFact) => string)(err.fact);
   const worded = new ConnectionError(`${err.text}${advice}`, { refusedLogin: err.refusedLogin, fate: err.fate });
   worded.nothingSent = err.nothingSent;
+  worded.connected = err.connected;
   return worded;
 }
 
@@ -107,9 +108,12 @@ export async function firstAccepting<T>(brokers: readonly string[], work: (index
   }
 }
 
-/** When to stop going round the brokers after a loss: given the attempt (from 1) and, per broker, since when it has
- * failed in a row (undefined: not failed yet). */
-export type KeepTrying = (attempt: number, failingSince: readonly (number | undefined)[], now: number) => boolean;
+/**
+ * When to stop going round the brokers after a loss: given the attempt (from 1), per broker since when it has failed
+ * to accept a connection in a row (undefined: it has not, or it accepted and then refused the subscription, as a
+ * cluster electing leaders does), the time now and the time of the loss.
+ */
+export type KeepTrying = (attempt: number, failingSince: readonly (number | undefined)[], now: number, lostAt: number) => boolean;
 
 /**
  * The one reconnection loop, for a stream's sessions and the simulator alike: after losing the broker at `from`, try
@@ -121,10 +125,17 @@ export async function roundTheBrokers<T>(
   brokers: readonly string[],
   from: number,
   open: (index: number) => Promise<T>,
-  { keepTrying, delayMs, stop, now = () => performance.now() }: { keepTrying: KeepTrying; delayMs: number; stop: AbortSignal; now?: () => number },
+  {
+    keepTrying,
+    delayMs,
+    stop,
+    onFailure,
+    now = () => performance.now(),
+  }: { keepTrying: KeepTrying; delayMs: number; stop: AbortSignal; onFailure?: (err: unknown, index: number) => void; now?: () => number },
 ): Promise<{ value: T; index: number; attempt: number }> {
+  const lostAt = now();
   const failingSince: (number | undefined)[] = brokers.map(() => undefined);
-  failingSince[from] = now();
+  failingSince[from] = lostAt;
   for (let attempt = 1; ; attempt++) {
     if (brokers.length === 1 || attempt % brokers.length === 0) await pause(delayMs, stop);
     if (stop.aborted) throw new InterruptedError('stopped', stop.reason);
@@ -133,8 +144,10 @@ export async function roundTheBrokers<T>(
       return { value: await open(index), index, attempt };
     } catch (err) {
       if (stop.aborted) throw new InterruptedError('stopped', stop.reason);
-      failingSince[index] ??= now();
-      if (!keepTrying(attempt, failingSince, now())) throw err;
+      if (err instanceof ConnectionError && err.connected) failingSince[index] = undefined;
+      else failingSince[index] ??= now();
+      onFailure?.(err, index);
+      if (!keepTrying(attempt, failingSince, now(), lostAt)) throw err;
     }
   }
 }

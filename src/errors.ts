@@ -54,6 +54,8 @@ export class ConnectionError extends ScpError {
   readonly text: string;
   /** Set where it is certain nothing was published (connecting, subscribing): another broker may be tried. */
   nothingSent = false;
+  /** The broker had accepted the connection (CONNACK) when this happened: it refused or stalled the subscription. */
+  connected = false;
   constructor(text: string, { refusedLogin = false, fact, fate = '' }: { refusedLogin?: boolean; fact?: ConnectionFact; fate?: string } = {}) {
     super(`${text}${fate}`);
     this.text = text;

@@ -28,8 +28,8 @@ const FAILOVER_WINDOW_MS = 60_000;
  * FAILOVER_WINDOW_MS from the loss. */
 const streamKeepsTrying =
   (brokers: number): KeepTrying =>
-  (attempt, failingSince, now) =>
-    attempt <= RECONNECTS * brokers || (brokers > 1 && failingSince.some((since) => since !== undefined && now - since < FAILOVER_WINDOW_MS));
+  (attempt, _failingSince, now, lostAt) =>
+    attempt <= RECONNECTS * brokers || (brokers > 1 && now - lostAt < FAILOVER_WINDOW_MS);
 
 export interface LaneHooks {
   connection: Connection;

@@ -202,13 +202,19 @@ function stationsOn(count: number | undefined, topics: { requestTopic: string; r
   return { subscription: subscriptionOf(topics.requestTopic), route };
 }
 
-/** Before the simulator gives up after a loss: every broker has refused, in a row, for --connect-timeout. */
+/**
+ * Before the simulator gives up after a loss: every broker has refused the connection, in a row, for
+ * --connect-timeout. A broker that accepts the connection but refuses the subscription (a NATS cluster electing new
+ * leaders did for seconds after losing a node) is still there: the simulator goes on trying, saying so now and then.
+ */
 const everyBrokerFailingFor =
   (ms: number): KeepTrying =>
   (_attempt, failingSince, now) =>
     failingSince.some((since) => since === undefined || now - since < ms);
 /** The pause before each round of the brokers (each try, with one broker). */
 const ROUND_DELAY_MS = 500;
+/** While going round, a word on stderr at most this often (every failed attempt with --verbose). */
+const STILL_TRYING_EVERY_MS = 10_000;
 
 /**
  * Serves until Ctrl-C or SIGTERM, on the first broker that accepts (exit 4 if none does). When the connection is lost
@@ -236,7 +242,17 @@ async function serveOnBrokers(connection: Connection, ctx: SimulateContext, opti
       if (lost === undefined) return;
       const from = at.index;
       output.warn(`${lost.message}; ${brokers.length > 1 ? `trying ${redactUrl(brokers[(from + 1) % brokers.length]!)}` : 'reconnecting'}, keeping every station's profiles`);
-      const next = await roundTheBrokers(brokers, from, open, { keepTrying: everyBrokerFailingFor(connection.connect.connectTimeoutMs), delayMs: ROUND_DELAY_MS, stop: signal });
+      let saidAt = performance.now();
+      const next = await roundTheBrokers(brokers, from, open, {
+        keepTrying: everyBrokerFailingFor(connection.connect.connectTimeoutMs),
+        delayMs: ROUND_DELAY_MS,
+        stop: signal,
+        onFailure: (err) => {
+          if (performance.now() - saidAt < STILL_TRYING_EVERY_MS) return output.debug(`${(err as Error).message}`);
+          saidAt = performance.now();
+          output.warn(`still trying its brokers: ${(err as Error).message}`);
+        },
+      });
       at = { service: next.value, index: next.index };
       output.note(`serving again on ${redactUrl(brokers[next.index]!)} (attempt ${next.attempt} after losing ${redactUrl(brokers[from]!)})`);
     }

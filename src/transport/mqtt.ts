@@ -282,7 +282,12 @@ async function establish(
   client.on('error', (err) => o.log(`connection error: ${err.message}`));
   client.on('message', (topic, payload, packet) => o.onMessage({ topic, payload, retained: packet.retain }));
 
-  if (o.topic !== undefined) await subscribeTo(client, where, lost, { ...o, topic: o.topic });
+  if (o.topic !== undefined) {
+    await subscribeTo(client, where, lost, { ...o, topic: o.topic }).catch((err: unknown) => {
+      if (err instanceof ConnectionError) err.connected = true;
+      throw err;
+    });
+  }
   // Wrapped: an async function returning the promise itself would adopt it, and never resolve.
   return { lost };
 }

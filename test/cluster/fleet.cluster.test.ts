@@ -74,11 +74,12 @@ async function stream(brokers: ClusterNode[], count: number, extra: string[], at
  * unsent while a node accepts; what was in flight on a lost node said as possibly applied; the worst outcome's exit
  * code; and an exit of its own within a second of the last record. */
 function expectHeld(run: StreamRun, count: number): void {
-  expect(run.records.length, run.stderr.slice(-2000)).toBe(count);
+  const context = `scp:\n${run.stderr.slice(-2000)}\nsimulator (exit ${simulator?.child.exitCode}):\n${simulator?.stderr().slice(-2000)}`;
+  expect(run.records.length, context).toBe(count);
   expect(run.records.every((record, i) => record.line === i + 1)).toBe(true);
   const ids = run.records.filter((r) => r.request).map((r) => r.request.id);
   expect(new Set(ids).size).toBe(ids.length);
-  expect(run.records.filter((r) => !['accepted', 'unknown', 'timeout'].includes(r.outcome)), run.stderr.slice(-2000)).toEqual([]);
+  expect(run.records.filter((r) => !['accepted', 'unknown', 'timeout'].includes(r.outcome)), context).toEqual([]);
   for (const record of run.records.filter((r) => r.outcome === 'timeout')) expect(record.error).toMatch(/may (still|or may not)/);
   expect(run.code).toBe(Math.max(...run.records.map((r) => EXIT_OF[r.outcome]!)));
   expect(run.exitAfterLastMs).toBeLessThan(1000);
