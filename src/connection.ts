@@ -109,6 +109,13 @@ export async function firstAccepting<T>(brokers: readonly string[], work: (index
 }
 
 /**
+ * With several brokers (a cluster), how long after a loss a session keeps going round them, whatever else says stop:
+ * the surviving nodes of a cluster may refuse or stall new sessions until they have elected new leaders for what the
+ * lost node led (NATS JetStream took from under a second to ~25 s here, test/cluster). Streams and the simulator both.
+ */
+export const FAILOVER_WINDOW_MS = 60_000;
+
+/**
  * When to stop going round the brokers after a loss: given the attempt (from 1), per broker since when it has failed
  * to accept a connection in a row (undefined: it has not, or it accepted and then refused the subscription, as a
  * cluster electing leaders does), the time now and the time of the loss.

@@ -77,8 +77,9 @@ Examples:
 Exit codes:
   0    stopped by Ctrl-C or SIGTERM, cleanly
   2    bad options or a bad profiles file: nothing was served
-  4    no broker accepts at the start, every broker refused for --connect-timeout after a loss (it goes round
-       its --broker list meanwhile, keeping its stations), or cannot listen on the embedded broker's port
+  4    no broker accepts at the start; after a loss, every broker refused the connection for --connect-timeout
+       (with several, not before 60 s: it goes round its --broker list meanwhile, keeping its stations); or
+       cannot listen on the embedded broker's port
   70   internal error: a bug in scp (rerun with --verbose for the stack)`;
 
 export const CONFIG_HELP = `

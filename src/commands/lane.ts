@@ -6,7 +6,7 @@
  * stream never stays alive reconnecting.
  */
 import { ConnectionError, InterruptedError } from '../errors.js';
-import { advising, firstAccepting, roundTheBrokers, type Connection, type KeepTrying } from '../connection.js';
+import { FAILOVER_WINDOW_MS, advising, firstAccepting, roundTheBrokers, type Connection, type KeepTrying } from '../connection.js';
 import type { IncomingMessage, Session } from '../transport/mqtt.js';
 
 type OpenSession = typeof import('../transport/mqtt.js').openSession;
@@ -17,13 +17,6 @@ type OpenSession = typeof import('../transport/mqtt.js').openSession;
  */
 const RECONNECTS = 3;
 const RECONNECT_DELAY_MS = 500;
-/**
- * With several brokers (a cluster), how long to keep going round them after a loss: the surviving nodes of a cluster
- * may refuse or stall new sessions until they have elected new leaders for what the lost node led (NATS JetStream
- * took from under a second to ~25 s here, test/cluster), which would use up a count of tries in no time.
- */
-const FAILOVER_WINDOW_MS = 60_000;
-
 /** How long a session keeps at connecting after a loss: 3 tries per broker, and with a cluster for up to
  * FAILOVER_WINDOW_MS from the loss. */
 const streamKeepsTrying =

@@ -13,6 +13,7 @@ import type { Envelope, StoredProfile } from '../messages/kind.js';
 import { parseMilliseconds, parsePort, parseRatio, redactUrl } from '../core/settings.js';
 import type { SimulateOptions } from '../options.js';
 import {
+  FAILOVER_WINDOW_MS,
   advising,
   checkConnectionFlags,
   firstAccepting,
@@ -204,13 +205,14 @@ function stationsOn(count: number | undefined, topics: { requestTopic: string; r
 
 /**
  * Before the simulator gives up after a loss: every broker has refused the connection, in a row, for
- * --connect-timeout. A broker that accepts the connection but refuses the subscription (a NATS cluster electing new
- * leaders did for seconds after losing a node) is still there: the simulator goes on trying, saying so now and then.
+ * --connect-timeout, and with several brokers (a cluster) the failover window has passed, as for a stream: the
+ * surviving nodes of a NATS cluster refused new sessions for seconds while electing leaders for what the lost node
+ * led. A broker that accepts the connection but refuses the subscription is still there and does not count.
  */
-const everyBrokerFailingFor =
-  (ms: number): KeepTrying =>
-  (_attempt, failingSince, now) =>
-    failingSince.some((since) => since === undefined || now - since < ms);
+const simulatorKeepsTrying =
+  (brokers: number, connectTimeoutMs: number): KeepTrying =>
+  (_attempt, failingSince, now, lostAt) =>
+    (brokers > 1 && now - lostAt < FAILOVER_WINDOW_MS) || failingSince.some((since) => since === undefined || now - since < connectTimeoutMs);
 /** The pause before each round of the brokers (each try, with one broker). */
 const ROUND_DELAY_MS = 500;
 /** While going round, a word on stderr at most this often (every failed attempt with --verbose). */
@@ -244,7 +246,7 @@ async function serveOnBrokers(connection: Connection, ctx: SimulateContext, opti
       output.warn(`${lost.message}; ${brokers.length > 1 ? `trying ${redactUrl(brokers[(from + 1) % brokers.length]!)}` : 'reconnecting'}, keeping every station's profiles`);
       let saidAt = performance.now();
       const next = await roundTheBrokers(brokers, from, open, {
-        keepTrying: everyBrokerFailingFor(connection.connect.connectTimeoutMs),
+        keepTrying: simulatorKeepsTrying(brokers.length, connection.connect.connectTimeoutMs),
         delayMs: ROUND_DELAY_MS,
         stop: signal,
         onFailure: (err) => {

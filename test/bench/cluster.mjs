@@ -7,7 +7,7 @@
 // JetStream in /dev/shm (test/brokers/nats-cluster.mjs), so the disk is not what is measured.
 import { spawn } from 'node:child_process';
 import { startNatsCluster } from '../brokers/nats-cluster.mjs';
-import { median, printTable, scp } from './lib.mjs';
+import { median, printTable, scp, startFleetSimulator } from './lib.mjs';
 
 const arg = (name, fallback) => Number(process.argv[process.argv.indexOf(name) + 1]) || fallback;
 const requests = arg('--requests', 5000);
@@ -15,18 +15,6 @@ const runs = arg('--runs', 3);
 const STATIONS = 50;
 const TOPICS = ['--request-topic', 'stations/{station}/ocpp/smart_charging', '--response-topic', 'stations/{station}/smart_charging/ocpp'];
 
-async function simulator(url) {
-  const child = spawn(process.execPath, [scp, '--broker', url, ...TOPICS, 'simulate', '--stations', String(STATIONS)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  await new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      if (/serving /.test(stderr)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`simulator exited ${code}: ${stderr}`)));
-  });
-  return child;
-}
 
 const input = `${Array.from({ length: requests }, (_, i) => JSON.stringify({ station: String(1 + (i % STATIONS)), charging_profile_id: 2 + (i % 6) })).join('\n')}\n`;
 
@@ -53,7 +41,7 @@ const cluster = await startNatsCluster({ nodes: 3, name: 'scp-bench' });
 const single = await startNatsCluster({ nodes: 1, name: 'scp-bench-single' });
 const simulators = [];
 try {
-  simulators.push(await simulator(cluster.nodes[0].url), await simulator(single.nodes[0].url));
+  simulators.push(await startFleetSimulator([cluster.nodes[0].url], STATIONS, TOPICS), await startFleetSimulator([single.nodes[0].url], STATIONS, TOPICS));
   const setups = [
     { name: `3-node cluster (simulator on n1, scp on n2)`, url: cluster.nodes[1].url, seconds: [] },
     { name: 'single server', url: single.nodes[0].url, seconds: [] },

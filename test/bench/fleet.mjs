@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import { startNatsCluster } from '../brokers/nats-cluster.mjs';
-import { printTable, scp } from './lib.mjs';
+import { printTable, scp, startFleetSimulator } from './lib.mjs';
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const requests = Number(arg('--requests', '20000'));
@@ -23,18 +23,6 @@ const TOPICS = ['--request-topic', 'stations/{station}/ocpp/smart_charging', '--
 const stationOf = (i) => String(1 + (i % STATIONS));
 const lineData = (i) => ({ charging_profile_id: 2 + (i % 6) });
 
-async function simulator(nodes) {
-  const child = spawn(process.execPath, [scp, '--broker', nodes[0].url, '--broker', nodes[2].url, ...TOPICS, 'simulate', '--stations', String(STATIONS)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  await new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      if (/serving /.test(stderr)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`simulator exited ${code}: ${stderr}`)));
-  });
-  return child;
-}
 
 /** scp over `sessions`: seconds to the last record, and how many lines were answered. */
 function scpRun(nodes, sessions, killAt) {
@@ -131,7 +119,7 @@ for (const sessions of sessionCounts) {
   for (const [name, run] of [['scp', scpRun], ['plain', plainRun]]) {
     const cluster = await startNatsCluster({ nodes: 3, name: `scp-bench-fleet` });
     version = cluster.version;
-    const service = await simulator(cluster.nodes);
+    const service = await startFleetSimulator([cluster.nodes[0].url, cluster.nodes[2].url], STATIONS, TOPICS);
     try {
       row[name] = await run(cluster.nodes, sessions, Math.round(requests / 10));
     } finally {

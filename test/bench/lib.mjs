@@ -114,3 +114,18 @@ export function printTable(header, rows) {
   console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const row of rows) console.log(line(row));
 }
+
+/** `scp simulate --stations <stations>` on templated topics through `brokers` (the first that accepts, the rest next),
+ * resolved once it serves. */
+export async function startFleetSimulator(brokers, stations, topics) {
+  const child = spawn(process.execPath, [scp, ...brokers.flatMap((url) => ['--broker', url]), ...topics, 'simulate', '--stations', String(stations)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  await new Promise((resolve, reject) => {
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      if (/serving /.test(stderr)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`simulator exited ${code}: ${stderr}`)));
+  });
+  return child;
+}
