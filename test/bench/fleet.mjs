@@ -5,9 +5,9 @@
 // (`scp simulate --stations 50` on node 1, with node 3 as its next broker; the stream on node 2 with node 3 next),
 // node 2 killed (SIGTERM) once a tenth of the records are out; seconds from start to the last record with
 // --connections 1, 4 and 8. Beside each, in the same run, a plain MQTT.js client doing the same: as many sessions,
-// each station's answers subscribed on one of them, 64 in flight in total, and on the loss every session reconnects
-// to the next node, resubscribes and goes on (what was in flight counted as done, as scp records it). A fresh cluster
-// for every run, so that no run inherits another's degraded JetStream.
+// one subscription held by the first, 64 in flight in total, the same 10 s timeout, and on the loss every session
+// reconnects to the next node (the first subscribing again) and goes on, what was in flight counted as done, as scp
+// records it. A fresh cluster for every run, so that no run inherits another's degraded JetStream.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
@@ -59,9 +59,12 @@ async function plainRun(nodes, sessions, killAt) {
   let last = started;
   let finish;
   const done = new Promise((resolve) => (finish = resolve));
-  const lanes = Array.from({ length: sessions }, (_, k) => ({ k, client: undefined, node: 1 }));
+  const lanes = Array.from({ length: sessions }, (_, k) => ({ k, client: undefined, node: 1, inFlight: 0 }));
   const settle = (id, ok) => {
+    const w = waiting.get(id);
+    if (w === undefined) return;
     waiting.delete(id);
+    w.lane.inFlight--;
     settled++;
     if (ok) answered++;
     last = performance.now();
@@ -69,12 +72,14 @@ async function plainRun(nodes, sessions, killAt) {
     if (settled === requests) finish();
   };
   const pump = () => {
-    while (next < requests && waiting.size < WINDOW) {
-      const lane = lanes[(next % STATIONS) % sessions];
-      if (!lane.client?.connected) return;
+    // Sent only while the first session, which receives the answers, is up; on whichever session has the fewest in flight.
+    while (next < requests && waiting.size < WINDOW && lanes[0].client?.connected) {
+      const up = lanes.filter((one) => one.client?.connected);
+      const lane = up.reduce((best, one) => (one.inFlight < best.inFlight ? one : best));
       const id = randomUUID();
       const station = stationOf(next);
-      waiting.set(id, lane);
+      waiting.set(id, { lane, at: performance.now() });
+      lane.inFlight++;
       lane.client.publish(`stations/${station}/ocpp/smart_charging`, JSON.stringify({ id, name: 'clear_charging_profile', type: 'request', data: lineData(next) }), { qos: 1 });
       next++;
     }
@@ -85,15 +90,16 @@ async function plainRun(nodes, sessions, killAt) {
         const client = await mqtt.connectAsync(nodes[lane.node].url, { clientId: `plain-${randomUUID().slice(0, 12)}`, reconnectPeriod: 0, clean: true, connectTimeout: 5000 });
         client.on('message', (_topic, payload) => {
           const { id } = JSON.parse(payload);
-          if (waiting.get(id) === lane) {
+          if (waiting.has(id)) {
             settle(id, true);
             pump();
           }
         });
-        for (let s = 1 + lane.k; s <= STATIONS; s += sessions) await client.subscribeAsync(`stations/${s}/smart_charging/ocpp`, { qos: 1 });
+        if (lane.k === 0) await client.subscribeAsync('stations/+/smart_charging/ocpp', { qos: 1 });
         client.once('close', () => {
-          // What was in flight on it is done (reported, as scp does), and the session goes to the next node.
-          for (const [id, owner] of [...waiting]) if (owner === lane) settle(id, false);
+          // What was in flight on it (on every session, if it held the subscription) is done, reported as scp does,
+          // and the session goes to the next node.
+          for (const [id, w] of [...waiting]) if (lane.k === 0 || w.lane === lane) settle(id, false);
           lane.client = undefined;
           lane.node = 2;
           void open(lane);
@@ -106,8 +112,15 @@ async function plainRun(nodes, sessions, killAt) {
       }
     }
   };
+  // The same --timeout as scp's default: an answer lost with the simulator's node must not hang the run.
+  const sweep = setInterval(() => {
+    const now = performance.now();
+    for (const [id, w] of [...waiting]) if (now - w.at > 10_000) settle(id, false);
+    pump();
+  }, 500);
   await Promise.all(lanes.map(open));
   await done;
+  clearInterval(sweep);
   for (const lane of lanes) lane.client?.end(true);
   return { seconds: (last - started) / 1000, answered };
 }
