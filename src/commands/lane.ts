@@ -32,7 +32,7 @@ export interface LaneHooks {
   /** What this session subscribes to as it opens (the stream's answers), or undefined: asked at every attempt. */
   subscriptionFor(lane: Lane): string | undefined;
   onMessage(message: IncomingMessage): void;
-  /** The connection went: settle what this lane had in flight, forget its stations. */
+  /** The connection went: settle what this lane had in flight (everything in flight, if it held the subscription). */
   onLost(lane: Lane, err: ConnectionError): void;
   /** Up (`subscribed`: holding the stream's subscription), or given up (`failed` set): the stream looks again. */
   onChange(lane: Lane, subscribed: boolean): void;
@@ -63,10 +63,6 @@ export class Lane {
 
   get up(): boolean {
     return this.session !== undefined;
-  }
-
-  get reconnecting(): boolean {
-    return this.session === undefined && this.failed === undefined && !this.closing.signal.aborted;
   }
 
   /** A session on the broker at `index`, and whether it holds the stream's subscription. */

@@ -17,6 +17,8 @@ import { printTable, scp, startFleetSimulator } from './lib.mjs';
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const requests = Number(arg('--requests', '20000'));
 const sessionCounts = arg('--sessions', '1,4,8').split(',').map(Number);
+// Where the node is killed, in records (default a tenth); 0: never, the healthy cluster alone.
+const killAt = Number(arg('--kill-at', String(Math.round(requests / 10))));
 const STATIONS = 50;
 const WINDOW = 64;
 const TOPICS = ['--request-topic', 'stations/{station}/ocpp/smart_charging', '--response-topic', 'stations/{station}/smart_charging/ocpp'];
@@ -86,8 +88,17 @@ async function plainRun(nodes, sessions, killAt) {
   };
   const open = async (lane) => {
     for (;;) {
+      let client;
       try {
-        const client = await mqtt.connectAsync(nodes[lane.node].url, { clientId: `plain-${randomUUID().slice(0, 12)}`, reconnectPeriod: 0, clean: true, connectTimeout: 5000 });
+        // MQTT.js's connectAsync can stay pending on a node that takes the socket and never answers: our own timer.
+        client = mqtt.connect(nodes[lane.node].url, { clientId: `plain-${randomUUID().slice(0, 12)}`, reconnectPeriod: 0, clean: true, connectTimeout: 5000 });
+        client.on('error', () => undefined);
+        await new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('connect timeout')), 5000);
+          client.once('connect', () => (clearTimeout(timer), resolve()));
+          client.once('error', (err) => (clearTimeout(timer), reject(err)));
+          client.once('close', () => (clearTimeout(timer), reject(new Error('closed'))));
+        });
         client.on('message', (_topic, payload) => {
           const { id } = JSON.parse(payload);
           if (waiting.has(id)) {
@@ -108,6 +119,7 @@ async function plainRun(nodes, sessions, killAt) {
         pump();
         return;
       } catch {
+        client?.end(true);
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
@@ -134,7 +146,7 @@ for (const sessions of sessionCounts) {
     version = cluster.version;
     const service = await startFleetSimulator([cluster.nodes[0].url, cluster.nodes[2].url], STATIONS, TOPICS);
     try {
-      row[name] = await run(cluster.nodes, sessions, Math.round(requests / 10));
+      row[name] = await run(cluster.nodes, sessions, killAt || -1);
     } finally {
       service.kill();
       await cluster.stop();
