@@ -53,13 +53,17 @@ export class Lane {
   private opened = 0;
   /** Aborted by `close`: stops a reconnection in a pause or an attempt. */
   private readonly closing = new AbortController();
+  /** Ctrl-C or SIGTERM, or `close`: what every attempt and every round of reconnecting stops on. */
+  private readonly stop: AbortSignal;
 
   constructor(
     /** 1 to --connections, for messages. */
     readonly number: number,
     private readonly hooks: LaneHooks,
     private readonly lanes: number,
-  ) {}
+  ) {
+    this.stop = AbortSignal.any([hooks.signal, this.closing.signal]);
+  }
 
   get up(): boolean {
     return this.session !== undefined;
@@ -75,14 +79,13 @@ export class Lane {
     const first = this.opened++ === 0 && this.number === 1;
     const given = this.number === 1 ? connection.connect.clientId : `${connection.connect.clientId}-${this.number}`;
     const clientId = first || !connection.newClientId ? given : connection.newClientId();
-    const signal = AbortSignal.any([this.hooks.signal, this.closing.signal]);
     const session = await advising(
       this.hooks.openSession({ ...connection.connect, url: connection.brokers[index]!, clientId }, {
         responseTopic: subscription,
         qos: connection.qos,
         ackTimeoutMs: connection.timeoutMs,
         onMessage: (message) => this.hooks.onMessage(message),
-        signal,
+        signal: this.stop,
         log: (line) => this.hooks.debug(this.lanes > 1 ? `session ${this.number}: ${line}` : line),
       }),
     );
@@ -126,7 +129,7 @@ export class Lane {
     roundTheBrokers(brokers, from, (index) => this.connectTo(index), {
       keepTrying: streamKeepsTrying(brokers.length),
       delayMs: RECONNECT_DELAY_MS,
-      stop: AbortSignal.any([this.hooks.signal, this.closing.signal]),
+      stop: this.stop,
     }).then(
       ({ value, index, attempt }) => {
         const who = this.lanes > 1 ? `session ${this.number} ` : '';
