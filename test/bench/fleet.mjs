@@ -8,6 +8,12 @@
 // one subscription held by the first, 64 in flight in total, the same 10 s timeout, and on the loss every session
 // reconnects to the next node (the first subscribing again) and goes on, what was in flight counted as done, as scp
 // records it. A fresh cluster for every run, so that no run inherits another's degraded JetStream.
+//
+// The cluster puts its leaders (JetStream's metadata, the MQTT support's streams) where it likes, and a run whose
+// killed node led them waits for elections: the same client took 29 s in one run and 171 s in another. So every
+// configuration runs --repeat times (default 3), scp and the plain client alternating, each on a fresh cluster;
+// the table has the medians and, per run, what the killed node led. A run that has not finished in --give-up
+// seconds (default 600) is stopped and counted as that long.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
@@ -19,6 +25,8 @@ const requests = Number(arg('--requests', '20000'));
 const sessionCounts = arg('--sessions', '1,4,8').split(',').map(Number);
 // Where the node is killed, in records (default a tenth); 0: never, the healthy cluster alone.
 const killAt = Number(arg('--kill-at', String(Math.round(requests / 10))));
+const repeat = Number(arg('--repeat', '3'));
+const giveUpMs = Number(arg('--give-up', '600')) * 1000;
 const STATIONS = 50;
 const WINDOW = 64;
 const TOPICS = ['--request-topic', 'stations/{station}/ocpp/smart_charging', '--response-topic', 'stations/{station}/smart_charging/ocpp'];
@@ -27,7 +35,7 @@ const lineData = (i) => ({ charging_profile_id: 2 + (i % 6) });
 
 
 /** scp over `sessions`: seconds to the last record, and how many lines were answered. */
-function scpRun(nodes, sessions, killAt) {
+function scpRun(nodes, sessions, kill) {
   const input = `${Array.from({ length: requests }, (_, i) => JSON.stringify({ station: stationOf(i), ...lineData(i) })).join('\n')}\n`;
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -39,10 +47,13 @@ function scpRun(nodes, sessions, killAt) {
     child.stdout.on('data', (chunk) => {
       out += chunk;
       last = performance.now();
-      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) if (++lines === killAt) void nodes[1].kill();
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) if (++lines === killAt) kill();
     });
     child.stderr.on('data', (chunk) => (err += chunk));
+    const giveUp = setTimeout(() => child.kill('SIGKILL'), giveUpMs);
     child.once('close', () => {
+      clearTimeout(giveUp);
+      if (performance.now() - started >= giveUpMs) return resolve({ seconds: giveUpMs / 1000, answered: lines, stopped: true });
       const records = out.trimEnd().split('\n').map((line) => JSON.parse(line));
       if (records.length !== requests) return reject(new Error(`${records.length} records: ${err.slice(-500)}`));
       resolve({ seconds: (last - started) / 1000, answered: records.filter((r) => r.outcome === 'accepted' || r.outcome === 'unknown').length });
@@ -52,7 +63,7 @@ function scpRun(nodes, sessions, killAt) {
 }
 
 /** The plain MQTT.js client: `sessions` sessions, stations split over them, failover to the next node on a loss. */
-async function plainRun(nodes, sessions, killAt) {
+async function plainRun(nodes, sessions, kill) {
   const started = performance.now();
   const waiting = new Map();
   let next = 0;
@@ -70,7 +81,7 @@ async function plainRun(nodes, sessions, killAt) {
     settled++;
     if (ok) answered++;
     last = performance.now();
-    if (settled === killAt) void nodes[1].kill();
+    if (settled === killAt) kill();
     if (settled === requests) finish();
   };
   const pump = () => {
@@ -86,8 +97,9 @@ async function plainRun(nodes, sessions, killAt) {
       next++;
     }
   };
+  let over = false; // finished or given up: no session goes round again
   const open = async (lane) => {
-    for (;;) {
+    while (!over) {
       let client;
       try {
         // MQTT.js's connectAsync can stay pending on a node that takes the socket and never answers: our own timer.
@@ -113,7 +125,7 @@ async function plainRun(nodes, sessions, killAt) {
           for (const [id, w] of [...waiting]) if (lane.k === 0 || w.lane === lane) settle(id, false);
           lane.client = undefined;
           lane.node = 2;
-          void open(lane);
+          if (!over) void open(lane);
         });
         lane.client = client;
         pump();
@@ -130,33 +142,52 @@ async function plainRun(nodes, sessions, killAt) {
     for (const [id, w] of [...waiting]) if (now - w.at > 10_000) settle(id, false);
     pump();
   }, 500);
-  await Promise.all(lanes.map(open));
+  let stopped = false;
+  const giveUp = setTimeout(() => ((stopped = true), finish()), giveUpMs);
+  await Promise.race([Promise.all(lanes.map(open)), done]);
   await done;
+  over = true;
+  clearTimeout(giveUp);
   clearInterval(sweep);
   for (const lane of lanes) lane.client?.end(true);
-  return { seconds: (last - started) / 1000, answered };
+  return stopped ? { seconds: giveUpMs / 1000, answered, stopped } : { seconds: (last - started) / 1000, answered };
 }
 
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const shown = (run) => `${run.stopped ? '>' : ''}${run.seconds.toFixed(1)}`;
 const rows = [];
 let version = '';
 for (const sessions of sessionCounts) {
-  const row = { sessions };
-  for (const [name, run] of [['scp', scpRun], ['plain', plainRun]]) {
-    const cluster = await startNatsCluster({ nodes: 3, name: `scp-bench-fleet` });
-    version = cluster.version;
-    const service = await startFleetSimulator([cluster.nodes[0].url, cluster.nodes[2].url], STATIONS, TOPICS);
-    try {
-      row[name] = await run(cluster.nodes, sessions, killAt || -1);
-    } finally {
-      service.kill();
-      await cluster.stop();
+  const runs = { scp: [], plain: [] };
+  for (let round = 0; round < repeat; round++) {
+    for (const [name, run] of [['scp', scpRun], ['plain', plainRun]]) {
+      const cluster = await startNatsCluster({ nodes: 3, name: `scp-bench-fleet` });
+      version = cluster.version;
+      const service = await startFleetSimulator([cluster.nodes[0].url, cluster.nodes[2].url], STATIONS, TOPICS);
+      let led = '-';
+      const kill = () => {
+        led = cluster.leads(cluster.nodes[1]).join('+') || 'nothing';
+        void cluster.nodes[1].kill();
+      };
+      try {
+        runs[name].push({ ...(await run(cluster.nodes, sessions, killAt > 0 ? kill : () => undefined)), led });
+      } finally {
+        service.kill();
+        await cluster.stop();
+      }
+      const last = runs[name].at(-1);
+      console.error(`bench:fleet: ${name} with ${sessions} session(s): ${shown(last)} s, ${last.answered} answered; the killed node led ${led}`);
     }
-    console.error(`bench:fleet: ${name} with ${sessions} session(s): ${row[name].seconds.toFixed(1)} s, ${row[name].answered} answered`);
   }
-  rows.push(row);
+  rows.push({ sessions, runs });
 }
-console.log(`\n${requests} clear requests over ${STATIONS} stations through a 3-node NATS cluster, the node the stream is on killed at a tenth; NATS ${version}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+console.log(`\n${requests} clear requests over ${STATIONS} stations through a 3-node NATS cluster, the node the stream is on killed at record ${killAt}; medians of ${repeat} runs each, a fresh cluster per run; NATS ${version}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+const each = (runs) => runs.map((run) => `${shown(run)} (${run.led})`).join(', ');
 printTable(
-  ['--connections', 'scp s to last record', 'answered', 'plain MQTT.js s', 'answered', 'x plain (time)'],
-  rows.map((row) => [row.sessions, row.scp.seconds.toFixed(1), row.scp.answered, row.plain.seconds.toFixed(1), row.plain.answered, (row.scp.seconds / row.plain.seconds).toFixed(2)]),
+  ['--connections', 'scp s (median)', 'plain MQTT.js s (median)', 'x plain (time)', 'scp runs (killed node led)', 'plain runs (killed node led)'],
+  rows.map(({ sessions, runs }) => {
+    const scpTime = median(runs.scp.map((run) => run.seconds));
+    const plainTime = median(runs.plain.map((run) => run.seconds));
+    return [sessions, scpTime.toFixed(1), plainTime.toFixed(1), (scpTime / plainTime).toFixed(2), each(runs.scp), each(runs.plain)];
+  }),
 );

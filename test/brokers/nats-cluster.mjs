@@ -20,6 +20,31 @@ async function ready(nodes, logs, ms) {
   }
 }
 
+/**
+ * What `node` leads at the moment, from the nodes' own logs: the JetStream metadata (who places streams) and which of
+ * the MQTT support's streams ($MQTT_sess, $MQTT_msgs, ...). Losing a node that leads them costs the cluster an
+ * election, and the MQTT clients on the other nodes wait for it (or are dropped): the fleet benchmark reports it
+ * beside each time, since the leaders are wherever the cluster put them.
+ */
+function leads(node, nodes) {
+  // The node whose log says so last (NATS stamps each line with its time, to the microsecond).
+  const lastToSay = (line) => {
+    let latest;
+    for (const one of nodes) {
+      const said = one.log.split('\n').filter((text) => line.test(text)).pop();
+      const time = said && /\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\.\d+/.exec(said)?.[0];
+      if (time && (latest === undefined || time > latest.time)) latest = { time, one };
+    }
+    return latest?.one;
+  };
+  const led = lastToSay(/Self is new JetStream cluster metadata leader/) === node ? ['metadata'] : [];
+  const streams = new Set(nodes.flatMap((one) => [...one.log.matchAll(/new stream leader for '[^']*> (\$MQTT_\w+)'/g)].map((m) => m[1])));
+  for (const stream of [...streams].sort()) {
+    if (lastToSay(new RegExp(`new stream leader for '[^']*> \\${stream}'`)) === node) led.push(stream);
+  }
+  return led;
+}
+
 export async function startNatsCluster({ nodes: count = 3, name = "scp-fleet", mqttTuning = "" } = {}) {
   const server = which('nats-server');
   if (!server) throw new Error('nats-server is not installed (Debian package nats-server); the cluster tests need it');
@@ -43,10 +68,15 @@ export async function startNatsCluster({ nodes: count = 3, name = "scp-fleet", m
         '',
       ].join('\n'),
     );
+    node.log = '';
     node.start = () => {
       node.child = spawn(server, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-      node.child.stdout.on('data', (chunk) => (log += chunk));
-      node.child.stderr.on('data', (chunk) => (log += chunk));
+      const take = (chunk) => {
+        log += chunk;
+        node.log += chunk;
+      };
+      node.child.stdout.on('data', take);
+      node.child.stderr.on('data', take);
     };
     node.url = `mqtt://127.0.0.1:${node.mqttPort}`;
     /** Stops the node: SIGTERM, as an operator or an orchestrator stops one (SIGKILL: as a crash would). */
@@ -64,6 +94,7 @@ export async function startNatsCluster({ nodes: count = 3, name = "scp-fleet", m
     nodes,
     version,
     log: () => log,
+    leads: (node) => leads(node, nodes),
     stop: async () => {
       await Promise.all(nodes.map((node) => node.kill('SIGKILL')));
       rmSync(dir, { recursive: true, force: true });
