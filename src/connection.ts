@@ -51,10 +51,7 @@ export interface Connection {
   responseTopic: string;
   /** --station, for one request where the topics name {station}. */
   station?: string;
-  /**
-   * A new client id for each new connection, where scp makes them up (no --client-id): a broker that has not yet
-   * seen the old connection die (a cluster node that lost a peer) would otherwise hold the id's session locked.
-   */
+  /** A new client id for each new connection, where scp makes them up (no --client-id): see `clientIdFor`. */
   newClientId?: () => string;
   timeoutMs: number;
   qos: 1 | 2;
@@ -107,6 +104,21 @@ export async function firstAccepting<T>(brokers: readonly string[], work: (index
     }
   }
 }
+
+/**
+ * The client id of a session: --client-id, or the one scp made up, for a stream's first session's first connection;
+ * with --connections, `-2`, `-3`, ... after a --client-id for the others (two sessions with one id would log each
+ * other out). Every other connection, where scp makes ids up, gets a new one (`fresh`): a node that has not yet seen
+ * the old connection die (a cluster node that lost a peer) would hold the old id's session locked.
+ */
+export function clientIdFor(connection: Connection, session: number, fresh: boolean): string {
+  if (fresh && connection.newClientId) return connection.newClientId();
+  return session === 1 ? connection.connect.clientId : `${connection.connect.clientId}-${session}`;
+}
+
+/** The pause before each round of the brokers after a loss (before each try, with one broker): the next node of a
+ * cluster is tried at once, and a single broker that restarts is not hammered. Streams and the simulator both. */
+export const ROUND_PAUSE_MS = 500;
 
 /**
  * With several brokers (a cluster), how long after a loss a session keeps going round them, whatever else says stop:

@@ -6,17 +6,14 @@
  * stream never stays alive reconnecting.
  */
 import { ConnectionError, InterruptedError } from '../errors.js';
-import { FAILOVER_WINDOW_MS, advising, firstAccepting, roundTheBrokers, type Connection, type KeepTrying } from '../connection.js';
+import { FAILOVER_WINDOW_MS, ROUND_PAUSE_MS, advising, clientIdFor, firstAccepting, roundTheBrokers, type Connection, type KeepTrying } from '../connection.js';
 import type { IncomingMessage, Session } from '../transport/mqtt.js';
 
 type OpenSession = typeof import('../transport/mqtt.js').openSession;
 
-/**
- * After a loss, how many rounds over the brokers a session is re-established in before it gives up (3 tries for one
- * broker; 3 per node of a cluster), and the pause before each round: the next node is tried at once.
- */
+/** After a loss, how many rounds over the brokers a session is re-established in before it gives up (3 tries for one
+ * broker; 3 per node of a cluster). */
 const RECONNECTS = 3;
-const RECONNECT_DELAY_MS = 500;
 /** How long a session keeps at connecting after a loss: 3 tries per broker, and with a cluster for up to
  * FAILOVER_WINDOW_MS from the loss. */
 const streamKeepsTrying =
@@ -73,12 +70,8 @@ export class Lane {
   private async connectTo(index: number): Promise<{ session: Session; subscribed: boolean }> {
     const { connection } = this.hooks;
     const subscription = this.hooks.subscriptionFor(this);
-    // A fresh client id for every session after the stream's first, where scp makes them up: a node that has not yet
-    // seen the old connection die would hold the id's session locked. A --client-id is kept (with -2, -3, ... for the
-    // other sessions: two sessions with one id would log each other out).
     const first = this.opened++ === 0 && this.number === 1;
-    const given = this.number === 1 ? connection.connect.clientId : `${connection.connect.clientId}-${this.number}`;
-    const clientId = first || !connection.newClientId ? given : connection.newClientId();
+    const clientId = clientIdFor(connection, this.number, !first);
     const session = await advising(
       this.hooks.openSession({ ...connection.connect, url: connection.brokers[index]!, clientId }, {
         responseTopic: subscription,
@@ -128,7 +121,7 @@ export class Lane {
     const from = this.brokerIndex;
     roundTheBrokers(brokers, from, (index) => this.connectTo(index), {
       keepTrying: streamKeepsTrying(brokers.length),
-      delayMs: RECONNECT_DELAY_MS,
+      delayMs: ROUND_PAUSE_MS,
       stop: this.stop,
     }).then(
       ({ value, index, attempt }) => {

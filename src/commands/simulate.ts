@@ -14,6 +14,8 @@ import { parseMilliseconds, parsePort, parseRatio, redactUrl } from '../core/set
 import type { SimulateOptions } from '../options.js';
 import {
   FAILOVER_WINDOW_MS,
+  ROUND_PAUSE_MS,
+  clientIdFor,
   advising,
   checkConnectionFlags,
   firstAccepting,
@@ -213,16 +215,15 @@ const simulatorKeepsTrying =
   (brokers: number, connectTimeoutMs: number): KeepTrying =>
   (_attempt, failingSince, now, lostAt) =>
     (brokers > 1 && now - lostAt < FAILOVER_WINDOW_MS) || failingSince.some((since) => since === undefined || now - since < connectTimeoutMs);
-/** The pause before each round of the brokers (each try, with one broker). */
-const ROUND_DELAY_MS = 500;
 /** While going round, a word on stderr at most this often (every failed attempt with --verbose). */
 const STILL_TRYING_EVERY_MS = 10_000;
 
 /**
  * Serves until Ctrl-C or SIGTERM, on the first broker that accepts (exit 4 if none does). When the connection is lost
  * it goes round its brokers as a stream's sessions do, saying so on stderr, with every station's profiles kept, and
- * gives up (exit 4) only when every broker has refused for --connect-timeout in a row: a simulator that died with a
- * cluster node would make a fleet rehearsal pointless.
+ * gives up (exit 4) only when every broker has refused for --connect-timeout in a row and, with several brokers, the
+ * failover window (FAILOVER_WINDOW_MS, 60 s from the loss) has passed: a simulator that died with a cluster node
+ * would make a fleet rehearsal pointless.
  */
 async function serveOnBrokers(connection: Connection, ctx: SimulateContext, options: ServeOptions & { onReady: () => void }): Promise<void> {
   const { output, signal } = ctx;
@@ -230,8 +231,7 @@ async function serveOnBrokers(connection: Connection, ctx: SimulateContext, opti
   const { brokers } = connection;
   let fresh = false;
   const open = (index: number) => {
-    // A new client id after a loss: a node that has not seen the old connection die would hold its session.
-    const clientId = fresh && connection.newClientId ? connection.newClientId() : connection.connect.clientId;
+    const clientId = clientIdFor(connection, 1, fresh);
     fresh = true;
     return advising(openService({ ...connection.connect, url: brokers[index]!, clientId }, options));
   };
@@ -247,7 +247,7 @@ async function serveOnBrokers(connection: Connection, ctx: SimulateContext, opti
       let saidAt = performance.now();
       const next = await roundTheBrokers(brokers, from, open, {
         keepTrying: simulatorKeepsTrying(brokers.length, connection.connect.connectTimeoutMs),
-        delayMs: ROUND_DELAY_MS,
+        delayMs: ROUND_PAUSE_MS,
         stop: signal,
         onFailure: (err) => {
           if (performance.now() - saidAt < STILL_TRYING_EVERY_MS) return output.debug(`${(err as Error).message}`);
