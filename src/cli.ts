@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, ScpError } from './errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
-import { optionsOf, refuseOptions, type OptionSpec } from './options.js';
+import { refuseOptions, type OptionSpec } from './options.js';
 import { COMPLETION_HELP, CONFIG_HELP, GROUP_HEADINGS, HELP_LAYOUT, ROOT_HELP, SIMULATE_HELP, exitHelp } from './help.js';
-import { ALL_MESSAGES } from './messages/index.js';
+import { ALL_MESSAGES, optionsOf } from './messages/index.js';
 import type { MessageKind } from './messages/kind.js';
 import type { RequestFlags } from './commands/send.js';
 import { writeLine, writeText } from './output/plain.js';
@@ -25,7 +25,7 @@ const VERSION = '0.1.0';
 export interface Io {
   /** The name we were called by (scp or smart-charging), for the usage lines. */
   name?: string;
-  /** Said after an unknown command or option: why it was not handed to OpenSSH's scp (see launch.ts). */
+  /** Said after an unknown command or option: why it was not handed to OpenSSH's scp (see launch/index.ts). */
   unknownHint?: string;
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -175,7 +175,7 @@ function addConfig(program: Command, io: Io, act: Act): void {
     return EXIT.accepted;
   });
   sub('profiles', 'list the profile names, one per line (shell completion uses this)', async (_flags, output, state) => {
-    const { profileNames } = await import('./core/config.js');
+    const { profileNames } = await import('./commands/config-file.js');
     output.names(profileNames(state.config));
     return EXIT.accepted;
   });
@@ -190,7 +190,7 @@ function addCompletion(program: Command, act: Act): void {
     .action((shell: string) =>
       act(
         async (_flags, output) => {
-          const { completionScript } = await import('./core/completion.js');
+          const { completionScript } = await import('./commands/completion.js');
           output.text(completionScript(shell, describeProgram(program)));
           return EXIT.accepted;
         },
@@ -210,12 +210,12 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
 }
 
 /** The commands and options, read off the commander program itself, so completion cannot drift from it. */
-function describeProgram(program: Command): import('./core/completion.js').ProgramShape {
+function describeProgram(program: Command): import('./commands/completion.js').ProgramShape {
   const optionsOf = (command: Command) =>
     command.options
       .filter((option) => !(option as Option & { hidden?: boolean }).hidden)
       .map((option) => ({ long: option.long!, short: option.short, takesValue: option.required || option.optional, description: option.description }));
-  const walk = (command: Command): import('./core/completion.js').CommandShape => ({
+  const walk = (command: Command): import('./commands/completion.js').CommandShape => ({
     name: command.name(),
     description: command.description(),
     options: optionsOf(command),
@@ -225,11 +225,25 @@ function describeProgram(program: Command): import('./core/completion.js').Progr
 }
 
 /**
+ * What the launcher knows of our commands, read off the commander program at build time (cli.ts `launcherWords`,
+ * written into dist/launch.cjs by src/build/build.mjs): nobody keeps a list of command words by hand, so a new
+ * command is ours in every form its help shows. Each short option maps to whether it takes a value.
+ */
+export interface LauncherWords {
+  /** The program's own short options (`-h`, `-V`, `-v`), as `scp --help` lists them. */
+  readonly root: Readonly<Record<string, boolean>>;
+  /** Each command (the help command included): whether a word may follow it (a subcommand such as config's
+   * action, an argument such as completion's shell or help's topic), and every short option its help lists, its
+   * subcommands' included. */
+  readonly commands: Readonly<Record<string, { readonly word: boolean; readonly shorts: Readonly<Record<string, boolean>> }>>;
+}
+
+/**
  * What the launcher needs to tell our invocations from OpenSSH's, read off the program as its help shows it: every
  * command (commander's help command too), whether a word may follow it, and each short option its help lists: its
  * own, its subcommands', and the program's, which commander takes after any command. src/build/build.mjs writes it into dist/launch.cjs, so no list of words is kept by hand.
  */
-export function launcherWords(): import('./core/passthrough.js').LauncherWords {
+export function launcherWords(): LauncherWords {
   // Built to be read, never run: nothing is parsed, so no stream is touched.
   const io = { stdout: process.stdout, stderr: process.stderr, env: {}, signal: new AbortController().signal, get stdin() { return process.stdin; } };
   const program = buildProgram(io, () => {});

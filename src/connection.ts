@@ -9,7 +9,7 @@ import { randomBytes } from './random.js';
 import { ConnectionError, InterruptedError, UsageError, type ConnectionFact } from './errors.js';
 import { SECRET_FILES, longFlag, parseConnection, type ConnectionSettings, type GlobalOptions } from './options.js';
 import type { ConnectOptions } from './transport/mqtt.js';
-import type { Source } from './core/config.js';
+import type { Source } from './commands/config-file.js';
 import type { Output } from './output/render.js';
 import { checkStation, checkTemplates } from './core/fleet.js';
 import { redactUrl } from './core/settings.js';
@@ -24,7 +24,7 @@ export interface CommandContext {
 
 /** The global options (flags and environment, then the chosen profile laid under them), typed from the option table. */
 export interface ConnectionFlags extends GlobalOptions {
-  /** Where each setting came from, and the profile in use (see core/config.ts): for messages and `config show`. */
+  /** Where each setting came from, and the profile in use (see commands/config-file.ts): for messages and `config show`. */
   sources?: Partial<Record<string, Source>>;
   profileName?: string;
 }

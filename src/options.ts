@@ -1,11 +1,10 @@
 /**
- * Every option scp takes, declared once, as data: its flag, environment variable, default, parser, profile key, help
+ * Every option scp takes, declared once, as data (the global ones and simulate's here, each message's in its entry): its flag, environment variable, default, parser, profile key, help
  * group, and whether it is a secret. commander's options (cli.ts), the config file's keys and their checks
- * (core/config.ts), `scp config show` (commands/config.ts), shell completion (core/completion.ts) and the typed
+ * (commands/config-file.ts), `scp config show` (commands/config.ts), shell completion (commands/completion.ts) and the typed
  * connection settings (`parseConnection`) are all read off this table, so a setting is added in one place.
  * Pure: no IO, nothing heavy imported; cli.ts reads it on every run.
  */
-import { MESSAGES } from './messages/index.js';
 import { UsageError } from './errors.js';
 import type { SiteProfile } from './core/generated/types.js';
 import { MQTT_VERSIONS, checkTopic, parseBrokerUrl, parseConnections, parseMqttVersion, parseQos, parseSeconds } from './core/settings.js';
@@ -98,19 +97,15 @@ const SHARED_OPTIONS = [
   { key: 'answerDecoys', command: 'simulate', flags: '--answer-decoys', description: 'before each answer, publish answers with other ids and garbage on the response topic', default: false, group: 'service' },
 ] as const satisfies readonly OptionSpec[];
 
-/** Every option: the shared ones, then each message command's, in the registry's order. */
-export const OPTIONS: readonly OptionSpec[] = [...SHARED_OPTIONS, ...Object.values(MESSAGES).flatMap((message) => message.options)];
-
 type Spec = (typeof SHARED_OPTIONS)[number];
 
-/** The options a command takes (undefined: the global ones), in the table's order. */
-export function optionsOf(command: string | undefined): readonly OptionSpec[] {
-  return OPTIONS.filter((spec) => spec.command === command);
-}
+/** The rows of the table this module declares: the global options and simulate's. Each message's own rows are in its
+ * registry entry; the whole table, in order, is messages/index.ts `OPTIONS` (this module knows no message). */
+export const COMMON_OPTIONS: readonly OptionSpec[] = SHARED_OPTIONS;
 
 /** Options accepted only to be refused (a password on the command line): bad usage, with the row's advice. */
 export function refuseOptions(values: Readonly<Record<string, unknown>>): void {
-  const refused = optionsOf(undefined).find((spec) => spec.refusal !== undefined && values[spec.key] !== undefined);
+  const refused = COMMON_OPTIONS.find((spec) => spec.command === undefined && spec.refusal !== undefined && values[spec.key] !== undefined);
   if (refused) throw new UsageError(refused.refusal!);
 }
 
@@ -163,7 +158,7 @@ type ValueOf<S> = S extends { repeatable: true }
 /** The global options as commander holds them, typed from the table. */
 export type GlobalOptions = { [S in Exclude<Spec, { command: string }> as S['key']]: ValueOf<S> };
 
-/** The profile keys the table's rows hold (core/config.ts checks they cover the config schema). */
+/** The profile keys the table's rows hold (commands/config-file.ts checks they cover the config schema). */
 export type TableProfileKey = Extract<Spec, { profileKey: string }>['profileKey'];
 
 /** Options as commander holds them, typed from their rows (`as const`): a command's own, from the table or an entry. */

@@ -50,7 +50,7 @@ await build({
 });
 // The launcher is built from the CLI: which words are ours is what the program itself says, never a list kept by hand.
 const launcherWords = createRequire(import.meta.url)(`${dist}/scp.cjs`).launcherWords();
-await build({ ...commonJs, entryPoints: { launch: 'src/launch.ts' }, define: { SCP_LAUNCHER_WORDS: JSON.stringify(launcherWords) } });
+await build({ ...commonJs, entryPoints: { launch: 'src/launch/index.ts' }, define: { SCP_LAUNCHER_WORDS: JSON.stringify(launcherWords) } });
 await build({ ...common, entryPoints: { demo: 'src/demo.ts' }, format: 'esm' });
 
 // V8 rejects a code cache made under other flags than its own. The stream run in train.mjs would set its heap flags

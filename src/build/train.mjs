@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Makes dist/scp.cjs.cache: runs the built CLI in this process through the paths people use (help, version, dry
 // runs, config, single clears, sets and schedules and a stream against an embedded simulator), then saves V8's code cache of
-// everything those runs compiled. The launcher (src/launch.ts) hands the cache to V8 when it loads dist/scp.cjs, so a real run
+// everything those runs compiled. The launcher (src/launch/index.ts) hands the cache to V8 when it loads dist/scp.cjs, so a real run
 // skips parsing and compiling what it needs. Exits non-zero if a run misbehaves: the build then says no cache was
 // made, and scp still works, only slower to start.
 import { createRequire } from 'node:module';

@@ -1,6 +1,6 @@
 /**
  * The config file's IO: where it is, reading it, and laying the chosen profile under flags and environment
- * (the rules themselves are pure, in core/config.ts). Also `scp config path|show|validate|profiles`.
+ * (the rules themselves are pure, in commands/config-file.ts). Also `scp config path|show|validate|profiles`.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -15,9 +15,10 @@ import {
   type ChosenProfile,
   type ScpConfig,
   type Source,
-} from '../core/config.js';
+} from './config-file.js';
 import { redactUrl } from '../core/settings.js';
-import { OPTIONS, SECRET_FILES, type OptionSpec } from '../options.js';
+import { SECRET_FILES, type OptionSpec } from '../options.js';
+import { OPTIONS } from '../messages/index.js';
 import type { Output, SettingsReport } from '../output/render.js';
 import { newClientId, readNamed, unreadable, warnIfShared, type ConnectionFlags } from '../connection.js';
 

@@ -33,7 +33,7 @@ export interface Context extends CommandContext {
   prompts?: { policy: () => PromptPolicy; input: () => NodeJS.ReadableStream; output: NodeJS.WritableStream };
 }
 
-type Prompts = typeof import('../interactive/prompts.js');
+type Prompts = typeof import('../messages/prompts.js');
 type Kind = MessageKind<Envelope<'request'>, Envelope<'response'>, unknown>;
 
 export interface RequestResult {
@@ -60,7 +60,7 @@ class Asking {
   }
 
   async load(): Promise<Prompts> {
-    this.loaded ??= await import('../interactive/prompts.js');
+    this.loaded ??= await import('../messages/prompts.js');
     return this.loaded;
   }
 }

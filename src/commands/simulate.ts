@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import { BUILT_IN_PROFILES, BUILT_IN_TRANSACTIONS, checkProfiles, handleRequest, type ChargingProfile, type ServiceLogEntry } from '../core/simulator.js';
-import { parseStationFlags, stationAt, type StationConfig } from '../core/station.js';
+import { BUILT_IN_PROFILES, BUILT_IN_TRANSACTIONS, applyChanges, checkProfiles, handleRequest, type ServiceLogEntry } from '../simulator/dispatch.js';
+import type { HeldProfile } from '../core/profile.js';
+import { parseStationFlags, stationAt, type StationConfig } from '../simulator/station.js';
 import { wholeNumber } from '../core/fields.js';
 import { checkTemplates, fillTopic, stationOf, subscriptionOf } from '../core/fleet.js';
 import type { StationModel } from '../core/composite.js';
 import { ALL_MESSAGES } from '../messages/index.js';
-import { set, storedProfile } from '../messages/set.js';
+import { set, storedProfile } from '../messages/set/index.js';
 import { CHECK_ID, requestEnvelope } from '../messages/kind.js';
 import type { SetChargingProfileRequestData } from '../core/generated/types.js';
-import type { Envelope, StoredProfile } from '../messages/kind.js';
+import type { Envelope } from '../messages/kind.js';
 import { parseMilliseconds, parsePort, parseRatio, redactUrl } from '../core/settings.js';
 import type { SimulateOptions } from '../options.js';
 import {
@@ -41,7 +42,7 @@ export interface SimulateContext extends CommandContext {
 const DEFAULT_EMBEDDED_PORT = 1883;
 
 /** The profiles the station starts with: --profiles, else the built-in station's (none for a station of --evses). */
-async function loadProfiles(path: string | undefined, evses: string | undefined): Promise<ChargingProfile[]> {
+async function loadProfiles(path: string | undefined, evses: string | undefined): Promise<HeldProfile[]> {
   if (path === undefined) return evses === undefined ? BUILT_IN_PROFILES.map((profile) => ({ ...profile })) : [];
   const text = (await readNamed('--profiles', path)).toString('utf8');
   let data: unknown;
@@ -61,7 +62,7 @@ async function loadProfiles(path: string | undefined, evses: string | undefined)
  * A --profiles entry shaped like set's request data ({evse_id?, charging_profile}): the station's current state, so
  * checked against set's schema only (not the rules a new profile must pass). Other entries: undefined.
  */
-function installedProfile(entry: unknown, index: number, path: string): { stored: ChargingProfile; project: object } | undefined {
+function installedProfile(entry: unknown, index: number, path: string): { stored: HeldProfile; project: object } | undefined {
   if (entry === null || typeof entry !== 'object' || !('charging_profile' in entry)) return undefined;
   const checked = set.checkRequestOnWire(requestEnvelope(set, entry as SetChargingProfileRequestData, CHECK_ID));
   if (!checked.ok) {
@@ -119,17 +120,16 @@ function simulatedClock(station: StationConfig, ctx: SimulateContext): () => Dat
 /** One station the service serves: its profiles, and the topic its answers go to (with --stations, its own). */
 interface ServedStation {
   name?: string;
-  profiles: ChargingProfile[];
+  profiles: HeldProfile[];
   responseTopic: string;
 }
 
 /** What a request does to the station's profiles, and the answer; a refused request changes nothing. */
 function apply(handling: Exclude<ReturnType<typeof handleRequest>, { kind: 'ignore' }>, station: ServedStation, model: () => StationModel) {
-  if (handling.kind === 'refuse') return { response: handling.response, removed: [] as StoredProfile[], added: [] as StoredProfile[] };
+  if (handling.kind === 'refuse') return { response: handling.response, removed: [] as HeldProfile[], added: [] as HeldProfile[] };
   const { profiles } = station;
   const { response, removed, added = [] } = handling.message.decide(profiles, handling.request, model);
-  for (const profile of removed) profiles.splice(profiles.indexOf(profile as ChargingProfile), 1);
-  profiles.push(...(added as ChargingProfile[]));
+  applyChanges(profiles, removed, added);
   return { response, removed, added };
 }
 
@@ -185,7 +185,7 @@ function serviceHandler(route: (topic: string) => ServedStation | undefined, ser
  * The stations served and how a request topic finds its station: one on the configured topics, or with --stations
  * "1".."n" on topics that name {station}, each with a copy of the starting profiles.
  */
-function stationsOn(count: number | undefined, topics: { requestTopic: string; responseTopic: string }, profiles: readonly ChargingProfile[]) {
+function stationsOn(count: number | undefined, topics: { requestTopic: string; responseTopic: string }, profiles: readonly HeldProfile[]) {
   const templated = checkTemplates(topics.requestTopic, topics.responseTopic);
   if (count === undefined) {
     if (templated) throw new UsageError(`--stations: required, since the topics name {station} (${topics.requestTopic}): how many stations to serve`);
@@ -292,7 +292,7 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
 
   let broker: { url: string; close(): Promise<void> } | undefined;
   if (service.embeddedPort !== undefined) {
-    const { startEmbeddedBroker } = await import('../transport/broker.js');
+    const { startEmbeddedBroker } = await import('../simulator/broker.js');
     broker = await startEmbeddedBroker(service.embeddedPort);
     output.note(`embedded MQTT broker listening on ${broker.url}`);
   }

@@ -27,6 +27,7 @@
  */
 import type { ChargingProfile, ChargingRateUnit, CompositeSchedule, CompositeSchedulePeriod } from './generated/types.js';
 import { wholeSecondsUtc } from './fields.js';
+import type { ScheduledProfile } from './profile.js';
 
 /** The station's EVSE for the station as a whole, as the service names it. */
 export const STATION_EVSE = '0';
@@ -47,11 +48,7 @@ export interface StationModel {
   defaultPhases: number;
 }
 
-/** A profile the station holds, with the EVSE it was installed for ("0": the station). */
-export interface HeldProfile {
-  evse_id: string;
-  charging_profile: ChargingProfile;
-}
+export type { ScheduledProfile };
 
 export interface CompositeRequest {
   evse_id: string;
@@ -229,13 +226,13 @@ type Purpose = ChargingProfile['charging_profile_purpose'];
 const BOUNDS: readonly Purpose[] = ['ChargingStationMaxProfile', 'ChargingStationExternalConstraints'];
 
 /** The order in which profiles take the window: higher stack level, then the EVSE's own over the station's, then lower id. */
-function byPriority(a: HeldProfile, b: HeldProfile): number {
+function byPriority(a: ScheduledProfile, b: ScheduledProfile): number {
   const [p, q] = [a.charging_profile, b.charging_profile];
   return q.stack_level - p.stack_level || Number(a.evse_id === STATION_EVSE) - Number(b.evse_id === STATION_EVSE) || p.id - q.id;
 }
 
 /** One purpose's schedule from profiles already in priority order (a Relative one from `sessionStart`, else now). */
-function purposeLayer(profiles: readonly HeldProfile[], purpose: Purpose, window: Window, sessionStart?: number): Timeline {
+function purposeLayer(profiles: readonly ScheduledProfile[], purpose: Purpose, window: Window, sessionStart?: number): Timeline {
   const ofPurpose = profiles.filter((p) => p.charging_profile.charging_profile_purpose === purpose);
   return layer(
     ofPurpose.map((p) => () => profileEntries(p.charging_profile, window, sessionStart)),
@@ -248,10 +245,10 @@ function purposeLayer(profiles: readonly HeldProfile[], purpose: Purpose, window
  * its active transaction), layered by priority; then Tx over TxDefault, lowered by the bounds. Without
  * `stationBounds`, the station's own bounds are left for the station's sum (evse "0").
  */
-function evseTimeline(held: readonly HeldProfile[], evse: string, station: StationModel, window: Window, stationBounds: boolean): Timeline {
+function evseTimeline(held: readonly ScheduledProfile[], evse: string, station: StationModel, window: Window, stationBounds: boolean): Timeline {
   const transaction = station.transactions.get(evse);
   const sessionStart = transaction === undefined ? undefined : Math.floor(transaction.start.getTime() / 1000);
-  const applies = ({ evse_id, charging_profile: profile }: HeldProfile) => {
+  const applies = ({ evse_id, charging_profile: profile }: ScheduledProfile) => {
     const purpose = profile.charging_profile_purpose;
     if (evse_id !== evse && (evse_id !== STATION_EVSE || (!stationBounds && BOUNDS.includes(purpose)))) return false;
     return purpose !== 'TxProfile' || (evse_id === evse && transaction !== undefined && profile.transaction_id === transaction.id);
@@ -262,7 +259,7 @@ function evseTimeline(held: readonly HeldProfile[], evse: string, station: Stati
 }
 
 /** The station as a whole: every EVSE's limit (the default where none) added up, then lowered by the station's bounds. */
-function stationTimeline(held: readonly HeldProfile[], station: StationModel, window: Window): Timeline {
+function stationTimeline(held: readonly ScheduledProfile[], station: StationModel, window: Window): Timeline {
   const duration = window.end - window.now;
   const fallback: Level = { limit: station.defaultLimits[window.unit] };
   const parts = station.evses.map((evse) => evseTimeline(held, evse, station, window, false));
@@ -298,7 +295,7 @@ function periodsOf(timeline: Timeline, fallback: number): CompositeSchedulePerio
 }
 
 /** The station's answer to get_composite_schedule: the schedule from now (whole seconds) over the duration asked. */
-export function compositeSchedule(held: readonly HeldProfile[], request: CompositeRequest, station: StationModel): CompositeAnswer {
+export function compositeSchedule(held: readonly ScheduledProfile[], request: CompositeRequest, station: StationModel): CompositeAnswer {
   if (request.evse_id !== STATION_EVSE && !station.evses.includes(request.evse_id)) {
     return { status: 'Rejected', status_info: { reason_code: 'InvalidValue', additional_info: 'EvseDoesNotExist' } };
   }

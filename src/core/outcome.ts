@@ -1,4 +1,4 @@
-import type { Envelope } from '../messages/kind.js';
+import type { Envelope } from './message.js';
 
 /** The documented outcomes of one request; `--json` prints one of these words and nothing else. */
 export type Outcome = 'accepted' | 'unknown' | 'rejected' | 'timeout' | 'invalid_response' | 'error';

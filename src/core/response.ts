@@ -1,4 +1,4 @@
-import type { Envelope, MessageKind } from '../messages/kind.js';
+import type { AnswerCheck, Envelope } from './message.js';
 
 /**
  * What one message on the response topic means for the request we are waiting on. Only `answer` and `invalid`
@@ -12,7 +12,7 @@ export type Classified<Res = Envelope<'response'>> =
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function classifyResponse<Res extends Envelope<'response'>>(
-  message: MessageKind<Envelope<'request'>, Res>,
+  message: AnswerCheck<Res>,
   payload: Uint8Array,
   requestId: string,
   { retained = false } = {},
@@ -25,7 +25,7 @@ export function classifyResponse<Res extends Envelope<'response'>>(
  * a request still waiting. A `foreign` result names no request; the others carry the id they answer.
  */
 export function classifyAgainst<Res extends Envelope<'response'>>(
-  message: MessageKind<Envelope<'request'>, Res>,
+  message: AnswerCheck<Res>,
   payload: Uint8Array,
   isOurs: (id: unknown) => boolean,
   { retained = false } = {},

@@ -7,28 +7,18 @@
  */
 import { UsageError } from '../errors.js';
 import type { Checked } from '../core/validate.js';
-import type { StatusInfo } from '../core/generated/types.js';
+import type { AnswerSummary, Envelope } from '../core/message.js';
+import type { HeldProfile } from '../core/profile.js';
 import type { OptionSpec } from '../options.js';
-import type { PromptStreams } from '../interactive/prompts.js';
+import type { PromptStreams } from './prompts.js';
 import type { StationModel } from '../core/composite.js';
-import type { ChalkInstance } from 'chalk';
+import type { ResultView } from '../output/records.js';
+
+export type { AnswerSummary, Envelope, ResultView };
 
 /** A placeholder envelope id for checks that build a request only to validate it; never published. */
 export const CHECK_ID = '00000000-0000-4000-8000-000000000000';
 
-export interface Envelope<T extends 'request' | 'response'> {
-  id: string;
-  name: string;
-  type: T;
-  data: object;
-}
-
-/** How an answer reads: the outcome word (`--json`'s `outcome`, and the exit status), its status, and why. */
-export interface AnswerSummary {
-  outcome: 'accepted' | 'unknown' | 'rejected';
-  status: string;
-  info?: StatusInfo;
-}
 
 /** What building a request may need beyond the options: the time now, and the text of each file an option names. */
 export interface InputContext {
@@ -37,18 +27,7 @@ export interface InputContext {
   files?: Readonly<Record<string, string>>;
 }
 
-/** A profile as the simulator holds it. */
-export interface StoredProfile {
-  id: number;
-}
 
-/** How an answer is shown: colours as allowed, the terminal if stdout is one (and how wide), and the command's options. */
-export interface ResultView {
-  color: ChalkInstance;
-  terminal: boolean;
-  columns: number;
-  options: Readonly<Record<string, unknown>>;
-}
 
 export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>, Input = unknown> {
   /** The envelope's `name` on the wire. */
@@ -102,7 +81,7 @@ export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request
    * `station()` is the simulated station at this moment (its clock, EVSEs, transactions, electrical defaults),
    * worked out only by an entry that needs it, not for every request of a stream.
    */
-  decide(profiles: readonly StoredProfile[], request: Req, station: () => StationModel): { response: Res; removed: StoredProfile[]; added?: StoredProfile[] };
+  decide(profiles: readonly HeldProfile[], request: Req, station: () => StationModel): { response: Res; removed: HeldProfile[]; added?: HeldProfile[] };
   /** The simulator's answer to a request that breaks the schema but carries an id to answer to. */
   refuse(id: string, problems: string[]): Res;
 }

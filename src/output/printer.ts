@@ -3,7 +3,7 @@
  * of the event loop, with backpressure from a slow reader, and a quiet stop when the reader goes away (`| head`).
  * Part of Output (render.ts), which hands it the line format and what to do before each write.
  */
-import type { StreamPrinter, StreamRecord } from './render.js';
+import type { StreamPrinter, StreamRecord } from './records.js';
 
 export class RecordPrinter implements StreamPrinter {
   pending = 0;

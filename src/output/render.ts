@@ -4,12 +4,15 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { ResultRecord } from '../core/outcome.js';
-import type { ChargingProfile, ServiceLogEntry } from '../core/simulator.js';
-import type { Envelope, MessageKind } from '../messages/kind.js';
+import type { HeldProfile } from '../core/profile.js';
+import type { Envelope } from '../core/message.js';
+import type { ServiceLogEntry, Shown, StreamPrinter, StreamRecord } from './records.js';
 import type { StreamOutcome } from '../core/stream.js';
 import type { Spinner } from './spinner.js';
 import { RecordPrinter } from './printer.js';
 import { printable } from './plain.js';
+
+export type { ServiceLogEntry, Shown, StreamPrinter, StreamRecord };
 
 export interface OutputOptions {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -36,15 +39,6 @@ export function colorLevel(flag: boolean | undefined, env: NodeJS.ProcessEnv, is
 
 const MAX_DEBUG_CHARS = 2000;
 
-/** One line of `scp clear --input --json`: the single-request record, plus where it came from. */
-export interface StreamRecord extends Omit<ResultRecord, 'request' | 'outcome' | 'broker'> {
-  request: Envelope<'request'> | null;
-  /** The broker that carried it; absent for a line that was never sent. */
-  broker?: string;
-  outcome: StreamOutcome;
-  line: number;
-  input: string;
-}
 
 /** `scp config show`: each connection setting, its value (never a secret) and where it came from. */
 export interface SettingsReport {
@@ -53,17 +47,6 @@ export interface SettingsReport {
   settings: Array<{ name: string; value: string | boolean | null; source: string }>;
 }
 
-export interface StreamPrinter {
-  /** Records given but not yet written: the reader stops reading when this reaches `window`. */
-  readonly pending: number;
-  readonly window: number;
-  /** stdout went away (`| head`): stop quietly. */
-  readonly closed: boolean;
-  put(index: number, record: StreamRecord): void;
-  onDrain(callback: () => void): void;
-  /** Resolves once everything given is written (or stdout is gone). */
-  end(): Promise<void>;
-}
 
 /**
  * The --json line. An invalid answer is repeated as received, but one nested thousands deep cannot be serialised
@@ -173,7 +156,7 @@ export class Output {
   }
 
   /** The simulator's starting profiles, so the user knows what there is to clear. */
-  profiles(profiles: readonly ChargingProfile[]): void {
+  profiles(profiles: readonly HeldProfile[]): void {
     const rows = profiles.map((p) => [String(p.id), p.evse_id, p.charging_profile_purpose, String(p.stack_level)]);
     const table = [['id', 'evse_id', 'purpose', 'stack_level'], ...rows];
     const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
@@ -182,7 +165,7 @@ export class Output {
   }
 
   /** One line per request the simulator handled: JSON with --json, else a short human line. */
-  serviceLog(entry: ServiceLogEntry, kind: MessageKind): void {
+  serviceLog(entry: ServiceLogEntry, kind: Shown): void {
     if (this.options.json) {
       this.options.stdout.write(`${JSON.stringify(entry)}\n`);
       return;
@@ -256,7 +239,7 @@ export class Output {
   }
 
   /** The human line of one stream result: `line 3: id=7 -> accepted`. */
-  private streamLine(record: StreamRecord, kind: MessageKind): string {
+  private streamLine(record: StreamRecord, kind: Shown): string {
     if (this.options.json) return `${recordLine(record)}\n`;
     const what = record.request ? `${kind.describe(record.request.data)} -> ` : '';
     const status =
@@ -276,7 +259,7 @@ export class Output {
     return `${printable(`line ${record.line}: ${what}`)}${status}${printable(detail)}\n`;
   }
 
-  streamPrinter({ ordered, window, kind }: { ordered: boolean; window: number; kind: MessageKind }): StreamPrinter {
+  streamPrinter({ ordered, window, kind }: { ordered: boolean; window: number; kind: Shown }): StreamPrinter {
     const { stdout } = this.options;
     // Results on the terminal that shows the progress line would be written onto its end.
     const beforeWrite = () => {
@@ -296,7 +279,7 @@ export class Output {
   }
 
   /** One request's result: the status and why, then what the message shows of an accepted answer (`options`: the command's). */
-  result(record: ResultRecord, kind: MessageKind, options: Readonly<Record<string, unknown>> = {}): void {
+  result(record: ResultRecord, kind: Shown, options: Readonly<Record<string, unknown>> = {}): void {
     if (record.error !== undefined) this.error(record.error);
     if (this.options.json) {
       this.options.stdout.write(`${recordLine(record)}\n`);

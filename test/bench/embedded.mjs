@@ -3,7 +3,7 @@
 //
 // The embedded broker of `scp simulate --embedded`: aedes 2.0.0-beta.1 (MQTT 3.1.1 and 5, what it runs now) side by
 // side with aedes 1.2.0 (3.1.1 only, what it ran before), each in this process on a no-delay loopback socket as
-// src/transport/broker.ts sets them up, with the same fast responder. Interleaved single round trips
+// src/simulator/broker.ts sets them up, with the same fast responder. Interleaved single round trips
 // (`scp clear --id 1`, MQTT 3.1.1 and 5 where the broker speaks it) and five interleaved streams of 20,000
 // requests at --concurrency 256, as medians and as ratios new / old. The broker's CPU is this process's, so the stream also
 // reports it per request (with the responder's, which runs here too and is the same for both).

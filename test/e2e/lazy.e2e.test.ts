@@ -52,7 +52,7 @@ describe('lazy loading', () => {
       pty.type(KEY.ctrlC);
       expect(await pty.exited).toBe(130);
       const ran = [...coverage.evaluated()];
-      expect(ran).toContain('src/interactive/prompts.ts');
+      expect(ran).toContain('src/messages/prompts.ts');
       expect(ran.some((name) => name.startsWith('node_modules/@inquirer/core/'))).toBe(true);
       expect(ran.filter(MQTT)).toEqual([]);
     } finally {

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classifyResponse } from '../../src/core/response.js';
-import { clear } from '../../src/messages/clear.js';
-import { checkClearResponse } from '../../src/messages/clear.js';
+import { clear } from '../../src/messages/clear/index.js';
+import { checkClearResponse } from '../../src/messages/clear/index.js';
 import { brokerUnderTest, type Broker } from '../helpers/broker.js';
 import { startResponder, uniqueTopics, type Answer } from '../helpers/responder.js';
 import { runScp } from '../helpers/run.js';

@@ -31,5 +31,5 @@ export function coverageDir() {
 
 /** The lazily loaded parts a flag run must not pay for. */
 export const MQTT = (name) => name === 'src/transport/mqtt.ts' || name.startsWith('node_modules/mqtt/');
-export const PROMPTS = (name) => name === 'src/interactive/prompts.ts' || name.startsWith('node_modules/@inquirer/');
+export const PROMPTS = (name) => name === 'src/messages/prompts.ts' || name.startsWith('node_modules/@inquirer/');
 export const SPINNER = (name) => name === 'src/output/spinner.ts';

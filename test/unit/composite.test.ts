@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compositeSchedule, STATION_EVSE, type HeldProfile, type StationModel } from '../../src/core/composite.js';
+import { compositeSchedule, STATION_EVSE, type ScheduledProfile, type StationModel } from '../../src/core/composite.js';
 import type { ChargingProfile, ChargingRateUnit, CompositeSchedulePeriod } from '../../src/core/generated/types.js';
 
 const NOW = '2026-12-01T18:00:00.400Z';
@@ -31,7 +31,7 @@ interface ProfileSpec {
 
 let nextId = 1;
 /** A held profile: `periods` as [start_period, limit, number_phases?]. */
-function held(purpose: ChargingProfile['charging_profile_purpose'], periods: Array<[number, number, number?]>, spec: ProfileSpec = {}): HeldProfile {
+function held(purpose: ChargingProfile['charging_profile_purpose'], periods: Array<[number, number, number?]>, spec: ProfileSpec = {}): ScheduledProfile {
   const kind = spec.kind ?? (spec.recurrency ? 'Recurring' : 'Absolute');
   return {
     evse_id: spec.evse ?? (purpose === 'ChargingStationMaxProfile' || purpose === 'ChargingStationExternalConstraints' ? STATION_EVSE : '1'),
@@ -63,7 +63,7 @@ function held(purpose: ChargingProfile['charging_profile_purpose'], periods: Arr
 }
 
 /** The answer's periods as [start, limit, phases?]. */
-function periods(profiles: HeldProfile[], request: { evse?: string; duration?: number; unit?: ChargingRateUnit }, model = station()) {
+function periods(profiles: ScheduledProfile[], request: { evse?: string; duration?: number; unit?: ChargingRateUnit }, model = station()) {
   const answer = compositeSchedule(profiles, { evse_id: request.evse ?? '1', duration: request.duration ?? 2 * H, ...(request.unit ? { charging_rate_unit: request.unit } : {}) }, model);
   if (answer.status !== 'Accepted') throw new Error(`rejected: ${JSON.stringify(answer)}`);
   return answer.schedule.charging_schedule_period.map((p) => [p.start_period, p.limit, ...(p.number_of_phases_available === undefined ? [] : [p.number_of_phases_available])]);
@@ -71,7 +71,7 @@ function periods(profiles: HeldProfile[], request: { evse?: string; duration?: n
 
 const T1 = new Map([['1', { id: 'T1', start: new Date('2026-12-01T17:30:00Z') }]]);
 
-const CASES: Array<{ name: string; profiles: HeldProfile[]; request?: Parameters<typeof periods>[1]; model?: StationModel; expected: unknown[][] }> = [
+const CASES: Array<{ name: string; profiles: ScheduledProfile[]; request?: Parameters<typeof periods>[1]; model?: StationModel; expected: unknown[][] }> = [
   { name: 'nothing limits: the default in A, no phase count', profiles: [], expected: [[0, 48]] },
   { name: 'nothing limits, asked in W: the default in W', profiles: [], request: { unit: 'W' }, expected: [[0, 33120]] },
   { name: 'one TxDefaultProfile', profiles: [held('TxDefaultProfile', [[0, 16]])], expected: [[0, 16, 3]] },
@@ -289,7 +289,7 @@ function periodAt(profile: ChargingProfile, t: number, now: number, session: num
   return { limit, phases, ...(period.phase_to_use === undefined ? {} : { phaseToUse: period.phase_to_use }) };
 }
 
-function winner(profiles: HeldProfile[], purpose: string, at: (p: ChargingProfile) => Level | undefined): Level | undefined {
+function winner(profiles: ScheduledProfile[], purpose: string, at: (p: ChargingProfile) => Level | undefined): Level | undefined {
   const ranked = profiles
     .filter((p) => p.charging_profile.charging_profile_purpose === purpose)
     .sort((a, b) => b.charging_profile.stack_level - a.charging_profile.stack_level || Number(a.evse_id === '0') - Number(b.evse_id === '0') || a.charging_profile.id - b.charging_profile.id);
@@ -308,7 +308,7 @@ function combine(base: Level | undefined, bounds: Array<Level | undefined>): Lev
   return { limit: Math.min(...all.map((l) => l.limit)), phases, phaseToUse: phases === 1 && base?.phases === 1 ? base.phaseToUse : undefined };
 }
 
-function evseAt(held: HeldProfile[], evse: string, t: number, unit: ChargingRateUnit, model: StationModel, stationBounds: boolean): Level | undefined {
+function evseAt(held: ScheduledProfile[], evse: string, t: number, unit: ChargingRateUnit, model: StationModel, stationBounds: boolean): Level | undefined {
   const now = Math.floor(model.now.getTime() / 1000);
   const tx = model.transactions.get(evse);
   const session = tx && Math.floor(tx.start.getTime() / 1000);
@@ -322,7 +322,7 @@ function evseAt(held: HeldProfile[], evse: string, t: number, unit: ChargingRate
 }
 
 /** What the answer should say at second `t` (absolute), by the rules alone. */
-function oracle(held: HeldProfile[], evse: string, t: number, unit: ChargingRateUnit, model: StationModel): Level {
+function oracle(held: ScheduledProfile[], evse: string, t: number, unit: ChargingRateUnit, model: StationModel): Level {
   const fallback = model.defaultLimits[unit];
   if (evse !== '0') {
     const level = evseAt(held, evse, t, unit, model, true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseProfile, layerProfile, parseConfig, PROFILE_KEYS, type LayeredSettings, type Source } from '../../src/core/config.js';
+import { chooseProfile, layerProfile, parseConfig, PROFILE_KEYS, type LayeredSettings, type Source } from '../../src/commands/config-file.js';
 
 const PATH = '/etc/scp/config.json';
 const parse = (value: unknown) => parseConfig(JSON.stringify(value), PATH);

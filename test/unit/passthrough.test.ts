@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findOtherScp, isOwnInvocation as isOwn, loopMessage, runsUs, type LauncherWords, type PathLookup } from '../../src/core/passthrough.js';
+import { findOtherScp, isOwnInvocation as isOwn, loopMessage, runsUs, type LauncherWords, type PathLookup } from '../../src/launch/passthrough.js';
 import { launcherWords } from '../../src/cli.js';
 
 const words = (line: string) => (line === '' ? [] : line.split(' '));

@@ -4,12 +4,12 @@
  */
 import { screen } from '@inquirer/testing/vitest';
 import { describe, expect, it } from 'vitest';
-import { askPassword, confirmSend } from '../../src/interactive/prompts.js';
-import { NOTHING_CHOSEN, askSelector } from '../../src/interactive/clear.js';
-import { askProfile } from '../../src/interactive/set.js';
-import { set } from '../../src/messages/set.js';
+import { askPassword, confirmSend } from '../../src/messages/prompts.js';
+import { NOTHING_CHOSEN, askSelector } from '../../src/messages/clear/prompts.js';
+import { askProfile } from '../../src/messages/set/prompts.js';
+import { set } from '../../src/messages/set/index.js';
 import { buildRequest } from '../../src/messages/kind.js';
-import { buildClearRequest, clear } from '../../src/messages/clear.js';
+import { buildClearRequest, clear } from '../../src/messages/clear/index.js';
 import { InterruptedError } from '../../src/errors.js';
 import { PassThrough } from 'node:stream';
 
@@ -18,7 +18,7 @@ const ID = () => '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 
 describe('askSelector', () => {
   it('by id: an invalid id is refused with the --id message and asked again', async () => {
-    const answer = askSelector(streams(), () => undefined);
+    const answer = askSelector(clear, streams(), () => undefined);
     expect(screen.getScreen()).toContain('What to clear?');
     screen.keypress('enter');
     await screen.next();
@@ -35,7 +35,7 @@ describe('askSelector', () => {
   });
 
   it('by criteria: an EVSE with a space is refused with the --evse message; purpose "any" leaves it out', async () => {
-    const answer = askSelector(streams(), () => undefined);
+    const answer = askSelector(clear, streams(), () => undefined);
     screen.keypress('down');
     screen.keypress('enter');
     await screen.next();
@@ -57,7 +57,7 @@ describe('askSelector', () => {
 
   it('by criteria: nothing at all goes back to the first question, said in its words (K10.FR.02); ChargingStationExternalConstraints is warned about (K10.FR.06)', async () => {
     const warnings: string[] = [];
-    const answer = askSelector(streams(), (message) => warnings.push(message));
+    const answer = askSelector(clear, streams(), (message) => warnings.push(message));
     screen.keypress('down');
     screen.keypress('enter');
     await screen.next();
@@ -83,7 +83,7 @@ describe('askSelector', () => {
     await expect(answer).resolves.toEqual({ evse: 'E1' });
     warnings.length = 0;
 
-    const second = askSelector(streams(), (message) => warnings.push(message));
+    const second = askSelector(clear, streams(), (message) => warnings.push(message));
     screen.keypress('down');
     screen.keypress('enter');
     await screen.next();
@@ -98,7 +98,7 @@ describe('askSelector', () => {
   });
 
   it('Ctrl-C is an interruption: exit 130, nothing sent', async () => {
-    const answer = askSelector(streams(), () => undefined);
+    const answer = askSelector(clear, streams(), () => undefined);
     screen.keypress({ name: 'c', ctrl: true });
     const error = await answer.catch((err: unknown) => err);
     expect(error).toBeInstanceOf(InterruptedError);
@@ -140,7 +140,7 @@ describe('askPassword', () => {
 
 describe('askProfile (scp set on a terminal)', () => {
   it('builds one period from the answers, each checked as its flag would be', async () => {
-    const answer = askProfile(streams(), () => undefined);
+    const answer = askProfile(set, streams(), () => undefined);
     expect(screen.getScreen()).toContain('EVSE id (empty: the whole station):');
     screen.type('3');
     screen.keypress('enter');
@@ -168,7 +168,7 @@ describe('askProfile (scp set on a terminal)', () => {
 
   it('asks for the transaction of a TxProfile, and starts again when K01 refuses the whole (no EVSE)', async () => {
     const warnings: string[] = [];
-    const answer = askProfile(streams(), (message) => warnings.push(message));
+    const answer = askProfile(set, streams(), (message) => warnings.push(message));
     const txProfile = async (evse: string) => {
       if (evse) screen.type(evse);
       screen.keypress('enter');

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Output } from '../../src/output/render.js';
-import { clear } from '../../src/messages/clear.js';
+import { clear } from '../../src/messages/clear/index.js';
 import { rendered } from '../helpers/pty.js';
 
 function terminal(isTTY = true) {

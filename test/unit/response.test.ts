@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyResponse } from '../../src/core/response.js';
-import { clear } from '../../src/messages/clear.js';
-import { checkClearResponse } from '../../src/messages/clear.js';
+import { clear } from '../../src/messages/clear/index.js';
+import { checkClearResponse } from '../../src/messages/clear/index.js';
 
 const ID = 'bb9655e5-21e0-482d-8bc1-67ffdf23539c';
 const bytes = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));

@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
 import { buildRequest, CHECK_ID, parseInputLine } from '../../src/messages/kind.js';
-import { schedule, type ScheduleInput } from '../../src/messages/schedule.js';
-import { scheduleLines, spokenDuration, spokenLimit } from '../../src/output/schedule.js';
-import { set } from '../../src/messages/set.js';
-import { BUILT_IN_PROFILES } from '../../src/core/simulator.js';
+import { schedule, type ScheduleInput } from '../../src/messages/schedule/index.js';
+import { scheduleLines, spokenDuration, spokenLimit } from '../../src/messages/schedule/render.js';
+import { set } from '../../src/messages/set/index.js';
+import { BUILT_IN_PROFILES } from '../../src/simulator/dispatch.js';
 import type { CompositeSchedule, GetCompositeScheduleResponse } from '../../src/core/generated/types.js';
 
 const build = (input: ScheduleInput) => buildRequest(schedule, input, () => CHECK_ID).data;

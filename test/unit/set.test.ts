@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildRequest, CHECK_ID, parseInputLine } from '../../src/messages/kind.js';
-import { buildSetData, set, setRules, type SetInput } from '../../src/messages/set.js';
+import { buildSetData, set, setRules, type SetInput } from '../../src/messages/set/index.js';
 import { parseDuration, parseLimit, parseTime } from '../../src/core/fields.js';
 import type { SetChargingProfileRequestData } from '../../src/core/generated/types.js';
 import type { StationModel } from '../../src/core/composite.js';

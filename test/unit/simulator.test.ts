@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_PROFILES, checkProfiles, handleRequest } from '../../src/core/simulator.js';
+import { BUILT_IN_PROFILES, applyChanges, checkProfiles, handleRequest } from '../../src/simulator/dispatch.js';
 import { ALL_MESSAGES } from '../../src/messages/index.js';
 import type { ClearChargingProfileRequest } from '../../src/core/generated/types.js';
-import { clear, decideClear, describeSelector, type ChargingProfile } from '../../src/messages/clear.js';
+import { clear, decideClear, describeSelector } from '../../src/messages/clear/index.js';
+import type { HeldProfile } from '../../src/core/profile.js';
 import { PURPOSES } from '../../src/core/fields.js';
 
 const ID = '2b0aa109-21a1-4f2f-bdbd-6cdf139e7bb1';
@@ -12,13 +13,13 @@ const request = (data: ClearChargingProfileRequest['data']): ClearChargingProfil
   type: 'request',
   data,
 });
-const P = (id: number, evse_id: string, charging_profile_purpose: ChargingProfile['charging_profile_purpose'], stack_level: number): ChargingProfile => ({
+const P = (id: number, evse_id: string, charging_profile_purpose: HeldProfile['charging_profile_purpose'], stack_level: number): HeldProfile => ({
   id,
   evse_id,
   charging_profile_purpose,
   stack_level,
 });
-const station: ChargingProfile[] = [
+const station: HeldProfile[] = [
   P(1, 'GB*SEV*E001', 'TxProfile', 0),
   P(2, 'GB*SEV*E001', 'TxDefaultProfile', 1),
   P(3, 'GB*SEV*E002', 'TxProfile', 1),
@@ -136,5 +137,24 @@ describe('describeSelector', () => {
       'evse_id=0 purpose=TxProfile stack_level=2',
     );
     expect(describeSelector(null)).toBe('an invalid request');
+  });
+});
+
+describe('applyChanges: a decision applied to the station', () => {
+  it('takes out what was removed and adds what was installed, in place', () => {
+    const profiles = [...station];
+    const [first, second] = profiles;
+    const added = P(99, '1', 'TxDefaultProfile', 0);
+    applyChanges(profiles, [first!], [added]);
+    expect(profiles).not.toContain(first);
+    expect(profiles).toContain(second);
+    expect(profiles.at(-1)).toBe(added);
+    expect(profiles).toHaveLength(station.length);
+  });
+
+  it('leaves every profile in place when a removed one is not held (never the last one, as indexOf -1 would)', () => {
+    const profiles = [...station];
+    applyChanges(profiles, [P(1, '1', 'TxProfile', 0)], []);
+    expect(profiles).toEqual(station);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { promptPolicy } from '../../src/core/terminal.js';
-import { buildClearRequest, clearsEveryEvse, hasSelector, selectorProblem } from '../../src/messages/clear.js';
+import { buildClearRequest, clearsEveryEvse, hasSelector, selectorProblem } from '../../src/messages/clear/index.js';
 
 const ID = () => '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 const tty = { stdinIsTTY: true, stdoutIsTTY: true, noInput: false, env: {} };

@@ -10,7 +10,7 @@ import { connectAsync } from 'mqtt';
 import { brokerName, brokerUnderTest, type Broker } from '../../helpers/broker.js';
 import { response, startResponder, startSpy, uniqueTopics, type Answer, type SeenRequest } from '../../helpers/responder.js';
 import { finished, runScp, sleep, spawnScp, stderrMatches } from '../../helpers/run.js';
-import { checkClearRequest } from '../../../src/messages/clear.js';
+import { checkClearRequest } from '../../../src/messages/clear/index.js';
 
 let broker: Broker;
 let dir: string;

@@ -3,9 +3,9 @@
  * or with --chart) a step chart of the limit over the window. Pure: returns lines for render.ts to write; colour
  * comes from the chalk instance it is given, so nothing is coloured where colour is not allowed.
  */
-import type { CompositeSchedule } from '../core/generated/types.js';
-import type { ResultView } from '../messages/kind.js';
-import { printable } from './plain.js';
+import type { CompositeSchedule } from '../../core/generated/types.js';
+import type { ResultView } from '../kind.js';
+import { printable } from '../../output/plain.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

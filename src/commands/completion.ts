@@ -5,7 +5,8 @@
  * back to the shell's file completion.
  */
 import { UsageError } from '../errors.js';
-import { OPTIONS, longFlag, type OptionSpec } from '../options.js';
+import { longFlag, type OptionSpec } from '../options.js';
+import { OPTIONS } from '../messages/index.js';
 
 export interface OptionShape {
   long: string;

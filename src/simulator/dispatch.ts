@@ -3,19 +3,21 @@
  * its request topic is (each entry decides what its request does: messages/). Pure: the caller owns the profile set
  * and the clock.
  */
-import { describeSchemaError } from './validate.js';
-import type { ChargingProfile } from '../messages/clear.js';
+import { describeSchemaError } from '../core/validate.js';
+import type { HeldProfile } from '../core/profile.js';
+import type { ServiceLogEntry } from '../output/records.js';
+
+export type { ServiceLogEntry };
 import type { Envelope, MessageKind } from '../messages/kind.js';
-import { validateChargingProfiles } from './generated/validators.js';
+import { validateChargingProfiles } from '../core/generated/validators.js';
 import type { ErrorObject } from 'ajv';
 
-export type { ChargingProfile };
 
-type WholeProfile = NonNullable<ChargingProfile['charging_profile']>;
+type WholeProfile = NonNullable<HeldProfile['charging_profile']>;
 type Period = WholeProfile['charging_schedule'][number]['charging_schedule_period'][number];
 
 /** One built-in profile: what clear selects on, beside the whole profile a schedule is computed from. */
-function builtIn(evse: string, profile: Omit<WholeProfile, 'charging_schedule'>, schedule: { unit: 'A' | 'W'; start?: string; periods: Array<[number, number]> }): ChargingProfile {
+function builtIn(evse: string, profile: Omit<WholeProfile, 'charging_schedule'>, schedule: { unit: 'A' | 'W'; start?: string; periods: Array<[number, number]> }): HeldProfile {
   const periods = schedule.periods.map(([start_period, limit]): Period => ({ start_period, limit }));
   return {
     id: profile.id,
@@ -37,7 +39,7 @@ const SINCE = '2026-01-01T00:00:00Z';
  * station. GB*SEV*E001 has a transaction (BUILT_IN_TRANSACTIONS) for its TxProfile; GB*SEV*E002's TxProfile belongs
  * to one that is over, so it does not count.
  */
-export const BUILT_IN_PROFILES: readonly ChargingProfile[] = [
+export const BUILT_IN_PROFILES: readonly HeldProfile[] = [
   builtIn('GB*SEV*E001', { id: 1, stack_level: 0, charging_profile_purpose: 'TxProfile', charging_profile_kind: 'Relative', transaction_id: 'TX-E001' }, { unit: 'A', periods: [[0, 32], [3600, 16]] }),
   builtIn('GB*SEV*E001', { id: 2, stack_level: 0, charging_profile_purpose: 'TxDefaultProfile', charging_profile_kind: 'Absolute' }, { unit: 'W', start: SINCE, periods: [[0, 7400]] }),
   builtIn('GB*SEV*E002', { id: 3, stack_level: 1, charging_profile_purpose: 'TxProfile', charging_profile_kind: 'Absolute', transaction_id: 'TX-E002' }, { unit: 'W', start: SINCE, periods: [[0, 11000]] }),
@@ -53,7 +55,7 @@ export const BUILT_IN_PROFILES: readonly ChargingProfile[] = [
 export const BUILT_IN_TRANSACTIONS: ReadonlyArray<{ evse: string; id: string }> = [{ evse: 'GB*SEV*E001', id: 'TX-E001' }];
 
 /** Checks a parsed profiles file; problems name the entry and field (`entry 2 (id 7): evse_id ...`). */
-export function checkProfiles(data: unknown): { ok: true; profiles: ChargingProfile[] } | { ok: false; problem: string } {
+export function checkProfiles(data: unknown): { ok: true; profiles: HeldProfile[] } | { ok: false; problem: string } {
   const validate = validateChargingProfiles as ((d: unknown) => boolean) & { errors?: ErrorObject[] | null };
   if (!validate(data)) {
     const error = validate.errors![0]!;
@@ -64,7 +66,7 @@ export function checkProfiles(data: unknown): { ok: true; profiles: ChargingProf
     const detail = describeSchemaError({ ...error, instancePath: field.map((f) => `/${f}`).join('') }, entry, label);
     return { ok: false, problem: field.length ? `${label}: ${detail.slice(1)}` : detail };
   }
-  const profiles = data as ChargingProfile[];
+  const profiles = data as HeldProfile[];
   const seen = new Map<number, number>();
   for (const [i, profile] of profiles.entries()) {
     const first = seen.get(profile.id);
@@ -109,20 +111,16 @@ export function handleRequest(payload: Uint8Array, messages: readonly MessageKin
   return { kind: 'refuse', message, requestId: fields.id, problems: checked.problems, response: message.refuse(fields.id, checked.problems) };
 }
 
-/** One line of `scp simulate`'s log: what was asked, what went, what was answered and how. */
-export interface ServiceLogEntry {
-  time: string;
-  /** With --stations: the station the request was for. */
-  station?: string;
-  request_id: string;
-  asked: object | null;
-  removed: number[];
-  /** Ids of the profiles the request installed (set). */
-  added?: number[];
-  status: string;
-  status_info?: { reason_code?: string; additional_info?: string };
-  /** `dropped`: applied but never answered, as when an answer is lost on the way. */
-  delivery: 'answered' | 'dropped';
-  delay_ms?: number;
-  duplicated?: boolean;
+
+/**
+ * A decision applied to a station's profiles, in place: what it removed taken out, what it installed added. A
+ * profile it names that the station does not hold is left alone: `splice(indexOf(...))` would have removed the last
+ * profile for it (indexOf's -1).
+ */
+export function applyChanges(profiles: HeldProfile[], removed: readonly HeldProfile[], added: readonly HeldProfile[]): void {
+  for (const profile of removed) {
+    const at = profiles.indexOf(profile);
+    if (at !== -1) profiles.splice(at, 1);
+  }
+  profiles.push(...added);
 }

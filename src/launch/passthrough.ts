@@ -4,19 +4,9 @@
  * before commander, MQTT.js or anything else is loaded, on every invocation.
  */
 
-/**
- * What the launcher knows of our commands, read off the commander program at build time (cli.ts `launcherWords`,
- * written into dist/launch.cjs by src/build/build.mjs): nobody keeps a list of command words by hand, so a new
- * command is ours in every form its help shows. Each short option maps to whether it takes a value.
- */
-export interface LauncherWords {
-  /** The program's own short options (`-h`, `-V`, `-v`), as `scp --help` lists them. */
-  readonly root: Readonly<Record<string, boolean>>;
-  /** Each command (the help command included): whether a word may follow it (a subcommand such as config's
-   * action, an argument such as completion's shell or help's topic), and every short option its help lists, its
-   * subcommands' included. */
-  readonly commands: Readonly<Record<string, { readonly word: boolean; readonly shorts: Readonly<Record<string, boolean>> }>>;
-}
+import type { LauncherWords } from '../cli.js';
+
+export type { LauncherWords };
 
 /** A word, not a file: a misspelt action or an unsupported shell is ours to refuse (`scp completion tcsh`); a path or
  * a remote (`/`, `.`, `:`) is a copy. Local copies of a file named like a command to a bare name are the price. */

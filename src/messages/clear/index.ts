@@ -3,29 +3,24 @@
  * differs from another lives here: its schemas, how flags, prompts and input lines build a request, the rules
  * checked before sending, how an answer reads, and what the simulator's station does with it.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 import type {
-  ChargingProfile as WholeChargingProfile,
   ChargingProfilePurpose,
   ClearChargingProfileRequest,
   ClearChargingProfileRequestData,
   ClearChargingProfileResponse,
-  SimulatedChargingProfile,
-} from '../core/generated/types.js';
-import { check, checkWith, describeSchemaError, valueAt, type Checked, type Validator } from '../core/validate.js';
-import { validateClearRequest, validateClearResponse } from '../core/generated/validators.js';
-import { PURPOSES } from '../core/fields.js';
+} from '../../core/generated/types.js';
+import type { HeldProfile } from '../../core/profile.js';
+import { check, checkWith, describeSchemaError, valueAt, type Checked, type Validator } from '../../core/validate.js';
+import { validateClearRequest, validateClearResponse } from '../../core/generated/validators.js';
+import { PURPOSES } from '../../core/fields.js';
 import type { ErrorObject } from 'ajv';
-import type { OptionsOf } from '../options.js';
-import { CHECK_ID, buildRequest, inputProblem, requestOptions, type MessageKind } from './kind.js';
+import type { OptionsOf } from '../../options.js';
+import { CHECK_ID, buildRequest, inputProblem, requestOptions, type MessageKind } from '../kind.js';
+import type { ClearSelectorInput } from './input.js';
 
-/** What the operator typed, before any parsing: flags and prompt answers arrive as strings. */
-export interface ClearSelectorInput {
-  id?: string;
-  evse?: string;
-  purpose?: string;
-  stackLevel?: string;
-}
+export type { ClearSelectorInput };
+
 
 /**
  * The request fields an operator sets, with the flag that sets each and what it allows. Flags, schema errors and
@@ -71,12 +66,10 @@ export const checkClearRequestOnWire = checkWith<ClearChargingProfileRequest>(va
 
 export const checkClearResponse = checkWith<ClearChargingProfileResponse>(validateClearResponse);
 
-/** A profile as the simulator holds it: what clear selects on, and the whole profile when one was installed or built in. */
-export type ChargingProfile = SimulatedChargingProfile & { charging_profile?: WholeChargingProfile };
 
 // The profiles file and the request must agree on the purposes; `tsc` fails here if one schema changes alone.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const purposesAgree: Same<ChargingProfile['charging_profile_purpose'], ChargingProfilePurpose> = true;
+const purposesAgree: Same<HeldProfile['charging_profile_purpose'], ChargingProfilePurpose> = true;
 void purposesAgree;
 
 /**
@@ -137,7 +130,7 @@ export function describeSelector(data: ClearChargingProfileRequestData | null): 
   return parts.join(' ');
 }
 
-function matchesCriteria(profile: ChargingProfile, request: ClearChargingProfileRequest): boolean {
+function matchesCriteria(profile: HeldProfile, request: ClearChargingProfileRequest): boolean {
   const criteria = request.data.charging_profile_criteria;
   if (!criteria) return false;
   // OCPP 2.0.1 ClearChargingProfileType: each field clears profiles "if they meet the other criteria in the
@@ -153,12 +146,12 @@ function matchesCriteria(profile: ChargingProfile, request: ClearChargingProfile
 
 export interface ClearDecision {
   /** The profiles the request removes; the caller deletes them from its set. */
-  removed: ChargingProfile[];
+  removed: HeldProfile[];
   response: ClearChargingProfileResponse;
 }
 
 /** What a valid request clears, and the answer: accepted when at least one profile went, unknown otherwise. */
-export function decideClear(profiles: readonly ChargingProfile[], request: ClearChargingProfileRequest): ClearDecision {
+export function decideClear(profiles: readonly HeldProfile[], request: ClearChargingProfileRequest): ClearDecision {
   const { charging_profile_id: id } = request.data;
   const selected = profiles.filter((profile) =>
     // K10 (ClearChargingProfileRequest): clear "either a specific charging profile (denoted by id) or a selection
@@ -217,7 +210,7 @@ export const clear: MessageKind<ClearChargingProfileRequest, ClearChargingProfil
   nothingToSend: (reason) =>
     `nothing to clear: give --id <n>, or any of --evse <evse_id>, --purpose <purpose>, --stack-level <n>, or --input <file> (not asking, since ${reason})`,
   // The questions load the prompt library: only on a terminal, only when nothing was given.
-  ask: async (streams, warn) => (await import('../interactive/clear.js')).askSelector(streams, warn),
+  ask: async (streams, warn) => (await import('./prompts.js')).askSelector(clear, streams, warn),
   // A criteria request that names no EVSE reaches every EVSE of the station: the one whose default is No.
   confirmation: (request) =>
     clearsEveryEvse(request)
@@ -233,7 +226,7 @@ export const clear: MessageKind<ClearChargingProfileRequest, ClearChargingProfil
   lineHint: 'expected a profile id (digits) or a JSON object like {"charging_profile_id": 7}',
   describe: describeSelector,
   summarize: (response) => ({ outcome: response.data.status, status: response.data.status, ...(response.data.status_info ? { info: response.data.status_info } : {}) }),
-  decide: (profiles, request) => decideClear(profiles as readonly ChargingProfile[], request),
+  decide: (profiles, request) => decideClear(profiles, request),
   refuse: (id, problems) => ({
     id,
     name: 'clear_charging_profile',

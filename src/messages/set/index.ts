@@ -4,39 +4,23 @@
  * period. Checked against the schema and the K01 rules a CSMS applies before anything is sent; the simulator's
  * station applies the same rules and stores what it accepts.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 import type {
   ChargingProfile as FullChargingProfile,
   SetChargingProfileRequest,
   SetChargingProfileRequestData,
   SetChargingProfileResponse,
-} from '../core/generated/types.js';
-import { validateSetRequest, validateSetResponse } from '../core/generated/validators.js';
-import { PURPOSES, checkEvse, parseDuration, parseLimit, parseTime, wholeNumber, wholeSecondsUtc } from '../core/fields.js';
-import { checkWith } from '../core/validate.js';
-import type { OptionsOf } from '../options.js';
-import type { ChargingProfile as StoredChargingProfile } from './clear.js';
-import { requestOptions, type MessageKind, type StoredProfile } from './kind.js';
+} from '../../core/generated/types.js';
+import { validateSetRequest, validateSetResponse } from '../../core/generated/validators.js';
+import { PURPOSES, checkEvse, parseDuration, parseLimit, parseTime, wholeNumber, wholeSecondsUtc } from '../../core/fields.js';
+import { checkWith } from '../../core/validate.js';
+import type { OptionsOf } from '../../options.js';
+import type { HeldProfile } from '../../core/profile.js';
+import { requestOptions, type MessageKind } from '../kind.js';
+import type { SetInput } from './input.js';
 
-/** What the operator gave: option values as typed, the --file text, and the clock for the default start. */
-export interface SetInput {
-  fileText?: string;
-  file?: string;
-  id?: string;
-  limit?: string;
-  evse?: string;
-  purpose?: string;
-  stackLevel?: string;
-  start?: string;
-  duration?: string;
-  recurring?: string;
-  relative?: boolean;
-  transaction?: string;
-  phases?: string;
-  validFrom?: string;
-  validTo?: string;
-  now: Date;
-}
+export type { SetInput };
+
 
 const SET_DEFAULTS = { purpose: 'TxDefaultProfile', stackLevel: '0' } as const;
 
@@ -229,7 +213,7 @@ export function describeSet(data: SetChargingProfileRequestData): string {
 }
 
 /** The stored form of an installed profile: what clear selects on, with the whole profile kept beside it. */
-export function storedProfile(data: SetChargingProfileRequestData): StoredChargingProfile & { charging_profile: FullChargingProfile } {
+export function storedProfile(data: SetChargingProfileRequestData): HeldProfile & { charging_profile: FullChargingProfile } {
   const profile = data.charging_profile;
   return {
     id: profile.id,
@@ -255,7 +239,7 @@ export const set: MessageKind<SetChargingProfileRequest, SetChargingProfileRespo
   inputOf: (options, context) => ({ ...(options as SetOptions), now: context.now, fileText: context.files?.file }),
   nothingToSend: (reason) =>
     `nothing to set: give --id <n> and --limit <16A|7400W|7.4kW>, or --file <path>, or --input <file> (not asking, since ${reason})`,
-  ask: async (streams, warn) => (await import('../interactive/set.js')).askProfile(streams, warn),
+  ask: async (streams, warn) => (await import('./prompts.js')).askProfile(set, streams, warn),
   confirmation: (request) =>
     request.data.evse_id === undefined
       ? { message: 'No EVSE is named, so this profile applies to the whole station. Send it?', yes: false }
@@ -282,7 +266,7 @@ export const set: MessageKind<SetChargingProfileRequest, SetChargingProfileRespo
       return { response: answer(request.id, { status: 'rejected', status_info: { reason_code: 'InvalidProfile', additional_info: problem } }), removed: [] };
     }
     const installed = storedProfile(request.data);
-    const replaced = profiles.filter((profile: StoredProfile) => profile.id === installed.id);
+    const replaced = profiles.filter((profile) => profile.id === installed.id);
     return { response: answer(request.id, { status: 'accepted' }), removed: replaced, added: [installed] };
   },
   refuse: (id, problems) => answer(id, { status: 'rejected', status_info: { reason_code: 'InvalidProfile', additional_info: problems.join('; ') } }),

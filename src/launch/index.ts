@@ -11,17 +11,17 @@ import { accessSync, closeSync, constants, openSync, readFileSync, readSync, rea
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { HAND_OVER_MARK, findOtherScp, isOwnInvocation, loopMessage, type LauncherWords } from './core/passthrough.js';
-import { envFlag } from './core/settings.js';
-import { EXIT } from './errors.js';
-import { writeLine } from './output/plain.js';
+import { HAND_OVER_MARK, findOtherScp, isOwnInvocation, loopMessage, type LauncherWords } from './passthrough.js';
+import { envFlag } from '../core/settings.js';
+import { EXIT } from '../errors.js';
+import { writeLine } from '../output/plain.js';
 
 /** Our commands and their short options, read off the built CLI and written in by src/build/build.mjs (esbuild's
  * define): deciding "ours or OpenSSH's" costs no file read and cannot drift from the commands. */
 declare const SCP_LAUNCHER_WORDS: LauncherWords;
 
 export interface LoadedBundle {
-  exports: typeof import('./cli.js');
+  exports: typeof import('../cli.js');
   script: Script;
   /** What became of the code cache: used, rejected (made by another V8) or missing. */
   cache: 'used' | 'rejected' | 'missing';

@@ -6,11 +6,11 @@
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { UsageError } from '../errors.js';
-import type { ScpConfig, SiteProfile } from './generated/types.js';
-import { validateConfig } from './generated/validators.js';
+import type { ScpConfig, SiteProfile } from '../core/generated/types.js';
+import { validateConfig } from '../core/generated/validators.js';
 import { PROFILE_OPTIONS, type TableProfileKey } from '../options.js';
-import { pointerKeys, valueAt } from './validate.js';
-import { parseBrokerUrl } from './settings.js';
+import { pointerKeys, valueAt } from '../core/validate.js';
+import { parseBrokerUrl } from '../core/settings.js';
 
 export type { ScpConfig, SiteProfile };
 

@@ -5,8 +5,8 @@
  * parsed once, with a one-line refusal naming it.
  */
 import { UsageError } from '../errors.js';
-import { checkEvse, parseLimit, parseTime, wholeNumber } from './fields.js';
-import { STATION_EVSE, type StationModel, type Transaction } from './composite.js';
+import { checkEvse, parseLimit, parseTime, wholeNumber } from '../core/fields.js';
+import { STATION_EVSE, type StationModel, type Transaction } from '../core/composite.js';
 
 export interface StationFlags {
   evses?: string;

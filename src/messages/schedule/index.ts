@@ -3,27 +3,24 @@
  * limit an EVSE will apply over a window from now. Its answer's status is capitalised (Accepted/Rejected), unlike
  * clear's and set's. The simulator answers it from the profiles it holds (core/composite.ts).
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 import type {
   GetCompositeScheduleRequest,
   GetCompositeScheduleRequestData,
   GetCompositeScheduleResponse,
-} from '../core/generated/types.js';
-import { validateScheduleRequest, validateScheduleResponse } from '../core/generated/validators.js';
-import { checkWith } from '../core/validate.js';
-import { checkEvse, parseDuration } from '../core/fields.js';
-import { compositeSchedule, type HeldProfile } from '../core/composite.js';
-import { scheduleLines } from '../output/schedule.js';
-import type { OptionsOf } from '../options.js';
-import type { ChargingProfile } from './clear.js';
-import { questionOptions, type MessageKind } from './kind.js';
+} from '../../core/generated/types.js';
+import { validateScheduleRequest, validateScheduleResponse } from '../../core/generated/validators.js';
+import { checkWith } from '../../core/validate.js';
+import { checkEvse, parseDuration } from '../../core/fields.js';
+import { compositeSchedule, type ScheduledProfile } from '../../core/composite.js';
+import { scheduleLines } from './render.js';
+import type { OptionsOf } from '../../options.js';
+import type { HeldProfile } from '../../core/profile.js';
+import { questionOptions, type MessageKind } from '../kind.js';
+import type { ScheduleInput } from './input.js';
 
-/** What the operator typed: option values as strings. */
-export interface ScheduleInput {
-  evse?: string;
-  duration?: string;
-  unit?: string;
-}
+export type { ScheduleInput };
+
 
 /** A day: the window an operator most often asks about ("what happens until this time tomorrow?"). */
 const DEFAULT_DURATION = '1d';
@@ -64,7 +61,7 @@ Examples:
 const answer = (id: string, data: GetCompositeScheduleResponse['data']): GetCompositeScheduleResponse => ({ id, name: 'get_composite_schedule', type: 'response', data });
 
 /** The profiles the station holds whole (an entry of --profiles for clear only has no schedule to count). */
-const wholeProfiles = (profiles: readonly ChargingProfile[]): HeldProfile[] =>
+const wholeProfiles = (profiles: readonly HeldProfile[]): ScheduledProfile[] =>
   profiles.flatMap(({ evse_id, charging_profile }) => (charging_profile ? [{ evse_id, charging_profile }] : []));
 
 /** The registry's entry for get_composite_schedule. */
@@ -81,7 +78,7 @@ export const schedule: MessageKind<GetCompositeScheduleRequest, GetCompositeSche
     return { evse, duration, unit };
   },
   nothingToSend: (reason) => `nothing to ask: give --evse <evse_id> (0 for the whole station), or --input <file> (not asking, since ${reason})`,
-  ask: async (streams, warn, given) => (await import('../interactive/schedule.js')).askEvse(streams, warn, given),
+  ask: async (streams, warn, given) => (await import('./prompts.js')).askEvse(schedule, streams, warn, given),
   confirmation: () => undefined,
   buildData: buildScheduleData,
   checkRequest: checkWith<GetCompositeScheduleRequest>(validateScheduleRequest),
@@ -99,7 +96,7 @@ export const schedule: MessageKind<GetCompositeScheduleRequest, GetCompositeSche
   }),
   render: (response, view) => (response.data.schedule ? scheduleLines(response.data.schedule, view) : []),
   decide: (profiles, request, station) => ({
-    response: answer(request.id, compositeSchedule(wholeProfiles(profiles as readonly ChargingProfile[]), request.data, station())),
+    response: answer(request.id, compositeSchedule(wholeProfiles(profiles), request.data, station())),
     removed: [],
   }),
   refuse: (id, problems) => answer(id, { status: 'Rejected', status_info: { reason_code: 'FormationViolation', additional_info: problems.join('; ').slice(0, 512) } }),

@@ -1,13 +1,25 @@
 /**
  * The questions `scp clear` asks on a terminal (its registry entry's `ask`, loaded only then). Every answer is checked
- * by the same code, with the same words, as the flag that would have given it (selectorProblem).
+ * by the same code, with the same words, as the flag that would have given it (`checksOf`).
  */
 import { input, select } from '@inquirer/prompts';
-import { PURPOSES } from '../core/fields.js';
-import { selectorProblem, selectorWarnings, type ClearSelectorInput } from '../messages/clear.js';
-import { asking, verdict, type PromptStreams } from './prompts.js';
+import { PURPOSES } from '../../core/fields.js';
+import { CHECK_ID, buildRequest, inputProblem, type Envelope, type MessageKind } from '../kind.js';
+import type { ClearSelectorInput } from './input.js';
+import { asking, verdict, type PromptStreams } from '../prompts.js';
 
 const ANY = 'any';
+
+type ClearKind = MessageKind<Envelope<'request'>, Envelope<'response'>, ClearSelectorInput>;
+type Checks = { problem(input: ClearSelectorInput): string | undefined; warnings(input: ClearSelectorInput): string[] };
+
+/** What an answer gets: the words a flag with that value would get, and the warnings its request would. */
+function checksOf(kind: ClearKind): Checks {
+  return {
+    problem: (input) => inputProblem(kind, input),
+    warnings: (input) => kind.warnings(buildRequest(kind, input, () => CHECK_ID)),
+  };
+}
 
 /** Said in the questions' words when no criterion was given: K10.FR.02 forbids a clear of everything. */
 export const NOTHING_CHOSEN =
@@ -17,7 +29,8 @@ export const NOTHING_CHOSEN =
  * By id, or by criteria with at least one criterion (K10.FR.02). Criteria with none at all go back to the first
  * question, with that said in the questions' words, so the operator can name an EVSE or choose an id instead.
  */
-export async function askSelector(streams: PromptStreams, warn: (message: string) => void): Promise<ClearSelectorInput> {
+export async function askSelector(kind: ClearKind, streams: PromptStreams, warn: (message: string) => void): Promise<ClearSelectorInput> {
+  const checks = checksOf(kind);
   const context = { input: streams.input, output: streams.output, signal: streams.signal };
   return asking(streams, async () => {
     for (;;) {
@@ -32,10 +45,10 @@ export async function askSelector(streams: PromptStreams, warn: (message: string
         context,
       );
       if (how === 'id') {
-        const id = await input({ message: 'Charging profile id:', validate: (value) => verdict(selectorProblem({ id: value })) }, context);
+        const id = await input({ message: 'Charging profile id:', validate: (value) => verdict(checks.problem({ id: value })) }, context);
         return { id };
       }
-      const chosen = await askCriteria(context, warn);
+      const chosen = await askCriteria(context, warn, checks);
       if (Object.keys(chosen).length > 0) return chosen;
       warn(NOTHING_CHOSEN);
     }
@@ -43,9 +56,9 @@ export async function askSelector(streams: PromptStreams, warn: (message: string
 }
 
 /** EVSE, purpose and stack level, each optional; each answer checked as its flag would be. */
-async function askCriteria(context: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; signal: AbortSignal }, warn: (message: string) => void): Promise<ClearSelectorInput> {
+async function askCriteria(context: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; signal: AbortSignal }, warn: (message: string) => void, checks: Checks): Promise<ClearSelectorInput> {
   const evse = await input(
-    { message: 'EVSE id (empty: every EVSE):', validate: (value) => (value === '' ? true : verdict(selectorProblem({ evse: value }))) },
+    { message: 'EVSE id (empty: every EVSE):', validate: (value) => (value === '' ? true : verdict(checks.problem({ evse: value }))) },
     context,
   );
   const purpose = await select(
@@ -59,9 +72,9 @@ async function askCriteria(context: { input: NodeJS.ReadableStream; output: Node
     ...(evse === '' ? {} : { evse }),
     ...(purpose === ANY ? {} : { purpose }),
   };
-  if (chosen.purpose !== undefined) for (const warning of selectorWarnings(chosen)) warn(warning);
+  if (chosen.purpose !== undefined) for (const warning of checks.warnings(chosen)) warn(warning);
   const stackLevel = await input(
-    { message: 'Stack level (empty: any):', validate: (value) => (value === '' ? true : verdict(selectorProblem({ ...chosen, stackLevel: value }))) },
+    { message: 'Stack level (empty: any):', validate: (value) => (value === '' ? true : verdict(checks.problem({ ...chosen, stackLevel: value }))) },
     context,
   );
   return { ...chosen, ...(stackLevel === '' ? {} : { stackLevel }) };

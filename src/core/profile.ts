@@ -1,0 +1,12 @@
+/**
+ * A profile the station holds, the one name for it wherever it is kept or read: the simulator's station, the
+ * messages' `decide`, `scp simulate --profiles`, and the composite calculation. Pure types.
+ */
+import type { ChargingProfile, SimulatedChargingProfile } from './generated/types.js';
+
+/** What clear selects on (id, EVSE, purpose, stack level; "0": the station as a whole), and the whole profile where
+ * one was installed or built in (a `--profiles` entry may give only the first four, for clear). */
+export type HeldProfile = SimulatedChargingProfile & { charging_profile?: ChargingProfile };
+
+/** The part of a held profile the composite calculation reads: its EVSE and its whole profile. */
+export type ScheduledProfile = Pick<HeldProfile, 'evse_id'> & { charging_profile: ChargingProfile };
