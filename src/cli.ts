@@ -9,7 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, ScpError } from './errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
 import { refuseOptions, type OptionSpec } from './options.js';
-import { COMPLETION_HELP, CONFIG_HELP, GROUP_HEADINGS, HELP_LAYOUT, ROOT_HELP, SIMULATE_HELP, exitHelp } from './help.js';
+import { COMPLETION_HELP, CONFIG_HELP, GROUP_HEADINGS, HELP_LAYOUT, SIMULATE_HELP, exitHelp, rootHelp } from './help.js';
 import { ALL_MESSAGES, optionsOf } from './messages/index.js';
 import type { MessageKind } from './messages/kind.js';
 import type { RequestFlags } from './commands/send.js';
@@ -81,7 +81,7 @@ function rootProgram(io: Io): Command {
       outputError: (text, write) => write(`scp: ${text.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')}`),
     })
     .configureHelp(HELP_LAYOUT)
-    .addHelpText('after', ROOT_HELP);
+    .addHelpText('after', rootHelp(ALL_MESSAGES));
   for (const option of commanderOptions(undefined, io.env)) program.addOption(option);
   return program;
 }
@@ -118,7 +118,7 @@ function shellFor(program: Command, io: Io, run: (action: () => Promise<number>)
 function addMessage(program: Command, io: Io, act: Act, kind: MessageKind): void {
   withOptions(program.command(kind.command), io.env)
     .description(kind.summary)
-    .addHelpText('after', `${kind.help}\n${exitHelp(kind.outcomes)}`)
+    .addHelpText('after', `${kind.help}\n${exitHelp([kind])}`)
     .action((options: RequestFlags & { input?: string; concurrency: string; unordered: boolean }) =>
       act(async (flags, output) => {
         const context = { output, env: io.env, signal: io.signal };
@@ -134,7 +134,7 @@ function addMessage(program: Command, io: Io, act: Act, kind: MessageKind): void
 
 function addSimulate(program: Command, io: Io, act: Act): void {
   withOptions(program.command('simulate'), io.env)
-    .description('run a stand-in Smart Charging service that answers clear, set and schedule requests as an OCPP 2.0.1 station would')
+    .description(`run a stand-in Smart Charging service that answers ${ALL_MESSAGES.map((one) => one.command).join(', ')} requests as an OCPP 2.0.1 station would`)
     .addHelpText('after', SIMULATE_HELP)
     .action((options: SimulateFlags) =>
       act(async (flags, output) => {
@@ -266,6 +266,12 @@ export function launcherWords(): LauncherWords {
  * Runs one invocation and returns its exit code. The one place that maps errors to exit codes: commands throw or
  * return, main decides. Never calls process.exit, so pending writes to a pipe are not cut off.
  */
+/** The registry's commands and what they run most (entries' `samples`), for the build's code-cache training and the
+ * start-up bench, which read the built CLI and keep no list of their own. */
+export function messageCommands(): Array<{ command: string; name: string; samples: (typeof ALL_MESSAGES)[number]['samples'] }> {
+  return ALL_MESSAGES.map(({ command, name, samples }) => ({ command, name, samples }));
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   let pending: Promise<number> | undefined;
   const program = buildProgram(io, (action) => {

@@ -18,6 +18,20 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/**
+ * What each exit status means beyond a message's own 0 and 1 (its entry's `outcomes`): the one wording of the exit
+ * table, which every command's help, `scp --help` and the README show (help.ts `exitRows`; a test holds the
+ * README's table to it).
+ */
+export const EXIT_MEANINGS: ReadonlyArray<readonly [code: ExitCode, meaning: string]> = [
+  [EXIT.usage, 'bad usage or invalid input, or declined at the confirmation: nothing was sent'],
+  [EXIT.timeout, 'no matching response before --timeout: the request was published and may still be applied'],
+  [EXIT.connection, 'cannot connect, not authorised, TLS failure, subscription refused, or connection lost'],
+  [EXIT.invalidResponse, 'invalid response: an answer with our id that breaks the response schema'],
+  [EXIT.internal, 'internal error: a bug in scp (rerun with --verbose for the stack)'],
+  [EXIT.interrupted, 'interrupted (Ctrl-C); 143 terminated (SIGTERM)'],
+];
+
 export abstract class ScpError extends Error {
   abstract readonly exitCode: ExitCode;
 }

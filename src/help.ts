@@ -4,6 +4,7 @@
  */
 import { Help, type Command, type Option } from 'commander';
 import type { HelpGroup } from './options.js';
+import { EXIT_MEANINGS } from './errors.js';
 
 /** The headings options are grouped under, in the order help lists them (commander's -h and -V come last). */
 export const GROUP_HEADINGS: Readonly<Record<HelpGroup, string>> = {
@@ -33,25 +34,22 @@ export const HELP_LAYOUT: Partial<Help> = {
   },
 };
 
-/** The exit codes of a message command, in its own words for 0 and 1 (its registry entry's `outcomes`). */
-export function exitHelp(outcomes: { accepted: string; other: string }): string {
-  return `
-Exit codes:
-  0    ${outcomes.accepted}
-  1    ${outcomes.other}
-  2    bad usage or invalid input, or declined at the confirmation: nothing was sent
-  3    no matching response before --timeout: the request was published and may still be applied
-  4    cannot connect, not authorised, TLS failure, or connection lost
-  5    invalid response: an answer with our id that breaks the response schema
-  70   internal error: a bug in scp (rerun with --verbose for the stack)
-  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)`;
+type Outcomes = { accepted: string; other: string };
+
+/**
+ * The exit table: 0 and 1 in each message's own words (its entry's `outcomes`; with several messages, each line
+ * names its command), then the meanings every command shares (errors.ts EXIT_MEANINGS). Help and the README show it.
+ */
+export function exitRows(messages: ReadonlyArray<{ command: string; outcomes: Outcomes }>): Array<[code: number, lines: string[]]> {
+  const said = (pick: (outcomes: Outcomes) => string) => messages.map((one) => (messages.length === 1 ? pick(one.outcomes) : `${one.command}: ${pick(one.outcomes)}`));
+  return [[0, said((o) => o.accepted)], [1, said((o) => o.other)], ...EXIT_MEANINGS.map(([code, meaning]) => [code, [meaning]] as [number, string[]])];
 }
 
-/** Every message command's exit codes, for `scp --help`. */
-export const EXIT_HELP = exitHelp({
-  accepted: 'accepted: the service did what was asked',
-  other: 'the service said no: unknown (clear: nothing to clear) or rejected (set, schedule: see status_info)',
-});
+/** The exit codes, as help shows them: one row per code, a message's lines under each other. */
+export function exitHelp(messages: ReadonlyArray<{ command: string; outcomes: Outcomes }>): string {
+  const rows = exitRows(messages).map(([code, lines]) => lines.map((line, i) => `  ${(i === 0 ? String(code) : '').padEnd(5)}${line}`).join('\n'));
+  return `\nExit codes:\n${rows.join('\n')}`;
+}
 
 export const SIMULATE_HELP = `
 Logs one line per request on stdout (one JSON object per line with --json); everything else goes to stderr.
@@ -97,14 +95,14 @@ Install:
   zsh:   scp completion zsh > "\${fpath[1]}/_scp"       (or any folder in $fpath, then restart zsh)
   fish:  scp completion fish > ~/.config/fish/completions/scp.fish`;
 
-/** After the commands of `scp --help`. */
-export const ROOT_HELP = `
+/** After the commands of `scp --help`: examples (each message's everyday sample, from the registry) and the exit table. */
+export function rootHelp(messages: ReadonlyArray<{ command: string; outcomes: Outcomes; samples: { send: readonly (readonly string[])[] } }>): string {
+  const quoted = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg}'`);
+  const examples = messages.map(({ command, samples }) => `  scp ${command} ${samples.send[0]!.map(quoted).join(' ')}`).join('\n');
+  return `
 Examples:
   scp simulate --embedded 0                  # a broker and a stand-in service, to try everything below
-  scp clear --id 1
-  scp clear --evse 'GB*SEV*123' --purpose TxProfile --json
-  scp set --evse 3 --id 7 --limit 11kW
-  scp schedule --evse 3                      # what EVSE 3 will allow, and when: a table and a chart
+${examples}
   seq 1 100 | scp clear --input - --json
   scp --profile site-a clear --id 7          # connection settings from the config file
 
@@ -113,4 +111,5 @@ the commands above with only the short options its help lists (and config's acti
 help's topic), scp hands the whole command line to the next scp in PATH (OpenSSH's secure copy), as in
 \`scp -r dir host:\`. To copy a file named like a command, name it as a path: \`scp ./set host:\`.
 SCP_NO_PASSTHROUGH=1 turns the hand-over off; the smart-charging command never does it.
-${EXIT_HELP}`;
+${exitHelp(messages)}`;
+}

@@ -40,6 +40,13 @@ export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request
   readonly options: readonly OptionSpec[];
   /** The simulator's log words for a request that changed no profile. */
   readonly nothingDone: string;
+  /**
+   * What an operator types most, after the command word: the build's code-cache training (src/build/train.mjs), the
+   * start-up bench and the tests that go over every message run these, so a new message is trained, measured and
+   * tested by being in the registry. `send`: requests the built-in simulator station accepts (exit 0), the first the
+   * everyday one; `bad`: one refused before anything is sent (exit 2).
+   */
+  readonly samples: { readonly send: readonly (readonly string[])[]; readonly bad: readonly string[] };
   /** What exits 0 and 1 mean for this message, for its help's exit codes. */
   readonly outcomes: { accepted: string; other: string };
   /** What the options say to send, as the builder takes it; `context` has the clock and the text of files options name. */

@@ -8,12 +8,18 @@
 // an embedded aedes broker with no-delay sockets stands in for both. Peak RSS comes from /usr/bin/time when present.
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { PROMPTS, SPINNER, coverageDir } from '../helpers/evaluated.mjs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { median, mosquittoBin, mosquittoRr, printTable, scp, startAedes, startMosquitto, startResponder, timeOnce } from './lib.mjs';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 20;
+// The commands measured are the registry's, each with its entry's everyday sample (cli.ts messageCommands).
+const require = createRequire(import.meta.url);
+const { loadBundle, CLI_BUNDLE } = require('../../dist/launch.cjs');
+const messages = loadBundle(CLI_BUNDLE).exports.messageCommands();
+const words = (argv) => argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg}'`)).join(' ');
 const brokers = [];
 const responders = [];
 try {
@@ -36,12 +42,11 @@ try {
     { label: 'node -e 0', argv: [node, '-e', '0'] },
     { label: 'scp --version', argv: [node, scp, '--version'] },
     { label: 'scp --help', argv: [node, scp, '--help'] },
-    { label: 'scp clear --id 1 --dry-run', argv: [node, scp, 'clear', '--id', '1', '--dry-run'] },
+    ...messages.map(({ command, samples: { send } }) => ({ label: `scp ${command} ${words(send[0])} --dry-run`, argv: [node, scp, command, ...send[0], '--dry-run'] })),
     { label: 'stand-in OpenSSH scp, run directly', argv: [standIn, '-r', 'dir', 'host:'] },
     { label: 'scp -r dir host: (handed to the stand-in)', argv: [node, scp, '-r', 'dir', 'host:'] },
     ...brokers.map((broker) => ({ label: `scp clear --id 1 (${broker.name})`, argv: [node, scp, '--broker', broker.url, 'clear', '--id', '1'] })),
-    { label: `scp set --evse 3 --id 7 --limit 11kW (${brokers[0].name})`, argv: [node, scp, '--broker', brokers[0].url, 'set', '--evse', '3', '--id', '7', '--limit', '11kW'] },
-    { label: `scp schedule --evse 3 (${brokers[0].name})`, argv: [node, scp, '--broker', brokers[0].url, 'schedule', '--evse', '3'] },
+    ...messages.slice(1).map(({ command, samples: { send } }) => ({ label: `scp ${command} ${words(send[0])} (${brokers[0].name})`, argv: [node, scp, '--broker', brokers[0].url, command, ...send[0]] })),
     ...(mosquittoRr && mosquittoBin
       ? brokers.map((broker) => ({
           label: `mosquitto_rr, same round trip (${broker.name})`,

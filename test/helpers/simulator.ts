@@ -27,7 +27,7 @@ export async function startSimulator(
     const timer = setTimeout(() => reject(new Error(`simulator not ready in 10 s:\n${stderr}`)), 10_000);
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (/serving clear_charging_profile/.test(stderr)) {
+      if (/serving /.test(stderr)) {
         clearTimeout(timer);
         resolve();
       }

@@ -202,6 +202,7 @@ export const clear: MessageKind<ClearChargingProfileRequest, ClearChargingProfil
   help: CLEAR_HELP,
   options: CLEAR_OPTIONS,
   nothingDone: 'removed nothing',
+  samples: { send: [['--id', '1'], ['--evse', 'GB*SEV*E002', '--purpose', 'TxProfile']], bad: ['--id', 'x'] },
   outcomes: { accepted: 'accepted: the service cleared at least one profile', other: 'unknown: the service found nothing to clear' },
   inputOf: (options) => {
     const { id, evse, purpose, stackLevel } = options as ClearOptions;

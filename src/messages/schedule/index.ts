@@ -71,6 +71,7 @@ export const schedule: MessageKind<GetCompositeScheduleRequest, GetCompositeSche
   summary: 'show the composite schedule of an EVSE (the limit it will apply, and when) as a table and a chart',
   help: SCHEDULE_HELP,
   nothingDone: 'answered',
+  samples: { send: [['--evse', 'GB*SEV*E001'], ['--evse', '0', '--chart', '--unit', 'W']], bad: ['--evse', 'GB*SEV*E001', '--unit', 'kW'] },
   outcomes: { accepted: 'Accepted: the schedule is shown', other: 'Rejected: the service refused (see status_info; e.g. an unknown EVSE)' },
   options: SCHEDULE_OPTIONS,
   inputOf: (options) => {

@@ -234,6 +234,13 @@ export const set: MessageKind<SetChargingProfileRequest, SetChargingProfileRespo
   summary: 'install a charging profile (from flags or a file), and report the service\'s answer',
   help: SET_HELP,
   nothingDone: 'installed nothing',
+  samples: {
+    send: [
+      ['--evse', 'GB*SEV*E002', '--id', '70', '--limit', '11kW'],
+      ['--id', '71', '--limit', '16A', '--start', '2026-12-01T18:00:00Z', '--duration', '2h'],
+    ],
+    bad: ['--id', '70', '--limit', '11'],
+  },
   outcomes: { accepted: 'accepted: the service installed the profile', other: 'rejected: the service refused it (see status_info)' },
   options: SET_OPTIONS,
   inputOf: (options, context) => ({ ...(options as SetOptions), now: context.now, fileText: context.files?.file }),
