@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, ScpError } from './errors.js';
+import { EXIT, ScpError, exitStatus, type Ending } from './errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
 import { refuseOptions, type OptionSpec } from './options.js';
 import { COMPLETION_HELP, CONFIG_HELP, GROUP_HEADINGS, HELP_LAYOUT, SIMULATE_HELP, exitHelp, rootHelp } from './help.js';
@@ -65,7 +65,7 @@ function withOptions(command: Command, env: NodeJS.ProcessEnv): Command {
 }
 
 /** Runs a command inside every command's shell (see `shellFor`); `config: false` for commands that need no config. */
-type Act = (command: (flags: GlobalFlags, output: Output, config: ConfigState) => Promise<number>, options?: { config?: boolean }) => void;
+type Act = (command: (flags: GlobalFlags, output: Output, config: ConfigState) => Promise<Ending | void>, options?: { config?: boolean }) => void;
 
 /** The program itself: its name, version, how commander writes and fails, and the global options. */
 function rootProgram(io: Io): Command {
@@ -105,11 +105,11 @@ function shellFor(program: Command, io: Io, run: (action: () => Promise<number>)
         const { flags, state } = config
           ? applyConfig(given, sourceOf, io.env)
           : { flags: given, state: { location: locateConfig(given, sourceOf, io.env) } };
-        return await command(flags, output, state);
+        return exitStatus((await command(flags, output, state)) ?? {});
       } catch (err) {
         if (!(err instanceof ScpError)) throw err;
         output.error(err.message);
-        return err.exitCode;
+        return exitStatus({ error: err });
       }
     });
 }
@@ -140,7 +140,6 @@ function addSimulate(program: Command, io: Io, act: Act): void {
       act(async (flags, output) => {
         const { runSimulate } = await import('./commands/simulate.js');
         await runSimulate(options, flags, { output, env: io.env, signal: io.signal });
-        return EXIT.accepted;
       }),
     );
 }
@@ -160,24 +159,20 @@ function addConfig(program: Command, io: Io, act: Act): void {
     'print the path of the config file in use (whether or not it exists)',
     async (_flags, output, state) => {
       output.configPath(state.location.path, existsSync(state.location.path), state.location.named ?? null);
-      return EXIT.accepted;
     },
     { config: false },
   );
   sub('show', 'print the effective connection settings and where each came from (flag, env, profile, default); never a secret', async (flags, output, state) => {
     const { settingsReport } = await import('./commands/config.js');
     output.settings(settingsReport(flags, state, io.env));
-    return EXIT.accepted;
   });
   sub('validate', 'check the config file and the files it names; exit 0 if valid, 2 if not', async (_flags, output, state) => {
     const { validateConfigFiles } = await import('./commands/config.js');
     await validateConfigFiles(state, output);
-    return EXIT.accepted;
   });
   sub('profiles', 'list the profile names, one per line (shell completion uses this)', async (_flags, output, state) => {
     const { profileNames } = await import('./commands/config-file.js');
     output.names(profileNames(state.config));
-    return EXIT.accepted;
   });
 }
 
@@ -192,7 +187,6 @@ function addCompletion(program: Command, act: Act): void {
         async (_flags, output) => {
           const { completionScript } = await import('./commands/completion.js');
           output.text(completionScript(shell, describeProgram(program)));
-          return EXIT.accepted;
         },
         { config: false },
       ),

@@ -107,14 +107,21 @@ export const EXIT_OF_OUTCOME: Readonly<Record<StreamOutcome, ExitCode>> = {
   invalid_response: EXIT.invalidResponse,
 };
 
-/** The exit status of a finished command: its error's code, else what the outcome says. */
-export function exitCodeFor(outcome: StreamOutcome, error?: ScpError): ExitCode {
-  if (error) return error.exitCode;
-  return EXIT_OF_OUTCOME[outcome];
+/**
+ * How a command ended: the outcomes of its requests (none: nothing to report), and the error that ended it, if one
+ * did (an interruption, a lost connection, bad usage). Commands return it; `exitStatus` alone makes it a number.
+ */
+export interface Ending {
+  outcomes?: Iterable<StreamOutcome>;
+  error?: ScpError;
 }
 
-/** Exit status of a stream: the most severe outcome seen (5 > 4 > 3 > 2 > 1 > 0), 0 when there was nothing to do. */
-export function worstExitCode(outcomes: Iterable<StreamOutcome>): ExitCode {
+/**
+ * The one decision of an exit status (cli.ts calls it for every command): the error's own code (an interruption is
+ * 130 or 143, not 4), else the most severe outcome seen (5 > 4 > 3 > 2 > 1 > 0), 0 when there was nothing to do.
+ */
+export function exitStatus({ outcomes = [], error }: Ending): ExitCode {
+  if (error) return error.exitCode;
   let worst: ExitCode = EXIT.accepted;
   for (const outcome of outcomes) worst = Math.max(worst, EXIT_OF_OUTCOME[outcome]) as ExitCode;
   return worst;

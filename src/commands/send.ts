@@ -3,7 +3,7 @@
  * --dry-run) one exchange over MQTT -> one record, printed, and the exit status.
  */
 import { randomUUID } from '../random.js';
-import { EXIT, ConnectionError, ScpError, InvalidResponseError, TimeoutError, UsageError, exitCodeFor, type ExitCode } from '../errors.js';
+import { ConnectionError, ScpError, InvalidResponseError, TimeoutError, UsageError, type Ending } from '../errors.js';
 import { buildRequest, type Envelope, type MessageKind } from '../messages/kind.js';
 import { promptPolicy, type PromptPolicy } from '../core/terminal.js';
 import type { ConnectOptions } from '../transport/mqtt.js';
@@ -239,21 +239,21 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 
 /**
  * A message command without --input: asks only where a person can answer (both terminals, no --no-input, no CI),
- * runs the exchange, prints the result and says the exit status.
+ * runs the exchange, prints the result and says how it ended.
  */
 export async function runRequestCommand(
   kind: Kind,
   flags: RequestFlags,
   connectionFlags: ConnectionFlags,
   ctx: CommandContext & { prompts: { terminal: Terminal; noInput: boolean } },
-): Promise<ExitCode> {
+): Promise<Ending> {
   const { terminal, noInput } = ctx.prompts;
   const policy = () =>
     promptPolicy({ stdinIsTTY: Boolean(terminal.stdin.isTTY), stdoutIsTTY: Boolean(terminal.stdout.isTTY), noInput, env: terminal.env });
   const prompts = { policy, input: () => terminal.stdin, output: terminal.stdout };
   const files = await readOptionFiles(kind, flags, terminal.stdin);
   const result = await runRequest(kind, flags, connectionFlags, { ...ctx, prompts, files });
-  if (!result.record) return EXIT.accepted;
+  if (!result.record) return {};
   ctx.output.result(result.record, kind, flags);
-  return exitCodeFor(result.record.outcome, result.error);
+  return { outcomes: [result.record.outcome], error: result.error };
 }

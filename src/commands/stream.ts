@@ -7,7 +7,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
-import { ConnectionError, InterruptedError, UsageError, worstExitCode } from '../errors.js';
+import { ConnectionError, InterruptedError, UsageError, type Ending } from '../errors.js';
 import type { RequestFlags } from './send.js';
 import { longFlag } from '../options.js';
 import { streamHeapFlags, type StreamOutcome } from '../core/stream.js';
@@ -450,7 +450,7 @@ function checkAlone(kind: MessageKind, flags: StreamFlags & RequestFlags): void 
   }
 }
 
-export async function runStream(kind: MessageKind, flags: StreamFlags & RequestFlags, connectionFlags: ConnectionFlags, ctx: StreamContext): Promise<number> {
+export async function runStream(kind: MessageKind, flags: StreamFlags & RequestFlags, connectionFlags: ConnectionFlags, ctx: StreamContext): Promise<Ending> {
   const { output, signal } = ctx;
   checkAlone(kind, flags);
   const concurrency = parseConcurrency(flags.concurrency);
@@ -479,6 +479,5 @@ export async function runStream(kind: MessageKind, flags: StreamFlags & RequestF
   }
 
   if (!stream.printer.closed) output.streamSummary(stream.outcomes, performance.now() - stream.started);
-  if (stream.stopping) return stream.stopping.exitCode;
-  return worstExitCode(stream.outcomes.keys());
+  return { outcomes: stream.outcomes.keys(), error: stream.stopping };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkTopic, envFlag, parseBrokerUrl, parseMqttVersion, parseSeconds, redactUrl } from '../../src/core/settings.js';
 import { colorLevel } from '../../src/output/render.js';
 import { printable } from '../../src/output/plain.js';
-import { EXIT, InterruptedError, TimeoutError, exitCodeFor } from '../../src/errors.js';
+import { EXIT, InterruptedError, TimeoutError, exitStatus } from '../../src/errors.js';
 import { connectError } from '../../src/transport/mqtt.js';
 import { advised } from '../../src/connection.js';
 
@@ -85,13 +85,15 @@ describe('printable', () => {
   });
 });
 
-describe('exitCodeFor', () => {
-  it('maps outcomes and errors to the documented codes', () => {
-    expect(exitCodeFor('accepted')).toBe(0);
-    expect(exitCodeFor('unknown')).toBe(1);
-    expect(exitCodeFor('timeout', new TimeoutError('t'))).toBe(3);
-    expect(exitCodeFor('error', new InterruptedError('i', 'SIGINT'))).toBe(130);
-    expect(exitCodeFor('error', new InterruptedError('i', 'SIGTERM'))).toBe(143);
+describe('exitStatus', () => {
+  it('maps outcomes and errors to the documented codes, the error first', () => {
+    expect(exitStatus({})).toBe(0);
+    expect(exitStatus({ outcomes: ['accepted'] })).toBe(0);
+    expect(exitStatus({ outcomes: ['unknown'] })).toBe(1);
+    expect(exitStatus({ outcomes: ['rejected'] })).toBe(1);
+    expect(exitStatus({ outcomes: ['timeout'], error: new TimeoutError('t') })).toBe(3);
+    expect(exitStatus({ outcomes: ['error'], error: new InterruptedError('i', 'SIGINT') })).toBe(130);
+    expect(exitStatus({ outcomes: ['invalid_response'], error: new InterruptedError('i', 'SIGTERM') })).toBe(143);
     expect(EXIT).toMatchObject({ usage: 2, connection: 4, invalidResponse: 5 });
   });
 });

@@ -3,7 +3,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { streamHeapFlags } from '../../src/core/stream.js';
-import { worstExitCode as streamExitCode } from '../../src/errors.js';
+import { exitStatus } from '../../src/errors.js';
+
+const streamExitCode = (outcomes: Parameters<typeof exitStatus>[0]['outcomes']) => exitStatus({ outcomes });
 
 describe('streamHeapFlags', () => {
   it('holds the young generation at its start size and the old one near what is live', () => {
@@ -21,7 +23,7 @@ describe('streamHeapFlags', () => {
   });
 });
 
-describe('worstExitCode (a stream\'s exit status)', () => {
+describe('exitStatus of a stream', () => {
   it('is 0 only when every line was accepted, else the most severe outcome seen', () => {
     expect(streamExitCode([])).toBe(0);
     expect(streamExitCode(['accepted'])).toBe(0);
