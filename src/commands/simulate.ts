@@ -1,18 +1,13 @@
-import { randomUUID } from 'node:crypto';
+/**
+ * `scp simulate`: the stand-in service (src/simulator/) on its brokers, an embedded one if asked. It reads the
+ * --profiles file, connects, goes round its brokers when one is lost, and stops on Ctrl-C or SIGTERM.
+ */
 import { UsageError } from '../errors.js';
-import { BUILT_IN_PROFILES, BUILT_IN_TRANSACTIONS, applyChanges, checkProfiles, handleRequest, type ServiceLogEntry } from '../simulator/dispatch.js';
-import type { HeldProfile } from '../core/profile.js';
-import { parseStationFlags, stationAt, type StationConfig } from '../simulator/station.js';
-import { wholeNumber } from '../core/fields.js';
-import { checkTemplates, fillTopic, stationOf, subscriptionOf } from '../core/fleet.js';
-import type { StationModel } from '../core/composite.js';
 import { ALL_MESSAGES } from '../messages/index.js';
-import { set, storedProfile } from '../messages/set/index.js';
-import { CHECK_ID, requestEnvelope } from '../messages/kind.js';
-import type { SetChargingProfileRequestData } from '../core/generated/types.js';
-import type { Envelope } from '../messages/kind.js';
-import { parseMilliseconds, parsePort, parseRatio, redactUrl } from '../core/settings.js';
+import { redactUrl } from '../core/settings.js';
 import type { SimulateOptions } from '../options.js';
+import { startingProfiles } from '../simulator/profiles.js';
+import { parseServiceFlags, serviceHandler, stationsOn, type ServiceContext } from '../simulator/service.js';
 import {
   FAILOVER_WINDOW_MS,
   ROUND_PAUSE_MS,
@@ -34,176 +29,7 @@ import type { ServeOptions, Service } from '../transport/mqtt.js';
 /** simulate's own options, typed from the option table. */
 export type SimulateFlags = SimulateOptions;
 
-export interface SimulateContext extends CommandContext {
-  random?: () => number;
-  clock?: () => Date;
-}
-
-const DEFAULT_EMBEDDED_PORT = 1883;
-
-/** The profiles the station starts with: --profiles, else the built-in station's (none for a station of --evses). */
-async function loadProfiles(path: string | undefined, evses: string | undefined): Promise<HeldProfile[]> {
-  if (path === undefined) return evses === undefined ? BUILT_IN_PROFILES.map((profile) => ({ ...profile })) : [];
-  const text = (await readNamed('--profiles', path)).toString('utf8');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--profiles: ${JSON.stringify(path)} is not JSON (${(err as Error).message})`);
-  }
-  const installed = Array.isArray(data) ? data.map((entry, i) => installedProfile(entry, i, path)) : [];
-  // Every entry is checked in the simulator's shape; a set-shaped one by its projection, its whole profile kept.
-  const checked = checkProfiles(Array.isArray(data) ? data.map((entry, i) => installed[i]?.project ?? entry) : data);
-  if (!checked.ok) throw new UsageError(`--profiles: ${JSON.stringify(path)}: ${checked.problem}`);
-  return checked.profiles.map((profile, i) => installed[i]?.stored ?? profile);
-}
-
-/**
- * A --profiles entry shaped like set's request data ({evse_id?, charging_profile}): the station's current state, so
- * checked against set's schema only (not the rules a new profile must pass). Other entries: undefined.
- */
-function installedProfile(entry: unknown, index: number, path: string): { stored: HeldProfile; project: object } | undefined {
-  if (entry === null || typeof entry !== 'object' || !('charging_profile' in entry)) return undefined;
-  const checked = set.checkRequestOnWire(requestEnvelope(set, entry as SetChargingProfileRequestData, CHECK_ID));
-  if (!checked.ok) {
-    throw new UsageError(`--profiles: ${JSON.stringify(path)}: entry ${index + 1}: ${checked.problems.join('; ').replace(/\/data\//g, '')}`);
-  }
-  const stored = storedProfile(checked.value.data);
-  const { charging_profile: _whole, ...project } = stored;
-  return { stored, project };
-}
-
-/** Answers that are not ours to take: scp clear must ignore every one of them. */
-function decoysFor(response: Envelope<'response'>): Array<string | Buffer> {
-  return [
-    JSON.stringify({ ...response, id: randomUUID(), data: { status: 'accepted' } }),
-    // The same id under another message's name: an answer to someone else's request.
-    JSON.stringify({ ...response, name: ALL_MESSAGES.find((message) => message.name !== response.name)!.name }),
-    JSON.stringify({ ...response, type: 'request' }),
-    'decoy: not JSON',
-    Buffer.from([0xff, 0xfe, 0xfd]),
-  ];
-}
-
-/**
- * The fault injection, where to listen and the station, each flag parsed once. The built-in profiles come with the
- * built-in station's transaction, unless --transaction says otherwise.
- */
-function parseServiceFlags(flags: SimulateFlags) {
-  const builtIn = flags.profiles === undefined && flags.transaction === undefined && flags.evses === undefined;
-  const transaction = builtIn ? BUILT_IN_TRANSACTIONS.map(({ evse, id }) => `${evse}=${id}`) : flags.transaction;
-  return {
-    station: parseStationFlags({ ...flags, ...(transaction ? { transaction } : {}) }),
-    stations: flags.stations === undefined ? undefined : wholeNumber('--stations', flags.stations, 1, 100_000),
-    delayMs: parseMilliseconds('--delay', flags.delay),
-    dropRatio: parseRatio('--drop', flags.drop),
-    duplicate: flags.duplicate,
-    answerDecoys: flags.answerDecoys,
-    embeddedPort:
-      flags.embedded === undefined || flags.embedded === false
-        ? undefined
-        : flags.embedded === true
-          ? DEFAULT_EMBEDDED_PORT
-          : parsePort('--embedded', flags.embedded),
-  };
-}
-
-type Reply = (topic: string, payload: string | Buffer) => void;
-
-/** The station's now, for its schedules and its log: --clock fixes it (a reproducible station), else the real clock. */
-function simulatedClock(station: StationConfig, ctx: SimulateContext): () => Date {
-  const fixed = station.clock;
-  if (fixed) return () => new Date(fixed);
-  return ctx.clock ?? (() => new Date());
-}
-
-/** One station the service serves: its profiles, and the topic its answers go to (with --stations, its own). */
-interface ServedStation {
-  name?: string;
-  profiles: HeldProfile[];
-  responseTopic: string;
-}
-
-/** What a request does to the station's profiles, and the answer; a refused request changes nothing. */
-function apply(handling: Exclude<ReturnType<typeof handleRequest>, { kind: 'ignore' }>, station: ServedStation, model: () => StationModel) {
-  if (handling.kind === 'refuse') return { response: handling.response, removed: [] as HeldProfile[], added: [] as HeldProfile[] };
-  const { profiles } = station;
-  const { response, removed, added = [] } = handling.message.decide(profiles, handling.request, model);
-  applyChanges(profiles, removed, added);
-  return { response, removed, added };
-}
-
-/**
- * What the service does with each message on its request topics: which station it is for (`route`), which registry
- * entry it is, what that does to the station's profiles, the log line, and the answer (late, lost, twice or behind
- * decoys, as the flags say). Timers it starts are kept in `timers`, so that stopping cancels answers not yet sent.
- */
-function serviceHandler(route: (topic: string) => ServedStation | undefined, service: ReturnType<typeof parseServiceFlags>, ctx: SimulateContext, timers: Set<NodeJS.Timeout>) {
-  const { output } = ctx;
-  const random = ctx.random ?? Math.random;
-  const clock = simulatedClock(service.station, ctx);
-  const startedAt = clock();
-  return ({ topic, payload }: { topic: string; payload: Buffer }, reply: Reply) => {
-    const station = route(topic);
-    if (!station) return output.note(`ignored a message on ${topic}: not a station this service serves`);
-    const handling = handleRequest(payload, ALL_MESSAGES);
-    if (handling.kind === 'ignore') return output.note(`ignored a message on ${topic}: ${handling.reason}`);
-    const { response, removed, added } = apply(handling, station, () => stationAt(service.station, station.profiles, clock(), startedAt));
-    const { status, info } = handling.message.summarize(response);
-    const dropped = service.dropRatio > 0 && random() < service.dropRatio;
-    const entry: ServiceLogEntry = {
-      time: clock().toISOString(),
-      ...(station.name === undefined ? {} : { station: station.name }),
-      request_id: response.id,
-      asked: handling.kind === 'serve' ? handling.request.data : null,
-      removed: removed.map((profile) => profile.id),
-      ...(added.length ? { added: added.map((profile) => profile.id) } : {}),
-      status,
-      ...(info ? { status_info: info } : {}),
-      delivery: dropped ? 'dropped' : 'answered',
-      ...(service.delayMs > 0 && !dropped ? { delay_ms: service.delayMs } : {}),
-      ...(service.duplicate && !dropped ? { duplicated: true } : {}),
-    };
-    output.serviceLog(entry, handling.message);
-    if (dropped) return;
-    const answer = () => {
-      if (service.answerDecoys) for (const decoy of decoysFor(response)) reply(station.responseTopic, decoy);
-      const body = JSON.stringify(response);
-      reply(station.responseTopic, body);
-      if (service.duplicate) reply(station.responseTopic, body);
-    };
-    if (service.delayMs === 0) return answer();
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      answer();
-    }, service.delayMs);
-    timers.add(timer);
-  };
-}
-
-/**
- * The stations served and how a request topic finds its station: one on the configured topics, or with --stations
- * "1".."n" on topics that name {station}, each with a copy of the starting profiles.
- */
-function stationsOn(count: number | undefined, topics: { requestTopic: string; responseTopic: string }, profiles: readonly HeldProfile[]) {
-  const templated = checkTemplates(topics.requestTopic, topics.responseTopic);
-  if (count === undefined) {
-    if (templated) throw new UsageError(`--stations: required, since the topics name {station} (${topics.requestTopic}): how many stations to serve`);
-    const only: ServedStation = { profiles: [...profiles], responseTopic: topics.responseTopic };
-    return { subscription: topics.requestTopic, route: () => only };
-  }
-  if (!templated) throw new UsageError('--stations: the topics do not name {station}; set --request-topic and --response-topic with it, e.g. stations/{station}/ocpp/smart_charging');
-  const served = new Map<string, ServedStation>();
-  for (let i = 1; i <= count; i++) {
-    const name = String(i);
-    served.set(name, { name, profiles: [...profiles], responseTopic: fillTopic(topics.responseTopic, name) });
-  }
-  const route = (topic: string) => {
-    const name = stationOf(topics.requestTopic, topic);
-    return name === undefined ? undefined : served.get(name);
-  };
-  return { subscription: subscriptionOf(topics.requestTopic), route };
-}
+export interface SimulateContext extends CommandContext, ServiceContext {}
 
 /**
  * Before the simulator gives up after a loss: every broker has refused the connection, in a row, for
@@ -287,7 +113,8 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
   const service = parseServiceFlags(flags);
   const settings = checkConnectionFlags(connectionFlags);
   if (connectionFlags.station !== undefined) throw new UsageError('--station: not for simulate, which serves every station of --stations');
-  const profiles = await loadProfiles(flags.profiles, flags.evses);
+  const file = flags.profiles === undefined ? undefined : { path: flags.profiles, text: (await readNamed('--profiles', flags.profiles)).toString('utf8') };
+  const profiles = startingProfiles(file, flags.evses);
   const stations = stationsOn(service.stations, settings, profiles);
 
   let broker: { url: string; close(): Promise<void> } | undefined;
