@@ -11,7 +11,7 @@ import { schedule } from './schedule/index.js';
 export const MESSAGES = { clear, set, schedule } as const;
 
 /** Every entry, for code that serves them all (the simulator). */
-export const ALL_MESSAGES: readonly MessageKind[] = Object.values(MESSAGES) as unknown as readonly MessageKind[];
+export const ALL_MESSAGES: readonly MessageKind[] = Object.values(MESSAGES);
 
 /** The whole option table: the global options and simulate's (options.ts), then each message command's, in the
  * registry's order. commander's options, completion and `config show` are read off it. */

@@ -19,7 +19,6 @@ export type { AnswerSummary, Envelope, ResultView };
 /** A placeholder envelope id for checks that build a request only to validate it; never published. */
 export const CHECK_ID = '00000000-0000-4000-8000-000000000000';
 
-
 /** What building a request may need beyond the options: the time now, and the text of each file an option names. */
 export interface InputContext {
   now: Date;
@@ -27,19 +26,14 @@ export interface InputContext {
   files?: Readonly<Record<string, string>>;
 }
 
-
-
-export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>, Input = unknown> {
-  /** The envelope's `name` on the wire. */
-  readonly name: Req['name'];
+/** Its command: the word an operator types, its help, its options, what it runs most and what its exits mean. */
+export interface MessageCommand {
   /** The scp command that sends it, its one-line description and the help text after its options. */
   readonly command: string;
   readonly summary: string;
   readonly help: string;
   /** The command's own options, rows of the option table (src/options.ts); those that say what to send have `selects`. */
   readonly options: readonly OptionSpec[];
-  /** The simulator's log words for a request that changed no profile. */
-  readonly nothingDone: string;
   /**
    * What an operator types most, after the command word: the build's code-cache training (src/build/train.mjs), the
    * start-up bench and the tests that go over every message run these, so a new message is trained, measured and
@@ -49,6 +43,10 @@ export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request
   readonly samples: { readonly send: readonly (readonly string[])[]; readonly bad: readonly string[] };
   /** What exits 0 and 1 mean for this message, for its help's exit codes. */
   readonly outcomes: { accepted: string; other: string };
+}
+
+/** How a request is made from what an operator gives: options, files, questions on a terminal; and what is said before it goes. */
+export interface RequestBuilding<Req extends Envelope<'request'> = Envelope<'request'>, Input = unknown> {
   /** What the options say to send, as the builder takes it; `context` has the clock and the text of files options name. */
   inputOf(options: Readonly<Record<string, unknown>>, context: InputContext): Input;
   /** Said when no option says what to send and no question may be asked; `reason` says why not. */
@@ -65,6 +63,14 @@ export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request
   confirmation(request: Req): { message: string; yes: boolean } | undefined;
   /** Request data from what an operator typed, flags or prompt answers (strings, as typed); a refusal names the flag. */
   buildData(input: Input): Req['data'];
+  /** Things worth telling the operator about a valid request before it goes out. */
+  warnings(request: Req): string[];
+}
+
+/** What it is on the wire: its name, its schemas and the OCPP rules beyond them. */
+export interface WireChecks<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>> {
+  /** The envelope's `name` on the wire. */
+  readonly name: Req['name'];
   /** The request schema, its problems worded by flag (what the operator typed) ... */
   checkRequest(envelope: unknown): Checked<Req>;
   /** ... or in the envelope's own words (an input line, a request the simulator receives). */
@@ -72,17 +78,29 @@ export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request
   checkResponse(envelope: unknown): Checked<Res>;
   /** OCPP rules beyond the schema, checked before anything is sent: the problem, worded for flags or for fields. */
   rules(data: Req['data'], words: 'flags' | 'fields'): string | undefined;
-  /** Things worth telling the operator about a valid request before it goes out. */
-  warnings(request: Req): string[];
+}
+
+/** An `--input` line of it: the shorthand a line may use, and what a line may be. */
+export interface InputLines {
   /** An input line that is not a JSON object: the data its shorthand stands for, or undefined. */
   shorthand(text: string): unknown;
   /** What an input line may be, for a line that is neither. */
   readonly lineHint: string;
+}
+
+/** How its requests and answers are shown (what output needs of it: output/records.ts Shown). */
+export interface Showing<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>> {
+  /** The simulator's log words for a request that changed no profile. */
+  readonly nothingDone: string;
   /** A request in few words, for log and stream lines: `id=1` or `evse_id=GB*SEV*E001 purpose=TxProfile`. */
   describe(data: Req['data']): string;
   summarize(response: Res): AnswerSummary;
   /** What an accepted answer shows besides its status (a schedule's table and chart); absent: the status says it all. */
   render?(response: Res, view: ResultView): string[];
+}
+
+/** The simulated station's side: what a request does to the profiles it holds, and the answers. */
+export interface StationSide<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>> {
   /**
    * The simulator's side: what a valid request does to the stored profiles (removes, adds), and the answer;
    * `station()` is the simulated station at this moment (its clock, EVSEs, transactions, electrical defaults),
@@ -93,8 +111,17 @@ export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request
   refuse(id: string, problems: string[]): Res;
 }
 
+/** A message, every concern of it: one entry of the registry. Code that needs one concern takes that interface. */
+export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>, Input = unknown>
+  extends MessageCommand,
+    RequestBuilding<Req, Input>,
+    WireChecks<Req, Res>,
+    InputLines,
+    Showing<Req, Res>,
+    StationSide<Req, Res> {}
+
 /** The request envelope around `data`: the one place a request's envelope is put together. */
-export function requestEnvelope<Req extends Envelope<'request'>>(kind: MessageKind<Req>, data: Req['data'], id: string): Req {
+export function requestEnvelope<Req extends Envelope<'request'>>(kind: { readonly name: Req['name'] }, data: Req['data'], id: string): Req {
   return { id, name: kind.name, type: 'request', data } as Req;
 }
 
@@ -104,7 +131,7 @@ export function requestEnvelope<Req extends Envelope<'request'>>(kind: MessageKi
  */
 export function buildRequest<Req extends Envelope<'request'>, Input>(kind: MessageKind<Req, Envelope<'response'>, Input>, input: Input, newId: () => string): Req {
   const data = kind.buildData(input);
-  const checked = kind.checkRequest(requestEnvelope(kind as MessageKind<Req>, data, newId()));
+  const checked = kind.checkRequest(requestEnvelope<Req>(kind, data, newId()));
   if (!checked.ok) throw new UsageError(checked.problems.join('; '));
   const problem = kind.rules(checked.value.data, 'flags');
   if (problem !== undefined) throw new UsageError(problem);
