@@ -158,13 +158,15 @@ function addConfig(program: Command, io: Io, act: Act): void {
     'path',
     'print the path of the config file in use (whether or not it exists)',
     async (_flags, output, state) => {
-      output.configPath(state.location.path, existsSync(state.location.path), state.location.named ?? null);
+      const { showConfigPath } = await import('./output/config.js');
+      showConfigPath(output, state.location.path, existsSync(state.location.path), state.location.named ?? null);
     },
     { config: false },
   );
   sub('show', 'print the effective connection settings and where each came from (flag, env, profile, default); never a secret', async (flags, output, state) => {
     const { settingsReport } = await import('./commands/config.js');
-    output.settings(settingsReport(flags, state, io.env));
+    const { showSettings } = await import('./output/config.js');
+    showSettings(output, settingsReport(flags, state, io.env));
   });
   sub('validate', 'check the config file and the files it names; exit 0 if valid, 2 if not', async (_flags, output, state) => {
     const { validateConfigFiles } = await import('./commands/config.js');
@@ -172,7 +174,8 @@ function addConfig(program: Command, io: Io, act: Act): void {
   });
   sub('profiles', 'list the profile names, one per line (shell completion uses this)', async (_flags, output, state) => {
     const { profileNames } = await import('./commands/config-file.js');
-    output.names(profileNames(state.config));
+    const { showNames } = await import('./output/config.js');
+    showNames(output, profileNames(state.config));
   });
 }
 

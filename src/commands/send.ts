@@ -2,6 +2,7 @@
  * One request of any registry entry (`scp clear --id 1`): options or questions -> validated request -> (unless
  * --dry-run) one exchange over MQTT -> one record, printed, and the exit status.
  */
+import { showPreview, showRequest, showResult } from '../output/result.js';
 import { randomUUID } from '../random.js';
 import { ConnectionError, ScpError, InvalidResponseError, TimeoutError, UsageError, type Ending } from '../errors.js';
 import { buildRequest, type Envelope, type MessageKind } from '../messages/kind.js';
@@ -92,7 +93,7 @@ async function confirmIfAsked(kind: Kind, request: Envelope<'request'>, connecti
   if (!asking.asked || flags.yes || question === undefined) return;
   // Which site a request goes to is the one thing an operator with several profiles must see before it goes.
   const site = connectionFlags.profileName === undefined ? '' : ` (profile ${connectionFlags.profileName})`;
-  ctx.output.preview(request, connection.requestTopic, `${redactUrl(connection.connect.url)}${site}`);
+  showPreview(ctx.output, request, connection.requestTopic, `${redactUrl(connection.connect.url)}${site}`);
   const prompts = await asking.load();
   if (!(await prompts.confirmSend(question, asking.streams()))) throw new UsageError('cancelled at the confirmation: nothing was sent');
 }
@@ -156,7 +157,7 @@ export async function runRequest(kind: Kind, flags: RequestFlags, connectionFlag
   const asking = new Asking(ctx);
   const request = await chooseRequest(kind, flags, ctx, asking);
   if (flags.dryRun) {
-    output.request(request);
+    showRequest(output, request);
     return {};
   }
 
@@ -254,6 +255,6 @@ export async function runRequestCommand(
   const files = await readOptionFiles(kind, flags, terminal.stdin);
   const result = await runRequest(kind, flags, connectionFlags, { ...ctx, prompts, files });
   if (!result.record) return {};
-  ctx.output.result(result.record, kind, flags);
+  showResult(ctx.output, result.record, kind, flags);
   return { outcomes: [result.record.outcome], error: result.error };
 }

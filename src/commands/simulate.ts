@@ -7,6 +7,7 @@ import { ALL_MESSAGES } from '../messages/index.js';
 import { redactUrl } from '../core/settings.js';
 import type { SimulateOptions } from '../options.js';
 import { startingProfiles } from '../simulator/profiles.js';
+import { showProfiles } from '../output/simulator.js';
 import { parseServiceFlags, serviceHandler, stationsOn, type ServiceContext } from '../simulator/service.js';
 import {
   FAILOVER_WINDOW_MS,
@@ -134,7 +135,7 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
       (message) => output.warn(message),
       broker ? undefined : settings,
     );
-    output.profiles(profiles);
+    showProfiles(output, profiles);
     if (service.stations !== undefined) output.note(`each of the ${service.stations} stations starts with these profiles`);
     const serving = `serving ${ALL_MESSAGES.map((message) => message.name).join(', ')} on ${connection.requestTopic}, answering on ${connection.responseTopic}; Ctrl-C stops`;
     await serveOnBrokers(connection, ctx, {

@@ -15,6 +15,7 @@ import { classifyAgainst } from '../core/response.js';
 import { REQUEST_FATE, type ResultRecord } from '../core/outcome.js';
 import { parseInputLine, requestEnvelope, type Envelope, type MessageKind } from '../messages/kind.js';
 import type { Output, StreamPrinter, StreamRecord } from '../output/render.js';
+import { showStreamSummary, streamPrinter } from '../output/stream.js';
 import { resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from '../connection.js';
 import { parseConcurrency, redactUrl } from '../core/settings.js';
 import { isTemplate, stationTopics, subscriptionOf } from '../core/fleet.js';
@@ -163,7 +164,7 @@ class RequestStream {
     private readonly total: number | undefined,
     { ordered, connections, openSession, signal }: { ordered: boolean; connections: number; openSession: OpenSession; signal: AbortSignal },
   ) {
-    this.printer = output.streamPrinter({ ordered, window: Math.max(4 * concurrency, 1024), kind });
+    this.printer = streamPrinter(output, { ordered, window: Math.max(4 * concurrency, 1024), kind });
     this.printer.onDrain(() => this.wake());
     this.templated = isTemplate(connection.requestTopic);
     this.subscription = this.templated ? subscriptionOf(connection.responseTopic) : connection.responseTopic;
@@ -478,6 +479,6 @@ export async function runStream(kind: MessageKind, flags: StreamFlags & RequestF
     await stream.close();
   }
 
-  if (!stream.printer.closed) output.streamSummary(stream.outcomes, performance.now() - stream.started);
+  if (!stream.printer.closed) showStreamSummary(output, stream.outcomes, performance.now() - stream.started);
   return { outcomes: stream.outcomes.keys(), error: stream.stopping };
 }

@@ -14,6 +14,7 @@ import { checkTemplates, fillTopic, stationOf, subscriptionOf } from '../core/fl
 import { parseMilliseconds, parsePort, parseRatio } from '../core/settings.js';
 import type { SimulateOptions } from '../options.js';
 import type { Output } from '../output/render.js';
+import { showServiceLog } from '../output/simulator.js';
 import { ALL_MESSAGES } from '../messages/index.js';
 import { BUILT_IN_TRANSACTIONS, applyChanges, handleRequest, type ServiceLogEntry } from './dispatch.js';
 import { parseStationFlags, stationAt, type StationConfig } from './station.js';
@@ -118,7 +119,7 @@ export function serviceHandler(route: (topic: string) => ServedStation | undefin
       ...(service.delayMs > 0 && !dropped ? { delay_ms: service.delayMs } : {}),
       ...(service.duplicate && !dropped ? { duplicated: true } : {}),
     };
-    output.serviceLog(entry, handling.message);
+    showServiceLog(output, entry, handling.message);
     if (dropped) return;
     const answer = () => {
       if (service.answerDecoys) for (const decoy of decoysFor(response)) reply(station.responseTopic, decoy);

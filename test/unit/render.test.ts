@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Output } from '../../src/output/render.js';
+import { showStreamSummary, streamPrinter } from '../../src/output/stream.js';
 import { clear } from '../../src/messages/clear/index.js';
 import { rendered } from '../helpers/pty.js';
 
@@ -34,7 +35,7 @@ describe('the progress line', () => {
     out.warn('reconnected to the broker after losing the connection (attempt 1)');
     out.progress(10, 10, 2000);
     out.clearProgress();
-    out.streamSummary(new Map([['accepted', 10]]), 2000);
+    showStreamSummary(out, new Map([['accepted', 10]]), 2000);
     expect(rendered(tty.raw())).toEqual([
       'scp: warning: reconnected to the broker after losing the connection (attempt 1)',
       'scp: 10 requests: 10 accepted; 2.00 s, 5 per second',
@@ -46,7 +47,7 @@ describe('the progress line', () => {
   it('is taken off before results are printed to the same terminal', async () => {
     const tty = terminal();
     const out = output(tty, tty);
-    const printer = out.streamPrinter({ ordered: true, window: 16, kind: clear });
+    const printer = streamPrinter(out, { ordered: true, window: 16, kind: clear });
     out.progress(1, undefined, 500);
     printer.put(0, { request: null, response: null, outcome: 'invalid_input', error: 'not JSON', elapsed_ms: 0, line: 1, input: '{' });
     await printer.end();
@@ -59,7 +60,7 @@ describe('the progress line', () => {
     const file = terminal(false);
     const tty = terminal();
     const out = output(file, tty);
-    const printer = out.streamPrinter({ ordered: true, window: 16, kind: clear });
+    const printer = streamPrinter(out, { ordered: true, window: 16, kind: clear });
     out.progress(1, 2, 500);
     printer.put(0, { request: null, response: null, outcome: 'invalid_input', error: 'not JSON', elapsed_ms: 0, line: 1, input: '{' });
     await printer.end();

@@ -1,0 +1,53 @@
+/**
+ * One request's result on stdout: the status and why, and what the message shows of an accepted answer (a record with
+ * --json); the request itself for --dry-run, and before a confirmation (stderr).
+ */
+import type { Envelope } from '../core/message.js';
+import type { ResultRecord } from '../core/outcome.js';
+import type { Output } from './render.js';
+import type { Shown, StreamRecord } from './records.js';
+import { printable } from './plain.js';
+
+/**
+ * The --json line. An invalid answer is repeated as received, but one nested thousands deep cannot be serialised
+ * again (JSON.stringify recurses); then it is left out, and the record says so, rather than the process crashing.
+ */
+export function recordLine(record: ResultRecord | StreamRecord): string {
+  try {
+    return JSON.stringify(record);
+  } catch {
+    return JSON.stringify({ ...record, response: null, error: `${record.error ?? 'invalid response'} (the response is too deeply nested to repeat)` });
+  }
+}
+
+/** What an interactive run is about to publish, and where, before it asks to confirm. */
+export function showPreview(output: Output, request: Envelope<'request'>, topic: string, target: string): void {
+  const shown = JSON.stringify(request, null, 2).split('\n').map((line) => `  ${printable(line)}`).join('\n');
+  output.line(`scp: about to publish on ${printable(topic)} at ${printable(target)}:\n${shown}\n`);
+}
+
+/** --dry-run: the envelope exactly as it would be published. */
+export function showRequest(output: Output, request: Envelope<'request'>): void {
+  output.stdout.write(`${JSON.stringify(request, null, output.json ? undefined : 2)}\n`);
+}
+
+/** One request's result: the status and why, then what the message shows of an accepted answer (`options`: the command's). */
+export function showResult(output: Output, record: ResultRecord, kind: Shown, options: Readonly<Record<string, unknown>> = {}): void {
+  if (record.error !== undefined) output.error(record.error);
+  if (output.json) {
+    output.stdout.write(`${recordLine(record)}\n`);
+    return;
+  }
+  // Only an answer the service gave is shown here; the rest said their error above.
+  if (record.outcome !== 'accepted' && record.outcome !== 'unknown' && record.outcome !== 'rejected') return;
+  const { status, info } = kind.summarize(record.response as Envelope<'response'>);
+  const lines = [record.outcome === 'accepted' ? output.colors.green.bold(status) : output.colors.yellow.bold(status)];
+  if (info?.reason_code !== undefined) lines.push(`reason_code: ${printable(info.reason_code)}`);
+  if (info?.additional_info !== undefined) lines.push(`additional_info: ${printable(info.additional_info)}`);
+  if (record.outcome === 'accepted' && kind.render) {
+    const { stdout } = output;
+    const columns = (stdout as { columns?: number }).columns ?? 80;
+    lines.push(...kind.render(record.response as Envelope<'response'>, { color: output.colors, terminal: Boolean(stdout.isTTY), columns, options }));
+  }
+  output.stdout.write(`${lines.join('\n')}\n`);
+}
