@@ -7,6 +7,7 @@
  */
 import { UsageError } from './errors.js';
 import type { SiteProfile } from './core/generated/types.js';
+import { DEFAULT_LIMITS } from './core/profile.js';
 import { MQTT_VERSIONS, checkTopic, parseBrokerUrl, parseConnections, parseMqttVersion, parseQos, parseSeconds } from './core/settings.js';
 
 /** Where an option is listed in help: what to send, how to reach the broker, how to show results. */
@@ -88,7 +89,7 @@ const SHARED_OPTIONS = [
   { key: 'clock', command: 'simulate', flags: '--clock <time>', description: 'the simulated now, fixed, ISO 8601 with a zone (default: the real clock)', group: 'service' },
   { key: 'transaction', command: 'simulate', flags: '--transaction <evse=id[@start]>', description: 'an active transaction on an EVSE, started at an ISO 8601 time (default: when the simulator starts); repeatable', group: 'service', repeatable: true },
   { key: 'supplyVoltage', command: 'simulate', flags: '--supply-voltage <volts>', description: 'converts A and W: W = A x volts x phases', default: '230', group: 'service' },
-  { key: 'defaultLimit', command: 'simulate', flags: '--default-limit <limit>', description: 'the limit where no profile limits, one in A and one in W (default: 48A and 33120W); repeatable', group: 'service', repeatable: true },
+  { key: 'defaultLimit', command: 'simulate', flags: '--default-limit <limit>', description: `the limit where no profile limits, one in A and one in W (default: ${DEFAULT_LIMITS.A}A and ${DEFAULT_LIMITS.W}W); repeatable`, group: 'service', repeatable: true },
   { key: 'defaultPhases', command: 'simulate', flags: '--default-phases <n>', description: 'the phases a period without number_phases counts on: 1, 2 or 3', default: '3', group: 'service', complete: ['1', '2', '3'] },
   { key: 'stations', command: 'simulate', flags: '--stations <n>', description: 'serve stations "1" to "n", each with its own profiles, on topics that name {station} (see --request-topic)', group: 'service' },
   { key: 'delay', command: 'simulate', flags: '--delay <ms>', description: 'wait this long before answering', default: '0', group: 'service' },

@@ -10,3 +10,8 @@ export type HeldProfile = SimulatedChargingProfile & { charging_profile?: Chargi
 
 /** The part of a held profile the composite calculation reads: its EVSE and its whole profile. */
 export type ScheduledProfile = Pick<HeldProfile, 'evse_id'> & { charging_profile: ChargingProfile };
+
+/** Where no profile limits, libocpp's defaults (DEFAULT_LIMIT_AMPS 48, DEFAULT_LIMIT_WATTS 33120): the simulator's
+ * --default-limit starts from them. Its --supply-voltage (230, libocpp's LOW_VOLTAGE) and --default-phases (3)
+ * defaults are the option table's own (options.ts), written nowhere else. */
+export const DEFAULT_LIMITS = { A: 48, W: 33120 } as const;

@@ -7,6 +7,7 @@
 import { UsageError } from '../errors.js';
 import { checkEvse, parseLimit, parseTime, wholeNumber } from '../core/fields.js';
 import { STATION_EVSE, type StationModel, type Transaction } from '../core/composite.js';
+import { DEFAULT_LIMITS } from '../core/profile.js';
 
 export interface StationFlags {
   evses?: string;
@@ -29,8 +30,6 @@ export interface StationConfig {
   defaultPhases: number;
 }
 
-/** libocpp's defaults (DEFAULT_LIMIT_AMPS 48, DEFAULT_LIMIT_WATTS 33120, LOW_VOLTAGE 230, three phases). */
-export const STATION_DEFAULTS = { supplyVoltage: '230', defaultLimits: { A: 48, W: 33120 }, defaultPhases: '3' } as const;
 
 const MAX_EVSES = 10_000;
 
@@ -52,7 +51,7 @@ function parseTransactions(raws: readonly string[], evses: readonly string[] | u
 
 /** One default limit in A and one in W, each at most once; the other keeps its default. */
 function parseDefaultLimits(raws: readonly string[]): { A: number; W: number } {
-  const limits: { A: number; W: number } = { ...STATION_DEFAULTS.defaultLimits };
+  const limits: { A: number; W: number } = { ...DEFAULT_LIMITS };
   const seen = new Set<string>();
   for (const raw of raws) {
     const { unit, limit } = parseLimit(raw, '--default-limit');

@@ -14,7 +14,7 @@ import type {
 import { validateSetRequest, validateSetResponse } from '../../core/generated/validators.js';
 import { PURPOSES, checkEvse, parseDuration, parseLimit, parseTime, wholeNumber, wholeSecondsUtc } from '../../core/fields.js';
 import { checkWith } from '../../core/validate.js';
-import type { OptionsOf } from '../../options.js';
+import { longFlag, type OptionSpec, type OptionsOf } from '../../options.js';
 import type { HeldProfile } from '../../core/profile.js';
 import { requestOptions, type MessageKind } from '../kind.js';
 import type { SetInput } from './input.js';
@@ -24,21 +24,6 @@ export type { SetInput };
 
 const SET_DEFAULTS = { purpose: 'TxDefaultProfile', stackLevel: '0' } as const;
 
-/** The flags that shape a profile built from flags; with --file, only --evse may go beside it. */
-const PROFILE_FLAGS = [
-  ['id', '--id'],
-  ['limit', '--limit'],
-  ['purpose', '--purpose'],
-  ['stackLevel', '--stack-level'],
-  ['start', '--start'],
-  ['duration', '--duration'],
-  ['recurring', '--recurring'],
-  ['relative', '--relative'],
-  ['transaction', '--transaction'],
-  ['phases', '--phases'],
-  ['validFrom', '--valid-from'],
-  ['validTo', '--valid-to'],
-] as const;
 
 /** A ChargingProfile, or a whole request data object, from --file; --evse supplies or overrides evse_id. */
 function dataFromFile(input: SetInput): SetChargingProfileRequestData {
@@ -188,6 +173,10 @@ export const SET_OPTIONS = [
 ] as const;
 
 export type SetOptions = OptionsOf<typeof SET_OPTIONS>;
+
+/** The flags that build the profile, which --file cannot go with: set's rows that say what to send, but the file
+ * itself and --evse (which may name the EVSE for a file's profile). */
+const PROFILE_FLAGS = SET_OPTIONS.filter((spec: OptionSpec) => spec.selects && spec.key !== 'file' && spec.key !== 'evse').map((spec) => [spec.key as keyof SetInput, longFlag(spec)!] as const);
 
 const SET_HELP = `
 Give --file, or --id and --limit for one schedule with one period (kind Absolute from --start, unless --recurring
