@@ -8,7 +8,7 @@ import { promises as fs, statSync } from 'node:fs';
 import { randomBytes } from './random.js';
 import { ConnectionError, InterruptedError, UsageError, type ConnectionFact } from './errors.js';
 import { SECRET_FILES, longFlag, parseConnection, type ConnectionSettings, type GlobalOptions } from './options.js';
-import type { ConnectOptions } from './transport/mqtt.js';
+import type { ConnectOptions } from './transport/client.js';
 import type { Source } from './commands/config-file.js';
 import type { Output } from './output/render.js';
 import { checkStation, checkTemplates } from './core/fleet.js';

@@ -7,9 +7,10 @@
  */
 import { ConnectionError, InterruptedError } from '../errors.js';
 import { FAILOVER_WINDOW_MS, ROUND_PAUSE_MS, advising, clientIdFor, firstAccepting, roundTheBrokers, type Connection, type KeepTrying } from '../connection.js';
-import type { IncomingMessage, Session } from '../transport/mqtt.js';
+import type { IncomingMessage } from '../transport/client.js';
+import type { Session } from '../transport/session.js';
 
-type OpenSession = typeof import('../transport/mqtt.js').openSession;
+type OpenSession = typeof import('../transport/session.js').openSession;
 
 /** After a loss, how many rounds over the brokers a session is re-established in before it gives up (3 tries for one
  * broker; 3 per node of a cluster). */

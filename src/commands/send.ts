@@ -7,7 +7,7 @@ import { randomUUID } from '../random.js';
 import { ConnectionError, ScpError, InvalidResponseError, TimeoutError, UsageError, type Ending } from '../errors.js';
 import { buildRequest, type Envelope, type MessageKind } from '../messages/kind.js';
 import { promptPolicy, type PromptPolicy } from '../core/terminal.js';
-import type { ConnectOptions } from '../transport/mqtt.js';
+import type { ConnectOptions } from '../transport/client.js';
 import { classifyResponse, type Classified } from '../core/response.js';
 import type { ResultRecord, Outcome } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
@@ -102,7 +102,7 @@ async function confirmIfAsked(kind: Kind, request: Envelope<'request'>, connecti
 async function exchangeOnce(kind: Kind, request: Envelope<'request'>, connection: Connection, ctx: Context, asking: Asking, started: (url: string) => void): Promise<Decided> {
   const { output } = ctx;
   // Lazy: --help, --version, --dry-run and bad input never pay for loading MQTT.js.
-  const { exchange } = await import('../transport/mqtt.js');
+  const { exchange } = await import('../transport/exchange.js');
   const options: Parameters<typeof exchange<Decided>>[1] = {
     requestTopic: connection.requestTopic,
     responseTopic: connection.responseTopic,

@@ -25,7 +25,7 @@ import {
   type KeepTrying,
 } from '../connection.js';
 import { InterruptedError } from '../errors.js';
-import type { ServeOptions, Service } from '../transport/mqtt.js';
+import type { ServeOptions, Service } from '../transport/service.js';
 
 /** simulate's own options, typed from the option table. */
 export type SimulateFlags = SimulateOptions;
@@ -54,7 +54,7 @@ const STILL_TRYING_EVERY_MS = 10_000;
  */
 async function serveOnBrokers(connection: Connection, ctx: SimulateContext, options: ServeOptions & { onReady: () => void }): Promise<void> {
   const { output, signal } = ctx;
-  const { openService } = await import('../transport/mqtt.js');
+  const { openService } = await import('../transport/service.js');
   const { brokers } = connection;
   let fresh = false;
   const open = (index: number) => {

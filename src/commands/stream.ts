@@ -122,7 +122,7 @@ async function countLines(path: string): Promise<number | undefined> {
 }
 
 type Connection = Awaited<ReturnType<typeof resolveConnection>>;
-type OpenSession = typeof import('../transport/mqtt.js').openSession;
+type OpenSession = typeof import('../transport/session.js').openSession;
 type Topics = { requestTopic: string; responseTopic: string; station?: string };
 
 /**
@@ -459,7 +459,7 @@ export async function runStream(kind: MessageKind, flags: StreamFlags & RequestF
   const input = await openInput(flags.input, ctx.stdin);
   const total = flags.input !== '-' && output.showsProgress ? await countLines(flags.input) : undefined;
 
-  const { openSession } = await import('../transport/mqtt.js');
+  const { openSession } = await import('../transport/session.js');
   for (const flag of streamHeapFlags([...process.execArgv, ...(ctx.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)])) setFlagsFromString(flag);
   const stream = new RequestStream(kind, output, connection, concurrency, total, { ordered: !flags.unordered, connections: connection.connections, openSession, signal });
   await stream.open();

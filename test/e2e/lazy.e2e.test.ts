@@ -39,7 +39,11 @@ describe('lazy loading', () => {
 
   it('a real clear does run MQTT.js (the check above can see it), but neither the prompts nor the spinner', () => {
     const ran = evaluatedBy(['--broker', 'mqtt://127.0.0.1:1', 'clear', '--id', '1']);
-    expect(ran).toContain('src/transport/mqtt.ts');
+    expect(ran).toContain('src/transport/client.ts');
+    expect(ran).toContain('src/transport/exchange.ts');
+    // One request: no stream session, no service.
+    expect(ran).not.toContain('src/transport/session.ts');
+    expect(ran).not.toContain('src/transport/service.ts');
     expect(ran).toContain('node_modules/mqtt/build/lib/client.js');
     expect(ran.filter((name) => PROMPTS(name) || SPINNER(name))).toEqual([]);
   });

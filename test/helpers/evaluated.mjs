@@ -1,7 +1,7 @@
 // Which modules of the CLI bundle a run of scp evaluated, read from V8's own coverage (NODE_V8_COVERAGE).
 //
 // dist/scp.cjs is one file (src/build/build.mjs), so "was MQTT.js loaded" means "did its module initialiser run".
-// esbuild names each initialiser after its source path (src/transport/mqtt.ts, node_modules/mqtt/...), and V8
+// esbuild names each initialiser after its source path (src/transport/client.ts, node_modules/mqtt/...), and V8
 // counts the calls of every function: a module ran if its initialiser's count is above zero.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,6 @@ export function coverageDir() {
 }
 
 /** The lazily loaded parts a flag run must not pay for. */
-export const MQTT = (name) => name === 'src/transport/mqtt.ts' || name.startsWith('node_modules/mqtt/');
+export const MQTT = (name) => name.startsWith('src/transport/') || name.startsWith('node_modules/mqtt/');
 export const PROMPTS = (name) => name === 'src/messages/prompts.ts' || name.startsWith('node_modules/@inquirer/');
 export const SPINNER = (name) => name === 'src/output/spinner.ts';

@@ -3,7 +3,7 @@ import { checkTopic, envFlag, parseBrokerUrl, parseMqttVersion, parseSeconds, re
 import { colorLevel } from '../../src/output/render.js';
 import { printable } from '../../src/output/plain.js';
 import { EXIT, InterruptedError, TimeoutError, exitStatus } from '../../src/errors.js';
-import { connectError } from '../../src/transport/mqtt.js';
+import { connectError } from '../../src/transport/client.js';
 import { advised } from '../../src/connection.js';
 
 describe('parseBrokerUrl', () => {

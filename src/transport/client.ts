@@ -1,6 +1,8 @@
 /**
- * The only module that imports MQTT.js. It knows how to get one request out and one answer back, and how to leave
- * no socket or timer behind; what counts as "the answer" is decided by the caller's `match` (see core/response).
+ * The only module that imports MQTT.js (the rest of transport/ goes through it): how a connection is opened,
+ * established (subscribed, and watched for its loss) and closed, leaving no socket or timer behind, and how its
+ * failures read. exchange.ts (one request), session.ts (a stream's session) and service.ts (the simulator's
+ * connection) are built on it.
  */
 import { Socket, connect as netConnect, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -8,8 +10,8 @@ import type { Duplex } from 'node:stream';
 // dependencies, which only ws:// and wss:// need (they import the root lazily, below).
 import MqttClientModule, { type IClientOptions } from 'mqtt/lib/client';
 
-const MqttClient = MqttClientModule.default ?? MqttClientModule;
-type MqttClient = InstanceType<typeof MqttClient>;
+export const MqttClient = MqttClientModule.default ?? MqttClientModule;
+export type MqttClient = InstanceType<typeof MqttClient>;
 import { ConnectionError, InterruptedError, TimeoutError, type ConnectionFact, type ScpError } from '../errors.js';
 import { REQUEST_FATE } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
@@ -32,22 +34,6 @@ export interface IncomingMessage {
   payload: Buffer;
   /** Set only on messages the broker stored before we subscribed: never an answer to a request we just sent. */
   retained: boolean;
-}
-
-export interface ExchangeOptions<T> {
-  requestTopic: string;
-  responseTopic: string;
-  payload: string;
-  /** How long to wait for the answer once the request is acknowledged by the broker. */
-  timeoutMs: number;
-  /** QoS of the request and of the subscription; never 0, so "published" always means the broker has it. */
-  qos: 1 | 2;
-  /** Returns a value to end the wait with it, or undefined to keep waiting. */
-  match: (message: IncomingMessage) => T | undefined;
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-  /** Called once the broker has the request: the --timeout wait starts now (the spinner shows it). */
-  onPublished?: () => void;
 }
 
 /** How long a clean DISCONNECT may take before we drop the socket: exit must never wait on the broker. */
@@ -107,7 +93,7 @@ function describeConnectError(err: unknown, url: string): { text: string; fact?:
 }
 
 /** Settles with whichever comes first; `cleanup` always runs so no timer or listener outlives the race. */
-function race<T>(
+export function race<T>(
   work: Promise<T>,
   { ms, onTimeout, signal, onAbort }: { ms?: number; onTimeout?: () => ScpError; signal?: AbortSignal; onAbort: () => ScpError },
 ): Promise<T> {
@@ -166,7 +152,7 @@ async function loadConnect(): Promise<typeof import('mqtt').connect> {
   return mqtt.connect ?? (mqtt as unknown as { default: typeof mqtt }).default.connect;
 }
 
-async function openClient(options: ConnectOptions): Promise<{ client: MqttClient; ready: Promise<void> }> {
+export async function openClient(options: ConnectOptions): Promise<{ client: MqttClient; ready: Promise<void> }> {
   const url = new URL(options.url);
   const fromUrl = (part: string) => (part ? decodeURIComponent(part) : undefined);
   const clientOptions: IClientOptions = {
@@ -225,7 +211,7 @@ async function openClient(options: ConnectOptions): Promise<{ client: MqttClient
 }
 
 /** Disconnects politely when we can, then makes sure the socket is gone either way. */
-async function close(client: MqttClient): Promise<void> {
+export async function close(client: MqttClient): Promise<void> {
   if (client.connected) {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -240,7 +226,7 @@ async function close(client: MqttClient): Promise<void> {
   client.on('error', () => undefined);
 }
 
-interface EstablishOptions {
+export interface EstablishOptions {
   /** Subscribed before anything is sent; none, for a session that subscribes later (`Session.subscribe`). */
   topic: string | undefined;
   qos: 1 | 2;
@@ -259,7 +245,7 @@ interface EstablishOptions {
  * we listen. Returns `lost`, a promise that rejects with a ConnectionError when the connection goes, so that a wait ends
  * at once rather than at its timeout. The caller closes the client, whatever happens here.
  */
-async function establish(
+export async function establish(
   client: MqttClient,
   ready: Promise<void>,
   connection: ConnectOptions,
@@ -293,7 +279,7 @@ async function establish(
 }
 
 /** Subscribes and waits for SUBACK; a refusal, a lower QoS than asked, no SUBACK in time or a loss is a ConnectionError. */
-async function subscribeTo(
+export async function subscribeTo(
   client: MqttClient,
   where: string,
   lost: Promise<never>,
@@ -326,254 +312,9 @@ async function subscribeTo(
   o.log(`subscribed to ${o.topic}`);
 }
 
-/**
- * QoS 1 or 2: publishAsync resolves on PUBACK (PUBCOMP), so "published" means the broker has it. Our own timer,
- * because publishAsync can hang when a broker drops a publish it refuses (MQTT.js #1974).
- */
-async function publishRequest<T>(
-  client: MqttClient,
-  options: ExchangeOptions<T>,
-  lost: Promise<never>,
-  { where, fate, interrupted }: { where: string; fate: () => string; interrupted: () => InterruptedError },
-): Promise<void> {
-  const { requestTopic } = options;
-  const sent = client.publishAsync(requestTopic, options.payload, { qos: options.qos, retain: false }).catch((err: Error) => {
-    throw new ConnectionError(`the broker at ${where} did not accept the request on ${requestTopic} (${err.message}): ${fate()}`);
-  });
-  await race(Promise.race([sent, lost]), {
-    ms: options.timeoutMs,
-    onTimeout: () =>
-      new ConnectionError(`the broker at ${where} did not acknowledge the request on ${requestTopic} within ${options.timeoutMs / 1000} s: ${fate()}`),
-    signal: options.signal,
-    onAbort: interrupted,
-  });
-}
-
-/**
- * Connect, subscribe to the response topic, publish the request (QoS 1 or 2, not retained), and wait for the message
- * `match` accepts. Resolves with what `match` returned; rejects with a ConnectionError, TimeoutError or
- * InterruptedError. The client is closed before this returns, whatever happened.
- */
 /** A connection that failed before anything was published: the caller may try another broker. */
-function beforeSending(err: unknown): never {
+export function beforeSending(err: unknown): never {
   if (err instanceof ConnectionError) err.nothingSent = true;
   throw err;
 }
 
-export async function exchange<T>(connection: ConnectOptions, options: ExchangeOptions<T>): Promise<T> {
-  const { requestTopic, responseTopic, signal } = options;
-  const log = options.log ?? (() => undefined);
-  const where = redactUrl(connection.url);
-  // What an operator must be told about the request when we stop early depends on how far it got.
-  let phase: 'before' | 'publishing' | 'published' = 'before';
-  const fate = () => REQUEST_FATE[phase];
-  const interrupted = () => new InterruptedError(`interrupted: ${fate()}`, signal?.reason);
-
-  let matched!: (value: T) => void;
-  let answered = false;
-  const answer = new Promise<T>((resolve) => (matched = resolve));
-  const { client, ready } = await openClient(connection).catch(beforeSending);
-  try {
-    const { lost } = await establish(client, ready, connection, {
-      topic: responseTopic,
-      qos: options.qos,
-      ackTimeoutMs: options.timeoutMs,
-      signal,
-      onAbort: interrupted,
-      log,
-      lostMessage: (at) => `lost the connection to ${at}: ${fate()}`,
-      onMessage: (message) => {
-        const value = options.match(message);
-        if (value === undefined) return;
-        answered = true;
-        matched(value);
-      },
-    }).catch(beforeSending);
-
-    phase = 'publishing';
-    // Logged as it is handed to the socket. An answer read in the same chunk as the PUBACK is handled before the
-    // publish's promise settles, so a line logged only after the acknowledgement could follow the answer's.
-    log(`publishing to ${requestTopic}: ${options.payload}`);
-    await publishRequest(client, options, lost, { where, fate, interrupted });
-    phase = 'published';
-    // A broker without TCP_NODELAY (Mosquitto's default) holds the answer behind its unacknowledged PUBACK until
-    // our delayed ACK fires, ~40 ms later. A PINGREQ now carries that ACK at once.
-    client.sendPing();
-    // Said only while nothing has answered: an answer already logged says the broker had the request.
-    if (!answered) log(`published to ${requestTopic}: the broker acknowledged it`);
-    options.onPublished?.();
-
-    return await race(Promise.race([answer, lost]), {
-      ms: options.timeoutMs,
-      onTimeout: () =>
-        new TimeoutError(
-          `no matching response on ${responseTopic} within ${options.timeoutMs / 1000} s: ${REQUEST_FATE.published}`,
-        ),
-      signal,
-      onAbort: interrupted,
-    });
-  } finally {
-    await close(client);
-    log('disconnected');
-  }
-}
-
-export interface SessionOptions {
-  /** Subscribed before the session is handed over; none for a session whose subscriptions come later (`subscribe`). */
-  responseTopic: string | undefined;
-  qos: 1 | 2;
-  /** How long SUBACK may take. */
-  ackTimeoutMs: number;
-  onMessage: (message: IncomingMessage) => void;
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
-
-/** One connection for many requests (`scp clear --input`): the caller correlates answers and keeps the time. */
-export interface Session {
-  /**
-   * Publishes at the session's QoS, not retained; `done` is called once the broker has acknowledged it, or with the
-   * error. A callback, not a promise: a stream publishes tens of thousands, and each promise is garbage.
-   */
-  publish(topic: string, payload: string, done: (error?: ConnectionError) => void): void;
-  /** Subscribes at the session's QoS and resolves on SUBACK; rejects with a ConnectionError as opening would. */
-  subscribe(topic: string): Promise<void>;
-  /** Rejects with a ConnectionError when the connection goes; never resolves. */
-  lost: Promise<never>;
-  close(): Promise<void>;
-}
-
-/**
- * Gathers what MQTT.js writes to the socket in one turn of the event loop into one buffer and one write. mqtt-packet
- * writes each packet in 3 to 6 pieces; a stream sends a request and a PUBACK per line, and one write() per piece
- * (even corked) was the largest cost of a fast stream after the system calls themselves. Backpressure is the
- * socket's own (`writableNeedDrain`); `end()` writes what is gathered first, so a DISCONNECT is never lost.
- */
-function coalesceWrites(socket: Socket): void {
-  const write = socket.write.bind(socket) as (data: Buffer) => boolean;
-  const end = socket.end.bind(socket);
-  let chunks: Buffer[] = [];
-  let size = 0;
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    if (chunks.length === 0) return;
-    const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-    chunks = [];
-    size = 0;
-    if (!socket.destroyed) write(data);
-  };
-  socket.write = ((chunk: Buffer | string, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void) => {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : chunk;
-    chunks.push(buffer);
-    size += buffer.length;
-    const done = typeof encoding === 'function' ? encoding : callback;
-    if (done) {
-      // Whoever waits for this write waits for all of it: write now.
-      flush();
-      process.nextTick(done);
-    } else if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
-    return !socket.writableNeedDrain;
-  }) as Socket['write'];
-  // mqtt-packet corks per packet (and uncorks on the next tick); gathering already does better. uncork stays real:
-  // the CONNECT, written before this, is still corked until its tick comes.
-  socket.cork = () => undefined;
-  socket.end = ((...args: Parameters<Socket['end']>) => {
-    flush();
-    return end(...args);
-  }) as Socket['end'];
-}
-
-export async function openSession(connection: ConnectOptions, options: SessionOptions): Promise<Session> {
-  const log = options.log ?? (() => undefined);
-  const where = redactUrl(connection.url);
-  // Nothing is published while a session opens: a broker that fails here may be passed over for another.
-  const { client, ready } = await openClient(connection).catch(beforeSending);
-  // What is written in one turn of the event loop (requests, and PUBACKs for answers) leaves in one write.
-  if (client.stream instanceof Socket) coalesceWrites(client.stream);
-  try {
-    const { lost } = await establish(client, ready, connection, {
-      topic: options.responseTopic,
-      qos: options.qos,
-      ackTimeoutMs: options.ackTimeoutMs,
-      signal: options.signal,
-      onAbort: () => new InterruptedError(`interrupted: ${REQUEST_FATE.before}`, options.signal?.reason),
-      log,
-      onMessage: options.onMessage,
-    }).catch(beforeSending);
-    // One PINGREQ per burst of PUBACKs, not one per request: it only has to carry our ACK to the broker.
-    let pingPending = false;
-    const ping = () => {
-      if (pingPending) return;
-      pingPending = true;
-      setImmediate(() => {
-        pingPending = false;
-        if (client.connected) client.sendPing();
-      });
-    };
-    const publishOptions = { qos: options.qos, retain: false } as const;
-    return {
-      lost,
-      subscribe: (topic) => subscribeTo(client, where, lost, { ...options, topic, onAbort: () => new InterruptedError('interrupted', options.signal?.reason), log }),
-      publish: (topic, payload, done) => {
-        client.publish(topic, payload, publishOptions, (err) => {
-          if (err) return done(new ConnectionError(`the broker at ${where} did not accept a request on ${topic} (${err.message})`));
-          ping();
-          done();
-        });
-      },
-      close: () => close(client),
-    };
-  } catch (err) {
-    await close(client);
-    throw err;
-  }
-}
-
-export interface ServeOptions {
-  topic: string;
-  qos: 1 | 2;
-  /** Called for every message on `topic`; `reply` publishes at `qos`, never retained. */
-  onMessage: (message: IncomingMessage, reply: (topic: string, payload: string | Buffer) => void) => void;
-  /** Aborts connecting (an InterruptedError). */
-  signal: AbortSignal;
-  log?: (line: string) => void;
-}
-
-/** A service's connection, subscribed (from now on no request is missed): `lost` rejects with a ConnectionError when
- * the connection goes; `close` disconnects. Used by `scp simulate`, which goes round its brokers when one is lost. */
-export interface Service {
-  lost: Promise<never>;
-  close(): Promise<void>;
-}
-
-export async function openService(connection: ConnectOptions, options: ServeOptions): Promise<Service> {
-  const log = options.log ?? (() => undefined);
-  const where = redactUrl(connection.url);
-  // Nothing is answered before the subscription is up: a broker that fails here may be passed over for another.
-  const { client, ready } = await openClient(connection).catch(beforeSending);
-  const reply = (topic: string, payload: string | Buffer) => {
-    client.publish(topic, payload, { qos: options.qos, retain: false }, (err) => {
-      if (err) log(`could not publish to ${topic}: ${err.message}`);
-    });
-  };
-  try {
-    const { lost } = await establish(client, ready, connection, {
-      topic: options.topic,
-      qos: options.qos,
-      ackTimeoutMs: connection.connectTimeoutMs,
-      signal: options.signal,
-      onAbort: () => new InterruptedError('stopped', options.signal.reason),
-      log,
-      lostMessage: () => `lost the connection to ${where}`,
-      onMessage: (message) => options.onMessage(message, reply),
-    }).catch(beforeSending);
-    return { lost, close: () => close(client) };
-  } catch (err) {
-    await close(client);
-    throw err;
-  }
-}

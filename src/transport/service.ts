@@ -1,0 +1,52 @@
+/**
+ * The simulator's connection: subscribed to the request topics, answering on it, and saying when it is lost (the
+ * simulator then goes round its brokers).
+ */
+import { InterruptedError } from '../errors.js';
+import { redactUrl } from '../core/settings.js';
+import { beforeSending, close, establish, openClient, type ConnectOptions, type IncomingMessage } from './client.js';
+
+export interface ServeOptions {
+  topic: string;
+  qos: 1 | 2;
+  /** Called for every message on `topic`; `reply` publishes at `qos`, never retained. */
+  onMessage: (message: IncomingMessage, reply: (topic: string, payload: string | Buffer) => void) => void;
+  /** Aborts connecting (an InterruptedError). */
+  signal: AbortSignal;
+  log?: (line: string) => void;
+}
+
+/** A service's connection, subscribed (from now on no request is missed): `lost` rejects with a ConnectionError when
+ * the connection goes; `close` disconnects. Used by `scp simulate`, which goes round its brokers when one is lost. */
+export interface Service {
+  lost: Promise<never>;
+  close(): Promise<void>;
+}
+
+export async function openService(connection: ConnectOptions, options: ServeOptions): Promise<Service> {
+  const log = options.log ?? (() => undefined);
+  const where = redactUrl(connection.url);
+  // Nothing is answered before the subscription is up: a broker that fails here may be passed over for another.
+  const { client, ready } = await openClient(connection).catch(beforeSending);
+  const reply = (topic: string, payload: string | Buffer) => {
+    client.publish(topic, payload, { qos: options.qos, retain: false }, (err) => {
+      if (err) log(`could not publish to ${topic}: ${err.message}`);
+    });
+  };
+  try {
+    const { lost } = await establish(client, ready, connection, {
+      topic: options.topic,
+      qos: options.qos,
+      ackTimeoutMs: connection.connectTimeoutMs,
+      signal: options.signal,
+      onAbort: () => new InterruptedError('stopped', options.signal.reason),
+      log,
+      lostMessage: () => `lost the connection to ${where}`,
+      onMessage: (message) => options.onMessage(message, reply),
+    }).catch(beforeSending);
+    return { lost, close: () => close(client) };
+  } catch (err) {
+    await close(client);
+    throw err;
+  }
+}
