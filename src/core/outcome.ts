@@ -3,6 +3,9 @@ import type { Envelope } from './message.js';
 /** The documented outcomes of one request; `--json` prints one of these words and nothing else. */
 export type Outcome = 'accepted' | 'unknown' | 'rejected' | 'timeout' | 'invalid_response' | 'error';
 
+/** An `--input` line's outcome: a request's, or a line that was not one (messages/kind.ts parseInputLine). */
+export type StreamOutcome = Outcome | 'invalid_input';
+
 /** The record `--json` prints, field names and order as documented in the README. */
 export interface ResultRecord {
   request: Envelope<'request'>;

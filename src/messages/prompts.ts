@@ -1,7 +1,7 @@
 /**
  * What every interactive run shares: Ctrl-C in a question, the confirmation, the password question. Each message
  * asks its own questions (its registry entry's `ask`, with `asking` and `verdict` from here). Only imported once asking
- * is allowed (see core/terminal.ts), so a script never loads @inquirer/prompts.
+ * is allowed (see commands/prompt-policy.ts), so a script never loads @inquirer/prompts.
  */
 import { confirm, password } from '@inquirer/prompts';
 import { InterruptedError } from '../errors.js';

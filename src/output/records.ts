@@ -5,7 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { AnswerSummary, Envelope } from '../core/message.js';
 import type { ResultRecord } from '../core/outcome.js';
-import type { StreamOutcome } from '../core/stream.js';
+import type { StreamOutcome } from '../core/outcome.js';
 
 /** One line of `scp clear --input --json`: the single-request record, plus where it came from. */
 export interface StreamRecord extends Omit<ResultRecord, 'request' | 'outcome' | 'broker'> {

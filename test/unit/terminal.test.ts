@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { promptPolicy } from '../../src/core/terminal.js';
+import { promptPolicy } from '../../src/commands/prompt-policy.js';
 import { buildClearRequest, clearsEveryEvse, hasSelector, selectorProblem } from '../../src/messages/clear/index.js';
 
 const ID = () => '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';

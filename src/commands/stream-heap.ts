@@ -1,10 +1,4 @@
-/**
- * `--input` streams: the outcomes a line can have, and the heap settings of a long run. Pure. (An input line is read
- * by messages/kind.ts parseInputLine, with the message's own shorthand and rules.)
- */
-import type { Outcome } from './outcome.js';
-
-export type StreamOutcome = Outcome | 'invalid_input';
+/** The heap settings of a long `--input` stream. Pure. */
 
 /**
  * V8 flags for a long stream, so that memory does not grow with the input. Without them V8 doubles the young
