@@ -318,3 +318,24 @@ export function beforeSending(err: unknown): never {
   throw err;
 }
 
+
+/**
+ * A client opened and established (subscribed, its loss watched), or closed again if that fails; a failure here is
+ * from before anything was published (`beforeSending`), so another broker may be tried. `prepare` runs on the new
+ * client before it connects (a session gathers its writes; the simulator keeps it to answer on).
+ */
+export async function openEstablished(
+  connection: ConnectOptions,
+  options: EstablishOptions,
+  prepare?: (client: MqttClient) => void,
+): Promise<{ client: MqttClient; lost: Promise<never> }> {
+  const { client, ready } = await openClient(connection).catch(beforeSending);
+  prepare?.(client);
+  try {
+    const { lost } = await establish(client, ready, connection, options).catch(beforeSending);
+    return { client, lost };
+  } catch (err) {
+    await close(client);
+    throw err;
+  }
+}

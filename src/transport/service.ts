@@ -4,7 +4,7 @@
  */
 import { InterruptedError } from '../errors.js';
 import { redactUrl } from '../core/settings.js';
-import { beforeSending, close, establish, openClient, type ConnectOptions, type IncomingMessage } from './client.js';
+import { close, openEstablished, type ConnectOptions, type IncomingMessage, type MqttClient } from './client.js';
 
 export interface ServeOptions {
   topic: string;
@@ -27,14 +27,15 @@ export async function openService(connection: ConnectOptions, options: ServeOpti
   const log = options.log ?? (() => undefined);
   const where = redactUrl(connection.url);
   // Nothing is answered before the subscription is up: a broker that fails here may be passed over for another.
-  const { client, ready } = await openClient(connection).catch(beforeSending);
+  let client: MqttClient | undefined;
   const reply = (topic: string, payload: string | Buffer) => {
-    client.publish(topic, payload, { qos: options.qos, retain: false }, (err) => {
+    client?.publish(topic, payload, { qos: options.qos, retain: false }, (err) => {
       if (err) log(`could not publish to ${topic}: ${err.message}`);
     });
   };
-  try {
-    const { lost } = await establish(client, ready, connection, {
+  const opened = await openEstablished(
+    connection,
+    {
       topic: options.topic,
       qos: options.qos,
       ackTimeoutMs: connection.connectTimeoutMs,
@@ -43,10 +44,8 @@ export async function openService(connection: ConnectOptions, options: ServeOpti
       log,
       lostMessage: () => `lost the connection to ${where}`,
       onMessage: (message) => options.onMessage(message, reply),
-    }).catch(beforeSending);
-    return { lost, close: () => close(client) };
-  } catch (err) {
-    await close(client);
-    throw err;
-  }
+    },
+    (made) => (client = made),
+  );
+  return { lost: opened.lost, close: () => close(opened.client) };
 }

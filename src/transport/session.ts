@@ -6,7 +6,7 @@ import { Socket } from 'node:net';
 import { ConnectionError, InterruptedError } from '../errors.js';
 import { REQUEST_FATE } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
-import { beforeSending, close, establish, openClient, subscribeTo, type ConnectOptions, type IncomingMessage } from './client.js';
+import { close, openEstablished, subscribeTo, type ConnectOptions, type IncomingMessage } from './client.js';
 
 export interface SessionOptions {
   /** Subscribed before the session is handed over; none for a session whose subscriptions come later (`subscribe`). */
@@ -81,11 +81,10 @@ export async function openSession(connection: ConnectOptions, options: SessionOp
   const log = options.log ?? (() => undefined);
   const where = redactUrl(connection.url);
   // Nothing is published while a session opens: a broker that fails here may be passed over for another.
-  const { client, ready } = await openClient(connection).catch(beforeSending);
   // What is written in one turn of the event loop (requests, and PUBACKs for answers) leaves in one write.
-  if (client.stream instanceof Socket) coalesceWrites(client.stream);
-  try {
-    const { lost } = await establish(client, ready, connection, {
+  const { client, lost } = await openEstablished(
+    connection,
+    {
       topic: options.responseTopic,
       qos: options.qos,
       ackTimeoutMs: options.ackTimeoutMs,
@@ -93,33 +92,33 @@ export async function openSession(connection: ConnectOptions, options: SessionOp
       onAbort: () => new InterruptedError(`interrupted: ${REQUEST_FATE.before}`, options.signal?.reason),
       log,
       onMessage: options.onMessage,
-    }).catch(beforeSending);
-    // One PINGREQ per burst of PUBACKs, not one per request: it only has to carry our ACK to the broker.
-    let pingPending = false;
-    const ping = () => {
-      if (pingPending) return;
-      pingPending = true;
-      setImmediate(() => {
-        pingPending = false;
-        if (client.connected) client.sendPing();
+    },
+    (made) => {
+      if (made.stream instanceof Socket) coalesceWrites(made.stream);
+    },
+  );
+  // One PINGREQ per burst of PUBACKs, not one per request: it only has to carry our ACK to the broker.
+  let pingPending = false;
+  const ping = () => {
+    if (pingPending) return;
+    pingPending = true;
+    setImmediate(() => {
+      pingPending = false;
+      if (client.connected) client.sendPing();
+    });
+  };
+  const publishOptions = { qos: options.qos, retain: false } as const;
+  return {
+    lost,
+    subscribe: (topic) => subscribeTo(client, where, lost, { ...options, topic, onAbort: () => new InterruptedError('interrupted', options.signal?.reason), log }),
+    publish: (topic, payload, done) => {
+      client.publish(topic, payload, publishOptions, (err) => {
+        if (err) return done(new ConnectionError(`the broker at ${where} did not accept a request on ${topic} (${err.message})`));
+        ping();
+        done();
       });
-    };
-    const publishOptions = { qos: options.qos, retain: false } as const;
-    return {
-      lost,
-      subscribe: (topic) => subscribeTo(client, where, lost, { ...options, topic, onAbort: () => new InterruptedError('interrupted', options.signal?.reason), log }),
-      publish: (topic, payload, done) => {
-        client.publish(topic, payload, publishOptions, (err) => {
-          if (err) return done(new ConnectionError(`the broker at ${where} did not accept a request on ${topic} (${err.message})`));
-          ping();
-          done();
-        });
-      },
-      close: () => close(client),
-    };
-  } catch (err) {
-    await close(client);
-    throw err;
-  }
+    },
+    close: () => close(client),
+  };
 }
 
