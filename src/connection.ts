@@ -6,10 +6,9 @@
 // fs.promises, not node:fs/promises: the getter loads it on first use, which a run without files never makes.
 import { promises as fs, statSync } from 'node:fs';
 import { randomBytes } from './random.js';
-import { ConnectionError, InterruptedError, UsageError, type ConnectionFact } from './errors.js';
-import { SECRET_FILES, longFlag, parseConnection, type ConnectionSettings, type GlobalOptions } from './options.js';
+import { ConnectionError, InterruptedError, UsageError, type ConnectionFact } from './core/errors.js';
+import { SECRET_FILES, longFlag, parseConnection, type ConnectionSettings, type GlobalOptions, type Source } from './options.js';
 import type { ConnectOptions } from './transport/client.js';
-import type { Source } from './commands/config-file.js';
 import type { Output } from './output/render.js';
 import { checkStation, checkTemplates } from './core/fleet.js';
 import { redactUrl } from './core/settings.js';

@@ -4,7 +4,7 @@
  */
 import { Help, type Command, type Option } from 'commander';
 import type { HelpGroup } from './options.js';
-import { EXIT_MEANINGS } from './errors.js';
+import { EXIT_MEANINGS } from './core/errors.js';
 
 /** The headings options are grouped under, in the order help lists them (commander's -h and -V come last). */
 export const GROUP_HEADINGS: Readonly<Record<HelpGroup, string>> = {
@@ -38,7 +38,7 @@ type Outcomes = { accepted: string; other: string };
 
 /**
  * The exit table: 0 and 1 in each message's own words (its entry's `outcomes`; with several messages, each line
- * names its command), then the meanings every command shares (errors.ts EXIT_MEANINGS). Help and the README show it.
+ * names its command), then the meanings every command shares (core/errors.ts EXIT_MEANINGS). Help and the README show it.
  */
 export function exitRows(messages: ReadonlyArray<{ command: string; outcomes: Outcomes }>): Array<[code: number, lines: string[]]> {
   const said = (pick: (outcomes: Outcomes) => string) => messages.map((one) => (messages.length === 1 ? pick(one.outcomes) : `${one.command}: ${pick(one.outcomes)}`));

@@ -5,10 +5,13 @@
  * connection settings (`parseConnection`) are all read off this table, so a setting is added in one place.
  * Pure: no IO, nothing heavy imported; cli.ts reads it on every run.
  */
-import { UsageError } from './errors.js';
+import { UsageError } from './core/errors.js';
 import type { SiteProfile } from './core/generated/types.js';
 import { DEFAULT_LIMITS } from './core/profile.js';
 import { MQTT_VERSIONS, checkTopic, parseBrokerUrl, parseConnections, parseMqttVersion, parseQos, parseSeconds } from './core/settings.js';
+
+/** Where a setting's value came from, as `scp config show` reports it. */
+export type Source = 'flag' | 'env' | 'profile' | 'default';
 
 /** Where an option is listed in help: what to send, how to reach the broker, how to show results. */
 export type HelpGroup = 'send' | 'connection' | 'config' | 'output' | 'service';

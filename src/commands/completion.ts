@@ -4,7 +4,7 @@
  * `scp config profiles`, so they follow the config file. Words that are not ours (OpenSSH's `scp host:file`) fall
  * back to the shell's file completion.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { longFlag, type OptionSpec } from '../options.js';
 import { OPTIONS } from '../messages/index.js';
 

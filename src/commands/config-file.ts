@@ -5,17 +5,16 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { ScpConfig, SiteProfile } from '../core/generated/types.js';
 import { validateConfig } from '../core/generated/validators.js';
-import { PROFILE_OPTIONS, type TableProfileKey } from '../options.js';
+import { PROFILE_OPTIONS, type Source, type TableProfileKey } from '../options.js';
 import { pointerKeys, valueAt } from '../core/validate.js';
 import { parseBrokerUrl } from '../core/settings.js';
 
 export type { ScpConfig, SiteProfile };
 
-/** Where a setting's value came from, as `scp config show` reports it. */
-export type Source = 'flag' | 'env' | 'profile' | 'default';
+export type { Source };
 
 /** The profile keys, in the option table's order (the order error messages list them); `tsc` fails if the schema
  * adds a key the table does not hold. */

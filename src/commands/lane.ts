@@ -5,7 +5,7 @@
  * subscription is the stream's call (`subscriptionFor`). Closing the stream stops it wherever it is, so a finished
  * stream never stays alive reconnecting.
  */
-import { ConnectionError, InterruptedError } from '../errors.js';
+import { ConnectionError, InterruptedError } from '../core/errors.js';
 import { FAILOVER_WINDOW_MS, ROUND_PAUSE_MS, advising, clientIdFor, firstAccepting, roundTheBrokers, type Connection, type KeepTrying } from '../connection.js';
 import type { IncomingMessage } from '../transport/client.js';
 import type { Session } from '../transport/session.js';

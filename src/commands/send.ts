@@ -4,7 +4,7 @@
  */
 import { showPreview, showRequest, showResult } from '../output/result.js';
 import { randomUUID } from '../random.js';
-import { ConnectionError, ScpError, InvalidResponseError, TimeoutError, UsageError, type Ending } from '../errors.js';
+import { ConnectionError, ScpError, InvalidResponseError, TimeoutError, UsageError, type Ending } from '../core/errors.js';
 import { buildRequest, type Envelope, type MessageKind } from '../messages/kind.js';
 import { promptPolicy, type PromptPolicy } from './prompt-policy.js';
 import type { ConnectOptions } from '../transport/client.js';

@@ -7,7 +7,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
-import { ConnectionError, InterruptedError, UsageError, type Ending } from '../errors.js';
+import { ConnectionError, InterruptedError, UsageError, type Ending } from '../core/errors.js';
 import type { RequestFlags } from './send.js';
 import { longFlag } from '../options.js';
 import { streamHeapFlags } from './stream-heap.js';

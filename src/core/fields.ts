@@ -2,7 +2,7 @@
  * Values operators type for more than one message or command, each with its one parser and its one wording: a
  * refusal names the flag and says what is allowed. Pure.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from './errors.js';
 import type { ChargingProfilePurpose } from './generated/types.js';
 
 /** OCPP 2.0.1 ChargingProfilePurposeEnumType: the purposes in the order the spec lists them; the check below fails `tsc` if the schema's enum changes. */

@@ -4,7 +4,7 @@
  * a request fills it with its station, and one subscription with `+` in its place serves every station's answers.
  * Pure.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from './errors.js';
 
 export const STATION = '{station}';
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from './errors.js';
 import { checkTemplate } from './fleet.js';
 import { wholeNumber } from './fields.js';
 

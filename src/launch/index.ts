@@ -13,7 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { HAND_OVER_MARK, findOtherScp, isOwnInvocation, loopMessage, type LauncherWords } from './passthrough.js';
 import { envFlag } from '../core/settings.js';
-import { EXIT } from '../errors.js';
+import { EXIT } from '../core/errors.js';
 import { writeLine } from '../output/plain.js';
 
 /** Our commands and their short options, read off the built CLI and written in by src/build/build.mjs (esbuild's

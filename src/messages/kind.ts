@@ -5,7 +5,7 @@
  * same for every message (building and checking an envelope, an input line, correlating an answer) is written once,
  * here and in core/, and takes the entry as a parameter. Pure: no IO.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Checked } from '../core/validate.js';
 import type { AnswerSummary, Envelope } from '../core/message.js';
 import type { HeldProfile } from '../core/profile.js';

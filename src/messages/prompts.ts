@@ -4,7 +4,7 @@
  * is allowed (see commands/prompt-policy.ts), so a script never loads @inquirer/prompts.
  */
 import { confirm, password } from '@inquirer/prompts';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError } from '../core/errors.js';
 import { REQUEST_FATE } from '../core/outcome.js';
 
 export interface PromptStreams {

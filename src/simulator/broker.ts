@@ -4,7 +4,7 @@
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
-import { ConnectionError } from '../errors.js';
+import { ConnectionError } from '../core/errors.js';
 
 export interface EmbeddedBroker {
   url: string;

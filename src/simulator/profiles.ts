@@ -2,7 +2,7 @@
  * The profiles a simulated station starts with: a --profiles file (entries in the simulator's shape, or shaped like
  * set's request data, whole profiles kept), or the built-in station's. Pure: the command reads the file.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { HeldProfile } from '../core/profile.js';
 import type { SetChargingProfileRequestData } from '../core/generated/types.js';
 import { CHECK_ID, requestEnvelope } from '../messages/kind.js';

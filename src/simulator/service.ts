@@ -5,7 +5,7 @@
  * commands/simulate.ts connects it to its brokers.
  */
 import { randomUUID } from 'node:crypto';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { HeldProfile } from '../core/profile.js';
 import type { StationModel } from '../core/composite.js';
 import type { Envelope } from '../core/message.js';

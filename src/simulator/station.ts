@@ -4,7 +4,7 @@
  * SupplyVoltage, CompositeScheduleDefaultLimitAmps/Watts, CompositeScheduleDefaultNumberPhases). Pure: each flag
  * parsed once, with a one-line refusal naming it.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { checkEvse, parseLimit, parseTime, wholeNumber } from '../core/fields.js';
 import { STATION_EVSE, type StationModel, type Transaction } from '../core/composite.js';
 import { DEFAULT_LIMITS } from '../core/profile.js';

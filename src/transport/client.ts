@@ -12,7 +12,7 @@ import MqttClientModule, { type IClientOptions } from 'mqtt/lib/client';
 
 export const MqttClient = MqttClientModule.default ?? MqttClientModule;
 export type MqttClient = InstanceType<typeof MqttClient>;
-import { ConnectionError, InterruptedError, TimeoutError, type ConnectionFact, type ScpError } from '../errors.js';
+import { ConnectionError, InterruptedError, TimeoutError, type ConnectionFact, type ScpError } from '../core/errors.js';
 import { REQUEST_FATE } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
 

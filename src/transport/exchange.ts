@@ -2,7 +2,7 @@
  * One request and its answer (a single `scp clear`, `set` or `schedule`): connect, subscribe, publish, wait for the
  * message the caller's `match` accepts (see core/response), close.
  */
-import { ConnectionError, InterruptedError, TimeoutError, type ScpError } from '../errors.js';
+import { ConnectionError, InterruptedError, TimeoutError, type ScpError } from '../core/errors.js';
 import { REQUEST_FATE } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
 import { beforeSending, close, establish, openClient, race, type ConnectOptions, type IncomingMessage, type MqttClient } from './client.js';

@@ -2,7 +2,7 @@
  * The simulator's connection: subscribed to the request topics, answering on it, and saying when it is lost (the
  * simulator then goes round its brokers).
  */
-import { InterruptedError } from '../errors.js';
+import { InterruptedError } from '../core/errors.js';
 import { redactUrl } from '../core/settings.js';
 import { close, openEstablished, type ConnectOptions, type IncomingMessage, type MqttClient } from './client.js';
 

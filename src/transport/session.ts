@@ -3,7 +3,7 @@
  * handed to the stream as they come; what one turn of the event loop writes leaves in one write.
  */
 import { Socket } from 'node:net';
-import { ConnectionError, InterruptedError } from '../errors.js';
+import { ConnectionError, InterruptedError } from '../core/errors.js';
 import { REQUEST_FATE } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
 import { close, openEstablished, subscribeTo, type ConnectOptions, type IncomingMessage } from './client.js';

@@ -32,7 +32,7 @@ describe('lazy loading', () => {
   for (const args of [['--help'], ['--version'], ['clear', '--id', '1', '--dry-run'], ['clear', '--id', 'x']]) {
     it(`scp ${args.join(' ')} runs neither MQTT.js nor the prompts nor the spinner`, () => {
       const ran = evaluatedBy(args);
-      expect(ran).toContain('src/errors.ts');
+      expect(ran).toContain('src/core/errors.ts');
       expect(ran.filter((name) => MQTT(name) || PROMPTS(name) || SPINNER(name))).toEqual([]);
     });
   }

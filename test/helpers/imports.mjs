@@ -22,7 +22,7 @@ export const LAYERS = [
   ['output', ['src/output/']],
   ['transport', ['src/transport/']],
   ['options', ['src/options.ts']],
-  ['core', ['src/core/', 'src/errors.ts', 'src/random.ts', 'src/shims/']],
+  ['core', ['src/core/', 'src/random.ts', 'src/shims/']],
 ];
 
 export function layerOf(file) {

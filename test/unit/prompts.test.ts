@@ -10,7 +10,7 @@ import { askProfile } from '../../src/messages/set/prompts.js';
 import { set } from '../../src/messages/set/index.js';
 import { buildRequest } from '../../src/messages/kind.js';
 import { buildClearRequest, clear } from '../../src/messages/clear/index.js';
-import { InterruptedError } from '../../src/errors.js';
+import { InterruptedError } from '../../src/core/errors.js';
 import { PassThrough } from 'node:stream';
 
 const streams = () => ({ input: new PassThrough(), output: new PassThrough(), signal: new AbortController().signal });

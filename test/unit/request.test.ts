@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildClearRequest, requestWarnings, type ClearSelectorInput } from '../../src/messages/clear/index.js';
 import { checkClearRequest } from '../../src/messages/clear/index.js';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 
 const ID = '2b0aa109-21a1-4f2f-bdbd-6cdf139e7bb1';
 const build = (input: ClearSelectorInput) => buildClearRequest(input, () => ID);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkTopic, envFlag, parseBrokerUrl, parseMqttVersion, parseSeconds, redactUrl } from '../../src/core/settings.js';
 import { colorLevel } from '../../src/output/render.js';
 import { printable } from '../../src/output/plain.js';
-import { EXIT, InterruptedError, TimeoutError, exitStatus } from '../../src/errors.js';
+import { EXIT, InterruptedError, TimeoutError, exitStatus } from '../../src/core/errors.js';
 import { connectError } from '../../src/transport/client.js';
 import { advised } from '../../src/connection.js';
 

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { streamHeapFlags } from '../../src/commands/stream-heap.js';
-import { exitStatus } from '../../src/errors.js';
+import { exitStatus } from '../../src/core/errors.js';
 
 const streamExitCode = (outcomes: Parameters<typeof exitStatus>[0]['outcomes']) => exitStatus({ outcomes });
 

@@ -3,7 +3,7 @@
  * differs from another lives here: its schemas, how flags, prompts and input lines build a request, the rules
  * checked before sending, how an answer reads, and what the simulator's station does with it.
  */
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import type {
   ChargingProfilePurpose,
   ClearChargingProfileRequest,

@@ -3,7 +3,7 @@
  * limit an EVSE will apply over a window from now. Its answer's status is capitalised (Accepted/Rejected), unlike
  * clear's and set's. The simulator answers it from the profiles it holds (core/composite.ts).
  */
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import type {
   GetCompositeScheduleRequest,
   GetCompositeScheduleRequestData,

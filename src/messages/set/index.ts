@@ -4,7 +4,7 @@
  * period. Checked against the schema and the K01 rules a CSMS applies before anything is sent; the simulator's
  * station applies the same rules and stores what it accepts.
  */
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import type {
   ChargingProfile as FullChargingProfile,
   SetChargingProfileRequest,

@@ -2,7 +2,7 @@
  * One error class per outcome a script may want to branch on, each carrying its exit code. `main()` in cli.ts is
  * the only place that turns them into an exit status; nothing else calls process.exit.
  */
-import type { StreamOutcome } from './core/outcome.js';
+import type { StreamOutcome } from './outcome.js';
 
 export const EXIT = {
   accepted: 0,
