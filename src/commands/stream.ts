@@ -19,7 +19,8 @@ import { showStreamSummary, streamPrinter } from '../output/stream.js';
 import { resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from '../connection.js';
 import { parseConcurrency, redactUrl } from '../core/settings.js';
 import { isTemplate, stationTopics, subscriptionOf } from '../core/fleet.js';
-import { Lane, type LaneHooks } from './lane.js';
+import type { Lane } from './lane.js';
+import { Sessions } from './sessions.js';
 
 export interface StreamFlags {
   input: string;
@@ -126,33 +127,21 @@ type OpenSession = typeof import('../transport/session.js').openSession;
 type Topics = { requestTopic: string; responseTopic: string; station?: string };
 
 /**
- * One stream's requests in flight, over one or more sessions (lanes): what is waiting, what each line became, and
- * which session holds the subscription. The driver (`runStream`) reads the lines and asks it for room and a session.
- *
- * With several sessions, one of them at a time holds the stream's one subscription to the answers (the `receiver`),
- * and requests go out on whichever session has the fewest in flight. A broker delivers an answer once per matching
- * subscription, so sessions that each subscribed would each receive every answer (NATS, 8 sessions: slower than
- * one); and NATS makes a JetStream consumer of each QoS 1 subscription, so one per station took ~0.4 s each to set
- * up on a 3-node cluster. One subscription made the same speed as one per station, with none of that.
+ * One stream's requests in flight, over its sessions (sessions.ts): what is waiting, what each line became, and its
+ * timeouts. The driver (`runStream`) reads the lines and asks it for room and a session.
  */
 class RequestStream {
   readonly started = performance.now();
   readonly outcomes = new Map<StreamOutcome, number>();
   readonly printer: StreamPrinter;
   stopping: InterruptedError | undefined;
-  readonly lanes: Lane[];
+  readonly sessions: Sessions;
   private readonly waiting = new Map<string, Waiting>();
   private readonly deadlines: Deadlines;
   private done = 0;
   private wake: () => void = () => undefined;
   /** Where the topics name {station}: lines go to their station, answers are told apart by topic. */
   private readonly templated: boolean;
-  /** The session that holds the subscription to the answers; none while it is being (re)made. */
-  private receiver: Lane | undefined;
-  /** The session opening or subscribing to become the receiver, so that two do not. */
-  private claim: Lane | undefined;
-  /** The subscription: every station's answers where the topics name {station}. */
-  private readonly subscription: string;
   /** The brokers as records name them (a password in a URL left out), worked out once, not per request. */
   private readonly brokerNames: readonly string[];
 
@@ -167,25 +156,23 @@ class RequestStream {
     this.printer = streamPrinter(output, { ordered, window: Math.max(4 * concurrency, 1024), kind });
     this.printer.onDrain(() => this.wake());
     this.templated = isTemplate(connection.requestTopic);
-    this.subscription = this.templated ? subscriptionOf(connection.responseTopic) : connection.responseTopic;
     this.brokerNames = connection.brokers.map(redactUrl);
     this.deadlines = new Deadlines(
       () => performance.now(),
       (w) => this.settle(w, 'timeout', null, `no matching response within ${connection.timeoutMs / 1000} s: ${REQUEST_FATE.published}`),
     );
-    const hooks: LaneHooks = {
+    this.sessions = new Sessions(connections, this.templated ? subscriptionOf(connection.responseTopic) : connection.responseTopic, {
       connection,
       brokerNames: this.brokerNames,
       openSession,
-      subscriptionFor: (lane) => this.subscriptionFor(lane),
       onMessage: (message) => this.onMessage(message),
-      onLost: (lane, err) => this.lost(lane, err),
-      onChange: (lane, subscribed) => this.changed(lane, subscribed),
+      lostOn: (lane, all, err) => this.lostOn(lane, all, err),
+      changed: () => this.wake(),
+      over: () => this.over,
       warn: (message) => output.warn(message),
       debug: (line) => output.debug(line),
       signal,
-    };
-    this.lanes = Array.from({ length: connections }, (_, i) => new Lane(i + 1, hooks, connections));
+    });
   }
 
   /** Stopped by a signal, or nobody reads the results any more: read no further. */
@@ -251,92 +238,17 @@ class RequestStream {
     else this.settle(w, 'invalid_response', classified.envelope, `invalid response: ${classified.problems.join('; ')}`);
   }
 
-  /** Every session at once (the first holding the subscription); the stream starts when they have all answered, and
-   * fails only if none could open. */
-  async open(): Promise<void> {
-    const opened = await Promise.allSettled(this.lanes.map((lane) => lane.open()));
-    if (opened.every((result) => result.status === 'rejected')) throw (opened[0] as PromiseRejectedResult).reason;
-    opened.forEach((result, i) => {
-      if (result.status === 'fulfilled') return;
-      if (!(result.reason instanceof ConnectionError)) throw result.reason;
-      const lane = this.lanes[i]!;
-      if (this.claim === lane) this.claim = undefined;
-      lane.startFailed(result.reason);
-    });
-    if (this.receiver === undefined) this.takeOver();
+  /** Waits until a session receives the answers; undefined when every session has given up or the stream is over. */
+  async prepare(): Promise<Lane | undefined> {
+    await this.until(() => this.sessions.ready());
+    return this.over ? undefined : this.sessions.laneFor();
   }
 
-  /** A session about to open takes the subscription when no session holds it or is taking it. */
-  private subscriptionFor(lane: Lane): string | undefined {
-    if (this.receiver !== undefined || (this.claim !== undefined && this.claim !== lane)) return undefined;
-    this.claim = lane;
-    return this.subscription;
-  }
-
-  /** A session is up (holding the subscription, or not), or has given up. */
-  private changed(lane: Lane, subscribed: boolean): void {
-    if (subscribed) this.receiver = lane;
-    if (this.claim === lane) this.claim = undefined;
-    if (this.receiver === undefined) this.takeOver();
-    this.wake();
-  }
-
-  /**
-   * A session's connection went: what it had in flight is reported (never resent: it may have been applied). If it
-   * held the subscription, so is everything in flight on the others, whose answers nobody receives until another
-   * session has subscribed.
-   */
-  private lost(lane: Lane, err: ConnectionError): void {
-    const all = lane === this.receiver;
+  /** What every session's loss settles: what it had in flight, or (`all`: it held the subscription) everything. */
+  private lostOn(lane: Lane, all: boolean, err: ConnectionError): void {
     for (const w of [...this.waiting.values()]) {
       if (all || w.lane === lane) this.settle(w, 'timeout', null, `${err.message}: ${w.acked ? REQUEST_FATE.published : REQUEST_FATE.publishing}`);
     }
-    if (all) this.receiver = undefined;
-    if (this.claim === lane) this.claim = undefined;
-    if (this.receiver === undefined) this.takeOver();
-  }
-
-  /** Another session that is up subscribes, and holds the subscription from its SUBACK on; one that cannot is left
-   * (it reconnects, and opens holding the subscription if none has it by then). */
-  private takeOver(): void {
-    if (this.claim !== undefined || this.over) return;
-    const lane = this.lanes.find((one) => one.up);
-    if (lane === undefined) return;
-    const session = lane.session!;
-    this.claim = lane;
-    session.subscribe(this.subscription).then(
-      () => {
-        if (this.claim === lane) this.claim = undefined;
-        if (lane.session === session) this.changed(lane, true);
-        else this.takeOver();
-      },
-      () => {
-        if (this.claim === lane) this.claim = undefined;
-        if (lane.session === session) lane.drop();
-        else this.takeOver();
-      },
-    );
-  }
-
-  /** The session a line goes out on now: the one with the fewest in flight, once a session receives the answers;
-   * undefined when one must be waited for (see `prepare`). */
-  laneFor(): Lane | undefined {
-    if (this.receiver === undefined) return undefined;
-    if (this.lanes.length === 1) return this.receiver;
-    let best: Lane | undefined;
-    for (const lane of this.lanes) if (lane.session && (best === undefined || lane.inFlight < best.inFlight)) best = lane;
-    return best;
-  }
-
-  /** Waits until a session receives the answers; undefined when every session has given up or the stream is over. */
-  async prepare(): Promise<Lane | undefined> {
-    await this.until(() => this.receiver !== undefined || this.lanes.every((lane) => lane.failed));
-    return this.over ? undefined : this.laneFor();
-  }
-
-  /** Why a line cannot be sent: every session gave up. */
-  private unsendable(): string {
-    return this.lanes.find((lane) => lane.failed)?.failed?.message ?? 'no connection to the broker';
   }
 
   /**
@@ -345,7 +257,7 @@ class RequestStream {
    */
   send(index: number, line: number, text: string, data: object, topics: Topics, lane: Lane | undefined): void {
     if (!lane?.session) {
-      const error = `not sent: ${this.unsendable()}`;
+      const error = `not sent: ${this.sessions.unsendable()}`;
       this.finish(index, { request: null, response: null, outcome: 'error', error, elapsed_ms: 0, line, input: text });
       return;
     }
@@ -393,7 +305,7 @@ class RequestStream {
     // close must not start a timeout that keeps the process alive. Closing a lane stops its reconnecting too.
     this.deadlines.clear();
     this.waiting.clear();
-    await Promise.all(this.lanes.map((lane) => lane.close()));
+    await this.sessions.close();
     await this.printer.end();
     this.output.clearProgress();
   }
@@ -437,7 +349,7 @@ async function readLines(stream: RequestStream, lines: AsyncIterable<string>): P
       continue;
     }
     // Awaited only while no session receives the answers (reconnecting): a promise per line is what this loop avoids.
-    const lane = stream.laneFor() ?? (await stream.prepare());
+    const lane = stream.sessions.laneFor() ?? (await stream.prepare());
     if (stream.over) break;
     stream.send(index, lineNo, text, parsed.data, topics, lane);
   }
@@ -462,7 +374,7 @@ export async function runStream(kind: MessageKind, flags: StreamFlags & RequestF
   const { openSession } = await import('../transport/session.js');
   for (const flag of streamHeapFlags([...process.execArgv, ...(ctx.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)])) setFlagsFromString(flag);
   const stream = new RequestStream(kind, output, connection, concurrency, total, { ordered: !flags.unordered, connections: connection.connections, openSession, signal });
-  await stream.open();
+  await stream.sessions.open();
   const lines = createInterface({ input, crlfDelay: Infinity });
   const onAbort = () => {
     stream.stop(signal.reason);
