@@ -11,6 +11,10 @@ import { startEmbeddedBroker, startLoginBroker, type Broker } from '../helpers/b
 import { startResponder, startSpy, uniqueTopics } from '../helpers/responder.js';
 import { SCP_BIN, runScp, sleep } from '../helpers/run.js';
 import { KEY, scpCommand, startPty } from '../helpers/pty.js';
+import { ALL_MESSAGES } from '../../src/messages/index.js';
+
+/** The registry's commands, in its order: every list of commands a test expects starts with them. */
+const MESSAGE_COMMANDS = ALL_MESSAGES.map((message) => message.command);
 
 let dir: string;
 beforeAll(() => {
@@ -309,7 +313,7 @@ describe('scp completion', () => {
       encoding: 'utf8',
     });
     expect(zsh.error, 'zsh is not installed (Debian package zsh; .ci/run installs it)').toBeUndefined();
-    expect(zsh.stdout.split('\n').filter(Boolean)).toEqual(['clear', 'set', 'schedule', 'simulate', 'config', 'completion', 'FILES']);
+    expect(zsh.stdout.split('\n').filter(Boolean)).toEqual([...MESSAGE_COMMANDS, 'simulate', 'config', 'completion', 'FILES']);
   });
 
   it('fish: a first word completes to the commands it starts, and to files', async () => {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { findOtherScp, isOwnInvocation as isOwn, loopMessage, runsUs, type LauncherWords, type PathLookup } from '../../src/launch/passthrough.js';
 import { launcherWords } from '../../src/cli.js';
+import { ALL_MESSAGES } from '../../src/messages/index.js';
+
+/** The registry's commands, in its order: every list of commands a test expects starts with them. */
+const MESSAGE_COMMANDS = ALL_MESSAGES.map((message) => message.command);
 
 const words = (line: string) => (line === '' ? [] : line.split(' '));
 /** The launcher's words, read off the program as the build reads them. */
@@ -9,7 +13,7 @@ const isOwnInvocation = (argv: readonly string[]) => isOwn(argv, OURS);
 
 describe('launcherWords: the commands and short options, read off the program', () => {
   it('names every command the program has, the help command included, and each one\'s short options', () => {
-    expect(Object.keys(OURS.commands)).toEqual(['clear', 'set', 'schedule', 'simulate', 'config', 'completion', 'help']);
+    expect(Object.keys(OURS.commands)).toEqual([...MESSAGE_COMMANDS, 'simulate', 'config', 'completion', 'help']);
     expect(Object.keys(OURS.root).sort()).toEqual(['-V', '-h', '-v']);
     expect(OURS.commands.set).toEqual({ word: false, shorts: { '-y': false, '-h': false, '-V': false, '-v': false } });
     expect(OURS.commands.config!.word).toBe(true);
