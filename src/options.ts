@@ -8,7 +8,8 @@
 import { UsageError } from './core/errors.js';
 import type { SiteProfile } from './core/generated/types.js';
 import { DEFAULT_LIMITS } from './core/profile.js';
-import { MQTT_VERSIONS, checkTopic, parseBrokerUrl, parseConnections, parseMqttVersion, parseQos, parseSeconds } from './core/settings.js';
+import { MQTT_VERSIONS, checkTopic, parseBrokerUrl, parseConnections, parseMilliseconds, parseMqttVersion, parsePort, parseQos, parseRatio, parseSeconds } from './core/settings.js';
+import { parseLimit, parseTime, parseTransaction, parseVolts, wholeNumber } from './core/fields.js';
 
 /** Where a setting's value came from, as `scp config show` reports it. */
 export type Source = 'flag' | 'env' | 'profile' | 'default';
@@ -86,17 +87,18 @@ const SHARED_OPTIONS = [
   { key: 'verbose', flags: '-v, --verbose', description: 'show the messages sent and received on stderr (never a password)', default: false, group: 'output' },
   { key: 'color', flags: '--no-color', description: 'no colour (also: NO_COLOR=1, TERM=dumb, or when stdout is not a terminal)', group: 'output' },
   // scp simulate
-  { key: 'embedded', command: 'simulate', flags: '--embedded [port]', description: 'also run an MQTT broker (MQTT 3.1.1 and 5) in this process on 127.0.0.1 (default port 1883; 0 for any free port)', group: 'service' },
+  // `--embedded` alone stays `true` (a switch is not parsed): the simulator takes it as port 1883.
+  { key: 'embedded', command: 'simulate', flags: '--embedded [port]', description: 'also run an MQTT broker (MQTT 3.1.1 and 5) in this process on 127.0.0.1 (default port 1883; 0 for any free port)', group: 'service', parse: (raw: string, label: string) => parsePort(label, raw) },
   { key: 'profiles', command: 'simulate', flags: '--profiles <file>', description: 'start with the profiles in this JSON file: an array of set\'s request data {evse_id?, charging_profile}, or of {id, evse_id, charging_profile_purpose, stack_level} (for clear only)', group: 'service', complete: 'file' },
-  { key: 'evses', command: 'simulate', flags: '--evses <n>', description: 'the station has EVSEs "1" to "n", and no profiles but those of --profiles (default: the built-in station, or the EVSEs its profiles name)', group: 'service' },
-  { key: 'clock', command: 'simulate', flags: '--clock <time>', description: 'the simulated now, fixed, ISO 8601 with a zone (default: the real clock)', group: 'service' },
-  { key: 'transaction', command: 'simulate', flags: '--transaction <evse=id[@start]>', description: 'an active transaction on an EVSE, started at an ISO 8601 time (default: when the simulator starts); repeatable', group: 'service', repeatable: true },
-  { key: 'supplyVoltage', command: 'simulate', flags: '--supply-voltage <volts>', description: 'converts A and W: W = A x volts x phases', default: '230', group: 'service' },
-  { key: 'defaultLimit', command: 'simulate', flags: '--default-limit <limit>', description: `the limit where no profile limits, one in A and one in W (default: ${DEFAULT_LIMITS.A}A and ${DEFAULT_LIMITS.W}W); repeatable`, group: 'service', repeatable: true },
-  { key: 'defaultPhases', command: 'simulate', flags: '--default-phases <n>', description: 'the phases a period without number_phases counts on: 1, 2 or 3', default: '3', group: 'service', complete: ['1', '2', '3'] },
-  { key: 'stations', command: 'simulate', flags: '--stations <n>', description: 'serve stations "1" to "n", each with its own profiles, on topics that name {station} (see --request-topic)', group: 'service' },
-  { key: 'delay', command: 'simulate', flags: '--delay <ms>', description: 'wait this long before answering', default: '0', group: 'service' },
-  { key: 'drop', command: 'simulate', flags: '--drop <ratio>', description: 'share of requests (0 to 1) applied but never answered, as if the answer were lost', default: '0', group: 'service' },
+  { key: 'evses', command: 'simulate', flags: '--evses <n>', description: 'the station has EVSEs "1" to "n", and no profiles but those of --profiles (default: the built-in station, or the EVSEs its profiles name)', group: 'service', parse: (raw: string, label: string) => wholeNumber(label, raw, 1, 10_000) },
+  { key: 'clock', command: 'simulate', flags: '--clock <time>', description: 'the simulated now, fixed, ISO 8601 with a zone (default: the real clock)', group: 'service', parse: (raw: string, label: string) => new Date(parseTime(label, raw)) },
+  { key: 'transaction', command: 'simulate', flags: '--transaction <evse=id[@start]>', description: 'an active transaction on an EVSE, started at an ISO 8601 time (default: when the simulator starts); repeatable', group: 'service', repeatable: true, parse: (raw: string, label: string) => parseTransaction(raw, label) },
+  { key: 'supplyVoltage', command: 'simulate', flags: '--supply-voltage <volts>', description: 'converts A and W: W = A x volts x phases', default: '230', group: 'service', parse: (raw: string, label: string) => parseVolts(raw, label) },
+  { key: 'defaultLimit', command: 'simulate', flags: '--default-limit <limit>', description: `the limit where no profile limits, one in A and one in W (default: ${DEFAULT_LIMITS.A}A and ${DEFAULT_LIMITS.W}W); repeatable`, group: 'service', repeatable: true, parse: (raw: string, label: string) => ({ raw, ...parseLimit(raw, label) }) },
+  { key: 'defaultPhases', command: 'simulate', flags: '--default-phases <n>', description: 'the phases a period without number_phases counts on: 1, 2 or 3', default: '3', group: 'service', complete: ['1', '2', '3'], parse: (raw: string, label: string) => wholeNumber(label, raw, 1, 3) },
+  { key: 'stations', command: 'simulate', flags: '--stations <n>', description: 'serve stations "1" to "n", each with its own profiles, on topics that name {station} (see --request-topic)', group: 'service', parse: (raw: string, label: string) => wholeNumber(label, raw, 1, 100_000) },
+  { key: 'delay', command: 'simulate', flags: '--delay <ms>', description: 'wait this long before answering', default: '0', group: 'service', parse: (raw: string, label: string) => parseMilliseconds(label, raw) },
+  { key: 'drop', command: 'simulate', flags: '--drop <ratio>', description: 'share of requests (0 to 1) applied but never answered, as if the answer were lost', default: '0', group: 'service', parse: (raw: string, label: string) => parseRatio(label, raw) },
   { key: 'duplicate', command: 'simulate', flags: '--duplicate', description: 'send every answer twice', default: false, group: 'service' },
   { key: 'answerDecoys', command: 'simulate', flags: '--answer-decoys', description: 'before each answer, publish answers with other ids and garbage on the response topic', default: false, group: 'service' },
 ] as const satisfies readonly OptionSpec[];
@@ -125,22 +127,64 @@ export const PROFILE_OPTIONS = SHARED_OPTIONS.filter((spec: OptionSpec) => spec.
  * such a file is worth a warning. */
 export const SECRET_FILES: readonly OptionSpec[] = SHARED_OPTIONS.filter((spec: OptionSpec) => spec.secret && spec.complete === 'file');
 
+/** A row's parsed value: its parser's result, a list of them for a repeatable row, undefined where a row without a
+ * default was not given; `true` for an optional value given bare (`--embedded`). */
+type ParsedOf<S> = S extends { parse: (...args: never[]) => infer R }
+  ? S extends { repeatable: true }
+    ? R[]
+    : S extends { default: unknown }
+      ? R
+      : S extends { flags: `${string}[${string}` }
+        ? R | boolean | undefined
+        : R | undefined
+  : never;
+
+/** Parsed values of the rows that have a parser, by key, typed from the table. */
+type Parsed<Rows> = { [S in Extract<Rows, { parse: unknown }> as S extends { key: infer K extends string } ? K : never]: ParsedOf<S> };
+
 /** The connection settings, each parsed once, typed by its parser: what every command that connects works from. */
-export type ConnectionSettings = { [S in Extract<Spec, { parse: unknown }> as S['key']]: S extends { repeatable: true } ? Array<ReturnType<S['parse']>> : ReturnType<S['parse']> };
+export type ConnectionSettings = Parsed<Exclude<Spec, { command: string }>>;
+
+/** simulate's settings, each parsed once by its row's parser. */
+export type SimulateSettings = Parsed<Extract<Spec, { command: 'simulate' }>>;
+
+/**
+ * Every row of `rows` that has a parser, parsed once from `values` (flags, environment and profile already laid
+ * together), each refusal naming what `labelOf` says (the flag, or the profile key it came from). A row not given
+ * (no default) stays undefined, a repeatable one becomes a list, and an optional value given bare stays `true` (a switch is not parsed).
+ */
+export function parseRows(rows: readonly OptionSpec[], values: Readonly<Record<string, unknown>>, labelOf: (spec: OptionSpec) => string): Record<string, unknown> {
+  const parsed: Record<string, unknown> = {};
+  for (const spec of rows) {
+    const raw = values[spec.key];
+    if (!spec.parse || raw === undefined || typeof raw === 'boolean') {
+      if (spec.parse) parsed[spec.key] = spec.repeatable && raw === undefined ? [] : raw;
+      continue;
+    }
+    parsed[spec.key] = spec.repeatable ? (Array.isArray(raw) ? raw : [raw]).map((one) => spec.parse!(String(one), labelOf(spec))) : spec.parse(String(raw), labelOf(spec));
+  }
+  return parsed;
+}
 
 /**
  * Parses the connection options (flags, environment and profile already laid together): every value once, each named
  * by `labelOf` in its refusal (the flag, or the profile key it came from).
  */
 export function parseConnection(values: Readonly<Record<string, unknown>>, labelOf: (spec: OptionSpec) => string): ConnectionSettings {
-  const parsed: Record<string, unknown> = {};
-  for (const spec of SHARED_OPTIONS as readonly OptionSpec[]) {
-    if (!spec.parse || spec.command !== undefined) continue;
-    const raw = values[spec.key];
-    // A repeatable option holds a list once given, its default (a string) until then.
-    parsed[spec.key] = spec.repeatable ? (Array.isArray(raw) ? raw : [raw]).map((one) => spec.parse!(String(one), labelOf(spec))) : spec.parse(String(raw), labelOf(spec));
-  }
-  return parsed as ConnectionSettings;
+  return parseRows(
+    SHARED_OPTIONS.filter((spec: OptionSpec) => spec.command === undefined),
+    values,
+    labelOf,
+  ) as ConnectionSettings;
+}
+
+/** Parses simulate's own options, each once, its refusal naming the flag. */
+export function parseSimulate(values: Readonly<Record<string, unknown>>): SimulateSettings {
+  return parseRows(
+    SHARED_OPTIONS.filter((spec: OptionSpec) => spec.command === 'simulate'),
+    values,
+    (spec) => longFlag(spec)!,
+  ) as SimulateSettings;
 }
 
 /** What commander hands over for an option, by the shape of its flags: a value (`<x>`), an optional one (`[x]`), a

@@ -61,3 +61,21 @@ export function wholeNumber(flag: string, raw: string, min: number, max: number,
   if (!(n >= min && n <= max)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected ${what}`);
   return n;
 }
+
+/** `<evse>=<transaction_id>[@<ISO start>]` (`scp simulate --transaction`): one active transaction on an EVSE (never
+ * the station's "0"); `raw` kept for the station's own checks across values. */
+export function parseTransaction(raw: string, flag = '--transaction'): { raw: string; evse: string; id: string; start?: Date } {
+  const match = /^([^=]+)=([^@]{1,36})(?:@(.*))?$/.exec(raw);
+  if (!match) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected <evse>=<transaction_id>[@<ISO start>], e.g. 1=TX-42@2026-12-01T17:30:00Z (an id of 1 to 36 characters)`);
+  const [, evse, id, start] = match as unknown as [string, string, string, string | undefined];
+  checkEvse(flag, evse);
+  if (evse === '0') throw new UsageError(`${flag}: ${JSON.stringify(raw)}: a transaction is on an EVSE, not on the station ("0")`);
+  return { raw, evse, id, ...(start === undefined ? {} : { start: new Date(parseTime(flag, start)) }) };
+}
+
+/** Volts above 0 (`scp simulate --supply-voltage`), digits with an optional fraction. */
+export function parseVolts(raw: string, flag = '--supply-voltage'): number {
+  const volts = /^[0-9]+(\.[0-9]+)?$/.test(raw) ? Number(raw) : NaN;
+  if (!(volts > 0 && volts <= 100_000)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected volts above 0, e.g. 230`);
+  return volts;
+}

@@ -9,15 +9,13 @@ import { UsageError } from '../core/errors.js';
 import type { HeldProfile } from '../core/profile.js';
 import type { StationModel } from '../core/composite.js';
 import type { Envelope } from '../core/message.js';
-import { wholeNumber } from '../core/fields.js';
 import { checkTemplates, fillTopic, stationOf, subscriptionOf } from '../core/fleet.js';
-import { parseMilliseconds, parsePort, parseRatio } from '../core/settings.js';
-import type { SimulateOptions } from '../options.js';
+import { parseSimulate, type SimulateOptions } from '../options.js';
 import type { Output } from '../output/render.js';
 import { showServiceLog } from '../output/simulator.js';
 import { ALL_MESSAGES } from '../messages/index.js';
 import { BUILT_IN_TRANSACTIONS, applyChanges, handleRequest, type ServiceLogEntry } from './dispatch.js';
-import { parseStationFlags, stationAt, type StationConfig } from './station.js';
+import { stationAt, stationConfig, type StationConfig } from './station.js';
 
 /** What the service needs of the world: where it logs, and (for tests) its dice and its clock. */
 export interface ServiceContext {
@@ -45,21 +43,17 @@ function decoysFor(response: Envelope<'response'>): Array<string | Buffer> {
  * built-in station's transaction, unless --transaction says otherwise.
  */
 export function parseServiceFlags(flags: SimulateOptions) {
+  const settings = parseSimulate(flags);
   const builtIn = flags.profiles === undefined && flags.transaction === undefined && flags.evses === undefined;
-  const transaction = builtIn ? BUILT_IN_TRANSACTIONS.map(({ evse, id }) => `${evse}=${id}`) : flags.transaction;
+  const transaction = builtIn ? BUILT_IN_TRANSACTIONS.map(({ evse, id }) => ({ raw: `${evse}=${id}`, evse, id })) : settings.transaction;
   return {
-    station: parseStationFlags({ ...flags, ...(transaction ? { transaction } : {}) }),
-    stations: flags.stations === undefined ? undefined : wholeNumber('--stations', flags.stations, 1, 100_000),
-    delayMs: parseMilliseconds('--delay', flags.delay),
-    dropRatio: parseRatio('--drop', flags.drop),
+    station: stationConfig({ ...settings, transaction }),
+    stations: settings.stations,
+    delayMs: settings.delay,
+    dropRatio: settings.drop,
     duplicate: flags.duplicate,
     answerDecoys: flags.answerDecoys,
-    embeddedPort:
-      flags.embedded === undefined || flags.embedded === false
-        ? undefined
-        : flags.embedded === true
-          ? DEFAULT_EMBEDDED_PORT
-          : parsePort('--embedded', flags.embedded),
+    embeddedPort: settings.embedded === undefined || settings.embedded === false ? undefined : settings.embedded === true ? DEFAULT_EMBEDDED_PORT : settings.embedded,
   };
 }
 

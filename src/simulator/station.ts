@@ -5,18 +5,12 @@
  * parsed once, with a one-line refusal naming it.
  */
 import { UsageError } from '../core/errors.js';
-import { checkEvse, parseLimit, parseTime, wholeNumber } from '../core/fields.js';
 import { STATION_EVSE, type StationModel, type Transaction } from '../core/composite.js';
 import { DEFAULT_LIMITS } from '../core/profile.js';
+import type { SimulateSettings } from '../options.js';
 
-export interface StationFlags {
-  evses?: string;
-  clock?: string;
-  transaction?: readonly string[];
-  supplyVoltage: string;
-  defaultLimit?: readonly string[];
-  defaultPhases: string;
-}
+/** The station's settings, each parsed by its option row (options.ts). */
+export type StationSettings = Pick<SimulateSettings, 'evses' | 'clock' | 'transaction' | 'supplyVoltage' | 'defaultLimit' | 'defaultPhases'>;
 
 export interface StationConfig {
   /** A fixed simulated now, or undefined: the real clock. */
@@ -31,30 +25,22 @@ export interface StationConfig {
 }
 
 
-const MAX_EVSES = 10_000;
-
-/** `<evse>=<transaction_id>[@<ISO start>]`, at most one per EVSE. */
-function parseTransactions(raws: readonly string[], evses: readonly string[] | undefined): Map<string, { id: string; start?: Date }> {
+/** At most one transaction per EVSE, each on an EVSE the station has (with --evses). */
+function transactionsOn(given: StationSettings['transaction'], evses: readonly string[] | undefined): Map<string, { id: string; start?: Date }> {
   const transactions = new Map<string, { id: string; start?: Date }>();
-  for (const raw of raws) {
-    const match = /^([^=]+)=([^@]{1,36})(?:@(.*))?$/.exec(raw);
-    if (!match) throw new UsageError(`--transaction: ${JSON.stringify(raw)} is not allowed; expected <evse>=<transaction_id>[@<ISO start>], e.g. 1=TX-42@2026-12-01T17:30:00Z (an id of 1 to 36 characters)`);
-    const [, evse, id, start] = match as unknown as [string, string, string, string | undefined];
-    checkEvse('--transaction', evse);
-    if (evse === STATION_EVSE) throw new UsageError(`--transaction: ${JSON.stringify(raw)}: a transaction is on an EVSE, not on the station ("0")`);
+  for (const { raw, evse, id, start } of given) {
     if (evses && !evses.includes(evse)) throw new UsageError(`--transaction: ${JSON.stringify(raw)}: EVSE ${JSON.stringify(evse)} is not one of the station's (1 to ${evses.length}, from --evses)`);
     if (transactions.has(evse)) throw new UsageError(`--transaction: EVSE ${JSON.stringify(evse)} is given twice; an EVSE has at most one active transaction`);
-    transactions.set(evse, { id, ...(start === undefined ? {} : { start: new Date(parseTime('--transaction', start)) }) });
+    transactions.set(evse, { id, ...(start === undefined ? {} : { start }) });
   }
   return transactions;
 }
 
 /** One default limit in A and one in W, each at most once; the other keeps its default. */
-function parseDefaultLimits(raws: readonly string[]): { A: number; W: number } {
+function defaultLimitsOf(given: StationSettings['defaultLimit']): { A: number; W: number } {
   const limits: { A: number; W: number } = { ...DEFAULT_LIMITS };
   const seen = new Set<string>();
-  for (const raw of raws) {
-    const { unit, limit } = parseLimit(raw, '--default-limit');
+  for (const { raw, unit, limit } of given) {
     if (seen.has(unit)) throw new UsageError(`--default-limit: ${JSON.stringify(raw)}: a default in ${unit} is already given; give at most one in A and one in W`);
     seen.add(unit);
     limits[unit] = limit;
@@ -62,17 +48,15 @@ function parseDefaultLimits(raws: readonly string[]): { A: number; W: number } {
   return limits;
 }
 
-export function parseStationFlags(flags: StationFlags): StationConfig {
-  const evses = flags.evses === undefined ? undefined : Array.from({ length: wholeNumber('--evses', flags.evses, 1, MAX_EVSES) }, (_, i) => String(i + 1));
-  const voltage = /^[0-9]+(\.[0-9]+)?$/.test(flags.supplyVoltage) ? Number(flags.supplyVoltage) : NaN;
-  if (!(voltage > 0 && voltage <= 100_000)) throw new UsageError(`--supply-voltage: ${JSON.stringify(flags.supplyVoltage)} is not allowed; expected volts above 0, e.g. 230`);
+export function stationConfig(settings: StationSettings): StationConfig {
+  const evses = settings.evses === undefined ? undefined : Array.from({ length: settings.evses }, (_, i) => String(i + 1));
   return {
-    ...(flags.clock === undefined ? {} : { clock: new Date(parseTime('--clock', flags.clock)) }),
+    ...(settings.clock === undefined ? {} : { clock: settings.clock }),
     ...(evses ? { evses } : {}),
-    transactions: parseTransactions(flags.transaction ?? [], evses),
-    supplyVoltage: voltage,
-    defaultLimits: parseDefaultLimits(flags.defaultLimit ?? []),
-    defaultPhases: wholeNumber('--default-phases', flags.defaultPhases, 1, 3),
+    transactions: transactionsOn(settings.transaction, evses),
+    supplyVoltage: settings.supplyVoltage,
+    defaultLimits: defaultLimitsOf(settings.defaultLimit),
+    defaultPhases: settings.defaultPhases,
   };
 }
 
