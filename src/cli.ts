@@ -10,8 +10,8 @@ import { EXIT, ScpError, exitStatus, type Ending } from './core/errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
 import { refuseOptions, type OptionSpec } from './options.js';
 import { COMPLETION_HELP, CONFIG_HELP, GROUP_HEADINGS, HELP_LAYOUT, SIMULATE_HELP, exitHelp, rootHelp } from './help.js';
-import { ALL_MESSAGES, optionsOf } from './messages/index.js';
-import type { MessageKind } from './messages/kind.js';
+import { MESSAGES, optionsOf } from './messages/index.js';
+import type { MessageFace } from './messages/kind.js';
 import type { RequestFlags } from './commands/send.js';
 import { writeLine, writeText } from './output/plain.js';
 import type { ConnectionFlags } from './connection.js';
@@ -81,7 +81,7 @@ function rootProgram(io: Io): Command {
       outputError: (text, write) => write(`scp: ${text.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')}`),
     })
     .configureHelp(HELP_LAYOUT)
-    .addHelpText('after', rootHelp(ALL_MESSAGES));
+    .addHelpText('after', rootHelp(MESSAGES));
   for (const option of commanderOptions(undefined, io.env)) program.addOption(option);
   return program;
 }
@@ -115,12 +115,14 @@ function shellFor(program: Command, io: Io, run: (action: () => Promise<number>)
 }
 
 /** A message's command, from its registry entry: one request from options or questions, or many with --input. */
-function addMessage(program: Command, io: Io, act: Act, kind: MessageKind): void {
-  withOptions(program.command(kind.command), io.env)
-    .description(kind.summary)
-    .addHelpText('after', `${kind.help}\n${exitHelp([kind])}`)
+function addMessage(program: Command, io: Io, act: Act, face: MessageFace): void {
+  withOptions(program.command(face.command), io.env)
+    .description(face.summary)
+    .addHelpText('after', `${face.help}\n${exitHelp([face])}`)
     .action((options: RequestFlags & { input?: string; concurrency: string; unordered: boolean }) =>
       act(async (flags, output) => {
+        // The message itself is loaded only now, and only this one.
+        const kind = await face.load();
         const context = { output, env: io.env, signal: io.signal };
         if (options.input !== undefined) {
           const { runStream } = await import('./commands/stream.js');
@@ -134,7 +136,7 @@ function addMessage(program: Command, io: Io, act: Act, kind: MessageKind): void
 
 function addSimulate(program: Command, io: Io, act: Act): void {
   withOptions(program.command('simulate'), io.env)
-    .description(`run a stand-in Smart Charging service that answers ${ALL_MESSAGES.map((one) => one.command).join(', ')} requests as an OCPP 2.0.1 station would`)
+    .description(`run a stand-in Smart Charging service that answers ${MESSAGES.map((one) => one.command).join(', ')} requests as an OCPP 2.0.1 station would`)
     .addHelpText('after', SIMULATE_HELP)
     .action((options: SimulateFlags) =>
       act(async (flags, output) => {
@@ -199,7 +201,7 @@ function addCompletion(program: Command, act: Act): void {
 function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Command {
   const program = rootProgram(io);
   const act = shellFor(program, io, run);
-  for (const kind of ALL_MESSAGES) addMessage(program, io, act, kind);
+  for (const face of MESSAGES) addMessage(program, io, act, face);
   addSimulate(program, io, act);
   addConfig(program, io, act);
   addCompletion(program, act);
@@ -265,8 +267,8 @@ export function launcherWords(): LauncherWords {
  */
 /** The registry's commands and what they run most (entries' `samples`), for the build's code-cache training and the
  * start-up bench, which read the built CLI and keep no list of their own. */
-export function messageCommands(): Array<{ command: string; name: string; samples: (typeof ALL_MESSAGES)[number]['samples'] }> {
-  return ALL_MESSAGES.map(({ command, name, samples }) => ({ command, name, samples }));
+export function messageCommands(): Array<{ command: string; samples: MessageFace['samples'] }> {
+  return MESSAGES.map(({ command, samples }) => ({ command, samples }));
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {

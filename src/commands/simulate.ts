@@ -3,7 +3,7 @@
  * --profiles file, connects, goes round its brokers when one is lost, and stops on Ctrl-C or SIGTERM.
  */
 import { UsageError } from '../core/errors.js';
-import { ALL_MESSAGES } from '../messages/index.js';
+import { ALL_MESSAGES } from '../messages/all.js';
 import { redactUrl } from '../core/settings.js';
 import type { SimulateOptions } from '../options.js';
 import { startingProfiles } from '../simulator/profiles.js';

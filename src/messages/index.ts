@@ -1,21 +1,25 @@
 /**
- * The message registry: every Smart Charging message scp speaks, one entry each (see kind.ts for what an entry
- * holds and README "Adding a message" for the checklist). The simulator serves every entry; each command sends one.
+ * The message registry: every Smart Charging message scp speaks, one line each (see kind.ts for what a message is
+ * and README "Adding a message" for the checklist). A line is the message's face (face.ts: its command, options,
+ * help, samples, exit words) and how to load the rest: a command evaluates only its own message, and only when it
+ * runs. The simulator, which serves every message whole, takes them from all.ts.
  */
-import { clear } from './clear/index.js';
-import type { MessageKind } from './kind.js';
+import type { MessageFace } from './kind.js';
 import { COMMON_OPTIONS, type OptionSpec } from '../options.js';
-import { set } from './set/index.js';
-import { schedule } from './schedule/index.js';
+import { clearFace } from './clear/face.js';
+import { setFace } from './set/face.js';
+import { scheduleFace } from './schedule/face.js';
 
-export const MESSAGES = { clear, set, schedule } as const;
-
-/** Every entry, for code that serves them all (the simulator). */
-export const ALL_MESSAGES: readonly MessageKind[] = Object.values(MESSAGES);
+/** Every message, in the order commands and help list them. */
+export const MESSAGES: readonly MessageFace[] = [
+  { ...clearFace, load: async () => (await import('./clear/index.js')).clear },
+  { ...setFace, load: async () => (await import('./set/index.js')).set },
+  { ...scheduleFace, load: async () => (await import('./schedule/index.js')).schedule },
+];
 
 /** The whole option table: the global options and simulate's (options.ts), then each message command's, in the
  * registry's order. commander's options, completion and `config show` are read off it. */
-export const OPTIONS: readonly OptionSpec[] = [...COMMON_OPTIONS, ...ALL_MESSAGES.flatMap((message) => message.options)];
+export const OPTIONS: readonly OptionSpec[] = [...COMMON_OPTIONS, ...MESSAGES.flatMap((message) => message.options)];
 
 /** The options a command takes (undefined: the global ones), in the table's order. */
 export function optionsOf(command: string | undefined): readonly OptionSpec[] {

@@ -111,13 +111,24 @@ export interface StationSide<Req extends Envelope<'request'> = Envelope<'request
   refuse(id: string, problems: string[]): Res;
 }
 
-/** A message, every concern of it: one entry of the registry. Code that needs one concern takes that interface. */
+/** A message as a command runs it, every concern but the station's: its face and its entry (index.ts). Code that
+ * needs one concern takes that interface. */
 export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>, Input = unknown>
   extends MessageCommand,
     RequestBuilding<Req, Input>,
     WireChecks<Req, Res>,
     InputLines,
-    Showing<Req, Res>,
+    Showing<Req, Res> {}
+
+/** What a command needs of a message before it runs (its face: face.ts), with the rest loaded only when it runs:
+ * `scp clear --help` evaluates nothing of set's or schedule's, a clear nothing of the composite calculation. */
+export interface MessageFace extends MessageCommand {
+  load(): Promise<MessageKind>;
+}
+
+/** A message as the simulator serves it: the entry and the station's side (station.ts), loaded only by the simulator. */
+export interface ServedMessage<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>, Input = unknown>
+  extends MessageKind<Req, Res, Input>,
     StationSide<Req, Res> {}
 
 /** The request envelope around `data`: the one place a request's envelope is put together. */
@@ -129,7 +140,7 @@ export function requestEnvelope<Req extends Envelope<'request'>>(kind: { readonl
  * Builds the envelope from what the operator typed and checks it against the schema and the rules: the only way a
  * request reaches the transport. `newId` is injected so tests can pin it; production passes randomUUID.
  */
-export function buildRequest<Req extends Envelope<'request'>, Input>(kind: MessageKind<Req, Envelope<'response'>, Input>, input: Input, newId: () => string): Req {
+export function buildRequest<Req extends Envelope<'request'>, Input>(kind: RequestBuilding<Req, Input> & WireChecks<Req>, input: Input, newId: () => string): Req {
   const data = kind.buildData(input);
   const checked = kind.checkRequest(requestEnvelope<Req>(kind, data, newId()));
   if (!checked.ok) throw new UsageError(checked.problems.join('; '));
@@ -142,7 +153,7 @@ export function buildRequest<Req extends Envelope<'request'>, Input>(kind: Messa
  * What a prompt says about an answer: exactly the words a flag with that value would get, because it runs the same
  * parser, schema and rules (undefined when the answer is fine). One source of truth for flags and prompts.
  */
-export function inputProblem<Input>(kind: MessageKind<Envelope<'request'>, Envelope<'response'>, Input>, input: Input): string | undefined {
+export function inputProblem<Input>(kind: RequestBuilding<Envelope<'request'>, Input> & WireChecks, input: Input): string | undefined {
   try {
     buildRequest(kind, input, () => CHECK_ID);
     return undefined;
@@ -160,7 +171,7 @@ const SKIP = { kind: 'skip' } as const;
  * One line of `--input`: the message's shorthand or a JSON object shaped like the request's `data`; blank lines and
  * `#` comments are skipped. Anything else is invalid input, with the reason: the stream goes on without sending it.
  */
-export function parseInputLine<Req extends Envelope<'request'>>(kind: MessageKind<Req>, line: string): InputLine<Req['data']> {
+export function parseInputLine<Req extends Envelope<'request'>>(kind: InputLines & WireChecks<Req>, line: string): InputLine<Req['data']> {
   const text = line.trim();
   if (text === '' || text.startsWith('#')) return SKIP;
   let data = kind.shorthand(text);

@@ -8,7 +8,7 @@ import type { HeldProfile } from '../core/profile.js';
 import type { ServiceLogEntry } from '../output/records.js';
 
 export type { ServiceLogEntry };
-import type { Envelope, MessageKind } from '../messages/kind.js';
+import type { Envelope, ServedMessage } from '../messages/kind.js';
 import { validateChargingProfiles } from '../core/generated/validators.js';
 import type { ErrorObject } from 'ajv';
 
@@ -81,12 +81,12 @@ export function checkProfiles(data: unknown): { ok: true; profiles: HeldProfile[
 /** What the service does with one message on its request topic: which registry entry it is, if any. */
 export type Handling =
   | { kind: 'ignore'; reason: string }
-  | { kind: 'serve'; message: MessageKind; request: Envelope<'request'> }
-  | { kind: 'refuse'; message: MessageKind; requestId: string; response: Envelope<'response'>; problems: string[] };
+  | { kind: 'serve'; message: ServedMessage; request: Envelope<'request'> }
+  | { kind: 'refuse'; message: ServedMessage; requestId: string; response: Envelope<'response'>; problems: string[] };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function handleRequest(payload: Uint8Array, messages: readonly MessageKind[]): Handling {
+export function handleRequest(payload: Uint8Array, messages: readonly ServedMessage[]): Handling {
   let envelope: unknown;
   try {
     envelope = JSON.parse(utf8.decode(payload));

@@ -13,7 +13,7 @@ import { checkTemplates, fillTopic, stationOf, subscriptionOf } from '../core/fl
 import { parseSimulate, type SimulateOptions } from '../options.js';
 import type { Output } from '../output/render.js';
 import { showServiceLog } from '../output/simulator.js';
-import { ALL_MESSAGES } from '../messages/index.js';
+import { ALL_MESSAGES } from '../messages/all.js';
 import { BUILT_IN_TRANSACTIONS, applyChanges, handleRequest, type ServiceLogEntry } from './dispatch.js';
 import { stationAt, stationConfig, type StationConfig } from './station.js';
 

@@ -11,10 +11,10 @@ import { startEmbeddedBroker, startLoginBroker, type Broker } from '../helpers/b
 import { startResponder, startSpy, uniqueTopics } from '../helpers/responder.js';
 import { SCP_BIN, runScp, sleep } from '../helpers/run.js';
 import { KEY, scpCommand, startPty } from '../helpers/pty.js';
-import { ALL_MESSAGES } from '../../src/messages/index.js';
+import { MESSAGES } from '../../src/messages/index.js';
 
 /** The registry's commands, in its order: every list of commands a test expects starts with them. */
-const MESSAGE_COMMANDS = ALL_MESSAGES.map((message) => message.command);
+const MESSAGE_COMMANDS = MESSAGES.map((message) => message.command);
 
 let dir: string;
 beforeAll(() => {

@@ -9,6 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { SCP_BIN, cleanEnv } from '../helpers/run.js';
 import { KEY, scpCommand, startPty } from '../helpers/pty.js';
 import { MQTT, PROMPTS, SPINNER, coverageDir } from '../helpers/evaluated.mjs';
+import { MESSAGES } from '../../src/messages/index.js';
+import { startSimulator } from '../helpers/simulator.js';
 
 function evaluatedBy(args: string[]): string[] {
   const coverage = coverageDir();
@@ -70,5 +72,61 @@ describe('lazy loading', () => {
       encoding: 'utf8',
     });
     expect(run.stdout).toBe('used');
+  });
+});
+
+/** The modules of a message folder that ran, by folder: `{ clear: ['face.ts', 'index.ts'] }`. */
+function messageModules(ran: string[]): Record<string, string[]> {
+  const byFolder: Record<string, string[]> = {};
+  for (const name of ran) {
+    const match = /^src\/messages\/([^/]+)\/(.+)$/.exec(name);
+    if (match) (byFolder[match[1]!] ??= []).push(match[2]!);
+  }
+  for (const files of Object.values(byFolder)) files.sort();
+  return byFolder;
+}
+
+const COMPOSITE = 'src/core/composite.ts';
+
+/** What a command for `command` may evaluate of the messages: every face (for its options and help), its own entry
+ * (and what the entry uses, such as schedule's renderer), nothing of another message, never a station's side. */
+function expectOwnMessageOnly(ran: string[], command: string): void {
+  const byFolder = messageModules(ran);
+  for (const { command: other } of MESSAGES) {
+    if (other !== command) expect(byFolder[other], `${command}: ${other}`).toEqual(['face.ts']);
+  }
+  expect(byFolder[command], command).toContain('index.ts');
+  expect(byFolder[command], command).not.toContain('station.ts');
+}
+
+describe('loading by command (issue #29): a command evaluates its own message, and only when it runs', () => {
+  const faces = Object.fromEntries(MESSAGES.map((face) => [face.command, ['face.ts']]));
+
+  it('scp --help evaluates every message\'s face and nothing else of any message, no MQTT, no prompts', () => {
+    const ran = evaluatedBy(['--help']);
+    expect(messageModules(ran)).toEqual(faces);
+    expect(ran.filter((name) => MQTT(name) || PROMPTS(name) || name === COMPOSITE)).toEqual([]);
+  });
+
+  for (const { command, samples } of MESSAGES) {
+    it(`scp ${command} --dry-run evaluates ${command}'s entry alone, no MQTT, no prompts, no composite calculation`, () => {
+      const ran = evaluatedBy([command, ...samples.send[0]!, '--dry-run']);
+      expectOwnMessageOnly(ran, command);
+      expect(ran.filter((name) => MQTT(name) || PROMPTS(name) || name === COMPOSITE)).toEqual([]);
+    });
+  }
+
+  it('a real round trip of each message evaluates its own entry and MQTT, nothing of another message, not the station\'s side and not the composite calculation', async () => {
+    const simulator = await startSimulator(['simulate', '--embedded', '0']);
+    try {
+      for (const { command, samples } of MESSAGES) {
+        const ran = evaluatedBy(['--broker', simulator.url, command, ...samples.send[0]!]);
+        expectOwnMessageOnly(ran, command);
+        expect(ran, command).toContain('src/transport/exchange.ts');
+        expect(ran.filter((name) => name === COMPOSITE || PROMPTS(name) || SPINNER(name)), command).toEqual([]);
+      }
+    } finally {
+      await simulator.stop();
+    }
   });
 });

@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { SCP_BIN, sleep, type RunResult } from '../helpers/run.js';
 import { countedRun as countedRunIn, makePathWorld, script, viaPath as viaPathIn, type PathWorld } from '../helpers/path.js';
 import { FORMS_ENV, OPENSSH_FORMS, formsHandedOver, ownForms } from '../helpers/own-forms.js';
-import { ALL_MESSAGES } from '../../src/messages/index.js';
+import { MESSAGES } from '../../src/messages/index.js';
 
 /** The registry's commands, in its order: every list of commands a test expects starts with them. */
-const MESSAGE_COMMANDS = ALL_MESSAGES.map((message) => message.command);
+const MESSAGE_COMMANDS = MESSAGES.map((message) => message.command);
 
 const SMART_CHARGING_BIN = fileURLToPath(new URL('../../bin/smart-charging.js', import.meta.url));
 let world: PathWorld;

@@ -4,7 +4,8 @@
 // runs too). A message left out of any of them fails here, by name.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_MESSAGES } from '../../src/messages/index.js';
+import { ALL_MESSAGES } from '../../src/messages/all.js';
+import { MESSAGES } from '../../src/messages/index.js';
 import { runScp } from '../helpers/run.js';
 import { startSimulator, type Simulator } from '../helpers/simulator.js';
 
@@ -20,6 +21,19 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await simulator?.stop();
+});
+
+describe('the registry (messages/index.ts) and what the simulator serves (messages/all.ts)', () => {
+  it('are the same messages in the same order, each served as the entry its face loads', async () => {
+    expect(ALL_MESSAGES.map((message) => message.command)).toEqual(MESSAGES.map((face) => face.command));
+    for (const face of MESSAGES) {
+      const entry = await face.load();
+      const served = ALL_MESSAGES.find((message) => message.command === face.command)!;
+      expect(served.name).toBe(entry.name);
+      expect(served.options).toBe(face.options);
+      expect(typeof served.decide).toBe('function');
+    }
+  });
 });
 
 describe.each(ALL_MESSAGES.map((message) => [message.command, message] as const))('the registry\'s %s', (command, message) => {

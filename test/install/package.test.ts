@@ -12,10 +12,10 @@ import { cleanEnv, finished } from '../helpers/run.js';
 import { countedRun, makePathWorld, viaPath, type PathWorld } from '../helpers/path.js';
 import { startSimulator } from '../helpers/simulator.js';
 import { FORMS_ENV, OPENSSH_FORMS, formsHandedOver, ownForms } from '../helpers/own-forms.js';
-import { ALL_MESSAGES } from '../../src/messages/index.js';
+import { MESSAGES } from '../../src/messages/index.js';
 
 /** The registry's commands, in its order: every list of commands a test expects starts with them. */
-const MESSAGE_COMMANDS = ALL_MESSAGES.map((message) => message.command);
+const MESSAGE_COMMANDS = MESSAGES.map((message) => message.command);
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PNPM = join(ROOT, 'node_modules', '.bin', 'pnpm');

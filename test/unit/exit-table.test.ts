@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exitRows } from '../../src/help.js';
-import { ALL_MESSAGES } from '../../src/messages/index.js';
+import { MESSAGES } from '../../src/messages/index.js';
 import { EXIT } from '../../src/core/errors.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -16,13 +16,13 @@ function readmeRows(): Array<[number, string]> {
 
 describe('the exit table', () => {
   it('in the README is the one help prints, row by row (0 and 1 in each message\'s words)', () => {
-    const rows = exitRows(ALL_MESSAGES).map(([code, lines]) => [code, lines.join('; ')]);
+    const rows = exitRows(MESSAGES).map(([code, lines]) => [code, lines.join('; ')]);
     expect(readmeRows()).toEqual(rows);
   });
 
   it('names every message of the registry under 0 and 1, and every exit status scp uses', () => {
-    const rows = new Map(exitRows(ALL_MESSAGES));
-    for (const message of ALL_MESSAGES) {
+    const rows = new Map(exitRows(MESSAGES));
+    for (const message of MESSAGES) {
       expect(rows.get(0)).toContain(`${message.command}: ${message.outcomes.accepted}`);
       expect(rows.get(1)).toContain(`${message.command}: ${message.outcomes.other}`);
     }

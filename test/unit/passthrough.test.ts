@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { findOtherScp, isOwnInvocation as isOwn, loopMessage, runsUs, type LauncherWords, type PathLookup } from '../../src/launch/passthrough.js';
 import { launcherWords } from '../../src/cli.js';
-import { ALL_MESSAGES } from '../../src/messages/index.js';
+import { MESSAGES } from '../../src/messages/index.js';
 
 /** The registry's commands, in its order: every list of commands a test expects starts with them. */
-const MESSAGE_COMMANDS = ALL_MESSAGES.map((message) => message.command);
+const MESSAGE_COMMANDS = MESSAGES.map((message) => message.command);
 
 const words = (line: string) => (line === '' ? [] : line.split(' '));
 /** The launcher's words, read off the program as the build reads them. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRequest, CHECK_ID, parseInputLine } from '../../src/messages/kind.js';
 import { buildSetData, set, setRules, type SetInput } from '../../src/messages/set/index.js';
+import { setStation } from '../../src/messages/set/station.js';
 import { parseDuration, parseLimit, parseTime } from '../../src/core/fields.js';
 import type { SetChargingProfileRequestData } from '../../src/core/generated/types.js';
 import type { StationModel } from '../../src/core/composite.js';
@@ -211,14 +212,14 @@ describe('the simulator\'s station', () => {
   it('installs what the rules accept, replacing a profile with the same id', () => {
     const old = { id: 7, evse_id: '1', charging_profile_purpose: 'TxProfile' as const, stack_level: 3 };
     const other = { id: 8, evse_id: '1', charging_profile_purpose: 'TxProfile' as const, stack_level: 3 };
-    const decided = set.decide([old, other], request(data()), () => STATION);
+    const decided = setStation.decide([old, other], request(data()), () => STATION);
     expect(decided.response.data).toEqual({ status: 'accepted' });
     expect(decided.removed).toEqual([old]);
     expect(decided.added).toEqual([{ id: 7, evse_id: '3', charging_profile_purpose: 'TxDefaultProfile', stack_level: 0, charging_profile: data().charging_profile }]);
   });
 
   it('rejects what K01 forbids, with InvalidProfile and why, and installs nothing', () => {
-    const decided = set.decide([], request(data((d) => (profile(d).charging_profile_purpose = 'ChargingStationExternalConstraints'))), () => STATION);
+    const decided = setStation.decide([], request(data((d) => (profile(d).charging_profile_purpose = 'ChargingStationExternalConstraints'))), () => STATION);
     expect(decided.response.data).toEqual({
       status: 'rejected',
       status_info: { reason_code: 'InvalidProfile', additional_info: 'charging_profile.charging_profile_purpose: ChargingStationExternalConstraints cannot be set; those limits come from an external system' },

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_PROFILES, applyChanges, checkProfiles, handleRequest } from '../../src/simulator/dispatch.js';
-import { ALL_MESSAGES } from '../../src/messages/index.js';
+import { ALL_MESSAGES } from '../../src/messages/all.js';
 import type { ClearChargingProfileRequest } from '../../src/core/generated/types.js';
-import { clear, decideClear, describeSelector } from '../../src/messages/clear/index.js';
+import { describeSelector } from '../../src/messages/clear/index.js';
+import { decideClear } from '../../src/messages/clear/station.js';
 import type { HeldProfile } from '../../src/core/profile.js';
 import { PURPOSES } from '../../src/core/fields.js';
 
@@ -80,7 +81,7 @@ describe('K10: which profiles a clear removes', () => {
 describe('handleRequest', () => {
   const bytes = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
   it('takes a valid request', () => {
-    expect(handleRequest(bytes(request({ charging_profile_id: 1 })), ALL_MESSAGES)).toEqual({ kind: 'serve', message: clear, request: request({ charging_profile_id: 1 }) });
+    expect(handleRequest(bytes(request({ charging_profile_id: 1 })), ALL_MESSAGES)).toEqual({ kind: 'serve', message: ALL_MESSAGES[0], request: request({ charging_profile_id: 1 }) });
   });
   it('answers a request that fails the schema with unknown, a reason code and what was wrong', () => {
     const handling = handleRequest(bytes({ id: ID, name: 'clear_charging_profile', type: 'request', data: { charging_profile_id: -1 } }), ALL_MESSAGES);

@@ -15,9 +15,9 @@ import { check, checkWith, describeSchemaError, valueAt, type Checked, type Vali
 import { validateClearRequest, validateClearResponse } from '../../core/generated/validators.js';
 import { PURPOSES } from '../../core/fields.js';
 import type { ErrorObject } from 'ajv';
-import type { OptionsOf } from '../../options.js';
-import { CHECK_ID, buildRequest, inputProblem, requestOptions, type MessageKind } from '../kind.js';
+import { CHECK_ID, buildRequest, inputProblem, type MessageKind } from '../kind.js';
 import type { ClearSelectorInput } from './input.js';
+import { clearFace, type ClearOptions } from './face.js';
 
 export type { ClearSelectorInput };
 
@@ -130,80 +130,12 @@ export function describeSelector(data: ClearChargingProfileRequestData | null): 
   return parts.join(' ');
 }
 
-function matchesCriteria(profile: HeldProfile, request: ClearChargingProfileRequest): boolean {
-  const criteria = request.data.charging_profile_criteria;
-  if (!criteria) return false;
-  // OCPP 2.0.1 ClearChargingProfileType: each field clears profiles "if they meet the other criteria in the
-  // request" (ANDed), and an absent field "means the clearing applies to all charging profiles that match the
-  // other criteria". evseId 0 "specifies the charging profile for the overall Charging Station": a real value,
-  // compared exactly like any other EVSE id (here a string, per the service's spec).
-  return (
-    (criteria.evse_id === undefined || criteria.evse_id === profile.evse_id) &&
-    (criteria.charging_profile_purpose === undefined || criteria.charging_profile_purpose === profile.charging_profile_purpose) &&
-    (criteria.stack_level === undefined || criteria.stack_level === profile.stack_level)
-  );
-}
-
-export interface ClearDecision {
-  /** The profiles the request removes; the caller deletes them from its set. */
-  removed: HeldProfile[];
-  response: ClearChargingProfileResponse;
-}
-
-/** What a valid request clears, and the answer: accepted when at least one profile went, unknown otherwise. */
-export function decideClear(profiles: readonly HeldProfile[], request: ClearChargingProfileRequest): ClearDecision {
-  const { charging_profile_id: id } = request.data;
-  const selected = profiles.filter((profile) =>
-    // K10 (ClearChargingProfileRequest): clear "either a specific charging profile (denoted by id) or a selection
-    // of charging profiles that match" the criteria; an id selects that profile alone, criteria not consulted.
-    id !== undefined ? profile.id === id : matchesCriteria(profile, request),
-  );
-  // K10.FR.06: ChargingStationExternalConstraints profiles are set by an external system, never cleared this way.
-  const removed = selected.filter((profile) => profile.charging_profile_purpose !== 'ChargingStationExternalConstraints');
-  const protectedOnly = removed.length === 0 && selected.length > 0;
-  const data: ClearChargingProfileResponse['data'] =
-    removed.length > 0
-      ? { status: 'accepted' }
-      : protectedOnly
-        ? { status: 'unknown', status_info: { reason_code: 'NotAllowed', additional_info: 'ChargingStationExternalConstraints profiles cannot be cleared (OCPP 2.0.1 K10.FR.06)' } }
-        : { status: 'unknown' };
-  return { removed, response: { id: request.id, name: 'clear_charging_profile', type: 'response', data } };
-}
-
-/** `scp clear`'s own options: the selector (what to clear), then those of every message command. */
-export const CLEAR_OPTIONS = [
-  { key: 'id', command: 'clear', flags: '--id <n>', description: 'charging profile id to clear (0 to 2147483647)', group: 'send', selects: true },
-  { key: 'evse', command: 'clear', flags: '--evse <evse_id>', description: 'only profiles of this EVSE, exactly as the station names it, e.g. GB*SEV*123', group: 'send', selects: true },
-  { key: 'purpose', command: 'clear', flags: '--purpose <purpose>', description: 'only profiles with this purpose: ChargingStationExternalConstraints, ChargingStationMaxProfile, TxDefaultProfile or TxProfile', group: 'send', selects: true, complete: PURPOSES },
-  { key: 'stackLevel', command: 'clear', flags: '--stack-level <n>', description: 'only profiles at this stack level (0 or more)', group: 'send', selects: true },
-  ...requestOptions('clear', 'clear one request per line of this file (- for stdin): a profile id, or a JSON object shaped like the request\'s data'),
-] as const;
-
-export type ClearOptions = OptionsOf<typeof CLEAR_OPTIONS>;
-
-const CLEAR_HELP = `
-Give --id, or any of --evse, --purpose and --stack-level (they must all match); not both.
-With none of them on a terminal, scp asks what to clear, shows the request and asks to confirm (--yes skips that);
-in a script, a pipe, with --no-input or when CI is set it never asks, and fails with exit 2 instead.
-Or give --input: one request per line, all over one connection, one result per line (blank and # lines skipped);
-the exit status is then the most severe outcome: 5 > 4 > 3 > 2 (invalid input) > 1 > 0.
-
-Examples:
-  scp clear --id 1
-  scp clear --evse 'GB*SEV*123' --purpose TxProfile
-  scp clear --id 7 --json | jq -r .outcome
-  seq 1 100 | scp clear --input - --json | jq -c '[.line, .outcome]'`;
 
 /** The registry's entry for clear_charging_profile. */
 export const clear: MessageKind<ClearChargingProfileRequest, ClearChargingProfileResponse, ClearSelectorInput> = {
+  ...clearFace,
   name: 'clear_charging_profile',
-  command: 'clear',
-  summary: 'clear charging profiles by id or by criteria, and report the service\'s answer',
-  help: CLEAR_HELP,
-  options: CLEAR_OPTIONS,
   nothingDone: 'removed nothing',
-  samples: { send: [['--id', '1'], ['--evse', 'GB*SEV*E002', '--purpose', 'TxProfile']], bad: ['--id', 'x'] },
-  outcomes: { accepted: 'accepted: the service cleared at least one profile', other: 'unknown: the service found nothing to clear' },
   inputOf: (options) => {
     const { id, evse, purpose, stackLevel } = options as ClearOptions;
     return { id, evse, purpose, stackLevel };
@@ -227,13 +159,6 @@ export const clear: MessageKind<ClearChargingProfileRequest, ClearChargingProfil
   lineHint: 'expected a profile id (digits) or a JSON object like {"charging_profile_id": 7}',
   describe: describeSelector,
   summarize: (response) => ({ outcome: response.data.status, status: response.data.status, ...(response.data.status_info ? { info: response.data.status_info } : {}) }),
-  decide: (profiles, request) => decideClear(profiles, request),
-  refuse: (id, problems) => ({
-    id,
-    name: 'clear_charging_profile',
-    type: 'response',
-    data: { status: 'unknown', status_info: { reason_code: 'InvalidRequest', additional_info: problems.join('; ') } },
-  }),
 };
 
 /** Builds and checks a clear request from flags or prompt answers (see kind.ts buildRequest). */

@@ -1,0 +1,41 @@
+/**
+ * `scp schedule` as its command shows it before anything of the message is loaded: its options, help, samples and
+ * what its exits mean. The registry builds the command from this, and loads the entry (index.ts) only when it runs.
+ */
+import type { OptionsOf } from '../../options.js';
+import { questionOptions, type MessageCommand } from '../kind.js';
+
+/** A day: the window an operator most often asks about ("what happens until this time tomorrow?"). */
+export const DEFAULT_DURATION = '1d';
+
+/** `scp schedule`'s own options: the EVSE (what to ask about), the window, the unit, the chart. */
+export const SCHEDULE_OPTIONS = [
+  { key: 'evse', command: 'schedule', flags: '--evse <evse_id>', description: 'the EVSE, exactly as the station names it; 0 for the whole station', group: 'send', selects: true },
+  { key: 'duration', command: 'schedule', flags: '--duration <duration>', description: 'the window from now: seconds, or 30m, 2h, 1d', default: DEFAULT_DURATION, group: 'send' },
+  { key: 'unit', command: 'schedule', flags: '--unit <A|W>', description: 'the unit of the answer (default: the station\'s choice)', group: 'send', complete: ['A', 'W'] },
+  { key: 'chart', command: 'schedule', flags: '--chart', description: 'draw the step chart even when stdout is not a terminal', group: 'output' },
+  { key: 'chart', command: 'schedule', flags: '--no-chart', description: 'no step chart, also on a terminal', group: 'output' },
+  ...questionOptions('schedule', 'ask once per line of this file (- for stdin): a JSON object shaped like the request\'s data, e.g. {"evse_id": "3", "duration": 3600}'),
+] as const;
+
+export type ScheduleOptions = OptionsOf<typeof SCHEDULE_OPTIONS>;
+
+const SCHEDULE_HELP = `
+Asks the service what limit the EVSE will apply from now over --duration: every profile in force combined (stack
+levels, TxProfile over TxDefaultProfile, the station's maximum and external limits). Prints a header, one row per
+period (absolute start and end in local time, the limit, phases) and, on a terminal, a step chart of the limit.
+Without --evse on a terminal, scp asks for it; in a script it fails with exit 2. --json prints the full answer.
+
+Examples:
+  scp schedule --evse 3
+  scp schedule --evse 3 --duration 2h --unit W
+  scp schedule --evse 0 --json | jq '.response.data.schedule.charging_schedule_period'`;
+
+export const scheduleFace = {
+  command: 'schedule',
+  summary: 'show the composite schedule of an EVSE (the limit it will apply, and when) as a table and a chart',
+  help: SCHEDULE_HELP,
+  samples: { send: [['--evse', 'GB*SEV*E001'], ['--evse', '0', '--chart', '--unit', 'W']], bad: ['--evse', 'GB*SEV*E001', '--unit', 'kW'] },
+  outcomes: { accepted: 'Accepted: the schedule is shown', other: 'Rejected: the service refused (see status_info; e.g. an unknown EVSE)' },
+  options: SCHEDULE_OPTIONS,
+} as const satisfies MessageCommand;

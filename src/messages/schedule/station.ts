@@ -1,0 +1,23 @@
+/**
+ * What the simulated station does with get_composite_schedule (OCPP 2.0.1 K08): the composite schedule of the profiles
+ * it holds, computed as EVerest's libocpp does (core/composite.ts). Loaded by the simulator only, so that an online
+ * `scp schedule` never evaluates the calculation.
+ */
+import type { GetCompositeScheduleRequest, GetCompositeScheduleResponse } from '../../core/generated/types.js';
+import { compositeSchedule, type ScheduledProfile } from '../../core/composite.js';
+import type { HeldProfile } from '../../core/profile.js';
+import type { StationSide } from '../kind.js';
+
+const answer = (id: string, data: GetCompositeScheduleResponse['data']): GetCompositeScheduleResponse => ({ id, name: 'get_composite_schedule', type: 'response', data });
+
+/** The profiles the station holds whole (an entry of --profiles for clear only has no schedule to count). */
+const wholeProfiles = (profiles: readonly HeldProfile[]): ScheduledProfile[] =>
+  profiles.flatMap(({ evse_id, charging_profile }) => (charging_profile ? [{ evse_id, charging_profile }] : []));
+
+export const scheduleStation: StationSide<GetCompositeScheduleRequest, GetCompositeScheduleResponse> = {
+  decide: (profiles, request, station) => ({
+    response: answer(request.id, compositeSchedule(wholeProfiles(profiles), request.data, station())),
+    removed: [],
+  }),
+  refuse: (id, problems) => answer(id, { status: 'Rejected', status_info: { reason_code: 'FormationViolation', additional_info: problems.join('; ').slice(0, 512) } }),
+};
