@@ -83,15 +83,19 @@ try {
     }),
   );
 
-  // What the round trip runs (the interactive issue: the prompts and the spinner must not be among it).
-  const coverage = coverageDir();
-  spawnSync(node, [scp, '--broker', brokers[0].url, 'clear', '--id', '1'], { env: { ...process.env, NODE_V8_COVERAGE: coverage.dir } });
-  const ran = [...coverage.evaluated()];
-  coverage.done();
-  const ours = ran.filter((name) => name.startsWith('src/'));
-  console.log(`\nscp clear --id 1 runs ${ran.length} of the bundle's modules, ${ours.length} of them ours: ${ours.join(', ')}`);
-  const interactive = ran.filter((name) => PROMPTS(name) || SPINNER(name));
-  console.log(`prompt and spinner modules run by a non-interactive round trip: ${interactive.length ? interactive.join(', ') : 'none'}`);
+  // What each command evaluates (issue #29: a command loads only what it uses): the bundle's modules that ran, ours
+  // by name. The round trip's must include no prompts and no spinner.
+  console.log('\nmodules evaluated per command (ours / all of the bundle):');
+  for (const { label, argv } of commands) {
+    if (argv[0] !== node || argv[1] !== scp) continue;
+    const coverage = coverageDir();
+    spawnSync(node, argv.slice(1), { env: { ...process.env, NODE_V8_COVERAGE: coverage.dir } });
+    const ran = [...coverage.evaluated()];
+    coverage.done();
+    const ours = ran.filter((name) => name.startsWith('src/'));
+    console.log(`- ${label}: ${ours.length} / ${ran.length}: ${ours.map((name) => name.replace(/^src\//, '')).join(', ')}`);
+    if (/\(/.test(label) && ran.some((name) => PROMPTS(name) || SPINNER(name))) console.log(`  ${label} ran the prompts or the spinner`);
+  }
 } finally {
   for (const client of responders) await client.endAsync();
   for (const broker of brokers) await broker.stop();
