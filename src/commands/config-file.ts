@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { UsageError } from '../core/errors.js';
 import type { ScpConfig, SiteProfile } from '../core/generated/types.js';
-import { validateConfig } from '../core/generated/validators.js';
+import { validate as validateConfig } from '../core/generated/validators/config.js';
 import { PROFILE_OPTIONS, type Source, type TableProfileKey } from '../options.js';
 import { pointerKeys, valueAt } from '../core/validate.js';
 import { parseBrokerUrl } from '../core/settings.js';

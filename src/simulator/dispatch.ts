@@ -9,7 +9,7 @@ import type { ServiceLogEntry } from '../output/records.js';
 
 export type { ServiceLogEntry };
 import type { Envelope, ServedMessage } from '../messages/kind.js';
-import { validateChargingProfiles } from '../core/generated/validators.js';
+import { validate as validateChargingProfiles } from '../core/generated/validators/charging_profiles.js';
 import type { ErrorObject } from 'ajv';
 
 

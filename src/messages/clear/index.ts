@@ -12,7 +12,7 @@ import type {
 } from '../../core/generated/types.js';
 import type { HeldProfile } from '../../core/profile.js';
 import { check, checkWith, describeSchemaError, valueAt, type Checked, type Validator } from '../../core/validate.js';
-import { validateClearRequest, validateClearResponse } from '../../core/generated/validators.js';
+import { validateRequest as validateClearRequest, validateResponse as validateClearResponse } from '../../core/generated/validators/clear_charging_profile.js';
 import { PURPOSES } from '../../core/fields.js';
 import type { ErrorObject } from 'ajv';
 import { CHECK_ID, buildRequest, inputProblem, type MessageKind } from '../kind.js';

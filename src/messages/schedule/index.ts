@@ -9,7 +9,7 @@ import type {
   GetCompositeScheduleRequestData,
   GetCompositeScheduleResponse,
 } from '../../core/generated/types.js';
-import { validateScheduleRequest, validateScheduleResponse } from '../../core/generated/validators.js';
+import { validateRequest as validateScheduleRequest, validateResponse as validateScheduleResponse } from '../../core/generated/validators/get_composite_schedule.js';
 import { checkWith } from '../../core/validate.js';
 import { checkEvse, parseDuration } from '../../core/fields.js';
 import { scheduleLines } from './render.js';

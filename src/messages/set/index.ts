@@ -11,7 +11,7 @@ import type {
   SetChargingProfileRequestData,
   SetChargingProfileResponse,
 } from '../../core/generated/types.js';
-import { validateSetRequest, validateSetResponse } from '../../core/generated/validators.js';
+import { validateRequest as validateSetRequest, validateResponse as validateSetResponse } from '../../core/generated/validators/set_charging_profile.js';
 import { PURPOSES, checkEvse, parseDuration, parseLimit, parseTime, wholeNumber, wholeSecondsUtc } from '../../core/fields.js';
 import { checkWith } from '../../core/validate.js';
 import { longFlag, type OptionSpec } from '../../options.js';
