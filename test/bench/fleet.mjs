@@ -13,10 +13,9 @@
 // lost one session ran at ~40 requests/s in some runs and ~700/s in others, for scp and the plain client alike:
 // the same client took 27 s in one run and more than 240 s in another. What the killed node led, and whether NATS
 // also dropped the simulator (which then goes on through node 3), are shown per run; neither alone explains the
-// spread. So every
-// configuration runs --repeat times (default 3), scp and the plain client alternating, each on a fresh cluster;
-// the table has the medians and, per run, what the killed node led. A run that has not finished in --give-up
-// seconds (default 600) is stopped and counted as that long.
+// spread. So every configuration runs --repeat times (default 3), scp and the plain client alternating, each on a
+// fresh cluster; the table has the medians and, per run, what the killed node led. A run that has not finished in
+// --give-up seconds (default 600) is stopped and counted as that long.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
