@@ -20,7 +20,7 @@ import type { SimulateFlags } from './commands/simulate.js';
 import type { ConfigState } from './commands/config.js';
 
 /** Kept equal to package.json's version by a test (test/e2e/lazy.e2e.test.ts). */
-const VERSION = '0.1.0';
+export const VERSION = '0.1.0';
 
 export interface Io {
   /** The name we were called by (scp or smart-charging), for the usage lines. */

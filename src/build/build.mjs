@@ -49,8 +49,13 @@ await build({
   },
 });
 // The launcher is built from the CLI: which words are ours is what the program itself says, never a list kept by hand.
-const launcherWords = createRequire(import.meta.url)(`${dist}/scp.cjs`).launcherWords();
-await build({ ...commonJs, entryPoints: { launch: 'src/launch/index.ts' }, define: { SCP_LAUNCHER_WORDS: JSON.stringify(launcherWords) } });
+// The version too, so that `scp --version` is answered without loading the CLI.
+const cli = createRequire(import.meta.url)(`${dist}/scp.cjs`);
+await build({
+  ...commonJs,
+  entryPoints: { launch: 'src/launch/index.ts' },
+  define: { SCP_LAUNCHER_WORDS: JSON.stringify(cli.launcherWords()), SCP_VERSION: JSON.stringify(cli.VERSION) },
+});
 await build({ ...common, entryPoints: { demo: 'src/demo.ts' }, format: 'esm' });
 
 // V8 rejects a code cache made under other flags than its own. The stream run in train.mjs would set its heap flags

@@ -19,6 +19,8 @@ import { writeLine } from '../output/plain.js';
 /** Our commands and their short options, read off the built CLI and written in by src/build/build.mjs (esbuild's
  * define): deciding "ours or OpenSSH's" costs no file read and cannot drift from the commands. */
 declare const SCP_LAUNCHER_WORDS: LauncherWords;
+/** cli.ts's VERSION, written in the same way: `scp --version` alone is answered here, with no CLI to load. */
+declare const SCP_VERSION: string;
 
 export interface LoadedBundle {
   exports: typeof import('../cli.js');
@@ -122,6 +124,10 @@ export async function launch(launcher: string, { passthrough: allowed = true }: 
     } else {
       missingHint = 'not an scp command (handing over to OpenSSH\'s scp is off: SCP_NO_PASSTHROUGH)';
     }
+  }
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${SCP_VERSION}\n`);
+    return;
   }
   await loadBundle(CLI_BUNDLE).exports.run({ unknownHint: missingHint, name: basename(launcher, '.js') });
 }

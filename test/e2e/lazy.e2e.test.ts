@@ -23,15 +23,24 @@ function evaluatedBy(args: string[]): string[] {
 }
 
 describe('--version', () => {
-  it("prints package.json's version", () => {
+  it("prints package.json's version, from the launcher and from the CLI alike", () => {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    const run = spawnSync(process.execPath, [SCP_BIN, '--version'], { env: cleanEnv(), encoding: 'utf8' });
-    expect(run.stdout).toBe(`${version}\n`);
+    for (const args of [['--version'], ['-V'], ['--version', '--no-color']]) {
+      const run = spawnSync(process.execPath, [SCP_BIN, ...args], { env: cleanEnv(), encoding: 'utf8' });
+      expect(run.stdout, args.join(' ')).toBe(`${version}\n`);
+      expect(run.status).toBe(0);
+    }
   });
 });
 
 describe('lazy loading', () => {
-  for (const args of [['--help'], ['--version'], ['clear', '--id', '1', '--dry-run'], ['clear', '--id', 'x']]) {
+  it('scp --version and -V are answered by the launcher: nothing of the CLI runs', () => {
+    for (const args of [['--version'], ['-V']]) expect(evaluatedBy(args), args[0]).toEqual([]);
+    // The check can see the CLI run: the same version with another option does load it.
+    expect(evaluatedBy(['--version', '--no-color'])).toContain('src/core/errors.ts');
+  });
+
+  for (const args of [['--help'], ['clear', '--id', '1', '--dry-run'], ['clear', '--id', 'x']]) {
     it(`scp ${args.join(' ')} runs neither MQTT.js nor the prompts nor the spinner`, () => {
       const ran = evaluatedBy(args);
       expect(ran).toContain('src/core/errors.ts');
