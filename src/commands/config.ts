@@ -20,7 +20,7 @@ import { redactUrl } from '../core/settings.js';
 import { SECRET_FILES, type OptionSpec } from '../options.js';
 import { OPTIONS } from '../messages/index.js';
 import type { Output } from '../output/render.js';
-import { showValid, type SettingsReport } from '../output/config.js';
+import type { SettingsReport } from '../output/config.js';
 import { newClientId, readNamed, unreadable, warnIfShared, type ConnectionFlags } from '../connection.js';
 
 /** --config / SCP_CONFIG and --profile / SCP_PROFILE are global options like the connection's. */
@@ -146,5 +146,7 @@ export async function validateConfigFiles(state: ConfigState, output: Output): P
     }
   }
   const names = profileNames(config);
+  // Its printer is loaded here, not by every command that reads the config file.
+  const { showValid } = await import('../output/config.js');
   showValid(output, { path: location.path, profiles: names, default_profile: config.default_profile ?? null });
 }
