@@ -6,15 +6,42 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { freePort, listening, which } from '../helpers/net.mjs';
 
-/** Resolves once every node serves MQTT and JetStream has a meta leader (the MQTT listener refuses clients before). */
+/** Resolves once the node takes an MQTT session (CONNACK): its listener is up before the MQTT support's JetStream
+ * streams are, and until then it closes every connection (a simulator started then would exit 4). */
+async function acceptsSessions(node, deadline) {
+  for (;;) {
+    const accepted = await new Promise((resolve) => {
+      const client = mqtt.connect(node.url, { clientId: `ready-${Math.random().toString(16).slice(2, 10)}`, reconnectPeriod: 0, connectTimeout: 2000, clean: true });
+      client.on('error', () => undefined);
+      client.once('connect', () => {
+        client.end(true);
+        resolve(true);
+      });
+      client.once('close', () => {
+        client.end(true);
+        resolve(false);
+      });
+    });
+    if (accepted) return;
+    if (Date.now() > deadline) throw new Error(`${node.name}: no MQTT session accepted in time`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Resolves once every node serves MQTT and JetStream has a meta leader (the MQTT listener refuses clients before),
+ * and every node has accepted an MQTT session. */
 async function ready(nodes, logs, ms) {
   const deadline = Date.now() + ms;
   for (;;) {
     const up = await Promise.all(nodes.map((node) => listening(node.mqttPort)));
     const leader = nodes.length === 1 || logs().includes('JetStream cluster new metadata leader') || logs().includes('Self is new JetStream cluster metadata leader');
-    if (up.every(Boolean) && leader) return;
+    if (up.every(Boolean) && leader) {
+      for (const node of nodes) await acceptsSessions(node, deadline);
+      return;
+    }
     if (Date.now() > deadline) throw new Error(`the NATS cluster did not come up in ${ms / 1000} s:\n${logs().slice(-3000)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
