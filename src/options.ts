@@ -153,15 +153,15 @@ export type SimulateSettings = Parsed<Extract<Spec, { command: 'simulate' }>>;
  * together), each refusal naming what `labelOf` says (the flag, or the profile key it came from). A row not given
  * (no default) stays undefined, a repeatable one becomes a list, and an optional value given bare stays `true` (a switch is not parsed).
  */
-export function parseRows(rows: readonly OptionSpec[], values: Readonly<Record<string, unknown>>, labelOf: (spec: OptionSpec) => string): Record<string, unknown> {
+function parseRows(rows: readonly OptionSpec[], values: Readonly<Record<string, unknown>>, labelOf: (spec: OptionSpec) => string): Record<string, unknown> {
   const parsed: Record<string, unknown> = {};
   for (const spec of rows) {
-    const raw = values[spec.key];
-    if (!spec.parse || raw === undefined || typeof raw === 'boolean') {
-      if (spec.parse) parsed[spec.key] = spec.repeatable && raw === undefined ? [] : raw;
-      continue;
-    }
-    parsed[spec.key] = spec.repeatable ? (Array.isArray(raw) ? raw : [raw]).map((one) => spec.parse!(String(one), labelOf(spec))) : spec.parse(String(raw), labelOf(spec));
+    const { key, parse, repeatable } = spec;
+    if (!parse) continue;
+    const raw = values[key];
+    if (raw === undefined) parsed[key] = repeatable ? [] : undefined;
+    else if (typeof raw === 'boolean') parsed[key] = raw;
+    else parsed[key] = repeatable ? (Array.isArray(raw) ? raw : [raw]).map((one) => parse(String(one), labelOf(spec))) : parse(String(raw), labelOf(spec));
   }
   return parsed;
 }

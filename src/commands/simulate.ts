@@ -2,7 +2,7 @@
  * `scp simulate`: the stand-in service (src/simulator/) on its brokers, an embedded one if asked. It reads the
  * --profiles file, connects, goes round its brokers when one is lost, and stops on Ctrl-C or SIGTERM.
  */
-import { UsageError } from '../core/errors.js';
+import { InterruptedError, UsageError } from '../core/errors.js';
 import { ALL_MESSAGES } from '../messages/all.js';
 import { redactUrl } from '../core/settings.js';
 import type { SimulateOptions } from '../options.js';
@@ -24,7 +24,6 @@ import {
   type ConnectionFlags,
   type KeepTrying,
 } from '../connection.js';
-import { InterruptedError } from '../core/errors.js';
 import type { ServeOptions, Service } from '../transport/service.js';
 
 /** simulate's own options, typed from the option table. */

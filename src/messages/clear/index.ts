@@ -176,11 +176,6 @@ export function selectorProblem(input: ClearSelectorInput): string | undefined {
   return inputProblem(clear, input);
 }
 
-/** The warnings a request of this selector would get (the prompts show them as the purpose is chosen). */
-export function selectorWarnings(input: ClearSelectorInput): string[] {
-  return requestWarnings(buildClearRequest(input, () => CHECK_ID));
-}
-
 /**
  * A criteria request that names no EVSE clears the matching profiles on every EVSE of the station: the one request
  * whose confirmation defaults to No.
