@@ -3,16 +3,21 @@
 //
 //   dist/launch.cjs   what bin/scp.js runs first: ours or OpenSSH's scp (Node built-ins only), with the commands and
 //                     their short options read off the built CLI (cli.ts launcherWords) written in as a constant
-//   dist/scp.cjs      the whole CLI, one CommonJS file: every command, MQTT.js, commander, chalk, @inquirer/prompts.
+//   dist/scp.cjs      the whole CLI, one CommonJS module already wrapped as Node wraps one (a function of exports,
+//                     require, module, __filename, __dirname): every command, MQTT.js, commander, chalk, @inquirer/prompts.
+//                     The launcher compiles it with vm (loadBundle); wrapped here, it is not copied into a new string
+//                     at every start.
 //                     Lazy `import()`s stay lazy: esbuild turns them into module initialisers that run on first use,
 //                     so `--help` never runs MQTT.js or the prompts (test/e2e/lazy.e2e.test.ts checks it).
-//   dist/scp.cjs.cache  the V8 code cache of scp.cjs after the runs in train.mjs (--help, --dry-run, round trips)
+//   dist/scp.<command>.cache  V8 code caches of scp.cjs, one per command (and `root` for the rest), each after the
+//                     runs of that command in train.mjs (--help, --dry-run, round trips)
 //   dist/demo.js      `npm run demo` (ES module: it uses top-level await)
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { runInThisContext } from 'node:vm';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = `${root}dist`;
@@ -27,6 +32,8 @@ await build({
   minify: false,
   minifyWhitespace: true,
   minifySyntax: true,
+  banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+  footer: { js: '\n})' },
   external: ['aedes'],
   // import() of a Node built-in (node:tls) becomes a lazy require: a script compiled by vm with a code cache has no
   // dynamic-import host, and Node 20's way to give it one is experimental.
@@ -46,15 +53,29 @@ await build({
     'readable-stream': 'node:stream',
     // MQTT.js's per-packet debug logging, off in a CLI that has --verbose (see the shim).
     debug: './src/shims/debug.cjs',
+    // Required by MQTT.js at start for topic aliases scp never uses: loaded on first use instead (see the shim).
+    'lru-cache': './src/shims/lru-cache.cjs',
   },
 });
 // The launcher is built from the CLI: which words are ours is what the program itself says, never a list kept by hand.
 // The version too, so that `scp --version` is answered without loading the CLI.
-const cli = createRequire(import.meta.url)(`${dist}/scp.cjs`);
+const cli = { exports: {} };
+runInThisContext(readFileSync(`${dist}/scp.cjs`, 'latin1'))(cli.exports, createRequire(`${dist}/scp.cjs`), cli, `${dist}/scp.cjs`, dist);
+const { exports: built } = cli;
+// The launcher reads the bundle as latin1 (src/launch/index.ts loadBundle): it must stay ASCII, as esbuild's default
+// charset writes it.
+if (/[^\x00-\x7f]/.test(readFileSync(`${dist}/scp.cjs`, 'latin1'))) throw new Error('build: dist/scp.cjs is not ASCII');
+// Which commands get a code cache of their own: each message's (and one for its dry runs), and the simulator's
+// (train.mjs makes them).
+const caches = [...built.messageCommands().flatMap(({ command }) => [command, `${command}-dry-run`]), 'simulate'];
 await build({
   ...commonJs,
   entryPoints: { launch: 'src/launch/index.ts' },
-  define: { SCP_LAUNCHER_WORDS: JSON.stringify(cli.launcherWords()), SCP_VERSION: JSON.stringify(cli.VERSION) },
+  define: {
+    SCP_LAUNCHER_WORDS: JSON.stringify(built.launcherWords()),
+    SCP_VERSION: JSON.stringify(built.VERSION),
+    SCP_CACHES: JSON.stringify(caches),
+  },
 });
 await build({ ...common, entryPoints: { demo: 'src/demo.ts' }, format: 'esm' });
 

@@ -1,27 +1,37 @@
 #!/usr/bin/env node
-// Makes dist/scp.cjs.cache: runs the built CLI in this process through the paths people use (help, version, dry
-// runs, config, every message's samples and a stream against an embedded simulator), then saves V8's code cache of
-// everything those runs compiled. The launcher (src/launch/index.ts) hands the cache to V8 when it loads dist/scp.cjs, so a real run
-// skips parsing and compiling what it needs. Exits non-zero if a run misbehaves: the build then says no cache was
-// made, and scp still works, only slower to start.
+// Makes the CLI's V8 code caches, one per command: dist/scp.<name>.cache (src/launch/index.ts `cacheFor` picks one
+// by the command word). Each is made by a process of its own that loads dist/scp.cjs from source, runs the built CLI
+// in-process through what people run with that command, and saves V8's code cache of what those runs compiled:
+//   root      --help, --version, help, config, completion, an unknown command (every run without a command of its own)
+//   <message> the message's --help, its entry's samples as dry runs, a bad input, round trips and an --input stream,
+//             against a simulator in another process (so none of the simulator is in the cache)
+//   <message>-dry-run  the same samples as dry runs only (none of MQTT.js in it): what `--dry-run` runs
+//   simulate  a simulator on an embedded broker, with every message's round trips against it
+// One cache of everything made `--help` deserialise MQTT.js and the simulator before its first line. Exits non-zero
+// if a run misbehaves: the build then says no cache was made, and scp still works, only slower to start.
 import { createRequire } from 'node:module';
 import { PassThrough } from 'node:stream';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const { loadBundle, CLI_BUNDLE } = require('../../dist/launch.cjs');
-const { exports: cli, script } = loadBundle(CLI_BUNDLE);
-
+const { loadBundle, cacheFile, CLI_BUNDLE } = require('../../dist/launch.cjs');
+const self = fileURLToPath(import.meta.url);
+const scpBin = fileURLToPath(new URL('../../bin/scp.js', import.meta.url));
 // Nothing of the builder's own settings (SCP_*, a config file) may change what is run.
 const env = { PATH: process.env.PATH, HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' };
+const [profile, broker] = [arg('--profile'), arg('--broker')];
 
-async function run(argv, { input = '', signal = new AbortController().signal, onStderr } = {}) {
-  const stdin = new PassThrough();
+function arg(name) {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? undefined : process.argv[at + 1];
+}
+
+async function run(cli, argv, { input = '', signal = new AbortController().signal, onStderr } = {}) {
+  const [stdin, stdout, stderr] = [new PassThrough(), new PassThrough(), new PassThrough()];
   stdin.end(input);
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
+  let [out, err] = ['', ''];
   stdout.on('data', (chunk) => (out += chunk));
   stderr.on('data', (chunk) => {
     err += chunk;
@@ -31,48 +41,109 @@ async function run(argv, { input = '', signal = new AbortController().signal, on
   return { code, out, err };
 }
 
-function expect(what, result, code) {
-  if (result.code !== code) throw new Error(`${what}: exit ${result.code}, expected ${code}: ${result.err}`);
+function expect(what, result, ...codes) {
+  if (!codes.includes(result.code)) throw new Error(`${what}: exit ${result.code}, expected ${codes.join(' or ')}: ${result.err}`);
 }
 
-// Every message of the registry, as its entry's samples say (cli.ts messageCommands): no list of commands here.
-const messages = cli.messageCommands();
-expect('--help', await run(['--help']), 0);
-expect('--version', await run(['--version']), 0);
-for (const { command, samples } of messages) {
-  expect(`${command} --help`, await run([command, '--help']), 0);
-  for (const args of samples.send) expect(`${command} dry run`, await run([command, ...args, '--dry-run']), 0);
-  expect(`${command} dry run, JSON`, await run([command, ...samples.send[0], '--dry-run', '--json']), 0);
-  expect(`${command} bad input`, await run([command, ...samples.bad]), 2);
+/** Every run without a command of its own cache. */
+async function trainRoot(cli) {
+  expect('--help', await run(cli, ['--help']), 0);
+  expect('--version', await run(cli, ['--version']), 0);
+  expect('help', await run(cli, ['help']), 0);
+  expect('config show', await run(cli, ['config', 'show']), 0);
+  expect('config path', await run(cli, ['config', 'path']), 0);
+  expect('completion', await run(cli, ['completion', 'bash']), 0);
+  expect('unknown command', await run(cli, ['nonsense']), 2);
 }
-expect('config show', await run(['config', 'show']), 0);
 
-// A simulator on an embedded broker, in this process, and real round trips against it.
-const stop = new AbortController();
-const ready = new Promise((resolve, reject) => {
-  void run(['simulate', '--embedded', '0'], {
-    signal: stop.signal,
-    onStderr: (text) => {
-      const match = /listening on (mqtt:\/\/\S+)/.exec(text);
-      if (match && /serving /.test(text)) resolve(match[1]);
-    },
-  }).then((result) => reject(new Error(`the simulator stopped: ${result.err}`)));
-});
-const simulated = await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error('no simulator within 10 s')), 10_000))]);
-try {
-  for (const { command, samples } of messages) {
-    for (const args of samples.send) expect(`${command} round trip`, await run(['--broker', simulated, command, ...args]), 0);
-    // Again, with --json: a clear finds nothing the second time (exit 1).
-    const again = await run(['--broker', simulated, command, ...samples.send[0], '--json']);
-    if (again.code > 1) expect(`${command} round trip, JSON`, again, 0);
+/** One message's flag runs; resolves with each sample's request data, as --input lines. */
+async function trainDryRuns(cli, { command, samples }) {
+  const lines = [];
+  for (const args of samples.send) {
+    expect(`${command} dry run`, await run(cli, [command, ...args, '--dry-run']), 0);
+    const json = await run(cli, [command, ...args, '--dry-run', '--json']);
+    expect(`${command} dry run, JSON`, json, 0);
+    lines.push(JSON.stringify(JSON.parse(json.out).data));
   }
-  expect('stream', await run(['--broker', simulated, 'clear', '--input', '-', '--json'], { input: '2\n4\n{"charging_profile_id": 99}\n' }), 1);
-} finally {
-  stop.abort('SIGTERM');
+  return lines;
 }
 
-const cache = script.createCachedData();
-writeFileSync(`${CLI_BUNDLE}.cache`, cache);
-console.error(`build: code cache of dist/scp.cjs, ${(cache.length / 1024).toFixed(0)} KiB`);
-// The simulator's broker and timers must not keep the build waiting.
+/** One message's command, flag runs and round trips against the simulator at `url`. */
+async function trainMessage(cli, { command, samples }, url) {
+  expect(`${command} --help`, await run(cli, [command, '--help']), 0);
+  const lines = await trainDryRuns(cli, { command, samples });
+  expect(`${command} bad input`, await run(cli, [command, ...samples.bad]), 2);
+  for (const args of samples.send) expect(`${command} round trip`, await run(cli, ['--broker', url, command, ...args]), 0, 1);
+  expect(`${command} round trip, JSON`, await run(cli, ['--broker', url, command, ...samples.send[0], '--json']), 0, 1);
+  expect(`${command} stream`, await run(cli, ['--broker', url, command, '--input', '-', '--json'], { input: `${lines.join('\n')}\n` }), 0, 1);
+}
+
+/** A simulator in this process, on an embedded broker; resolves with its URL and how to stop it. */
+async function simulateHere(cli) {
+  const stop = new AbortController();
+  const url = await new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error('no simulator within 10 s')), 10_000).unref();
+    void run(cli, ['simulate', '--embedded', '0'], { signal: stop.signal, onStderr: (text) => listening(text, resolve) }).then((result) =>
+      reject(new Error(`the simulator stopped: ${result.err}`)),
+    );
+  });
+  return { url, stop: () => stop.abort('SIGTERM') };
+}
+
+function listening(text, resolve) {
+  const match = /listening on (mqtt:\/\/\S+)/.exec(text);
+  if (match && /serving /.test(text)) resolve(match[1]);
+}
+
+/** One profile, in this process: load the CLI from source, run, save what was compiled. */
+async function trainProfile() {
+  const { exports: cli, script } = loadBundle(CLI_BUNDLE);
+  const messages = cli.messageCommands();
+  if (profile === 'root') await trainRoot(cli);
+  else if (profile === 'simulate') {
+    const simulator = await simulateHere(cli);
+    try {
+      for (const message of messages) await trainMessage(cli, message, simulator.url);
+    } finally {
+      simulator.stop();
+    }
+  } else {
+    const message = messages.find((one) => one.command === profile.replace(/-dry-run$/, ''));
+    if (!message) throw new Error(`no message command ${profile}`);
+    await (profile.endsWith('-dry-run') ? trainDryRuns(cli, message) : trainMessage(cli, message, broker));
+  }
+  const cache = script.createCachedData();
+  writeFileSync(cacheFile(CLI_BUNDLE, profile), cache);
+  console.error(`build: code cache for ${profile}, ${(cache.length / 1024).toFixed(0)} KiB`);
+}
+
+/** The simulator the message profiles run against: the built scp, in a process of its own. */
+async function startSimulator() {
+  const child = spawn(process.execPath, [scpBin, 'simulate', '--embedded', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let text = '';
+  const url = await new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error(`no simulator within 10 s: ${text}`)), 10_000).unref();
+    child.stderr.on('data', (chunk) => listening((text += chunk), resolve));
+    child.once('exit', (code) => reject(new Error(`the simulator exited ${code}: ${text}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+/** Every profile, each in a fresh process given this one's V8 flags (a cache is only taken under the flags it was made with). */
+async function trainAll() {
+  const { exports: cli } = loadBundle(CLI_BUNDLE);
+  const commands = cli.messageCommands().map(({ command }) => command);
+  const simulator = await startSimulator();
+  try {
+    for (const name of ['root', ...commands.flatMap((command) => [command, `${command}-dry-run`]), 'simulate']) {
+      const trained = spawnSync(process.execPath, [...process.execArgv, self, '--profile', name, '--broker', simulator.url], { stdio: 'inherit' });
+      if (trained.status !== 0) throw new Error(`training ${name} exited ${trained.status}`);
+    }
+  } finally {
+    simulator.stop();
+  }
+}
+
+await (profile === undefined ? trainAll() : trainProfile());
+// A simulator's broker and timers must not keep the build waiting.
 process.exit(0);

@@ -5,12 +5,19 @@
  *
  * The CLI itself (dist/scp.cjs, one CommonJS bundle) is compiled from a V8 code cache made at build time
  * (src/build/train.mjs): Node 20 caches no compiled code for modules, and compiling ours was the largest part of
- * a run's own time. A missing or rejected cache (another Node or V8) only costs that time back.
+ * a run's own time. There is one cache per command (`dist/scp.<command>.cache`; `<command>-dry-run` for its flag
+ * runs, which never load MQTT.js; `root` for help, config and the rest), each holding only what that command ran in
+ * training: V8 deserialises a whole cache before the first line runs, and one cache of everything cost a `--help`
+ * the simulator's and MQTT.js's compiled code. A missing or rejected cache (another Node or V8), or the wrong one,
+ * only costs time: the source is the same.
  */
 import { accessSync, closeSync, constants, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { cacheFile, cacheFor } from './cache.js';
+
+export { cacheFile };
 import { HAND_OVER_MARK, findOtherScp, isOwnInvocation, loopMessage, type LauncherWords } from './passthrough.js';
 import { envFlag } from '../core/settings.js';
 import { EXIT } from '../core/errors.js';
@@ -21,6 +28,8 @@ import { writeLine } from '../output/plain.js';
 declare const SCP_LAUNCHER_WORDS: LauncherWords;
 /** cli.ts's VERSION, written in the same way: `scp --version` alone is answered here, with no CLI to load. */
 declare const SCP_VERSION: string;
+/** The commands the build trained a code cache of their own for (src/build/train.mjs); the others use `root`'s. */
+declare const SCP_CACHES: readonly string[];
 
 export interface LoadedBundle {
   exports: typeof import('../cli.js');
@@ -29,17 +38,23 @@ export interface LoadedBundle {
   cache: 'used' | 'rejected' | 'missing';
 }
 
-/** Compiles and runs a CommonJS bundle as `require` would, but with its code cache (`<file>.cache`) when there is one. */
-export function loadBundle(file: string): LoadedBundle {
-  const source = readFileSync(file, 'utf8');
+/**
+ * Compiles and runs a CommonJS bundle as `require` would, but with its code cache `cache` when the build made it
+ * (none given: compiled from source, as the build's training wants).
+ * The bundle is read as latin1: esbuild writes ASCII only (its default charset, escapes for the rest), and a
+ * one-byte read skips UTF-8 decoding of 700 kB (the build checks the bundle is ASCII).
+ */
+export function loadBundle(file: string, cache?: string): LoadedBundle {
+  const source = readFileSync(file, 'latin1');
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(`${file}.cache`);
+    cachedData = cache === undefined ? undefined : readFileSync(cacheFile(file, cache));
   } catch {
     cachedData = undefined;
   }
   // The bundle has no import() left (the build lowers them to require), so no dynamic-import callback is needed.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  // The build wrote it as the function Node would wrap a module in (src/build/build.mjs).
+  const script = new Script(source, { filename: file, cachedData });
   const module = { exports: {} as LoadedBundle['exports'] };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
   return { exports: module.exports, script, cache: cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used' };
@@ -129,5 +144,5 @@ export async function launch(launcher: string, { passthrough: allowed = true }: 
     process.stdout.write(`${SCP_VERSION}\n`);
     return;
   }
-  await loadBundle(CLI_BUNDLE).exports.run({ unknownHint: missingHint, name: basename(launcher, '.js') });
+  await loadBundle(CLI_BUNDLE, cacheFor(argv, SCP_CACHES)).exports.run({ unknownHint: missingHint, name: basename(launcher, '.js') });
 }

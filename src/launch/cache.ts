@@ -1,0 +1,20 @@
+/**
+ * Which of the build's code caches a run uses (src/launch/index.ts loads it with the bundle; src/build/train.mjs
+ * makes them). Decided from the words alone, with no IO: the launcher runs this before anything else.
+ */
+
+/**
+ * The code cache a run should use: that of the first word of `argv` that is a command with a cache of its own (its
+ * `-dry-run` one with --dry-run, when the build made one), else `root`. A value that happens to be a command's name
+ * (`--topic-prefix set clear`) picks the wrong cache, which costs a few milliseconds and nothing else.
+ */
+export function cacheFor(argv: readonly string[], cached: readonly string[]): string {
+  const command = argv.find((arg) => cached.includes(arg));
+  if (command === undefined) return 'root';
+  return argv.includes('--dry-run') && cached.includes(`${command}-dry-run`) ? `${command}-dry-run` : command;
+}
+
+/** Where the build writes the code cache `name` of a bundle (`dist/scp.cjs` -> `dist/scp.clear.cache`). */
+export function cacheFile(bundle: string, name: string): string {
+  return bundle.replace(/\.cjs$/, `.${name}.cache`);
+}
