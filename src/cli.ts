@@ -5,7 +5,7 @@
  * where errors become exit codes.
  */
 import { existsSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { EXIT, ScpError, exitStatus, type Ending } from './core/errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
 import { refuseOptions, type OptionSpec } from './options.js';
@@ -16,6 +16,7 @@ import type { RequestFlags } from './commands/send.js';
 import { writeLine, writeText } from './output/plain.js';
 import type { ConnectionFlags } from './connection.js';
 import type { Output } from './output/render.js';
+import { Stdio, type OutStream } from './output/stdio.js';
 import type { SimulateFlags } from './commands/simulate.js';
 import type { ConfigState } from './commands/config.js';
 
@@ -28,8 +29,8 @@ export interface Io {
   /** Said after an unknown command or option: why it was not handed to OpenSSH's scp (see launch/index.ts). */
   unknownHint?: string;
   stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: OutStream;
+  stderr: OutStream;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
 }
@@ -58,11 +59,40 @@ function commanderOptions(command: string | undefined, env: NodeJS.ProcessEnv): 
     .map((spec) => commanderOption(spec, env));
 }
 
-/** Adds a command's own options from the table. */
+/**
+ * A command's own options from the table are added when commander dispatches to it (the program's preSubcommand
+ * hook, `ensureOptions`), before its help is shown (`scp help set` shows it without dispatching), or when the whole
+ * program is read (completion, the launcher's words): making every
+ * command's options cost each run those of all the others (#29). The commands waiting for theirs, and how to add them.
+ */
+const pendingOptions = new WeakMap<Command, () => void>();
+
 function withOptions(command: Command, env: NodeJS.ProcessEnv): Command {
-  for (const option of commanderOptions(command.name(), env)) command.addOption(option);
-  return command;
+  pendingOptions.set(command, () => {
+    for (const option of commanderOptions(command.name(), env)) command.addOption(option);
+  });
+  return command.on('beforeHelp', () => ensureOptions(command));
 }
+
+function ensureOptions(command: Command): void {
+  pendingOptions.get(command)?.();
+  pendingOptions.delete(command);
+}
+
+/** Every command with its options, for what reads the whole program. */
+function ensureAllOptions(program: Command): Command {
+  for (const command of program.commands) ensureOptions(command);
+  return program;
+}
+
+/** The help's layout, and a command's `[options]` in the list of commands before its options are added. */
+const HELP: Partial<Help> = {
+  ...HELP_LAYOUT,
+  subcommandTerm(command: Command): string {
+    const term = Help.prototype.subcommandTerm.call(this, command);
+    return pendingOptions.has(command) ? `${command.name()} [options]${term.slice(command.name().length)}` : term;
+  },
+};
 
 /** Runs a command inside every command's shell (see `shellFor`); `config: false` for commands that need no config. */
 type Act = (command: (flags: GlobalFlags, output: Output, config: ConfigState) => Promise<Ending | void>, options?: { config?: boolean }) => void;
@@ -77,11 +107,19 @@ function rootProgram(io: Io): Command {
     .configureOutput({
       writeOut: (text) => writeText(io.stdout, text),
       writeErr: (text) => writeText(io.stderr, text),
+      // Asked of our streams, not of process.stdout (whose creation costs start-up time: output/stdio.ts). The help
+      // has no colour of its own to keep or strip.
+      getOutHelpWidth: () => io.stdout.columns ?? 80,
+      getErrHelpWidth: () => io.stderr.columns ?? 80,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
       // One line, as every usage error: commander puts its suggestion on a line of its own.
       outputError: (text, write) => write(`scp: ${text.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')}`),
     })
-    .configureHelp(HELP_LAYOUT)
-    .addHelpText('after', rootHelp(MESSAGES));
+    .configureHelp(HELP)
+    // Functions: a help text is made only when that help is shown.
+    .addHelpText('after', () => rootHelp(MESSAGES))
+    .hook('preSubcommand', (_program, command) => ensureOptions(command));
   for (const option of commanderOptions(undefined, io.env)) program.addOption(option);
   return program;
 }
@@ -97,8 +135,8 @@ function shellFor(program: Command, io: Io, run: (action: () => Promise<number>)
   return (command, { config = true } = {}) =>
     run(async () => {
       const given = program.opts<GlobalFlags>();
-      const { Output } = await import('./output/render.js');
-      const output = new Output({ stdout: io.stdout, stderr: io.stderr, env: io.env, json: given.json, verbose: given.verbose, color: given.color });
+      const { openOutput } = await import('./output/render.js');
+      const output = await openOutput({ stdout: io.stdout, stderr: io.stderr, env: io.env, json: given.json, verbose: given.verbose, color: given.color });
       try {
         refuseOptions(given as unknown as Readonly<Record<string, unknown>>);
         const { applyConfig, locateConfig } = await import('./commands/config.js');
@@ -118,7 +156,7 @@ function shellFor(program: Command, io: Io, run: (action: () => Promise<number>)
 function addMessage(program: Command, io: Io, act: Act, face: MessageFace): void {
   withOptions(program.command(face.command), io.env)
     .description(face.summary)
-    .addHelpText('after', `${face.help}\n${exitHelp([face])}`)
+    .addHelpText('after', () => `${face.help}\n${exitHelp([face])}`)
     .action((options: RequestFlags & { input?: string; concurrency: string; unordered: boolean }) =>
       act(async (flags, output) => {
         // The message itself is loaded only now, and only this one.
@@ -191,7 +229,7 @@ function addCompletion(program: Command, act: Act): void {
       act(
         async (_flags, output) => {
           const { completionScript } = await import('./commands/completion.js');
-          output.text(completionScript(shell, describeProgram(program)));
+          output.text(completionScript(shell, describeProgram(ensureAllOptions(program))));
         },
         { config: false },
       ),
@@ -244,8 +282,8 @@ export interface LauncherWords {
  */
 export function launcherWords(): LauncherWords {
   // Built to be read, never run: nothing is parsed, so no stream is touched.
-  const io = { stdout: process.stdout, stderr: process.stderr, env: {}, signal: new AbortController().signal, get stdin() { return process.stdin; } };
-  const program = buildProgram(io, () => {});
+  const io = { stdout: new Stdio(1, () => process.stdout), stderr: new Stdio(2, () => process.stderr), env: {}, signal: new AbortController().signal, get stdin() { return process.stdin; } };
+  const program = ensureAllOptions(buildProgram(io, () => {}));
   const help = program.createHelp();
   const shortsOf = (...commands: Command[]): Record<string, boolean> =>
     Object.fromEntries(
@@ -335,9 +373,12 @@ export async function run({ unknownHint, name }: { unknownHint?: string; name?: 
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   // A reader that goes away (`| head`) is not an error: stop writing, quietly. The stream mode stops reading too.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') crash(err);
-  });
+  // (Stdio does the same for what it writes itself, before Node's stream exists.)
+  const stdout = new Stdio(1, () =>
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') crash(err);
+    }),
+  );
   const code = await main(argv, {
     name,
     unknownHint,
@@ -345,8 +386,8 @@ export async function run({ unknownHint, name }: { unknownHint?: string; name?: 
     get stdin() {
       return process.stdin;
     },
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    stderr: new Stdio(2, () => process.stderr),
     env: process.env,
     signal: controller.signal,
   });

@@ -3,6 +3,7 @@
  * --dry-run) one exchange over MQTT -> one record, printed, and the exit status.
  */
 import { showPreview, showRequest, showResult } from '../output/result.js';
+import { nodeStream, type OutStream } from '../output/stdio.js';
 import { randomUUID } from '../random.js';
 import { ConnectionError, ScpError, InvalidResponseError, TimeoutError, UsageError, type Ending } from '../core/errors.js';
 import { buildRequest, type Envelope, type MessageKind } from '../messages/kind.js';
@@ -29,9 +30,9 @@ export interface Context extends CommandContext {
   files?: Readonly<Record<string, string>>;
   /**
    * May scp ask questions, and where: decided from the terminals, --no-input and CI. Functions, so that a run which
-   * never asks never touches process.stdin (creating it loads fs streams).
+   * never asks never makes process.stdin or process.stdout (creating them loads Node's streams).
    */
-  prompts?: { policy: () => PromptPolicy; input: () => NodeJS.ReadableStream; output: NodeJS.WritableStream };
+  prompts?: { policy: () => PromptPolicy; input: () => NodeJS.ReadableStream; output: () => NodeJS.WritableStream };
 }
 
 type Prompts = typeof import('../messages/prompts.js');
@@ -57,7 +58,7 @@ class Asking {
   }
 
   streams() {
-    return { input: this.ctx.prompts!.input(), output: this.ctx.prompts!.output, signal: this.ctx.signal };
+    return { input: this.ctx.prompts!.input(), output: this.ctx.prompts!.output(), signal: this.ctx.signal };
   }
 
   async load(): Promise<Prompts> {
@@ -216,18 +217,18 @@ function passwordRetry(err: unknown, connect: ConnectOptions, policy: () => Prom
 /** Where questions would be asked: the process's terminals (read lazily: process.stdin is created on first use). */
 export interface Terminal {
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdout: OutStream;
   readonly env: NodeJS.ProcessEnv;
 }
 
 /** Reads the files that options saying what to send name (`--file <path|->`): bad usage if one cannot be read. */
-async function readOptionFiles(kind: Kind, flags: RequestFlags, stdin: NodeJS.ReadableStream): Promise<Record<string, string>> {
+async function readOptionFiles(kind: Kind, flags: RequestFlags, stdin: () => NodeJS.ReadableStream): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const spec of kind.options) {
     const path = flags[spec.key];
     if (!spec.selects || spec.complete !== 'file' || typeof path !== 'string') continue;
     const flag = longFlag(spec)!;
-    files[spec.key] = path === '-' ? await readAll(stdin) : (await readNamed(flag, path)).toString('utf8');
+    files[spec.key] = path === '-' ? await readAll(stdin()) : (await readNamed(flag, path)).toString('utf8');
   }
   return files;
 }
@@ -251,8 +252,8 @@ export async function runRequestCommand(
   const { terminal, noInput } = ctx.prompts;
   const policy = () =>
     promptPolicy({ stdinIsTTY: Boolean(terminal.stdin.isTTY), stdoutIsTTY: Boolean(terminal.stdout.isTTY), noInput, env: terminal.env });
-  const prompts = { policy, input: () => terminal.stdin, output: terminal.stdout };
-  const files = await readOptionFiles(kind, flags, terminal.stdin);
+  const prompts = { policy, input: () => terminal.stdin, output: () => nodeStream(terminal.stdout) };
+  const files = await readOptionFiles(kind, flags, prompts.input);
   const result = await runRequest(kind, flags, connectionFlags, { ...ctx, prompts, files });
   if (!result.record) return {};
   showResult(ctx.output, result.record, kind, flags);

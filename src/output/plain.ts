@@ -1,9 +1,17 @@
 /**
  * The output layer's plain writer, for the few lines written where a command's Output does not exist (commander's
  * help and usage errors, the launcher's hand-over messages, an internal error) or would cost start-up time to load:
- * no colour, nothing imported. Everything else goes through Output (render.ts).
+ * no colour, nothing imported (chalk's type only). Everything else goes through Output (render.ts).
  */
+import type { ChalkInstance } from 'chalk';
+
 export type Stream = Pick<NodeJS.WritableStream, 'write'>;
+
+/**
+ * chalk at level 0 without loading chalk: every style, chained or not, gives the text as it is (`PLAIN.green.bold(x)`
+ * is `x`), as chalk does where colour is off.
+ */
+export const PLAIN: ChalkInstance = new Proxy(((...text: unknown[]) => text.join(' ')) as ChalkInstance, { get: () => PLAIN });
 
 /** Text that is already formatted (commander's help and usage errors): as is. */
 export function writeText(stream: Stream, text: string): void {

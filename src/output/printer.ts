@@ -4,6 +4,7 @@
  * Part of Output (render.ts), which hands it the line format and what to do before each write.
  */
 import type { StreamPrinter, StreamRecord } from './records.js';
+import type { OutStream } from './stdio.js';
 
 export class RecordPrinter implements StreamPrinter {
   pending = 0;
@@ -25,7 +26,7 @@ export class RecordPrinter implements StreamPrinter {
   };
 
   constructor(
-    private readonly stdout: NodeJS.WritableStream,
+    private readonly stdout: OutStream,
     private readonly lineOf: (record: StreamRecord) => string,
     private readonly beforeWrite: () => void,
     private readonly ordered: boolean,

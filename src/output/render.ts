@@ -3,16 +3,17 @@
  * (warnings, errors, --verbose traffic, the spinner and progress line) to stderr, so a pipeline only ever sees
  * results. What each concern prints is beside it: config.ts, result.ts, stream.ts, simulator.ts, through this.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { ServiceLogEntry, Shown, StreamPrinter, StreamRecord } from './records.js';
 import type { Spinner } from './spinner.js';
-import { printable } from './plain.js';
+import { PLAIN, printable } from './plain.js';
+import type { OutStream } from './stdio.js';
 
 export type { ServiceLogEntry, Shown, StreamPrinter, StreamRecord };
 
 export interface OutputOptions {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: OutStream;
+  stderr: OutStream;
   env: NodeJS.ProcessEnv;
   json: boolean;
   verbose: boolean;
@@ -32,21 +33,31 @@ export function colorLevel(flag: boolean | undefined, env: NodeJS.ProcessEnv, is
   return isTTY ? 1 : 0;
 }
 
-
 const MAX_DEBUG_CHARS = 2000;
 
-
-
-
+/**
+ * The Output for these streams, with chalk loaded only where colour is allowed: scripts, pipes and log files (most
+ * runs) never pay for evaluating it (#29).
+ */
+export async function openOutput(options: OutputOptions): Promise<Output> {
+  const { color, env } = options;
+  const levels = [colorLevel(color, env, Boolean(options.stdout.isTTY)), colorLevel(color, env, Boolean(options.stderr.isTTY))] as const;
+  if (levels[0] === 0 && levels[1] === 0) return new Output(options, { out: PLAIN, err: PLAIN });
+  const { Chalk } = await import('chalk');
+  return new Output(options, { out: new Chalk({ level: levels[0] }), err: new Chalk({ level: levels[1] }) });
+}
 
 export class Output {
   private readonly out: ChalkInstance;
   private readonly err: ChalkInstance;
 
-  constructor(private readonly options: OutputOptions) {
-    const { color, env } = options;
-    this.out = new Chalk({ level: colorLevel(color, env, Boolean(options.stdout.isTTY)) });
-    this.err = new Chalk({ level: colorLevel(color, env, Boolean(options.stderr.isTTY)) });
+  /** `palettes`: the colours allowed on each stream (openOutput decides them). */
+  constructor(
+    private readonly options: OutputOptions,
+    palettes: { out: ChalkInstance; err: ChalkInstance },
+  ) {
+    this.out = palettes.out;
+    this.err = palettes.err;
   }
 
   private spinner: Spinner | undefined;

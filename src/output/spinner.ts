@@ -2,6 +2,8 @@
  * The "still waiting" line on a terminal's stderr. Loaded only when stderr is a terminal (see Output.spin), so a
  * script never pays for it and a log file never gets carriage returns.
  */
+import type { OutStream } from './stdio.js';
+
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const INTERVAL_MS = 80;
 
@@ -12,7 +14,7 @@ export class Spinner {
   private text = '';
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly stream: NodeJS.WritableStream) {
+  constructor(private readonly stream: OutStream) {
     this.timer = setInterval(() => this.draw(), INTERVAL_MS);
     // A spinner must never be what keeps the process alive.
     this.timer.unref();

@@ -4,7 +4,9 @@
  * run says which module initialisers were called (test/helpers/evaluated.mjs).
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { SCP_BIN, cleanEnv } from '../helpers/run.js';
 import { KEY, scpCommand, startPty } from '../helpers/pty.js';
@@ -12,10 +14,10 @@ import { MQTT, PROMPTS, SPINNER, coverageDir } from '../helpers/evaluated.mjs';
 import { MESSAGES } from '../../src/messages/index.js';
 import { startSimulator } from '../helpers/simulator.js';
 
-function evaluatedBy(args: string[]): string[] {
+function evaluatedBy(args: string[], env: Record<string, string> = {}): string[] {
   const coverage = coverageDir();
   try {
-    spawnSync(process.execPath, [SCP_BIN, ...args], { env: cleanEnv({ NODE_V8_COVERAGE: coverage.dir }), encoding: 'utf8' });
+    spawnSync(process.execPath, [SCP_BIN, ...args], { env: cleanEnv({ NODE_V8_COVERAGE: coverage.dir, ...env }), encoding: 'utf8' });
     return [...coverage.evaluated()];
   } finally {
     coverage.done();
@@ -75,13 +77,82 @@ describe('lazy loading', () => {
     }
   });
 
-  it('the CLI is compiled from the code cache the build made, not from source', () => {
-    const run = spawnSync(process.execPath, ['-e', "const l = require('./dist/launch.cjs'); process.stdout.write(l.loadBundle(l.CLI_BUNDLE).cache)"], {
-      cwd: new URL('../..', import.meta.url).pathname,
-      encoding: 'utf8',
-    });
-    expect(run.stdout).toBe('used');
+  it('the CLI is compiled from a code cache the build made, not from source: one per command, and one per dry run of a message', () => {
+    const dist = new URL('../../dist/', import.meta.url).pathname;
+    const names = readdirSync(dist)
+      .map((file) => /^scp\.(.+)\.cache$/.exec(file)?.[1])
+      .filter((name) => name !== undefined)
+      .sort();
+    const commands = MESSAGES.map(({ command }) => command);
+    expect(names).toEqual(['root', 'simulate', ...commands, ...commands.map((command) => `${command}-dry-run`)].sort());
+    for (const name of names) {
+      const run = spawnSync(process.execPath, ['-e', `const l = require('./dist/launch.cjs'); process.stdout.write(l.loadBundle(l.CLI_BUNDLE, '${name}').cache)`], {
+        cwd: new URL('../..', import.meta.url).pathname,
+        encoding: 'utf8',
+      });
+      expect(run.stdout, name).toBe('used');
+    }
   });
+});
+
+/** The Node built-in modules a run of scp loaded (its stdout and stderr are pipes, as in a script). */
+function builtinsOf(args: string[], env: Record<string, string> = {}): { loaded: string[]; stdout: string; status: number | null } {
+  const dir = mkdtempSync(join(tmpdir(), 'scp-builtins-'));
+  try {
+    const file = join(dir, 'modules');
+    const hook = new URL('../helpers/builtins.cjs', import.meta.url).pathname;
+    const run = spawnSync(process.execPath, ['-r', hook, SCP_BIN, ...args], { env: cleanEnv({ SCP_TEST_BUILTINS: file, ...env }), encoding: 'utf8' });
+    return { loaded: readFileSync(file, 'utf8').split('\n'), stdout: run.stdout, status: run.status };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const STREAMS = ['NativeModule stream', 'NativeModule net', 'NativeModule internal/fs/streams', 'NativeModule readline'];
+
+describe('what Node itself loads for a run', () => {
+  // Creating process.stdin, process.stdout or process.stderr loads Node's streams (and net, for a pipe): help and
+  // dry runs write with write(2) instead (output/stdio.ts) and never make stdin.
+  for (const args of [['--help'], ['clear', '--help'], ...MESSAGES.map(({ command, samples }) => [command, ...samples.send[0]!, '--dry-run'])]) {
+    it(`scp ${args.join(' ')} makes none of Node's stdio streams, and still prints`, () => {
+      const run = builtinsOf(args);
+      expect(run.status).toBe(0);
+      expect(run.stdout.length).toBeGreaterThan(0);
+      expect(run.loaded.filter((name) => STREAMS.includes(name))).toEqual([]);
+    });
+  }
+
+  it('a round trip does load them (the check above can see them)', () => {
+    const run = builtinsOf(['--broker', 'mqtt://127.0.0.1:1', 'clear', '--id', '1']);
+    expect(run.status).toBe(4);
+    expect(run.loaded).toEqual(expect.arrayContaining(['NativeModule stream', 'NativeModule net']));
+  });
+});
+
+describe('colour and topic aliases cost nothing where they are not used', () => {
+  it('chalk runs only where colour is allowed', () => {
+    const piped = evaluatedBy(['--broker', 'mqtt://127.0.0.1:1', 'clear', '--id', '1']);
+    expect(piped).toContain('src/output/render.ts');
+    expect(piped.filter((name) => name.startsWith('node_modules/chalk/'))).toEqual([]);
+    const coloured = evaluatedBy(['clear', '--id', 'x'], { FORCE_COLOR: '1' });
+    expect(coloured).toContain('node_modules/chalk/source/index.js');
+  });
+
+  it("MQTT.js's lru-cache (for topic aliases, which scp never asks for) is not evaluated by a round trip", () => {
+    const ran = evaluatedBy(['--broker', 'mqtt://127.0.0.1:1', 'clear', '--id', '1']);
+    expect(ran).toContain('node_modules/mqtt/build/lib/topic-alias-send.js');
+    expect(ran.filter((name) => name.startsWith('node_modules/lru-cache/'))).toEqual([]);
+  });
+});
+
+describe('a reader that goes away', () => {
+  // The reader exits before scp writes: scp's write(2) gets EPIPE, which is not an error (`scp --help | head -1`).
+  for (const args of ['--help', "clear --id 1 --dry-run"]) {
+    it(`scp ${args} into a closed pipe ends quietly with 0`, () => {
+      const run = spawnSync('sh', ['-c', `(sleep 0.3; "${process.execPath}" "${SCP_BIN}" ${args}; echo "exit $?" >&2) | true`], { env: cleanEnv(), encoding: 'utf8' });
+      expect(run.stderr).toBe('exit 0\n');
+    });
+  }
 });
 
 /** The modules of a message folder that ran, by folder: `{ clear: ['face.ts', 'index.ts'] }`. */

@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Output } from '../../src/output/render.js';
+import { PLAIN } from '../../src/output/plain.js';
 import { showStreamSummary, streamPrinter } from '../../src/output/stream.js';
 import { clear } from '../../src/messages/clear/index.js';
 import { rendered } from '../helpers/pty.js';
@@ -25,7 +26,7 @@ function terminal(isTTY = true) {
 }
 
 const output = (stdout: ReturnType<typeof terminal>, stderr: ReturnType<typeof terminal>) =>
-  new Output({ stdout: stdout.stream, stderr: stderr.stream, env: {}, json: false, verbose: false, color: false });
+  new Output({ stdout: stdout.stream, stderr: stderr.stream, env: {}, json: false, verbose: false, color: false }, { out: PLAIN, err: PLAIN });
 
 describe('the progress line', () => {
   it('is taken off the terminal before a warning, and drawn again by the next progress', () => {
