@@ -6,7 +6,7 @@
 //   <message> the message's --help, its entry's samples as dry runs, a bad input, round trips and an --input stream,
 //             against a simulator in another process (so none of the simulator is in the cache)
 //   <message>-dry-run  the same samples as dry runs only (none of MQTT.js in it): what `--dry-run` runs
-//   simulate  a simulator on an embedded broker, with every message's round trips against it
+// (The simulator has no cache of its own: see build.mjs.)
 // One cache of everything made `--help` deserialise MQTT.js and the simulator before its first line. Exits non-zero
 // if a run misbehaves: the build then says no cache was made, and scp still works, only slower to start.
 import { createRequire } from 'node:module';
@@ -78,18 +78,6 @@ async function trainMessage(cli, { command, samples }, url) {
   expect(`${command} stream`, await run(cli, ['--broker', url, command, '--input', '-', '--json'], { input: `${lines.join('\n')}\n` }), 0, 1);
 }
 
-/** A simulator in this process, on an embedded broker; resolves with its URL and how to stop it. */
-async function simulateHere(cli) {
-  const stop = new AbortController();
-  const url = await new Promise((resolve, reject) => {
-    setTimeout(() => reject(new Error('no simulator within 10 s')), 10_000).unref();
-    void run(cli, ['simulate', '--embedded', '0'], { signal: stop.signal, onStderr: (text) => listening(text, resolve) }).then((result) =>
-      reject(new Error(`the simulator stopped: ${result.err}`)),
-    );
-  });
-  return { url, stop: () => stop.abort('SIGTERM') };
-}
-
 function listening(text, resolve) {
   const match = /listening on (mqtt:\/\/\S+)/.exec(text);
   if (match && /serving /.test(text)) resolve(match[1]);
@@ -100,14 +88,7 @@ async function trainProfile() {
   const { exports: cli, script } = loadBundle(CLI_BUNDLE);
   const messages = cli.messageCommands();
   if (profile === 'root') await trainRoot(cli);
-  else if (profile === 'simulate') {
-    const simulator = await simulateHere(cli);
-    try {
-      for (const message of messages) await trainMessage(cli, message, simulator.url);
-    } finally {
-      simulator.stop();
-    }
-  } else {
+  else {
     const message = messages.find((one) => one.command === profile.replace(/-dry-run$/, ''));
     if (!message) throw new Error(`no message command ${profile}`);
     await (profile.endsWith('-dry-run') ? trainDryRuns(cli, message) : trainMessage(cli, message, broker));
@@ -135,7 +116,7 @@ async function trainAll() {
   const commands = cli.messageCommands().map(({ command }) => command);
   const simulator = await startSimulator();
   try {
-    for (const name of ['root', ...commands.flatMap((command) => [command, `${command}-dry-run`]), 'simulate']) {
+    for (const name of ['root', ...commands.flatMap((command) => [command, `${command}-dry-run`])]) {
       const trained = spawnSync(process.execPath, [...process.execArgv, self, '--profile', name, '--broker', simulator.url], { stdio: 'inherit' });
       if (trained.status !== 0) throw new Error(`training ${name} exited ${trained.status}`);
     }

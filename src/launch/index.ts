@@ -6,7 +6,7 @@
  * The CLI itself (dist/scp.cjs, one CommonJS bundle) is compiled from a V8 code cache made at build time
  * (src/build/train.mjs): Node 20 caches no compiled code for modules, and compiling ours was the largest part of
  * a run's own time. There is one cache per command (`dist/scp.<command>.cache`; `<command>-dry-run` for its flag
- * runs, which never load MQTT.js; `root` for help, config and the rest), each holding only what that command ran in
+ * runs, which never load MQTT.js; `root` for help, config, the simulator and the rest), each holding only what that command ran in
  * training: V8 deserialises a whole cache before the first line runs, and one cache of everything cost a `--help`
  * the simulator's and MQTT.js's compiled code. A missing or rejected cache (another Node or V8), or the wrong one,
  * only costs time: the source is the same.

@@ -12,7 +12,7 @@ import { cacheFile, cacheFor } from '../../src/launch/cache.js';
 import { PLAIN } from '../../src/output/plain.js';
 import { Stdio } from '../../src/output/stdio.js';
 
-const CACHED = ['clear', 'clear-dry-run', 'set', 'simulate'];
+const CACHED = ['clear', 'clear-dry-run', 'set'];
 
 describe('cacheFor: the code cache a run uses', () => {
   it.each([
@@ -24,7 +24,7 @@ describe('cacheFor: the code cache a run uses', () => {
     [['clear', '--id', '1', '--dry-run'], 'clear-dry-run'],
     // No dry-run cache for set: its own.
     [['set', '--id', '1', '--dry-run'], 'set'],
-    [['simulate', '--embedded', '0'], 'simulate'],
+    [['simulate', '--embedded', '0'], 'root'],
     [['help', 'clear'], 'clear'],
   ])('%j -> %s', (argv, expected) => {
     expect(cacheFor(argv, CACHED)).toBe(expected);
