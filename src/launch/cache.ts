@@ -4,11 +4,13 @@
  */
 
 /**
- * The code cache a run should use: that of the first word of `argv` that is a command with a cache of its own (its
- * `-dry-run` one with --dry-run, when the build made one), else `root`. A value that happens to be a command's name
- * (`--topic-prefix set clear`) picks the wrong cache, which costs a few milliseconds and nothing else.
+ * The code cache a run should use: `root` for any help (it holds commander's help, the same for every command);
+ * else that of the first word of `argv` that is a command with a cache of its own (its `-dry-run` one with
+ * --dry-run, when the build made one); else `root`. A value that happens to be a command's name (`--topic-prefix
+ * set clear`) picks the wrong cache, which costs a few milliseconds and nothing else.
  */
 export function cacheFor(argv: readonly string[], cached: readonly string[]): string {
+  if (argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) return 'root';
   const command = argv.find((arg) => cached.includes(arg));
   if (command === undefined) return 'root';
   return argv.includes('--dry-run') && cached.includes(`${command}-dry-run`) ? `${command}-dry-run` : command;

@@ -25,7 +25,9 @@ describe('cacheFor: the code cache a run uses', () => {
     // No dry-run cache for set: its own.
     [['set', '--id', '1', '--dry-run'], 'set'],
     [['simulate', '--embedded', '0'], 'root'],
-    [['help', 'clear'], 'clear'],
+    [['help', 'clear'], 'root'],
+    [['clear', '--help'], 'root'],
+    [['clear', '-h'], 'root'],
   ])('%j -> %s', (argv, expected) => {
     expect(cacheFor(argv, CACHED)).toBe(expected);
   });
