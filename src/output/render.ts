@@ -139,7 +139,9 @@ export class Output {
     return Boolean(this.options.stderr.isTTY);
   }
 
-  private lastProgress = 0;
+  // -Infinity, not 0: performance.now() counts from the process's start, and a stream that has its first answer
+  // within 100 ms of it (as one does since start-up got faster, #29) would otherwise never draw its first line.
+  private lastProgress = Number.NEGATIVE_INFINITY;
   /** The progress line is on the terminal now, with the cursor at its end. */
   private progressShown = false;
 
