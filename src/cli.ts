@@ -20,8 +20,9 @@ import { Stdio, type OutStream } from './output/stdio.js';
 import type { SimulateFlags } from './commands/simulate.js';
 import type { ConfigState } from './commands/config.js';
 
-/** Kept equal to package.json's version by a test (test/e2e/lazy.e2e.test.ts). */
-export const VERSION = '0.1.0';
+import { VERSION } from './core/version.js';
+
+export { VERSION };
 
 export interface Io {
   /** The name we were called by (scp or smart-charging), for the usage lines. */

@@ -66,6 +66,7 @@ export interface Connection {
 export function checkConnectionFlags(flags: ConnectionFlags): ConnectionSettings {
   const settings = parseConnection(flags as unknown as Record<string, unknown>, (spec) => longFlag(spec)!);
   checkTemplates(settings.requestTopic, settings.responseTopic);
+  checkTemplates(settings.statusRequestTopic, settings.statusResponseTopic, ['--status-request-topic', '--status-response-topic']);
   if (flags.station !== undefined) checkStation('--station', flags.station);
   return settings;
 }

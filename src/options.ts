@@ -11,6 +11,14 @@ import { DEFAULT_LIMITS } from './core/profile.js';
 import { MQTT_VERSIONS, checkTopic, parseBrokerUrl, parseConnections, parseMilliseconds, parseMqttVersion, parsePort, parseQos, parseRatio, parseSeconds } from './core/settings.js';
 import { parseLimit, parseTime, parseTransaction, parseVolts, wholeNumber } from './core/fields.js';
 
+/** service_status's status words (schemas/service_status.response.json), for simulate's --service-status. */
+const SERVICE_STATUSES = ['ready', 'starting', 'stopping', 'error', 'busy'] as const;
+
+function oneOf<T extends string>(label: string, raw: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(raw)) throw new UsageError(`${label}: ${JSON.stringify(raw)} is not allowed; expected one of ${allowed.join(', ')}`);
+  return raw as T;
+}
+
 /** Where a setting's value came from, as `scp config show` reports it. */
 export type Source = 'flag' | 'env' | 'profile' | 'default';
 
@@ -75,6 +83,9 @@ const SHARED_OPTIONS = [
   { key: 'mqttVersion', flags: '--mqtt-version <version>', description: 'MQTT protocol version: 3.1.1 or 5', env: 'SCP_MQTT_VERSION', default: '3.1.1', group: 'connection', profileKey: 'mqtt_version', allowed: '"3.1.1" or "5" (a string)', parse: (raw: string, label: string) => parseMqttVersion(raw, label), setting: 'mqtt_version', complete: [...MQTT_VERSIONS.keys()] },
   { key: 'requestTopic', flags: '--request-topic <topic>', description: 'topic requests are published to', env: 'SCP_REQUEST_TOPIC', default: 'ocpp/smart_charging', group: 'connection', profileKey: 'request_topic', parse: (raw: string, label: string) => checkTopic(label, raw, { wildcards: false }), setting: 'request_topic' },
   { key: 'responseTopic', flags: '--response-topic <topic>', description: 'topic responses arrive on', env: 'SCP_RESPONSE_TOPIC', default: 'smart_charging/ocpp', group: 'connection', profileKey: 'response_topic', parse: (raw: string, label: string) => checkTopic(label, raw, { wildcards: true }), setting: 'response_topic' },
+  // The station's general topics, where service_status travels (scp status): a pair of their own, like the above.
+  { key: 'statusRequestTopic', flags: '--status-request-topic <topic>', description: 'topic scp status asks on (the station\'s general topic)', env: 'SCP_STATUS_REQUEST_TOPIC', default: 'cs/josev', group: 'connection', profileKey: 'status_request_topic', parse: (raw: string, label: string) => checkTopic(label, raw, { wildcards: false }), setting: 'status_request_topic' },
+  { key: 'statusResponseTopic', flags: '--status-response-topic <topic>', description: 'topic the services\' answers and updates arrive on', env: 'SCP_STATUS_RESPONSE_TOPIC', default: 'josev/cs', group: 'connection', profileKey: 'status_response_topic', parse: (raw: string, label: string) => checkTopic(label, raw, { wildcards: true }), setting: 'status_response_topic' },
   { key: 'station', flags: '--station <id>', description: 'the station, where the topics name {station} (e.g. stations/{station}/ocpp/smart_charging)', env: 'SCP_STATION', group: 'connection' },
   { key: 'qos', flags: '--qos <level>', description: 'MQTT QoS of the request and the subscription: 1 or 2 (0 could lose a request unseen)', env: 'SCP_QOS', default: '1', group: 'connection', profileKey: 'qos', allowed: '1 or 2', parse: (raw: string, label: string) => parseQos(raw, label), setting: 'qos', complete: ['1', '2'] },
   // Only a stream (--input) opens several: one request is one session whatever this says.
@@ -96,6 +107,7 @@ const SHARED_OPTIONS = [
   { key: 'supplyVoltage', command: 'simulate', flags: '--supply-voltage <volts>', description: 'converts A and W: W = A x volts x phases', default: '230', group: 'service', parse: (raw: string, label: string) => parseVolts(raw, label) },
   { key: 'defaultLimit', command: 'simulate', flags: '--default-limit <limit>', description: `the limit where no profile limits, one in A and one in W (default: ${DEFAULT_LIMITS.A}A and ${DEFAULT_LIMITS.W}W); repeatable`, group: 'service', repeatable: true, parse: (raw: string, label: string) => ({ raw, ...parseLimit(raw, label) }) },
   { key: 'defaultPhases', command: 'simulate', flags: '--default-phases <n>', description: 'the phases a period without number_phases counts on: 1, 2 or 3', default: '3', group: 'service', complete: ['1', '2', '3'], parse: (raw: string, label: string) => wholeNumber(label, raw, 1, 3) },
+  { key: 'serviceStatus', command: 'simulate', flags: '--service-status <status>', description: 'what the service answers scp status with (and announces when it starts): ready, starting, stopping, error or busy', default: 'ready', group: 'service', complete: SERVICE_STATUSES, parse: (raw: string, label: string) => oneOf(label, raw, SERVICE_STATUSES) },
   { key: 'stations', command: 'simulate', flags: '--stations <n>', description: 'serve stations "1" to "n", each with its own profiles, on topics that name {station} (see --request-topic)', group: 'service', parse: (raw: string, label: string) => wholeNumber(label, raw, 1, 100_000) },
   { key: 'delay', command: 'simulate', flags: '--delay <ms>', description: 'wait this long before answering', default: '0', group: 'service', parse: (raw: string, label: string) => parseMilliseconds(label, raw) },
   { key: 'drop', command: 'simulate', flags: '--drop <ratio>', description: 'share of requests (0 to 1) applied but never answered, as if the answer were lost', default: '0', group: 'service', parse: (raw: string, label: string) => parseRatio(label, raw) },

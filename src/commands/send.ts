@@ -4,12 +4,13 @@
  */
 import { showPreview, showRequest, showResult } from '../output/result.js';
 import { nodeStream, type OutStream } from '../output/stdio.js';
+import type { Watch } from './watch.js';
 import { randomUUID } from '../random.js';
 import { ConnectionError, ScpError, InvalidResponseError, TimeoutError, UsageError, type Ending } from '../core/errors.js';
-import { buildRequest, type Envelope, type MessageKind } from '../messages/kind.js';
+import { buildRequest, messageTopics, topicFlags, type Envelope, type MessageKind } from '../messages/kind.js';
 import { promptPolicy, type PromptPolicy } from './prompt-policy.js';
 import type { ConnectOptions } from '../transport/client.js';
-import { classifyResponse, type Classified } from '../core/response.js';
+import { againstRequest, classifyResponse, type Classified } from '../core/response.js';
 import type { ResultRecord, Outcome } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
 import { advising, checkConnectionFlags, firstAccepting, readNamed, resolveConnection, type CommandContext, type ConnectionFlags } from '../connection.js';
@@ -21,6 +22,8 @@ export interface RequestFlags extends Readonly<Record<string, unknown>> {
   dryRun: boolean;
   /** --yes: skip the confirmation of an interactive run. */
   yes?: boolean;
+  /** --watch: after the answer, follow what the service says about it (commands/watch.ts). */
+  watch?: boolean;
 }
 
 export interface Context extends CommandContext {
@@ -33,6 +36,8 @@ export interface Context extends CommandContext {
    * never asks never makes process.stdin or process.stdout (creating them loads Node's streams).
    */
   prompts?: { policy: () => PromptPolicy; input: () => NodeJS.ReadableStream; output: () => NodeJS.WritableStream };
+  /** --watch: subscribed before the request goes, so nothing said after the answer is missed. */
+  watch?: (connection: Connection, request: Envelope<'request'>) => Promise<Watch>;
 }
 
 type Prompts = typeof import('../messages/prompts.js');
@@ -41,6 +46,8 @@ type Kind = MessageKind<Envelope<'request'>, Envelope<'response'>, unknown>;
 export interface RequestResult {
   record?: ResultRecord;
   error?: ScpError;
+  /** With --watch: the subscription, for the command to follow (or close). */
+  watch?: Watch;
 }
 
 type Connection = Awaited<ReturnType<typeof resolveConnection>>;
@@ -72,12 +79,15 @@ export function givesInput(kind: Kind, flags: Readonly<Record<string, unknown>>)
   return kind.options.some((spec) => spec.selects && flags[spec.key] !== undefined);
 }
 
-/** The request: from the options, or (none given, on a terminal) from the questions; anywhere else, say which options would answer. */
+/**
+ * The request: from the options, or (none given, on a terminal) from the questions; anywhere else, say which options
+ * would answer. A message with no questions (service_status: every option has a default) is built from the options.
+ */
 async function chooseRequest(kind: Kind, flags: RequestFlags, ctx: Context, asking: Asking): Promise<Envelope<'request'>> {
   let input = kind.inputOf(flags, { now: new Date(), ...(ctx.files ? { files: ctx.files } : {}) });
-  if (!givesInput(kind, flags)) {
+  if (!givesInput(kind, flags) && kind.ask) {
     const policy = asking.policy();
-    if (!policy.allowed || !kind.ask) throw new UsageError(kind.nothingToSend(policy.allowed ? 'it has no questions' : policy.reason));
+    if (!policy.allowed) throw new UsageError(kind.nothingToSend(policy.reason));
     input = await kind.ask(asking.streams(), (message) => ctx.output.warn(message), input);
     asking.asked = true;
   }
@@ -120,7 +130,7 @@ async function exchangeOnce(kind: Kind, request: Envelope<'request'>, connection
         return undefined;
       }
       output.debug(`received on ${topic}: ${shown}`);
-      return classified;
+      return againstRequest(classified, request, kind.answerProblem?.bind(kind));
     },
     onPublished: () => void output.spin('waiting for the answer', connection.timeoutMs),
   };
@@ -152,9 +162,10 @@ export async function runRequest(kind: Kind, flags: RequestFlags, connectionFlag
   const { output } = ctx;
   // process.hrtime, not performance.now: the global `performance` loads perf_hooks, a cost for every run.
   const now = ctx.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
-  const settings = checkConnectionFlags(connectionFlags);
+  // The message's own topics (service_status: the station's general ones) in the Smart Charging pair's place.
+  const settings = messageTopics(kind, checkConnectionFlags(connectionFlags));
   // Where the topics name {station}, one request goes to the station --station names (refused before anything else).
-  const topics = stationTopics(settings, connectionFlags.station);
+  const topics = stationTopics(settings, connectionFlags.station, '--station', topicFlags(kind));
   const asking = new Asking(ctx);
   const request = await chooseRequest(kind, flags, ctx, asking);
   if (flags.dryRun) {
@@ -183,6 +194,7 @@ export async function runRequest(kind: Kind, flags: RequestFlags, connectionFlag
     },
     error,
   });
+  const watch = await ctx.watch?.(connection, request);
   let decided: Decided;
   try {
     decided = await exchangeOnce(kind, request, connection, ctx, asking, (url) => {
@@ -190,14 +202,16 @@ export async function runRequest(kind: Kind, flags: RequestFlags, connectionFlag
       broker = url;
     });
   } catch (err) {
+    await watch?.close();
     if (!(err instanceof ScpError)) throw err;
     return record(err instanceof TimeoutError ? 'timeout' : 'error', null, err);
   }
   if (decided.kind === 'invalid') {
+    await watch?.close();
     const error = new InvalidResponseError(`invalid response: ${decided.problems.join('; ')}`);
     return record('invalid_response', decided.envelope, error);
   }
-  return record(kind.summarize(decided.response).outcome, decided.response);
+  return { ...record(kind.summarize(decided.response).outcome, decided.response), ...(watch ? { watch } : {}) };
 }
 
 /**
@@ -253,9 +267,14 @@ export async function runRequestCommand(
   const policy = () =>
     promptPolicy({ stdinIsTTY: Boolean(terminal.stdin.isTTY), stdoutIsTTY: Boolean(terminal.stdout.isTTY), noInput, env: terminal.env });
   const prompts = { policy, input: () => terminal.stdin, output: () => nodeStream(terminal.stdout) };
+  // Loaded only for --watch: a one-shot run never evaluates it.
+  const watching = flags.watch ? await import('./watch.js') : undefined;
+  watching?.checkWatch(kind, flags);
   const files = await readOptionFiles(kind, flags, prompts.input);
-  const result = await runRequest(kind, flags, connectionFlags, { ...ctx, prompts, files });
+  const watch = watching ? (connection: Connection, request: Envelope<'request'>) => watching.openWatch(kind, request, connection, ctx) : undefined;
+  const result = await runRequest(kind, flags, connectionFlags, { ...ctx, prompts, files, ...(watch ? { watch } : {}) });
   if (!result.record) return {};
   showResult(ctx.output, result.record, kind, flags);
+  if (result.watch) return result.watch.follow(result.record.outcome);
   return { outcomes: [result.record.outcome], error: result.error };
 }

@@ -3,12 +3,11 @@
  * --profiles file, connects, goes round its brokers when one is lost, and stops on Ctrl-C or SIGTERM.
  */
 import { InterruptedError, UsageError } from '../core/errors.js';
-import { ALL_MESSAGES } from '../messages/all.js';
 import { redactUrl } from '../core/settings.js';
 import type { SimulateOptions } from '../options.js';
 import { startingProfiles } from '../simulator/profiles.js';
 import { showProfiles } from '../output/simulator.js';
-import { parseServiceFlags, serviceHandler, stationsOn, type ServiceContext } from '../simulator/service.js';
+import { announcements, parseServiceFlags, serviceHandler, stationsOn, topicPairs, type ServiceContext } from '../simulator/service.js';
 import {
   FAILOVER_WINDOW_MS,
   ROUND_PAUSE_MS,
@@ -51,7 +50,11 @@ const STILL_TRYING_EVERY_MS = 10_000;
  * failover window (FAILOVER_WINDOW_MS, 60 s from the loss) has passed: a simulator that died with a cluster node
  * would make a fleet rehearsal pointless.
  */
-async function serveOnBrokers(connection: Connection, ctx: SimulateContext, options: ServeOptions & { onReady: () => void }): Promise<void> {
+async function serveOnBrokers(
+  connection: Connection,
+  ctx: SimulateContext,
+  options: ServeOptions & { onReady: () => void; announce: (phase: 'start' | 'stop') => Array<{ topic: string; payload: string }> },
+): Promise<void> {
   const { output, signal } = ctx;
   const { openService } = await import('../transport/service.js');
   const { brokers } = connection;
@@ -64,8 +67,11 @@ async function serveOnBrokers(connection: Connection, ctx: SimulateContext, opti
   try {
     let at = await firstAccepting(brokers, async (index) => ({ service: await open(index), index }), (message) => output.warn(message));
     options.onReady();
+    await announce(at.service, options.announce('start'), output);
     for (;;) {
       const lost = await untilLost(at.service, signal);
+      // Stopping: the services say so (service_status updates) before they go.
+      if (lost === undefined) await announce(at.service, options.announce('stop'), output);
       await at.service.close();
       if (lost === undefined) return;
       const from = at.index;
@@ -88,6 +94,15 @@ async function serveOnBrokers(connection: Connection, ctx: SimulateContext, opti
     // Being told to stop is how a service ends normally.
     if (!(err instanceof InterruptedError)) throw err;
   }
+}
+
+/** Publishes what the service announces unasked; a broker that does not take it within a second is not waited for. */
+async function announce(service: Service, messages: Array<{ topic: string; payload: string }>, output: SimulateContext['output']): Promise<void> {
+  if (messages.length === 0) return;
+  const sent = Promise.all(messages.map(({ topic, payload }) => service.publish(topic, payload))).catch((err: Error) => output.debug(`an update was not published: ${err.message}`));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([sent, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+  clearTimeout(timer);
 }
 
 /** Resolves with the error that ended the connection, or undefined once `signal` aborts. */
@@ -115,7 +130,11 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
   if (connectionFlags.station !== undefined) throw new UsageError('--station: not for simulate, which serves every station of --stations');
   const file = flags.profiles === undefined ? undefined : { path: flags.profiles, text: (await readNamed('--profiles', flags.profiles)).toString('utf8') };
   const profiles = startingProfiles(file, flags.evses);
-  const stations = stationsOn(service.stations, settings, profiles);
+  const stations = stationsOn(service.stations, topicPairs(settings), profiles);
+  for (const pair of stations.skipped) {
+    // Worded without "serving": scripts wait for the line that starts so to know the service is up.
+    output.note(`${pair.messages.map((message) => message.name).join(', ')} left out: with --stations its topics (${pair.requestTopic}) must name {station} too`);
+  }
 
   let broker: { url: string; close(): Promise<void> } | undefined;
   if (service.embeddedPort !== undefined) {
@@ -136,9 +155,11 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
     );
     showProfiles(output, profiles);
     if (service.stations !== undefined) output.note(`each of the ${service.stations} stations starts with these profiles`);
-    const serving = `serving ${ALL_MESSAGES.map((message) => message.name).join(', ')} on ${connection.requestTopic}, answering on ${connection.responseTopic}; Ctrl-C stops`;
+    const pairs = stations.served.map((pair) => `${pair.messages.map((message) => message.name).join(', ')} on ${pair.requestTopic}, answering on ${pair.responseTopic}`);
+    const serving = `serving ${pairs.join('; ')}; Ctrl-C stops`;
     await serveOnBrokers(connection, ctx, {
-      topic: stations.subscription,
+      topic: stations.subscriptions,
+      announce: (phase) => announcements(stations, service.itself, phase),
       qos: connection.qos,
       signal,
       log: (line) => output.debug(line),

@@ -11,12 +11,13 @@ import { ConnectionError, InterruptedError, UsageError, type Ending } from '../c
 import type { RequestFlags } from './send.js';
 import { longFlag } from '../options.js';
 import { streamHeapFlags } from './stream-heap.js';
-import { classifyAgainst } from '../core/response.js';
+import { againstRequest, classifyAgainst } from '../core/response.js';
+import { printable } from '../output/plain.js';
 import { REQUEST_FATE, type ResultRecord, type StreamOutcome } from '../core/outcome.js';
-import { parseInputLine, requestEnvelope, type Envelope, type MessageKind } from '../messages/kind.js';
+import { messageTopics, parseInputLine, requestEnvelope, topicFlags, type Envelope, type MessageKind } from '../messages/kind.js';
 import type { Output, StreamPrinter, StreamRecord } from '../output/render.js';
 import { showStreamSummary, streamPrinter } from '../output/stream.js';
-import { resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from '../connection.js';
+import { checkConnectionFlags, resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from '../connection.js';
 import { parseConcurrency, redactUrl } from '../core/settings.js';
 import { isTemplate, stationTopics, subscriptionOf } from '../core/fleet.js';
 import type { Lane } from './lane.js';
@@ -189,6 +190,17 @@ class RequestStream {
     this.wake();
   }
 
+  /** What an answer is worth a warning about (an API version scp does not follow), once per stream, not per line. */
+  private readonly warned = new Set<string>();
+  private warnOnce(response: Envelope<'response'>): void {
+    for (const warning of this.kind.answerWarnings?.(response) ?? []) {
+      if (this.warned.has(warning)) continue;
+      this.warned.add(warning);
+      // The words carry what the service sent (its version): escaped, as everything from the broker.
+      this.output.warn(printable(warning));
+    }
+  }
+
   private settle(w: Waiting, outcome: StreamOutcome, response: ResultRecord['response'], error?: string): void {
     w.settled = true;
     w.lane.inFlight--;
@@ -227,15 +239,18 @@ class RequestStream {
       const w = typeof id === 'string' ? this.waiting.get(id) : undefined;
       return w !== undefined && (w.responseTopic === undefined || w.responseTopic === message.topic);
     };
-    const classified = classifyAgainst(this.kind, message.payload, ours, { retained: message.retained });
-    if (classified.kind === 'foreign') {
-      if (this.output.verbose) this.output.debug(`ignored message on ${message.topic} (${classified.reason}): ${message.payload.toString('utf8')}`);
+    const found = classifyAgainst(this.kind, message.payload, ours, { retained: message.retained });
+    if (found.kind === 'foreign') {
+      if (this.output.verbose) this.output.debug(`ignored message on ${message.topic} (${found.reason}): ${message.payload.toString('utf8')}`);
       return;
     }
-    const id = classified.kind === 'answer' ? classified.response.id : (classified.envelope.id as string);
+    const id = found.kind === 'answer' ? found.response.id : (found.envelope.id as string);
     const w = this.waiting.get(id)!;
-    if (classified.kind === 'answer') this.settle(w, this.kind.summarize(classified.response).outcome, classified.response);
-    else this.settle(w, 'invalid_response', classified.envelope, `invalid response: ${classified.problems.join('; ')}`);
+    const classified = againstRequest(found, w.request, this.kind.answerProblem?.bind(this.kind));
+    if (classified.kind === 'answer') {
+      this.warnOnce(classified.response);
+      this.settle(w, this.kind.summarize(classified.response).outcome, classified.response);
+    } else this.settle(w, 'invalid_response', classified.envelope, `invalid response: ${classified.problems.join('; ')}`);
   }
 
   /** Waits until a session receives the answers; undefined when every session has given up or the stream is over. */
@@ -342,7 +357,7 @@ async function readLines(stream: RequestStream, lines: AsyncIterable<string>): P
     // A line names its station, or --station does for every line; refused as the line's own problem.
     let topics;
     try {
-      topics = stationTopics(stream.connection, parsed.station ?? stream.connection.station, parsed.station === undefined ? 'station (or --station)' : 'station');
+      topics = stationTopics(stream.connection, parsed.station ?? stream.connection.station, parsed.station === undefined ? 'station (or --station)' : 'station', topicFlags(stream.kind));
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       stream.finish(index, { request: null, response: null, outcome: 'invalid_input', error: err.message, elapsed_ms: 0, line: lineNo, input: text });
@@ -357,7 +372,9 @@ async function readLines(stream: RequestStream, lines: AsyncIterable<string>): P
 
 /** What says what to send, and --dry-run, make no sense beside --input: the requests come from the lines. */
 function checkAlone(kind: MessageKind, flags: StreamFlags & RequestFlags): void {
-  const conflicting = [...kind.options.filter((spec) => spec.selects && flags[spec.key] !== undefined), ...(flags.dryRun ? kind.options.filter((spec) => spec.key === 'dryRun') : [])];
+  // --dry-run and --watch are about one request: not for many.
+  const single = (key: 'dryRun' | 'watch') => ((flags as Record<string, unknown>)[key] ? kind.options.filter((spec) => spec.key === key) : []);
+  const conflicting = [...kind.options.filter((spec) => spec.selects && flags[spec.key] !== undefined), ...single('dryRun'), ...single('watch')];
   if (conflicting.length > 0) {
     throw new UsageError(`--input: cannot be combined with ${longFlag(conflicting[0]!)}; the requests come from the input lines`);
   }
@@ -367,7 +384,8 @@ export async function runStream(kind: MessageKind, flags: StreamFlags & RequestF
   const { output, signal } = ctx;
   checkAlone(kind, flags);
   const concurrency = parseConcurrency(flags.concurrency);
-  const connection = await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message));
+  // The message's own topics (service_status: the station's general ones) in the Smart Charging pair's place.
+  const connection = await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message), messageTopics(kind, checkConnectionFlags(connectionFlags)));
   const input = await openInput(flags.input, ctx.stdin);
   const total = flags.input !== '-' && output.showsProgress ? await countLines(flags.input) : undefined;
 

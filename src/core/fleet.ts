@@ -48,10 +48,14 @@ export function stationOf(template: string, topic: string): string | undefined {
   return station;
 }
 
+/** The flags of a pair of topic settings, as refusals name them: the Smart Charging pair unless told. */
+export type TopicFlags = readonly [request: string, response: string];
+export const SMART_CHARGING_TOPIC_FLAGS: TopicFlags = ['--request-topic', '--response-topic'];
+
 /** Both topic settings name `{station}`, or neither: a request and its answer belong to one station. */
-export function checkTemplates(requestTopic: string, responseTopic: string): boolean {
+export function checkTemplates(requestTopic: string, responseTopic: string, flags: TopicFlags = SMART_CHARGING_TOPIC_FLAGS): boolean {
   if (isTemplate(requestTopic) !== isTemplate(responseTopic)) {
-    const [has, lacks] = isTemplate(requestTopic) ? ['--request-topic', '--response-topic'] : ['--response-topic', '--request-topic'];
+    const [has, lacks] = isTemplate(requestTopic) ? flags : [flags[1], flags[0]];
     throw new UsageError(`${lacks}: must name {station} too, since ${has} does (a request and its answer belong to one station)`);
   }
   return isTemplate(requestTopic);
@@ -65,10 +69,11 @@ export function stationTopics(
   topics: { requestTopic: string; responseTopic: string },
   station: string | undefined,
   label = '--station',
+  flags: TopicFlags = SMART_CHARGING_TOPIC_FLAGS,
 ): { requestTopic: string; responseTopic: string; station?: string } {
-  const templated = checkTemplates(topics.requestTopic, topics.responseTopic);
+  const templated = checkTemplates(topics.requestTopic, topics.responseTopic, flags);
   if (!templated) {
-    if (station !== undefined) throw new UsageError(`${label}: the topics do not name {station}; set --request-topic and --response-topic with it, e.g. stations/{station}/ocpp/smart_charging`);
+    if (station !== undefined) throw new UsageError(`${label}: the topics do not name {station}; set ${flags[0]} and ${flags[1]} with it, e.g. stations/{station}/${topics.requestTopic}`);
     return topics;
   }
   if (station === undefined) throw new UsageError(`${label}: required, since the topics name {station} (${topics.requestTopic})`);

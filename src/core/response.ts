@@ -60,3 +60,17 @@ export function classifyAgainst<Res extends Envelope<'response'>>(
   if (!checked.ok) return { kind: 'invalid', envelope: fields, problems: checked.problems };
   return { kind: 'answer', response: checked.value };
 }
+
+/**
+ * An answer that passes the schema can still contradict the request it answers (a service_status answer about
+ * another service): `problem` (the message's answerProblem) makes it an invalid answer, exit 5, as a schema error would.
+ */
+export function againstRequest<Req, Res extends Envelope<'response'>>(
+  classified: Exclude<Classified<Res>, { kind: 'foreign' }>,
+  request: Req,
+  problem: ((request: Req, response: Res) => string | undefined) | undefined,
+): Exclude<Classified<Res>, { kind: 'foreign' }> {
+  if (classified.kind !== 'answer' || problem === undefined) return classified;
+  const found = problem(request, classified.response);
+  return found === undefined ? classified : { kind: 'invalid', envelope: classified.response as unknown as Record<string, unknown>, problems: [found] };
+}

@@ -10,9 +10,12 @@ import { set } from './set/index.js';
 import { setStation } from './set/station.js';
 import { schedule } from './schedule/index.js';
 import { scheduleStation } from './schedule/station.js';
+import { status } from './status/index.js';
+import { statusStation } from './status/station.js';
 
 export const ALL_MESSAGES: readonly ServedMessage[] = [
   { ...clear, ...clearStation },
   { ...set, ...setStation },
   { ...schedule, ...scheduleStation },
+  { ...status, ...statusStation },
 ];

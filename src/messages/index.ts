@@ -9,12 +9,14 @@ import { COMMON_OPTIONS, type OptionSpec } from '../options.js';
 import { clearFace } from './clear/face.js';
 import { setFace } from './set/face.js';
 import { scheduleFace } from './schedule/face.js';
+import { statusFace } from './status/face.js';
 
 /** Every message, in the order commands and help list them. */
 export const MESSAGES: readonly MessageFace[] = [
   { ...clearFace, load: async () => (await import('./clear/index.js')).clear },
   { ...setFace, load: async () => (await import('./set/index.js')).set },
   { ...scheduleFace, load: async () => (await import('./schedule/index.js')).schedule },
+  { ...statusFace, load: async () => (await import('./status/index.js')).status },
 ];
 
 /** The whole option table: the global options and simulate's (options.ts), then each message command's, in the

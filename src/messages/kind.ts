@@ -43,6 +43,27 @@ export interface MessageCommand {
   readonly samples: { readonly send: readonly (readonly string[])[]; readonly bad: readonly string[] };
   /** What exits 0 and 1 mean for this message, for its help's exit codes. */
   readonly outcomes: { accepted: string; other: string };
+  /**
+   * The connection settings that hold its topics, where they are not the Smart Charging ones (`--request-topic`,
+   * `--response-topic`): service_status travels on the station's general topics. Both may name {station} alike.
+   */
+  readonly topics?: { readonly request: TopicSetting; readonly response: TopicSetting };
+}
+
+/** The settings that hold a pair of topics: the Smart Charging ones, and the station's general ones. */
+export type TopicSetting = 'requestTopic' | 'responseTopic' | 'statusRequestTopic' | 'statusResponseTopic';
+
+/** The flags of a message's topics, as refusals name them (`statusRequestTopic` -> `--status-request-topic`). */
+export function topicFlags(message: Pick<MessageCommand, 'topics'>): readonly [string, string] {
+  const { request, response } = message.topics ?? { request: 'requestTopic', response: 'responseTopic' };
+  const flag = (key: string) => `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+  return [flag(request), flag(response)];
+}
+
+/** A message's topics out of the connection settings, as the Smart Charging pair's keys (the rest of scp reads those). */
+export function messageTopics<S extends Record<TopicSetting, string>>(message: Pick<MessageCommand, 'topics'>, settings: S): S {
+  if (message.topics === undefined) return settings;
+  return { ...settings, requestTopic: settings[message.topics.request], responseTopic: settings[message.topics.response] };
 }
 
 /** How a request is made from what an operator gives: options, files, questions on a terminal; and what is said before it goes. */
@@ -78,6 +99,14 @@ export interface WireChecks<Req extends Envelope<'request'> = Envelope<'request'
   checkResponse(envelope: unknown): Checked<Res>;
   /** OCPP rules beyond the schema, checked before anything is sent: the problem, worded for flags or for fields. */
   rules(data: Req['data'], words: 'flags' | 'fields'): string | undefined;
+  /** What makes a schema-valid answer under our id an invalid one for this request (another service's status); absent: nothing. */
+  answerProblem?(request: Req, response: Res): string | undefined;
+  /**
+   * What --watch follows after the answer: a message on the response topic that is news about what `request` asked
+   * (service_status: an update or a response for the same service), checked like an answer; undefined: not news, or
+   * not valid. Absent: the message has nothing to watch.
+   */
+  news?(request: Req, envelope: unknown): Res | undefined;
 }
 
 /** An `--input` line of it: the shorthand a line may use, and what a line may be. */
@@ -97,18 +126,41 @@ export interface Showing<Req extends Envelope<'request'> = Envelope<'request'>, 
   summarize(response: Res): AnswerSummary;
   /** What an accepted answer shows besides its status (a schedule's table and chart); absent: the status says it all. */
   render?(response: Res, view: ResultView): string[];
+  /** Lines every answer shows under its status, whatever it says (a service's versions). */
+  answerLines?(response: Res): string[];
+  /** What is worth a warning on stderr about an answer, the command still succeeding (an API version scp does not follow). */
+  answerWarnings?(response: Res): string[];
 }
+
+/** The simulated service itself, beside its station: what it says of itself when asked (service_status). */
+export interface SimulatedService {
+  /** --service-status: `ready` unless told otherwise, to rehearse scripts. */
+  readonly status: string;
+  /** scp's own version, which the stand-in reports as its software version. */
+  readonly softwareVersion: string;
+}
+
+/** A message the service publishes unasked (an `update`): its topic is the message's response topic. */
+export type Announcement = { id: string; name: string; type: 'update'; data: object };
 
 /** The simulated station's side: what a request does to the profiles it holds, and the answers. */
 export interface StationSide<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>> {
   /**
-   * The simulator's side: what a valid request does to the stored profiles (removes, adds), and the answer;
+   * The simulator's side: what a valid request does to the stored profiles (removes, adds), and the answer (none: the
+   * request is for something this station does not run, and it stays silent, as a real one would);
    * `station()` is the simulated station at this moment (its clock, EVSEs, transactions, electrical defaults),
    * worked out only by an entry that needs it, not for every request of a stream.
    */
-  decide(profiles: readonly HeldProfile[], request: Req, station: () => StationModel): { response: Res; removed: HeldProfile[]; added?: HeldProfile[] };
-  /** The simulator's answer to a request that breaks the schema but carries an id to answer to. */
-  refuse(id: string, problems: string[]): Res;
+  decide(
+    profiles: readonly HeldProfile[],
+    request: Req,
+    station: () => StationModel,
+    service: SimulatedService,
+  ): { response: Res | undefined; removed: HeldProfile[]; added?: HeldProfile[] };
+  /** The simulator's answer to a request that breaks the schema but carries an id to answer to; undefined: silence. */
+  refuse(id: string, problems: string[]): Res | undefined;
+  /** What the service announces unasked when it starts and when it stops (service_status updates); absent: nothing. */
+  announce?(phase: 'start' | 'stop', service: SimulatedService): Announcement | undefined;
 }
 
 /** A message as a command runs it, every concern but the station's: its face and its entry (index.ts). Code that

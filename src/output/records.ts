@@ -63,4 +63,6 @@ export interface Shown {
   describe(data: object): string;
   summarize(response: Envelope<'response'>): AnswerSummary;
   render?(response: Envelope<'response'>, view: ResultView): string[];
+  answerLines?(response: Envelope<'response'>): string[];
+  answerWarnings?(response: Envelope<'response'>): string[];
 }

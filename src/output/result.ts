@@ -34,20 +34,42 @@ export function showRequest(output: Output, request: Envelope<'request'>): void 
 /** One request's result: the status and why, then what the message shows of an accepted answer (`options`: the command's). */
 export function showResult(output: Output, record: ResultRecord, kind: Shown, options: Readonly<Record<string, unknown>> = {}): void {
   if (record.error !== undefined) output.error(record.error);
+  // Only an answer the service gave is shown as one; the rest said their error above.
+  const answered = record.outcome === 'accepted' || record.outcome === 'unknown' || record.outcome === 'rejected';
+  const response = record.response as Envelope<'response'>;
+  if (answered) for (const warning of kind.answerWarnings?.(response) ?? []) output.warn(printable(warning));
   if (output.json) {
     output.stdout.write(`${recordLine(record)}\n`);
     return;
   }
-  // Only an answer the service gave is shown here; the rest said their error above.
-  if (record.outcome !== 'accepted' && record.outcome !== 'unknown' && record.outcome !== 'rejected') return;
-  const { status, info } = kind.summarize(record.response as Envelope<'response'>);
+  if (!answered) return;
+  const { status, info } = kind.summarize(response);
   const lines = [record.outcome === 'accepted' ? output.colors.green.bold(status) : output.colors.yellow.bold(status)];
   if (info?.reason_code !== undefined) lines.push(`reason_code: ${printable(info.reason_code)}`);
   if (info?.additional_info !== undefined) lines.push(`additional_info: ${printable(info.additional_info)}`);
+  lines.push(...(kind.answerLines?.(response) ?? []).map(printable));
   if (record.outcome === 'accepted' && kind.render) {
     const { stdout } = output;
     const columns = (stdout as { columns?: number }).columns ?? 80;
     lines.push(...kind.render(record.response as Envelope<'response'>, { color: output.colors, terminal: Boolean(stdout.isTTY), columns, options }));
   }
   output.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * One piece of news --watch shows (a service_status update): the time it came, the status, what the answer lines
+ * say; with --json the message as received, with the time (and station) beside it, one object per line.
+ */
+export function showNews(output: Output, envelope: unknown, response: Envelope<'response'>, kind: Shown, station?: string): void {
+  const received = new Date().toISOString();
+  if (output.json) {
+    output.stdout.write(`${JSON.stringify({ received, ...(station === undefined ? {} : { station }), message: envelope })}\n`);
+    return;
+  }
+  const { outcome, status } = kind.summarize(response);
+  const word = outcome === 'accepted' ? output.colors.green(status) : output.colors.yellow(status);
+  const details = (kind.answerLines?.(response) ?? []).join(', ');
+  const where = station === undefined ? '' : `station ${station}: `;
+  const what = (envelope as { type?: unknown }).type === 'update' ? 'update' : 'answer';
+  output.stdout.write(`${printable(`${received} ${where}${what}: `)}${word}${printable(details ? ` (${details})` : '')}\n`);
 }

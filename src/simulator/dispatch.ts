@@ -82,7 +82,7 @@ export function checkProfiles(data: unknown): { ok: true; profiles: HeldProfile[
 export type Handling =
   | { kind: 'ignore'; reason: string }
   | { kind: 'serve'; message: ServedMessage; request: Envelope<'request'> }
-  | { kind: 'refuse'; message: ServedMessage; requestId: string; response: Envelope<'response'>; problems: string[] };
+  | { kind: 'refuse'; message: ServedMessage; requestId: string; response: Envelope<'response'> | undefined; problems: string[] };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

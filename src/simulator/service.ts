@@ -14,6 +14,8 @@ import { parseSimulate, type SimulateOptions } from '../options.js';
 import type { Output } from '../output/render.js';
 import { showServiceLog } from '../output/simulator.js';
 import { ALL_MESSAGES } from '../messages/all.js';
+import { messageTopics, type Announcement, type ServedMessage, type SimulatedService, type TopicSetting } from '../messages/kind.js';
+import { VERSION } from '../core/version.js';
 import { BUILT_IN_TRANSACTIONS, applyChanges, handleRequest, type ServiceLogEntry } from './dispatch.js';
 import { stationAt, stationConfig, type StationConfig } from './station.js';
 
@@ -53,6 +55,7 @@ export function parseServiceFlags(flags: SimulateOptions) {
     dropRatio: settings.drop,
     duplicate: flags.duplicate,
     answerDecoys: flags.answerDecoys,
+    itself: { status: settings.serviceStatus, softwareVersion: VERSION } satisfies SimulatedService,
     embeddedPort: settings.embedded === undefined || settings.embedded === false ? undefined : settings.embedded === true ? DEFAULT_EMBEDDED_PORT : settings.embedded,
   };
 }
@@ -66,18 +69,27 @@ function simulatedClock(station: StationConfig, ctx: ServiceContext): () => Date
   return ctx.clock ?? (() => new Date());
 }
 
-/** One station the service serves: its profiles, and the topic its answers go to (with --stations, its own). */
+/** One station the service serves: its name (with --stations) and its profiles. */
 interface ServedStation {
   name?: string;
   profiles: HeldProfile[];
-  responseTopic: string;
 }
 
-/** What a request does to the station's profiles, and the answer; a refused request changes nothing. */
-function apply(handling: Exclude<ReturnType<typeof handleRequest>, { kind: 'ignore' }>, station: ServedStation, model: () => StationModel) {
+/** A pair of topics the service serves, and the messages that travel on it (service_status has a pair of its own). */
+export interface TopicPair {
+  requestTopic: string;
+  responseTopic: string;
+  messages: ServedMessage[];
+}
+
+/** Where a request on `topic` is for: the station, and the pair it came on (its messages, its answer topic). */
+export type Route = (topic: string) => { station: ServedStation; pair: TopicPair; responseTopic: string } | undefined;
+
+/** What a request does to the station's profiles, and the answer (none: the station stays silent); a refused request changes nothing. */
+function apply(handling: Exclude<ReturnType<typeof handleRequest>, { kind: 'ignore' }>, station: ServedStation, model: () => StationModel, itself: SimulatedService) {
   if (handling.kind === 'refuse') return { response: handling.response, removed: [] as HeldProfile[], added: [] as HeldProfile[] };
   const { profiles } = station;
-  const { response, removed, added = [] } = handling.message.decide(profiles, handling.request, model);
+  const { response, removed, added = [] } = handling.message.decide(profiles, handling.request, model, itself);
   applyChanges(profiles, removed, added);
   return { response, removed, added };
 }
@@ -87,17 +99,20 @@ function apply(handling: Exclude<ReturnType<typeof handleRequest>, { kind: 'igno
  * entry it is, what that does to the station's profiles, the log line, and the answer (late, lost, twice or behind
  * decoys, as the flags say). Timers it starts are kept in `timers`, so that stopping cancels answers not yet sent.
  */
-export function serviceHandler(route: (topic: string) => ServedStation | undefined, service: ReturnType<typeof parseServiceFlags>, ctx: ServiceContext, timers: Set<NodeJS.Timeout>) {
+export function serviceHandler(route: Route, service: ReturnType<typeof parseServiceFlags>, ctx: ServiceContext, timers: Set<NodeJS.Timeout>) {
   const { output } = ctx;
   const random = ctx.random ?? Math.random;
   const clock = simulatedClock(service.station, ctx);
   const startedAt = clock();
   return ({ topic, payload }: { topic: string; payload: Buffer }, reply: Reply) => {
-    const station = route(topic);
-    if (!station) return output.note(`ignored a message on ${topic}: not a station this service serves`);
-    const handling = handleRequest(payload, ALL_MESSAGES);
+    const found = route(topic);
+    if (!found) return output.note(`ignored a message on ${topic}: not a station this service serves`);
+    const { station, pair, responseTopic } = found;
+    const handling = handleRequest(payload, pair.messages);
     if (handling.kind === 'ignore') return output.note(`ignored a message on ${topic}: ${handling.reason}`);
-    const { response, removed, added } = apply(handling, station, () => stationAt(service.station, station.profiles, clock(), startedAt));
+    const { response, removed, added } = apply(handling, station, () => stationAt(service.station, station.profiles, clock(), startedAt), service.itself);
+    // A question for something this station does not run (another Josev service) gets no answer, as on a real one.
+    if (response === undefined) return output.note(`no answer to ${handling.message.name} on ${topic}: ${handling.kind === 'serve' ? handling.message.describe(handling.request.data) : 'an invalid request'}, which this station does not run`);
     const { status, info } = handling.message.summarize(response);
     const dropped = service.dropRatio > 0 && random() < service.dropRatio;
     const entry: ServiceLogEntry = {
@@ -116,10 +131,10 @@ export function serviceHandler(route: (topic: string) => ServedStation | undefin
     showServiceLog(output, entry, handling.message);
     if (dropped) return;
     const answer = () => {
-      if (service.answerDecoys) for (const decoy of decoysFor(response)) reply(station.responseTopic, decoy);
+      if (service.answerDecoys) for (const decoy of decoysFor(response)) reply(responseTopic, decoy);
       const body = JSON.stringify(response);
-      reply(station.responseTopic, body);
-      if (service.duplicate) reply(station.responseTopic, body);
+      reply(responseTopic, body);
+      if (service.duplicate) reply(responseTopic, body);
     };
     if (service.delayMs === 0) return answer();
     const timer = setTimeout(() => {
@@ -131,26 +146,71 @@ export function serviceHandler(route: (topic: string) => ServedStation | undefin
 }
 
 /**
- * The stations served and how a request topic finds its station: one on the configured topics, or with --stations
- * "1".."n" on topics that name {station}, each with a copy of the starting profiles.
+ * The pairs of topics the service serves, from the connection settings: each message on its own pair (the Smart
+ * Charging one, and the station's general one for service_status). Two pairs may not share a request topic with
+ * different answer topics: a request's answer would go to one of them only.
  */
-export function stationsOn(count: number | undefined, topics: { requestTopic: string; responseTopic: string }, profiles: readonly HeldProfile[]) {
-  const templated = checkTemplates(topics.requestTopic, topics.responseTopic);
-  if (count === undefined) {
-    if (templated) throw new UsageError(`--stations: required, since the topics name {station} (${topics.requestTopic}): how many stations to serve`);
-    const only: ServedStation = { profiles: [...profiles], responseTopic: topics.responseTopic };
-    return { subscription: topics.requestTopic, route: () => only };
+export function topicPairs(settings: Readonly<Record<TopicSetting, string>>): TopicPair[] {
+  const pairs: TopicPair[] = [];
+  for (const message of ALL_MESSAGES) {
+    const { requestTopic, responseTopic } = messageTopics(message, settings);
+    const same = pairs.find((pair) => pair.requestTopic === requestTopic);
+    if (same && same.responseTopic !== responseTopic) {
+      throw new UsageError(`${message.name}: asked on ${requestTopic}, like ${same.messages[0]!.name}, but answered on ${responseTopic}, not ${same.responseTopic}: give both pairs of topics the same answer topic, or different request topics`);
+    }
+    if (same) same.messages.push(message);
+    else pairs.push({ requestTopic, responseTopic, messages: [message] });
   }
-  if (!templated) throw new UsageError('--stations: the topics do not name {station}; set --request-topic and --response-topic with it, e.g. stations/{station}/ocpp/smart_charging');
-  const served = new Map<string, ServedStation>();
-  for (let i = 1; i <= count; i++) {
-    const name = String(i);
-    served.set(name, { name, profiles: [...profiles], responseTopic: fillTopic(topics.responseTopic, name) });
-  }
-  const route = (topic: string) => {
-    const name = stationOf(topics.requestTopic, topic);
-    return name === undefined ? undefined : served.get(name);
-  };
-  return { subscription: subscriptionOf(topics.requestTopic), route };
+  return pairs;
 }
 
+/**
+ * The stations served and how a request topic finds its station and pair: one station on the configured topics, or
+ * with --stations "1".."n" on topics that name {station}, each with a copy of the starting profiles. With --stations,
+ * a pair whose topics name no {station} (the station's general topics left at cs/josev) is not served: every
+ * station would answer on it at once (`skipped` names them, for a note).
+ */
+export function stationsOn(count: number | undefined, pairs: readonly TopicPair[], profiles: readonly HeldProfile[]) {
+  const templated = pairs.map((pair) => checkTemplates(pair.requestTopic, pair.responseTopic));
+  if (count === undefined) {
+    const first = pairs.find((_, i) => templated[i]);
+    if (first) throw new UsageError(`--stations: required, since the topics name {station} (${first.requestTopic}): how many stations to serve`);
+    const only: ServedStation = { profiles: [...profiles] };
+    const route: Route = (topic) => {
+      const pair = pairs.find((one) => one.requestTopic === topic);
+      return pair && { station: only, pair, responseTopic: pair.responseTopic };
+    };
+    return { subscriptions: pairs.map((pair) => pair.requestTopic), route, stations: [only], served: [...pairs], skipped: [] as TopicPair[] };
+  }
+  const served = pairs.filter((_, i) => templated[i]);
+  if (served.length === 0) throw new UsageError('--stations: the topics do not name {station}; set --request-topic and --response-topic with it, e.g. stations/{station}/ocpp/smart_charging');
+  const stations = new Map<string, ServedStation>();
+  for (let i = 1; i <= count; i++) stations.set(String(i), { name: String(i), profiles: [...profiles] });
+  const route: Route = (topic) => {
+    for (const pair of served) {
+      const name = stationOf(pair.requestTopic, topic);
+      const station = name === undefined ? undefined : stations.get(name);
+      if (station) return { station, pair, responseTopic: fillTopic(pair.responseTopic, name!) };
+    }
+    return undefined;
+  };
+  return { subscriptions: served.map((pair) => subscriptionOf(pair.requestTopic)), route, stations: [...stations.values()], served, skipped: pairs.filter((_, i) => !templated[i]) };
+}
+
+/** What the service publishes unasked as it starts or stops (service_status updates), for every station it serves. */
+export function announcements(
+  { stations, served }: Pick<ReturnType<typeof stationsOn>, 'stations' | 'served'>,
+  itself: SimulatedService,
+  phase: 'start' | 'stop',
+): Array<{ topic: string; payload: string }> {
+  const out: Array<{ topic: string; payload: string }> = [];
+  for (const pair of served) {
+    for (const message of pair.messages) {
+      for (const station of stations) {
+        const update: Announcement | undefined = message.announce?.(phase, itself);
+        if (update) out.push({ topic: station.name === undefined ? pair.responseTopic : fillTopic(pair.responseTopic, station.name), payload: JSON.stringify(update) });
+      }
+    }
+  }
+  return out;
+}

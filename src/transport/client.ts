@@ -227,8 +227,8 @@ export async function close(client: MqttClient): Promise<void> {
 }
 
 export interface EstablishOptions {
-  /** Subscribed before anything is sent; none, for a session that subscribes later (`Session.subscribe`). */
-  topic: string | undefined;
+  /** Subscribed before anything is sent (one topic, or several at once); none, for a session that subscribes later (`Session.subscribe`). */
+  topic: string | readonly string[] | undefined;
   qos: 1 | 2;
   /** How long SUBACK may take. */
   ackTimeoutMs: number;
@@ -283,18 +283,20 @@ export async function subscribeTo(
   client: MqttClient,
   where: string,
   lost: Promise<never>,
-  o: Pick<EstablishOptions, 'qos' | 'ackTimeoutMs' | 'signal' | 'onAbort' | 'log'> & { topic: string },
+  o: Pick<EstablishOptions, 'qos' | 'ackTimeoutMs' | 'signal' | 'onAbort' | 'log'> & { topic: string | readonly string[] },
 ): Promise<void> {
+  const topics = typeof o.topic === 'string' ? [o.topic] : [...o.topic];
+  const named = topics.join(' and ');
   // MQTT.js 5.16 rejects on a failure code in SUBACK; older versions resolved with it in the grant. Cover both.
   const refused = (code: unknown) =>
-    new ConnectionError(`the broker at ${where} refused the subscription to ${o.topic} (${String(code)}): not authorised to read it?`);
-  const subscribed = client.subscribeAsync(o.topic, { qos: o.qos }).catch((err: Error) => {
+    new ConnectionError(`the broker at ${where} refused the subscription to ${named} (${String(code)}): not authorised to read it?`);
+  const subscribed = client.subscribeAsync(topics, { qos: o.qos }).catch((err: Error) => {
     throw refused(err.message);
   });
   const grants = await race(Promise.race([subscribed, lost]), {
     ms: o.ackTimeoutMs,
     onTimeout: () =>
-      new ConnectionError(`the broker at ${where} did not acknowledge the subscription to ${o.topic} within ${o.ackTimeoutMs / 1000} s: nothing was sent`),
+      new ConnectionError(`the broker at ${where} did not acknowledge the subscription to ${named} within ${o.ackTimeoutMs / 1000} s: nothing was sent`),
     signal: o.signal,
     onAbort: o.onAbort,
   });
@@ -304,12 +306,12 @@ export async function subscribeTo(
   // us cannot be trusted with a QoS 2 request either (NATS closes the connection on one). Say so before sending.
   const downgraded = grants.find((grant) => grant.qos < o.qos);
   if (downgraded) {
-    throw new ConnectionError(`the broker at ${where} granted QoS ${downgraded.qos}, not ${o.qos}, for ${o.topic}: it does not support QoS ${o.qos}`, {
+    throw new ConnectionError(`the broker at ${where} granted QoS ${downgraded.qos}, not ${o.qos}, for ${named}: it does not support QoS ${o.qos}`, {
       fact: { kind: 'qos-downgraded', granted: downgraded.qos },
       fate: ' (nothing was sent)',
     });
   }
-  o.log(`subscribed to ${o.topic}`);
+  o.log(`subscribed to ${named}`);
 }
 
 /** A connection that failed before anything was published: the caller may try another broker. */

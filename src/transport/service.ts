@@ -7,7 +7,8 @@ import { redactUrl } from '../core/settings.js';
 import { close, openEstablished, type ConnectOptions, type IncomingMessage, type MqttClient } from './client.js';
 
 export interface ServeOptions {
-  topic: string;
+  /** The request topics (the Smart Charging one, the station's general one), subscribed at once. */
+  topic: string | readonly string[];
   qos: 1 | 2;
   /** Called for every message on `topic`; `reply` publishes at `qos`, never retained. */
   onMessage: (message: IncomingMessage, reply: (topic: string, payload: string | Buffer) => void) => void;
@@ -20,6 +21,8 @@ export interface ServeOptions {
  * the connection goes; `close` disconnects. Used by `scp simulate`, which goes round its brokers when one is lost. */
 export interface Service {
   lost: Promise<never>;
+  /** Publishes unasked (an update) at the service's QoS; resolves once the broker has it. */
+  publish(topic: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,5 +50,11 @@ export async function openService(connection: ConnectOptions, options: ServeOpti
     },
     (made) => (client = made),
   );
-  return { lost: opened.lost, close: () => close(opened.client) };
+  return {
+    lost: opened.lost,
+    publish: async (topic, payload) => {
+      await opened.client.publishAsync(topic, payload, { qos: options.qos, retain: false });
+    },
+    close: () => close(opened.client),
+  };
 }

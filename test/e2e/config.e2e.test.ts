@@ -123,7 +123,7 @@ describe('bad config input: one line, exit 2, nothing sent', () => {
 
   const cases: Array<[string, () => { args: string[]; env?: Record<string, string> }, RegExp]> = [
     ['a file that is not JSON', () => ({ args: ['--config', configFile('{\n  "profiles": {,\n}')] }), /^scp: config \S+: not valid JSON at line 2, column 16 \(/],
-    ['an unknown key', () => ({ args: ['--config', configFile({ profiles: { lab: { host: 'x' } } })] }), /^scp: config \S+: profiles\.lab: unknown key "host"; allowed: broker, brokers, username, password_file, password_env, ca, cert, key, insecure, client_id_prefix, mqtt_version, request_topic, response_topic, qos, connections, timeout, connect_timeout$/],
+    ['an unknown key', () => ({ args: ['--config', configFile({ profiles: { lab: { host: 'x' } } })] }), /^scp: config \S+: profiles\.lab: unknown key "host"; allowed: broker, brokers, username, password_file, password_env, ca, cert, key, insecure, client_id_prefix, mqtt_version, request_topic, response_topic, status_request_topic, status_response_topic, qos, connections, timeout, connect_timeout$/],
     ['a literal password', () => ({ args: ['--config', configFile({ profiles: { lab: { password: 'pw' } } })] }), /^scp: config \S+: profiles\.lab: "password" is not allowed.*password_file.*password_env/],
     ['a wrong type', () => ({ args: ['--config', configFile({ profiles: { lab: { timeout: '10' } } })] }), /^scp: config \S+: profiles\.lab\.timeout: "10" is not allowed; expected a number of seconds above 0$/],
     ['an unknown profile', () => ({ args: ['--config', configFile({ profiles: { lab: {}, prod: {} } }), '--profile', 'staging'] }), /^scp: --profile: no profile "staging" in \S+; profiles: lab, prod$/],
@@ -296,7 +296,7 @@ describe('scp completion', () => {
     expect(complete(script, ['scp', 'sim'], {}, cwd)).toEqual(['simulate']);
     expect(complete(script, ['scp', 'co'], {}, cwd)).toEqual(['config', 'completion']);
     // Every message command of the registry, with its own options.
-    expect(complete(script, ['scp', 's'], {}, cwd)).toEqual(['set', 'schedule', 'simulate', 'somefile']);
+    expect(complete(script, ['scp', 's'], {}, cwd)).toEqual(['set', 'schedule', 'status', 'simulate', 'somefile']);
     expect(complete(script, ['scp', 'set', '--li'], {}, cwd)).toEqual(['--limit']);
     expect(complete(script, ['scp', 'set', '--recurring', ''], {}, cwd)).toEqual(['daily', 'weekly']);
     expect(complete(script, ['scp', 'schedule', '--unit', ''], {}, cwd)).toEqual(['A', 'W']);

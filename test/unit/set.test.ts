@@ -208,19 +208,20 @@ describe('the K01 rules, checked before sending (and by the simulator\'s station
 
 describe('the simulator\'s station', () => {
   const request = (d: SetChargingProfileRequestData) => ({ id: ID(), name: 'set_charging_profile' as const, type: 'request' as const, data: d });
+  const SERVICE = { status: 'ready', softwareVersion: '0.0.0' };
   const STATION: StationModel = { now: NOW, evses: ['3'], transactions: new Map(), supplyVoltage: 230, defaultLimits: { A: 48, W: 33120 }, defaultPhases: 3 };
   it('installs what the rules accept, replacing a profile with the same id', () => {
     const old = { id: 7, evse_id: '1', charging_profile_purpose: 'TxProfile' as const, stack_level: 3 };
     const other = { id: 8, evse_id: '1', charging_profile_purpose: 'TxProfile' as const, stack_level: 3 };
-    const decided = setStation.decide([old, other], request(data()), () => STATION);
-    expect(decided.response.data).toEqual({ status: 'accepted' });
+    const decided = setStation.decide([old, other], request(data()), () => STATION, SERVICE);
+    expect(decided.response!.data).toEqual({ status: 'accepted' });
     expect(decided.removed).toEqual([old]);
     expect(decided.added).toEqual([{ id: 7, evse_id: '3', charging_profile_purpose: 'TxDefaultProfile', stack_level: 0, charging_profile: data().charging_profile }]);
   });
 
   it('rejects what K01 forbids, with InvalidProfile and why, and installs nothing', () => {
-    const decided = setStation.decide([], request(data((d) => (profile(d).charging_profile_purpose = 'ChargingStationExternalConstraints'))), () => STATION);
-    expect(decided.response.data).toEqual({
+    const decided = setStation.decide([], request(data((d) => (profile(d).charging_profile_purpose = 'ChargingStationExternalConstraints'))), () => STATION, SERVICE);
+    expect(decided.response!.data).toEqual({
       status: 'rejected',
       status_info: { reason_code: 'InvalidProfile', additional_info: 'charging_profile.charging_profile_purpose: ChargingStationExternalConstraints cannot be set; those limits come from an external system' },
     });

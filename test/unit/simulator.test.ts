@@ -90,7 +90,7 @@ describe('handleRequest', () => {
       requestId: ID,
       response: { id: ID, name: 'clear_charging_profile', type: 'response', data: { status: 'unknown', status_info: { reason_code: 'InvalidRequest' } } },
     });
-    expect(handling.kind === 'refuse' && (handling.response.data as { status_info?: { additional_info?: string } }).status_info?.additional_info).toMatch(/\/data\/charging_profile_id: must be >= 0/);
+    expect(handling.kind === 'refuse' && (handling.response!.data as { status_info?: { additional_info?: string } }).status_info?.additional_info).toMatch(/\/data\/charging_profile_id: must be >= 0/);
   });
   it('refuses an empty request (K10.FR.02)', () => {
     const handling = handleRequest(bytes({ id: ID, name: 'clear_charging_profile', type: 'request', data: {} }), ALL_MESSAGES);

@@ -107,6 +107,8 @@ export interface SiteProfile {
   mqtt_version?: "3.1.1" | "5";
   request_topic?: string;
   response_topic?: string;
+  status_request_topic?: string;
+  status_response_topic?: string;
   qos?: 1 | 2;
   timeout?: number;
   connect_timeout?: number;
@@ -180,6 +182,39 @@ export interface CompositeSchedulePeriod {
   limit: number;
   number_of_phases_available?: number;
   phase_to_use?: number;
+}
+
+export type JosevService = "slac" | "iso15118" | "ocpp" | "gridcode" | "smart_charging";
+
+/**
+ * Published on cs/josev (the station's general topic, not the Smart Charging one) to ask one Josev service whether it is up and which API version it speaks. Josev internal MQTT API 1.5.38 to 1.6.x, page Service Status.
+ */
+export interface ServiceStatusRequest {
+  id: string;
+  name: "service_status";
+  type: "request";
+  data: ServiceStatusRequestData;
+}
+export interface ServiceStatusRequestData {
+  service: JosevService;
+}
+
+export type ServiceStatus = "ready" | "starting" | "stopping" | "error" | "busy";
+
+/**
+ * Published on josev/cs by the service asked, with the id of the request it answers; an update (type update, an id of its own, the same data) is published unasked when the status changes and is checked with this schema's data. The documentation names no required field: service and status are required here (an answer without them says nothing), the versions optional, and unknown fields refused as in the other answers.
+ */
+export interface ServiceStatusResponse {
+  id: string;
+  name: "service_status";
+  type: "response";
+  data: ServiceStatusResponseData;
+}
+export interface ServiceStatusResponseData {
+  service: "slac" | "iso15118" | "ocpp" | "gridcode" | "smart_charging";
+  status: ServiceStatus;
+  software_version?: string;
+  api_version?: string;
 }
 
 export type ChargingProfileKind = "Absolute" | "Recurring" | "Relative";

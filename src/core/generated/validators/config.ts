@@ -2,8 +2,8 @@
 // @ts-nocheck
 "use strict";
 export const validate = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/config.json","title":"ScpConfig","description":"scp's config file ($XDG_CONFIG_HOME/scp/config.json, --config or SCP_CONFIG): named site profiles of connection settings. Precedence for every setting: flag > environment variable > profile > built-in default.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"default_profile":{"description":"The profile used when neither --profile nor SCP_PROFILE names one.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"profiles":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"additionalProperties":{"$ref":"#/definitions/profile"}}},"definitions":{"profile":{"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"brokers":{"description":"The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.","type":"array","minItems":1,"items":{"type":"string","pattern":"\\S"}},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0},"connections":{"description":"MQTT sessions one --input stream spreads its requests over (scp --connections).","type":"integer","minimum":1,"maximum":64}}}}};
-const schema12 = {"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"brokers":{"description":"The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.","type":"array","minItems":1,"items":{"type":"string","pattern":"\\S"}},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0},"connections":{"description":"MQTT sessions one --input stream spreads its requests over (scp --connections).","type":"integer","minimum":1,"maximum":64}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/config.json","title":"ScpConfig","description":"scp's config file ($XDG_CONFIG_HOME/scp/config.json, --config or SCP_CONFIG): named site profiles of connection settings. Precedence for every setting: flag > environment variable > profile > built-in default.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"default_profile":{"description":"The profile used when neither --profile nor SCP_PROFILE names one.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"profiles":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"additionalProperties":{"$ref":"#/definitions/profile"}}},"definitions":{"profile":{"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"brokers":{"description":"The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.","type":"array","minItems":1,"items":{"type":"string","pattern":"\\S"}},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"status_request_topic":{"type":"string","pattern":"\\S"},"status_response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0},"connections":{"description":"MQTT sessions one --input stream spreads its requests over (scp --connections).","type":"integer","minimum":1,"maximum":64}}}}};
+const schema12 = {"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"brokers":{"description":"The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.","type":"array","minItems":1,"items":{"type":"string","pattern":"\\S"}},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"status_request_topic":{"type":"string","pattern":"\\S"},"status_response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0},"connections":{"description":"MQTT sessions one --input stream spreads its requests over (scp --connections).","type":"integer","minimum":1,"maximum":64}}};
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 const pattern2 = new RegExp("\\S", "u");
 const pattern5 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
@@ -421,10 +421,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data3.qos !== undefined){
-let data18 = data3.qos;
-if(!((data18 === 1) || (data18 === 2))){
-const err32 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/qos",schemaPath:"#/definitions/profile/properties/qos/enum",keyword:"enum",params:{allowedValues: schema12.properties.qos.enum},message:"must be equal to one of the allowed values"};
+if(data3.status_request_topic !== undefined){
+let data18 = data3.status_request_topic;
+if(typeof data18 === "string"){
+if(!pattern2.test(data18)){
+const err32 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/status_request_topic",schemaPath:"#/definitions/profile/properties/status_request_topic/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -434,11 +435,8 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data3.timeout !== undefined){
-let data19 = data3.timeout;
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 <= 0 || isNaN(data19)){
-const err33 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/definitions/profile/properties/timeout/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+else {
+const err33 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/status_request_topic",schemaPath:"#/definitions/profile/properties/status_request_topic/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -448,8 +446,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-else {
-const err34 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/definitions/profile/properties/timeout/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data3.status_response_topic !== undefined){
+let data19 = data3.status_response_topic;
+if(typeof data19 === "string"){
+if(!pattern2.test(data19)){
+const err34 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/status_response_topic",schemaPath:"#/definitions/profile/properties/status_response_topic/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -459,11 +460,8 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data3.connect_timeout !== undefined){
-let data20 = data3.connect_timeout;
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 <= 0 || isNaN(data20)){
-const err35 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout",schemaPath:"#/definitions/profile/properties/connect_timeout/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+else {
+const err35 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/status_response_topic",schemaPath:"#/definitions/profile/properties/status_response_topic/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -473,8 +471,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-else {
-const err36 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout",schemaPath:"#/definitions/profile/properties/connect_timeout/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data3.qos !== undefined){
+let data20 = data3.qos;
+if(!((data20 === 1) || (data20 === 2))){
+const err36 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/qos",schemaPath:"#/definitions/profile/properties/qos/enum",keyword:"enum",params:{allowedValues: schema12.properties.qos.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -484,10 +484,11 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data3.connections !== undefined){
-let data21 = data3.connections;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err37 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data3.timeout !== undefined){
+let data21 = data3.timeout;
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 <= 0 || isNaN(data21)){
+const err37 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/definitions/profile/properties/timeout/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -496,9 +497,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 64 || isNaN(data21)){
-const err38 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64"};
+}
+else {
+const err38 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/definitions/profile/properties/timeout/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -507,8 +508,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(data21 < 1 || isNaN(data21)){
-const err39 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data3.connect_timeout !== undefined){
+let data22 = data3.connect_timeout;
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 <= 0 || isNaN(data22)){
+const err39 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout",schemaPath:"#/definitions/profile/properties/connect_timeout/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -518,10 +523,8 @@ vErrors.push(err39);
 errors++;
 }
 }
-}
-}
 else {
-const err40 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/profile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err40 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout",schemaPath:"#/definitions/profile/properties/connect_timeout/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -531,9 +534,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/profiles",schemaPath:"#/properties/profiles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data3.connections !== undefined){
+let data23 = data3.connections;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err41 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -542,15 +546,61 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-}
-else {
-const err42 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 64 || isNaN(data23)){
+const err42 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64"};
 if(vErrors === null){
 vErrors = [err42];
 }
 else {
 vErrors.push(err42);
+}
+errors++;
+}
+if(data23 < 1 || isNaN(data23)){
+const err43 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/profile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/profiles",schemaPath:"#/properties/profiles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
 }
 errors++;
 }
