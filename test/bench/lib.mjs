@@ -65,6 +65,12 @@ const SCHEDULE_ANSWER = JSON.stringify({
 });
 
 /** Answers every request at once, accepted, on a no-delay socket of its own; id and name are cut from the request text. */
+/** The answers that are not clear's and set's `accepted`, and where they go, by message name. */
+const ANSWERS = {
+  get_composite_schedule: { data: SCHEDULE_ANSWER, topic: 'smart_charging/ocpp' },
+  service_status: { data: '{"service":"smart_charging","status":"ready","software_version":"0.0.0","api_version":"1.6.9"}', topic: 'josev/cs' },
+};
+
 export async function startResponder(url) {
   const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, writeCache: false });
   client.stream.setNoDelay?.(true);
@@ -75,11 +81,12 @@ export async function startResponder(url) {
     const id = text.slice(at + 6, at + 42);
     const named = text.indexOf('"name":"', at + 42) + 8;
     const name = text.slice(named, text.indexOf('"', named));
-    // get_composite_schedule answers with a capitalised status and a schedule of two periods, as the service does.
-    const data = name === 'get_composite_schedule' ? SCHEDULE_ANSWER : '{"status":"accepted"}';
-    client.publish('smart_charging/ocpp', `{"id":"${id}","name":"${name}","type":"response","data":${data}}`, { qos: 1 });
+    // get_composite_schedule answers with a capitalised status and a schedule of two periods, as the service does;
+    // service_status on the station's general topics, ready.
+    const { data, topic } = ANSWERS[name] ?? { data: '{"status":"accepted"}', topic: 'smart_charging/ocpp' };
+    client.publish(topic, `{"id":"${id}","name":"${name}","type":"response","data":${data}}`, { qos: 1 });
   });
-  await client.subscribeAsync('ocpp/smart_charging', { qos: 1 });
+  await client.subscribeAsync(['ocpp/smart_charging', 'cs/josev'], { qos: 1 });
   return client;
 }
 

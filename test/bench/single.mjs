@@ -20,6 +20,7 @@ const require = createRequire(import.meta.url);
 const { loadBundle, CLI_BUNDLE } = require('../../dist/launch.cjs');
 const messages = loadBundle(CLI_BUNDLE).exports.messageCommands();
 const words = (argv) => argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg}'`)).join(' ');
+const label = (command, args, after) => ['scp', command, words(args), after].filter(Boolean).join(' ');
 const brokers = [];
 const responders = [];
 try {
@@ -42,11 +43,11 @@ try {
     { label: 'node -e 0', argv: [node, '-e', '0'] },
     { label: 'scp --version', argv: [node, scp, '--version'] },
     { label: 'scp --help', argv: [node, scp, '--help'] },
-    ...messages.map(({ command, samples: { send } }) => ({ label: `scp ${command} ${words(send[0])} --dry-run`, argv: [node, scp, command, ...send[0], '--dry-run'] })),
+    ...messages.map(({ command, samples: { send } }) => ({ label: label(command, send[0], '--dry-run'), argv: [node, scp, command, ...send[0], '--dry-run'] })),
     { label: 'stand-in OpenSSH scp, run directly', argv: [standIn, '-r', 'dir', 'host:'] },
     { label: 'scp -r dir host: (handed to the stand-in)', argv: [node, scp, '-r', 'dir', 'host:'] },
     ...brokers.map((broker) => ({ label: `scp clear --id 1 (${broker.name})`, argv: [node, scp, '--broker', broker.url, 'clear', '--id', '1'] })),
-    ...messages.slice(1).map(({ command, samples: { send } }) => ({ label: `scp ${command} ${words(send[0])} (${brokers[0].name})`, argv: [node, scp, '--broker', brokers[0].url, command, ...send[0]] })),
+    ...messages.slice(1).map(({ command, samples: { send } }) => ({ label: label(command, send[0], `(${brokers[0].name})`), argv: [node, scp, '--broker', brokers[0].url, command, ...send[0]] })),
     ...(mosquittoRr && mosquittoBin
       ? brokers.map((broker) => ({
           label: `mosquitto_rr, same round trip (${broker.name})`,
