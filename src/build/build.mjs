@@ -9,11 +9,13 @@
 //                     at every start.
 //                     Lazy `import()`s stay lazy: esbuild turns them into module initialisers that run on first use,
 //                     so `--help` never runs MQTT.js or the prompts (test/e2e/lazy.e2e.test.ts checks it).
+//   dist/help.cjs     the same program without what commands load lazily: what the launcher runs for help alone
+//                     (buildCli's comment), with its code cache dist/help.root.cache
 //   dist/scp.<command>.cache  V8 code caches of scp.cjs, one per command (and `root` for the rest), each after the
 //                     runs of that command in train.mjs (--help, --dry-run, round trips)
 //   dist/demo.js      `npm run demo` (ES module: it uses top-level await)
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -25,38 +27,68 @@ rmSync(dist, { recursive: true, force: true });
 
 const common = { bundle: true, platform: 'node', target: 'node20', minify: true, logLevel: 'warning', absWorkingDir: root, outdir: dist };
 const commonJs = { ...common, format: 'cjs', outExtension: { '.js': '.cjs' } };
-await build({
-  ...commonJs,
-  entryPoints: { scp: 'src/cli.ts' },
-  // Identifiers stay readable: stack traces of internal errors, and the lazy-loading test, name the modules.
-  minify: false,
-  minifyWhitespace: true,
-  minifySyntax: true,
-  banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
-  footer: { js: '\n})' },
-  external: ['aedes'],
-  // import() of a Node built-in (node:tls) becomes a lazy require: a script compiled by vm with a code cache has no
-  // dynamic-import host, and Node 20's way to give it one is experimental.
-  supported: { 'dynamic-import': false },
-  plugins: [
-    {
-      name: 'chalk-without-probe',
-      setup(build) {
-        build.onResolve({ filter: /^#supports-color$/ }, () => ({ path: `${root}src/shims/supports-color.ts` }));
+/**
+ * The CLI as one CommonJS bundle named `name`. `helpOnly`: the help bundle (dist/help.cjs), the same program with
+ * every module a command loads lazily (`import()`) left out: what `scp --help`, `scp <command> --help` and `scp help
+ * [command]` run, which build the program and print its help and load nothing else. A fifth of the full bundle's
+ * source to read, compile and run (#29); should one of its runs reach a left-out module anyway, it fails as an
+ * internal error naming it, and test/e2e/lazy.e2e.test.ts runs every form it is used for.
+ */
+function buildCli(name, { helpOnly = false } = {}) {
+  return build({
+    ...commonJs,
+    metafile: helpOnly,
+    entryPoints: { [name]: 'src/cli.ts' },
+    // Identifiers stay readable: stack traces of internal errors, and the lazy-loading test, name the modules.
+    minify: false,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+    footer: { js: '\n})' },
+    external: ['aedes'],
+    // import() of a Node built-in (node:tls) becomes a lazy require: a script compiled by vm with a code cache has no
+    // dynamic-import host, and Node 20's way to give it one is experimental.
+    supported: { 'dynamic-import': false },
+    plugins: [
+      {
+        name: 'chalk-without-probe',
+        setup(build) {
+          build.onResolve({ filter: /^#supports-color$/ }, () => ({ path: `${root}src/shims/supports-color.ts` }));
+        },
       },
+      ...(helpOnly ? [leftOutOfHelp] : []),
+    ],
+    alias: {
+      // commander imports child_process at start for executable subcommands scp does not have (see the shim).
+      'node:child_process': './src/shims/child-process.ts',
+      'worker-timers': './src/shims/worker-timers.ts',
+      'readable-stream': 'node:stream',
+      // MQTT.js's per-packet debug logging, off in a CLI that has --verbose (see the shim).
+      debug: './src/shims/debug.cjs',
+      // Required by MQTT.js at start for topic aliases scp never uses: loaded on first use instead (see the shim).
+      'lru-cache': './src/shims/lru-cache.cjs',
     },
-  ],
-  alias: {
-    // commander imports child_process at start for executable subcommands scp does not have (see the shim).
-    'node:child_process': './src/shims/child-process.ts',
-    'worker-timers': './src/shims/worker-timers.ts',
-    'readable-stream': 'node:stream',
-    // MQTT.js's per-packet debug logging, off in a CLI that has --verbose (see the shim).
-    debug: './src/shims/debug.cjs',
-    // Required by MQTT.js at start for topic aliases scp never uses: loaded on first use instead (see the shim).
-    'lru-cache': './src/shims/lru-cache.cjs',
+  });
+}
+
+/** For the help bundle: every `import()` of ours becomes a module that fails, naming what was left out. */
+const leftOutOfHelp = {
+  name: 'left-out-of-help',
+  setup(build) {
+    build.onResolve({ filter: /^\./ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'left-out', pluginData: args.importer } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`the help bundle has no ${args.path} (imported by ${args.pluginData})`)});`,
+      loader: 'js',
+    }));
   },
-});
+};
+
+await buildCli('scp');
+// The help bundle's modules all run when it loads (nothing in it is lazy: esbuild wraps no module of it in an
+// initialiser), so "which modules did --help evaluate" is its list of modules: kept beside it for the lazy-loading
+// test and the start-up bench (test/helpers/evaluated.mjs), and left out of the package.
+const { metafile } = await buildCli('help', { helpOnly: true });
+writeFileSync(`${dist}/help.modules.json`, `${JSON.stringify(Object.keys(metafile.inputs).filter((path) => !path.startsWith('left-out:')).sort())}\n`);
 // The launcher is built from the CLI: which words are ours is what the program itself says, never a list kept by hand.
 // The version too, so that `scp --version` is answered without loading the CLI.
 const cli = { exports: {} };
@@ -64,7 +96,9 @@ runInThisContext(readFileSync(`${dist}/scp.cjs`, 'latin1'))(cli.exports, createR
 const { exports: built } = cli;
 // The launcher reads the bundle as latin1 (src/launch/index.ts loadBundle): it must stay ASCII, as esbuild's default
 // charset writes it.
-if (/[^\x00-\x7f]/.test(readFileSync(`${dist}/scp.cjs`, 'latin1'))) throw new Error('build: dist/scp.cjs is not ASCII');
+for (const bundle of ['scp.cjs', 'help.cjs']) {
+  if (/[^\x00-\x7f]/.test(readFileSync(`${dist}/${bundle}`, 'latin1'))) throw new Error(`build: dist/${bundle} is not ASCII`);
+}
 // Which commands get a code cache of their own (train.mjs makes them): each message's, and one for its dry runs. The
 // simulator has none: a server that starts 13 ms later is not worth 675 kB more in the package; it uses root's.
 const caches = built.messageCommands().flatMap(({ command }) => [command, `${command}-dry-run`]);

@@ -2,7 +2,8 @@
 // Makes the CLI's V8 code caches, one per command: dist/scp.<name>.cache (src/launch/index.ts `cacheFor` picks one
 // by the command word). Each is made by a process of its own that loads dist/scp.cjs from source, runs the built CLI
 // in-process through what people run with that command, and saves V8's code cache of what those runs compiled:
-//   root      every help (the program's and each command's), --version, config, completion, an unknown command:
+//   help      the help bundle (dist/help.cjs) through every form it answers: --help, help, <command> --help
+//   root      every help the help bundle does not answer, --version, config, completion, an unknown command:
 //             every run without a cache of its own
 //   <message> a bad input, and the entry's samples as round trips against a simulator in another process (so none
 //             of the simulator is in the cache); a stream (--input) compiles what it adds as it starts
@@ -18,7 +19,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const { loadBundle, cacheFile, CLI_BUNDLE } = require('../../dist/launch.cjs');
+const { loadBundle, cacheFile, CLI_BUNDLE, HELP_BUNDLE } = require('../../dist/launch.cjs');
 const self = fileURLToPath(import.meta.url);
 const scpBin = fileURLToPath(new URL('../../bin/scp.js', import.meta.url));
 // Nothing of the builder's own settings (SCP_*, a config file) may change what is run.
@@ -82,18 +83,28 @@ function listening(text, resolve) {
   if (match && /serving /.test(text)) resolve(match[1]);
 }
 
+/** The help bundle, through every form the launcher hands it (launch/cache.ts asksHelpOnly). */
+async function trainHelp(cli) {
+  const commands = Object.keys(cli.launcherWords().commands).filter((command) => command !== 'help');
+  for (const argv of [['--help'], ['-h'], ['help'], ...commands.flatMap((command) => [[command, '--help'], ['help', command]])]) {
+    expect(argv.join(' '), await run(cli, argv), 0);
+  }
+}
+
 /** One profile, in this process: load the CLI from source, run, save what was compiled. */
 async function trainProfile() {
-  const { exports: cli, script } = loadBundle(CLI_BUNDLE);
+  const bundle = profile === 'help' ? HELP_BUNDLE : CLI_BUNDLE;
+  const { exports: cli, script } = loadBundle(bundle);
   const messages = cli.messageCommands();
   if (profile === 'root') await trainRoot(cli);
+  else if (profile === 'help') await trainHelp(cli);
   else {
     const message = messages.find((one) => one.command === profile.replace(/-dry-run$/, ''));
     if (!message) throw new Error(`no message command ${profile}`);
     await (profile.endsWith('-dry-run') ? trainDryRuns(cli, message) : trainMessage(cli, message, broker));
   }
   const cache = script.createCachedData();
-  writeFileSync(cacheFile(CLI_BUNDLE, profile), cache);
+  writeFileSync(profile === 'help' ? cacheFile(HELP_BUNDLE, 'root') : cacheFile(CLI_BUNDLE, profile), cache);
   console.error(`build: code cache for ${profile}, ${(cache.length / 1024).toFixed(0)} KiB`);
 }
 
@@ -115,7 +126,7 @@ async function trainAll() {
   const commands = cli.messageCommands().map(({ command }) => command);
   const simulator = await startSimulator();
   try {
-    for (const name of ['root', ...commands.flatMap((command) => [command, `${command}-dry-run`])]) {
+    for (const name of ['help', 'root', ...commands.flatMap((command) => [command, `${command}-dry-run`])]) {
       const trained = spawnSync(process.execPath, [...process.execArgv, self, '--profile', name, '--broker', simulator.url], { stdio: 'inherit' });
       if (trained.status !== 0) throw new Error(`training ${name} exited ${trained.status}`);
     }

@@ -20,3 +20,15 @@ export function cacheFor(argv: readonly string[], cached: readonly string[]): st
 export function cacheFile(bundle: string, name: string): string {
   return bundle.replace(/\.cjs$/, `.${name}.cache`);
 }
+
+/**
+ * Whether a run asks for help and nothing else, which the help bundle (dist/help.cjs, the program without what
+ * commands load) answers: `--help` or `-h` alone, `help`, `help <command>`, `<command> --help` or `-h`. Any other
+ * word and it is the whole CLI's run.
+ */
+export function asksHelpOnly(argv: readonly string[], commands: readonly string[]): boolean {
+  const help = (arg: string | undefined) => arg === '--help' || arg === '-h';
+  if (argv.length === 1) return help(argv[0]) || argv[0] === 'help';
+  if (argv.length !== 2) return false;
+  return (argv[0] === 'help' && commands.includes(argv[1]!)) || (commands.includes(argv[0]!) && help(argv[1]));
+}

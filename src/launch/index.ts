@@ -15,7 +15,7 @@ import { accessSync, closeSync, constants, openSync, readFileSync, readSync, rea
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { cacheFile, cacheFor } from './cache.js';
+import { asksHelpOnly, cacheFile, cacheFor } from './cache.js';
 
 export { cacheFile };
 import { HAND_OVER_MARK, findOtherScp, isOwnInvocation, loopMessage, type LauncherWords } from './passthrough.js';
@@ -60,8 +60,9 @@ export function loadBundle(file: string, cache?: string): LoadedBundle {
   return { exports: module.exports, script, cache: cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used' };
 }
 
-/** The CLI bundle beside this launcher. */
+/** The CLI bundle beside this launcher, and the help bundle: the same program without what commands load (build.mjs). */
 export const CLI_BUNDLE = join(__dirname, 'scp.cjs');
+export const HELP_BUNDLE = join(__dirname, 'help.cjs');
 
 function executable(path: string): string | undefined {
   try {
@@ -144,5 +145,6 @@ export async function launch(launcher: string, { passthrough: allowed = true }: 
     process.stdout.write(`${SCP_VERSION}\n`);
     return;
   }
-  await loadBundle(CLI_BUNDLE, cacheFor(argv, SCP_CACHES)).exports.run({ unknownHint: missingHint, name: basename(launcher, '.js') });
+  const bundle = asksHelpOnly(argv, Object.keys(SCP_LAUNCHER_WORDS.commands)) ? loadBundle(HELP_BUNDLE, 'root') : loadBundle(CLI_BUNDLE, cacheFor(argv, SCP_CACHES));
+  await bundle.exports.run({ unknownHint: missingHint, name: basename(launcher, '.js') });
 }

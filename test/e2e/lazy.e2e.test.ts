@@ -110,6 +110,46 @@ function builtinsOf(args: string[], env: Record<string, string> = {}): { loaded:
 
 const STREAMS = ['NativeModule stream', 'NativeModule net', 'NativeModule internal/fs/streams', 'NativeModule readline'];
 
+describe('the help bundle', () => {
+  // Every form the launcher hands it (launch/cache.ts asksHelpOnly), and the same with one more option, which the
+  // whole CLI answers: the same text and exit status, from the other bundle.
+  const commands = [...MESSAGES.map(({ command }) => command), 'simulate', 'config', 'completion'];
+  const forms = [['--help'], ['-h'], ['help'], ...commands.flatMap((command) => [[command, '--help'], ['help', command]])];
+  for (const form of forms) {
+    it(`scp ${form.join(' ')} runs the help bundle alone, and prints what the whole CLI prints`, () => {
+      const coverage = coverageDir();
+      try {
+        const run = spawnSync(process.execPath, [SCP_BIN, ...form], { env: cleanEnv({ NODE_V8_COVERAGE: coverage.dir }), encoding: 'utf8' });
+        expect(coverage.bundles()).toEqual(['help.cjs']);
+        const whole = spawnSync(process.execPath, [SCP_BIN, ...form, '--no-color'], { env: cleanEnv(), encoding: 'utf8' });
+        expect(run.status).toBe(0);
+        expect(run.stderr).toBe('');
+        expect([run.stdout, run.status]).toEqual([whole.stdout, whole.status]);
+      } finally {
+        coverage.done();
+      }
+    });
+  }
+
+  it('anything more is the whole CLI', () => {
+    const coverage = coverageDir();
+    try {
+      spawnSync(process.execPath, [SCP_BIN, 'clear', '--id', '1', '--help'], { env: cleanEnv({ NODE_V8_COVERAGE: coverage.dir }), encoding: 'utf8' });
+      expect(coverage.bundles()).toEqual(['scp.cjs']);
+    } finally {
+      coverage.done();
+    }
+  });
+
+  it('is compiled from its own code cache', () => {
+    const run = spawnSync(process.execPath, ['-e', "const l = require('./dist/launch.cjs'); process.stdout.write(l.loadBundle(l.HELP_BUNDLE, 'root').cache)"], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      encoding: 'utf8',
+    });
+    expect(run.stdout).toBe('used');
+  });
+});
+
 describe('what Node itself loads for a run', () => {
   // Creating process.stdin, process.stdout or process.stderr loads Node's streams (and net, for a pipe): help and
   // dry runs write with write(2) instead (output/stdio.ts) and never make stdin.

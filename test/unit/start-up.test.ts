@@ -8,7 +8,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheFile, cacheFor } from '../../src/launch/cache.js';
+import { asksHelpOnly, cacheFile, cacheFor } from '../../src/launch/cache.js';
 import { PLAIN } from '../../src/output/plain.js';
 import { Stdio } from '../../src/output/stdio.js';
 
@@ -34,6 +34,27 @@ describe('cacheFor: the code cache a run uses', () => {
 
   it('is a file beside the bundle', () => {
     expect(cacheFile('/x/dist/scp.cjs', 'clear-dry-run')).toBe('/x/dist/scp.clear-dry-run.cache');
+  });
+});
+
+describe('asksHelpOnly: the runs the help bundle answers', () => {
+  const COMMANDS = ['clear', 'config', 'help'];
+  it.each([
+    [['--help'], true],
+    [['-h'], true],
+    [['help'], true],
+    [['help', 'clear'], true],
+    [['clear', '--help'], true],
+    [['config', '-h'], true],
+    [[], false],
+    [['help', 'nonsense'], false],
+    [['nonsense', '--help'], false],
+    [['clear', '--id', '1', '--help'], false],
+    [['--help', '--verbose'], false],
+    [['config', 'show', '--help'], false],
+    [['clear', '--id'], false],
+  ])('%j: %s', (argv, expected) => {
+    expect(asksHelpOnly(argv, COMMANDS)).toBe(expected);
   });
 });
 
