@@ -6,6 +6,7 @@ import { InterruptedError, UsageError } from '../core/errors.js';
 import { redactUrl } from '../core/settings.js';
 import type { SimulateOptions } from '../options.js';
 import { startingProfiles } from '../simulator/profiles.js';
+import { withEvses } from '../simulator/station.js';
 import { showProfiles } from '../output/simulator.js';
 import { announcements, parseServiceFlags, serviceHandler, stationsOn, topicPairs, type ServiceContext } from '../simulator/service.js';
 import {
@@ -125,11 +126,13 @@ function untilLost(service: Service, signal: AbortSignal): Promise<Error | undef
  */
 export async function runSimulate(flags: SimulateFlags, connectionFlags: ConnectionFlags, ctx: SimulateContext): Promise<void> {
   const { output, signal } = ctx;
-  const service = parseServiceFlags(flags);
+  const parsed = parseServiceFlags(flags);
   const settings = checkConnectionFlags(connectionFlags);
   if (connectionFlags.station !== undefined) throw new UsageError('--station: not for simulate, which serves every station of --stations');
   const file = flags.profiles === undefined ? undefined : { path: flags.profiles, text: (await readNamed('--profiles', flags.profiles)).toString('utf8') };
   const profiles = startingProfiles(file, flags.evses);
+  // Its EVSEs are fixed from here on, as a station's are (simulator/station.ts withEvses).
+  const service = { ...parsed, station: withEvses(parsed.station, profiles) };
   const stations = stationsOn(service.stations, topicPairs(settings), profiles);
   for (const pair of stations.skipped) {
     // Worded without "serving": scripts wait for the line that starts so to know the service is up.

@@ -61,21 +61,26 @@ export function stationConfig(settings: StationSettings): StationConfig {
 }
 
 /**
- * The station at `now`: without --evses its EVSEs are those its profiles and transactions name (so an EVSE a
- * profile was just installed for is known), in the order first named; a transaction without a start began when the
- * simulator did (`startedAt`).
+ * The station's EVSEs, fixed when it starts as a station's are: --evses "1".."n", else those its starting profiles
+ * and transactions name, in the order first named. A set_charging_profile for another EVSE is refused
+ * (EvseDoesNotExist, as libocpp does), and clearing every profile of an EVSE does not take the EVSE away.
  */
-export function stationAt(config: StationConfig, profiles: ReadonlyArray<{ evse_id: string }>, now: Date, startedAt: Date): StationModel {
+export function withEvses(config: StationConfig, profiles: ReadonlyArray<{ evse_id: string }>): StationConfig {
+  if (config.evses) return config;
   const named = new Set<string>();
-  if (!config.evses) {
-    for (const profile of profiles) if (profile.evse_id !== STATION_EVSE) named.add(profile.evse_id);
-    for (const evse of config.transactions.keys()) named.add(evse);
-  }
+  for (const profile of profiles) if (profile.evse_id !== STATION_EVSE) named.add(profile.evse_id);
+  for (const evse of config.transactions.keys()) named.add(evse);
+  return { ...config, evses: [...named] };
+}
+
+/** The station at `now`: a transaction without a start began when the simulator did (`startedAt`). */
+export function stationAt(config: StationConfig, profiles: ReadonlyArray<{ evse_id: string }>, now: Date, startedAt: Date): StationModel {
+  const { evses = withEvses(config, profiles).evses! } = config;
   const transactions = new Map<string, Transaction>();
   for (const [evse, { id, start }] of config.transactions) transactions.set(evse, { id, start: start ?? startedAt });
   return {
     now,
-    evses: config.evses ?? [...named],
+    evses,
     transactions,
     supplyVoltage: config.supplyVoltage,
     defaultLimits: config.defaultLimits,

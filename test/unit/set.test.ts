@@ -219,11 +219,14 @@ describe('the simulator\'s station', () => {
     expect(decided.added).toEqual([{ id: 7, evse_id: '3', charging_profile_purpose: 'TxDefaultProfile', stack_level: 0, charging_profile: data().charging_profile }]);
   });
 
-  it('rejects what K01 forbids, with InvalidProfile and why, and installs nothing', () => {
+  it('rejects what K01 forbids with libocpp\'s reason code and result, and installs nothing', () => {
     const decided = setStation.decide([], request(data((d) => (profile(d).charging_profile_purpose = 'ChargingStationExternalConstraints'))), () => STATION, SERVICE);
     expect(decided.response!.data).toEqual({
       status: 'rejected',
-      status_info: { reason_code: 'InvalidProfile', additional_info: 'charging_profile.charging_profile_purpose: ChargingStationExternalConstraints cannot be set; those limits come from an external system' },
+      status_info: {
+        reason_code: 'InvalidValue',
+        additional_info: 'ChargingStationExternalConstraintsInSetChargingProfileRequest: ChargingStationExternalConstraints come from an external system, never from this request',
+      },
     });
     expect([decided.removed, decided.added ?? []]).toEqual([[], []]);
   });

@@ -38,11 +38,14 @@ a TxProfile needs --transaction and --evse; a ChargingStationMaxProfile is stati
 periods as the kind requires). With none of them on a terminal, scp asks; in a script it fails with exit 2.
 Or give --input: one request data object per line, all over one connection, one result per line.
 
-Examples:
-  scp set --evse 3 --id 7 --limit 11kW
-  scp set --evse 3 --id 8 --limit 16A --start 2026-12-01T18:00:00Z --duration 3h
-  scp set --id 1 --purpose ChargingStationMaxProfile --limit 40kW --recurring daily --start 2026-12-01T00:00:00Z
-  scp set --evse 3 --file profile.json --json | jq -r .outcome`;
+The station checks more (an EVSE it has, a TxProfile's transaction, one profile per stack level in force at a time):
+its refusal is exit 1, with its reason shown.
+
+Examples (each accepted by the station of scp simulate):
+  scp set --evse 'GB*SEV*E003' --id 70 --limit 11kW --stack-level 3
+  scp set --evse 'GB*SEV*E002' --id 80 --limit 16A --stack-level 1 --start 2026-12-01T18:00:00Z --duration 3h
+  scp set --id 60 --purpose ChargingStationMaxProfile --stack-level 1 --limit 40kW --recurring daily --start 2026-12-01T00:00:00Z
+  scp set --evse 'GB*SEV*E001' --file profile.json --json | jq -r .outcome`;
 
 export const setFace = {
   command: 'set',
@@ -50,8 +53,8 @@ export const setFace = {
   help: SET_HELP,
   samples: {
     send: [
-      ['--evse', 'GB*SEV*E002', '--id', '70', '--limit', '11kW'],
-      ['--id', '71', '--limit', '16A', '--start', '2026-12-01T18:00:00Z', '--duration', '2h'],
+      ['--evse', 'GB*SEV*E002', '--id', '70', '--limit', '11kW', '--stack-level', '1'],
+      ['--id', '71', '--limit', '16A', '--stack-level', '4', '--start', '2026-12-01T18:00:00Z', '--duration', '2h'],
     ],
     bad: ['--id', '70', '--limit', '11'],
   },

@@ -212,16 +212,16 @@ describe(`scp set against the ${brokerName()}`, () => {
 
 describe(`scp set with scp simulate on the ${brokerName()}`, () => {
   it('installs a profile that clear then removes; the log says what happened', async () => {
-    const { simulator, scp } = await simulated();
-    expect((await scp('set', '--evse', 'GB*SEV*E9', '--id', '70', '--limit', '11kW')).code).toBe(0);
-    expect((await scp('clear', '--evse', 'GB*SEV*E9')).stdout).toBe('accepted\n');
+    const { simulator, scp } = await simulated(['--evses', '9']);
+    expect((await scp('set', '--evse', '9', '--id', '70', '--limit', '11kW')).code).toBe(0);
+    expect((await scp('clear', '--evse', '9')).stdout).toBe('accepted\n');
     expect((await scp('clear', '--id', '70')).code).toBe(1);
-    expect(simulator.stdout()).toMatch(/set id=70 evse_id=GB\*SEV\*E9 TxDefaultProfile 11000 W: installed #70 -> accepted/);
-    expect(simulator.stdout()).toMatch(/clear evse_id=GB\*SEV\*E9: removed #70 -> accepted/);
+    expect(simulator.stdout()).toMatch(/set id=70 evse_id=9 TxDefaultProfile 11000 W: installed #70 -> accepted/);
+    expect(simulator.stdout()).toMatch(/clear evse_id=9: removed #70 -> accepted/);
   });
 
   it('replaces a profile with the same id', async () => {
-    const { simulator, scp } = await simulated(['--json']);
+    const { simulator, scp } = await simulated(['--json', '--evses', '4']);
     await scp('set', '--evse', '3', '--id', '71', '--limit', '16A');
     await scp('set', '--evse', '4', '--id', '71', '--limit', '32A');
     const log = simulator.stdout().trimEnd().split('\n').map((line) => JSON.parse(line));
@@ -233,7 +233,7 @@ describe(`scp set with scp simulate on the ${brokerName()}`, () => {
     expect((await scp('clear', '--evse', '4')).code).toBe(0);
   });
 
-  it('rejects a request that breaks K01 from another client, with InvalidProfile', async () => {
+  it('rejects a request that breaks K01 from another client, with libocpp\'s reason code', async () => {
     const { simulator, topics } = await simulated();
     const client = await connectAsync(broker.url, { reconnectPeriod: 0 });
     const answers: string[] = [];
@@ -243,8 +243,43 @@ describe(`scp set with scp simulate on the ${brokerName()}`, () => {
     await client.publishAsync(topics.requestTopic, JSON.stringify({ id, name: 'set_charging_profile', type: 'request', data: { charging_profile: { ...PROFILE, charging_profile_purpose: 'TxProfile' } } }), { qos: 1 });
     for (let waited = 0; answers.length === 0 && waited < 5000; waited += 50) await sleep(50);
     await client.endAsync();
-    expect(JSON.parse(answers[0]!)).toMatchObject({ id, data: { status: 'rejected', status_info: { reason_code: 'InvalidProfile' } } });
-    expect(simulator.stdout()).toMatch(/installed nothing -> rejected \(InvalidProfile: charging_profile\.transaction_id: required for a TxProfile/);
+    expect(JSON.parse(answers[0]!)).toMatchObject({ id, data: { status: 'rejected', status_info: { reason_code: 'InvalidValue' } } });
+    expect(simulator.stdout()).toMatch(/installed nothing -> rejected \(InvalidValue: TxProfileEvseIdNotGreaterThanZero: a TxProfile is for the EVSE of its transaction/);
+  });
+
+  // Each refusal an operator can meet with bin/scp (the rest, scp itself refuses before sending: see
+  // test/unit/validation.test.ts), against the built-in station: EVSEs GB*SEV*E001 to E003, TX-E001 on the first,
+  // external constraints 7, a station maximum (6) at stack level 0, TxDefaultProfiles at levels 0 and 2.
+  it.each([
+    ['an EVSE the station does not have', ['--evse', '3', '--id', '70', '--limit', '11kW'], 'InvalidValue', 'EvseDoesNotExist'],
+    ['the id of its external constraints', ['--evse', 'GB*SEV*E003', '--id', '7', '--limit', '11kW', '--stack-level', '3'], 'DuplicateProfile', 'ExistingChargingStationExternalConstraints'],
+    ['a second station maximum at its stack level', ['--id', '60', '--purpose', 'ChargingStationMaxProfile', '--limit', '40kW'], 'DuplicateProfile', 'DuplicateProfileValidityPeriod'],
+    ['a second TxDefaultProfile on an EVSE at its stack level', ['--evse', 'GB*SEV*E001', '--id', '70', '--limit', '11kW'], 'DuplicateProfile', 'DuplicateProfileValidityPeriod'],
+    ['a station-wide TxDefaultProfile at the stack level of one on an EVSE', ['--id', '70', '--limit', '11kW', '--stack-level', '2', '--yes'], 'DuplicateProfile', 'DuplicateTxDefaultProfileFound'],
+    ['a TxProfile for an EVSE without a transaction', ['--evse', 'GB*SEV*E002', '--id', '70', '--purpose', 'TxProfile', '--transaction', 'TX-E002', '--limit', '16A', '--stack-level', '2'], 'TxNotFound', 'TxProfileEvseHasNoActiveTransaction'],
+    ["a TxProfile for another EVSE's transaction", ['--evse', 'GB*SEV*E001', '--id', '70', '--purpose', 'TxProfile', '--transaction', 'TX-9', '--limit', '16A', '--stack-level', '2'], 'TxNotFound', 'TxProfileTransactionNotOnEvse'],
+    ['a TxProfile at the stack level of another of its transaction', ['--evse', 'GB*SEV*E001', '--id', '70', '--purpose', 'TxProfile', '--transaction', 'TX-E001', '--limit', '16A'], 'InvalidStackLevel', 'TxProfileConflictingStackLevel'],
+    ['a Relative station maximum', ['--id', '60', '--purpose', 'ChargingStationMaxProfile', '--limit', '40kW', '--stack-level', '1', '--relative'], 'InvalidValue', 'ChargingStationMaxProfileCannotBeRelative'],
+  ])('the station refuses %s: exit 1, libocpp\'s reason', async (_what, args, reason, result) => {
+    const { scp } = await simulated();
+    const run = await scp('set', ...args, '--json');
+    expect(run.code, run.stderr).toBe(1);
+    const { status, status_info } = JSON.parse(run.stdout).response.data;
+    expect([status, status_info.reason_code, status_info.additional_info.split(':')[0]]).toEqual(['rejected', reason, result]);
+  });
+
+  it("the README's set examples are ones the built-in station accepts", async () => {
+    const { scp } = await simulated();
+    const profile = file('readme-profile.json', { id: 90, stack_level: 4, charging_profile_purpose: 'TxProfile', charging_profile_kind: 'Relative', transaction_id: 'TX-E001', charging_schedule: [{ id: 1, charging_rate_unit: 'A', charging_schedule_period: [{ start_period: 0, limit: 16 }] }] });
+    for (const args of [
+      ['--evse', 'GB*SEV*E003', '--id', '70', '--limit', '11kW', '--stack-level', '3'],
+      ['--evse', 'GB*SEV*E002', '--id', '80', '--limit', '16A', '--stack-level', '1', '--start', '2026-12-01T18:00:00Z', '--duration', '3h'],
+      ['--id', '60', '--purpose', 'ChargingStationMaxProfile', '--stack-level', '1', '--limit', '40kW', '--recurring', 'daily', '--start', '2026-12-01T00:00:00Z'],
+      ['--evse', 'GB*SEV*E001', '--file', profile],
+    ]) {
+      const run = await scp('set', ...args);
+      expect(run.code, `${args.join(' ')}: ${run.stdout}${run.stderr}`).toBe(0);
+    }
   });
 
   it('--profiles may hold entries shaped like set\'s request data: the station\'s state, schema-checked only', async () => {
