@@ -130,7 +130,7 @@ async function exchangeOnce(kind: Kind, request: Envelope<'request'>, connection
         return undefined;
       }
       output.debug(`received on ${topic}: ${shown}`);
-      return againstRequest(classified, request, kind.answerProblem?.bind(kind));
+      return againstRequest(classified, request, kind);
     },
     onPublished: () => void output.spin('waiting for the answer', connection.timeoutMs),
   };

@@ -246,7 +246,7 @@ class RequestStream {
     }
     const id = found.kind === 'answer' ? found.response.id : (found.envelope.id as string);
     const w = this.waiting.get(id)!;
-    const classified = againstRequest(found, w.request, this.kind.answerProblem?.bind(this.kind));
+    const classified = againstRequest(found, w.request, this.kind);
     if (classified.kind === 'answer') {
       this.warnOnce(classified.response);
       this.settle(w, this.kind.summarize(classified.response).outcome, classified.response);

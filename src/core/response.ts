@@ -63,14 +63,15 @@ export function classifyAgainst<Res extends Envelope<'response'>>(
 
 /**
  * An answer that passes the schema can still contradict the request it answers (a service_status answer about
- * another service): `problem` (the message's answerProblem) makes it an invalid answer, exit 5, as a schema error would.
+ * another service): the message's `answerProblem` makes it an invalid answer, exit 5, as a schema error would. The
+ * message itself is passed, not a bound method: a stream calls this for every answer.
  */
 export function againstRequest<Req, Res extends Envelope<'response'>>(
   classified: Exclude<Classified<Res>, { kind: 'foreign' }>,
   request: Req,
-  problem: ((request: Req, response: Res) => string | undefined) | undefined,
+  message: { answerProblem?(request: Req, response: Res): string | undefined },
 ): Exclude<Classified<Res>, { kind: 'foreign' }> {
-  if (classified.kind !== 'answer' || problem === undefined) return classified;
-  const found = problem(request, classified.response);
+  if (classified.kind !== 'answer' || message.answerProblem === undefined) return classified;
+  const found = message.answerProblem(request, classified.response);
   return found === undefined ? classified : { kind: 'invalid', envelope: classified.response as unknown as Record<string, unknown>, problems: [found] };
 }

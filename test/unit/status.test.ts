@@ -43,9 +43,9 @@ describe('the API versions scp follows', () => {
 
 describe('an answer', () => {
   it('about another service than asked is invalid', () => {
-    const invalid = againstRequest({ kind: 'answer', response: answer({ service: 'ocpp' }) }, request('smart_charging'), status.answerProblem);
+    const invalid = againstRequest({ kind: 'answer', response: answer({ service: 'ocpp' }) }, request('smart_charging'), status);
     expect(invalid).toMatchObject({ kind: 'invalid', problems: ['data/service: "ocpp" is not the service asked (smart_charging)'] });
-    expect(againstRequest({ kind: 'answer', response: answer({}) }, request('smart_charging'), status.answerProblem).kind).toBe('answer');
+    expect(againstRequest({ kind: 'answer', response: answer({}) }, request('smart_charging'), status).kind).toBe('answer');
   });
 
   it('ready is accepted (exit 0); every other status rejected (exit 1)', () => {
