@@ -70,7 +70,7 @@ async function serveOnBrokers(
     options.onReady();
     await announce(at.service, options.announce('start'), output);
     for (;;) {
-      const lost = await untilLost(at.service, signal);
+      const lost = await at.service.until(signal);
       // Stopping: the services say so (service_status updates) before they go.
       if (lost === undefined) await announce(at.service, options.announce('stop'), output);
       await at.service.close();
@@ -104,19 +104,6 @@ async function announce(service: Service, messages: Array<{ topic: string; paylo
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([sent, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
   clearTimeout(timer);
-}
-
-/** Resolves with the error that ended the connection, or undefined once `signal` aborts. */
-function untilLost(service: Service, signal: AbortSignal): Promise<Error | undefined> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(undefined);
-    const onAbort = () => resolve(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    service.lost.catch((err: Error) => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(err);
-    });
-  });
 }
 
 /**

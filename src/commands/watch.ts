@@ -68,18 +68,9 @@ export async function openWatch(kind: Kind, request: Envelope<'request'>, connec
         showNews(output, envelope, response, kind, connection.station);
       };
       for (const item of held.splice(0)) show(item);
-      const stopped = new Promise<void>((resolve) => {
-        if (signal.aborted) return resolve();
-        signal.addEventListener('abort', () => resolve(), { once: true });
-      });
-      try {
-        await Promise.race([stopped, service.lost]);
-      } catch (err) {
-        return { outcomes: [last], error: err as Ending['error'] };
-      } finally {
-        await service.close();
-      }
-      return { outcomes: [last] };
+      const lost = await service.until(signal);
+      await service.close();
+      return lost === undefined ? { outcomes: [last] } : { outcomes: [last], error: lost as Ending['error'] };
     },
     close: () => service.close(),
   };

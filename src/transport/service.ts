@@ -21,6 +21,8 @@ export interface ServeOptions {
  * the connection goes; `close` disconnects. Used by `scp simulate`, which goes round its brokers when one is lost. */
 export interface Service {
   lost: Promise<never>;
+  /** Resolves with the error that ended the connection, or undefined once `signal` aborts: what a service waits on. */
+  until(signal: AbortSignal): Promise<Error | undefined>;
   /** Publishes unasked (an update) at the service's QoS; resolves once the broker has it. */
   publish(topic: string, payload: string): Promise<void>;
   close(): Promise<void>;
@@ -52,9 +54,22 @@ export async function openService(connection: ConnectOptions, options: ServeOpti
   );
   return {
     lost: opened.lost,
+    until: (signal) => untilLost(opened.lost, signal),
     publish: async (topic, payload) => {
       await opened.client.publishAsync(topic, payload, { qos: options.qos, retain: false });
     },
     close: () => close(opened.client),
   };
+}
+
+function untilLost(lost: Promise<never>, signal: AbortSignal): Promise<Error | undefined> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(undefined);
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    lost.catch((err: Error) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(err);
+    });
+  });
 }
