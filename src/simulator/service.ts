@@ -82,6 +82,9 @@ export interface TopicPair {
   messages: ServedMessage[];
 }
 
+/** Where a station answers what came on `pair`: the pair's answer topic, its own with --stations. */
+const answerTopic = (pair: TopicPair, station: ServedStation): string => (station.name === undefined ? pair.responseTopic : fillTopic(pair.responseTopic, station.name));
+
 /** Where a request on `topic` is for: the station, and the pair it came on (its messages, its answer topic). */
 export type Route = (topic: string) => { station: ServedStation; pair: TopicPair; responseTopic: string } | undefined;
 
@@ -178,7 +181,7 @@ export function stationsOn(count: number | undefined, pairs: readonly TopicPair[
     const only: ServedStation = { profiles: [...profiles] };
     const route: Route = (topic) => {
       const pair = pairs.find((one) => one.requestTopic === topic);
-      return pair && { station: only, pair, responseTopic: pair.responseTopic };
+      return pair && { station: only, pair, responseTopic: answerTopic(pair, only) };
     };
     return { subscriptions: pairs.map((pair) => pair.requestTopic), route, stations: [only], served: [...pairs], skipped: [] as TopicPair[] };
   }
@@ -190,7 +193,7 @@ export function stationsOn(count: number | undefined, pairs: readonly TopicPair[
     for (const pair of served) {
       const name = stationOf(pair.requestTopic, topic);
       const station = name === undefined ? undefined : stations.get(name);
-      if (station) return { station, pair, responseTopic: fillTopic(pair.responseTopic, name!) };
+      if (station) return { station, pair, responseTopic: answerTopic(pair, station) };
     }
     return undefined;
   };
@@ -208,7 +211,7 @@ export function announcements(
     for (const message of pair.messages) {
       for (const station of stations) {
         const update: Announcement | undefined = message.announce?.(phase, itself);
-        if (update) out.push({ topic: station.name === undefined ? pair.responseTopic : fillTopic(pair.responseTopic, station.name), payload: JSON.stringify(update) });
+        if (update) out.push({ topic: answerTopic(pair, station), payload: JSON.stringify(update) });
       }
     }
   }

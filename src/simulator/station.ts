@@ -75,12 +75,12 @@ export function withEvses(config: StationConfig, profiles: ReadonlyArray<{ evse_
 
 /** The station at `now`: a transaction without a start began when the simulator did (`startedAt`). */
 export function stationAt(config: StationConfig, profiles: ReadonlyArray<{ evse_id: string }>, now: Date, startedAt: Date): StationModel {
-  const { evses = withEvses(config, profiles).evses! } = config;
+  const { evses } = withEvses(config, profiles);
   const transactions = new Map<string, Transaction>();
   for (const [evse, { id, start }] of config.transactions) transactions.set(evse, { id, start: start ?? startedAt });
   return {
     now,
-    evses,
+    evses: evses!,
     transactions,
     supplyVoltage: config.supplyVoltage,
     defaultLimits: config.defaultLimits,
