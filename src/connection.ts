@@ -7,7 +7,7 @@
 import { promises as fs, statSync } from 'node:fs';
 import { randomBytes } from './random.js';
 import { ConnectionError, InterruptedError, UsageError, type ConnectionFact } from './core/errors.js';
-import { SECRET_FILES, longFlag, parseConnection, type ConnectionSettings, type GlobalOptions, type Source } from './options.js';
+import { SECRET_FILES, longFlag, parseConnection, topicFlagsOf, type ConnectionSettings, type GlobalOptions, type Source } from './options.js';
 import type { ConnectOptions } from './transport/client.js';
 import type { Output } from './output/render.js';
 import { checkStation, checkTemplates } from './core/fleet.js';
@@ -66,7 +66,7 @@ export interface Connection {
 export function checkConnectionFlags(flags: ConnectionFlags): ConnectionSettings {
   const settings = parseConnection(flags as unknown as Record<string, unknown>, (spec) => longFlag(spec)!);
   checkTemplates(settings.requestTopic, settings.responseTopic);
-  checkTemplates(settings.statusRequestTopic, settings.statusResponseTopic, ['--status-request-topic', '--status-response-topic']);
+  checkTemplates(settings.statusRequestTopic, settings.statusResponseTopic, topicFlagsOf('statusRequestTopic', 'statusResponseTopic'));
   if (flags.station !== undefined) checkStation('--station', flags.station);
   return settings;
 }

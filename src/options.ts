@@ -132,6 +132,12 @@ export function longFlag(spec: OptionSpec): string | undefined {
   return spec.flags === undefined ? undefined : /--[a-z-]+/.exec(spec.flags)?.[0];
 }
 
+/** The long flags of a pair of topic settings, as refusals name them (`--status-request-topic`, ...). */
+export function topicFlagsOf(request: string, response: string): readonly [string, string] {
+  const flag = (key: string) => longFlag(SHARED_OPTIONS.find((spec: OptionSpec) => spec.key === key && spec.command === undefined)!)!;
+  return [flag(request), flag(response)];
+}
+
 /** The global options that hold a profile key, in the table's order (the order messages and `config show` use). */
 export const PROFILE_OPTIONS = SHARED_OPTIONS.filter((spec: OptionSpec) => spec.profileKey !== undefined) as readonly (OptionSpec & { profileKey: keyof SiteProfile })[];
 

@@ -9,7 +9,7 @@ import { UsageError } from '../core/errors.js';
 import type { Checked } from '../core/validate.js';
 import type { AnswerSummary, Envelope } from '../core/message.js';
 import type { HeldProfile } from '../core/profile.js';
-import type { OptionSpec } from '../options.js';
+import { topicFlagsOf, type OptionSpec } from '../options.js';
 import type { PromptStreams } from './prompts.js';
 import type { StationModel } from '../core/composite.js';
 import type { ResultView } from '../output/records.js';
@@ -53,11 +53,10 @@ export interface MessageCommand {
 /** The settings that hold a pair of topics: the Smart Charging ones, and the station's general ones. */
 export type TopicSetting = 'requestTopic' | 'responseTopic' | 'statusRequestTopic' | 'statusResponseTopic';
 
-/** The flags of a message's topics, as refusals name them (`statusRequestTopic` -> `--status-request-topic`). */
+/** The flags of a message's topics, as refusals name them (`--status-request-topic`), read off the option table. */
 export function topicFlags(message: Pick<MessageCommand, 'topics'>): readonly [string, string] {
   const { request, response } = message.topics ?? { request: 'requestTopic', response: 'responseTopic' };
-  const flag = (key: string) => `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-  return [flag(request), flag(response)];
+  return topicFlagsOf(request, response);
 }
 
 /** A message's topics out of the connection settings, as the Smart Charging pair's keys (the rest of scp reads those). */
