@@ -4,26 +4,37 @@
  * it. Pure: the caller gives the profiles, the station and the clock.
  *
  * The conventions are those of EVerest's libocpp, the open-source OCPP stack many stations run, cited by function
- * (lib/ocpp/v201/profile.cpp and lib/ocpp/v201/functional_blocks/smart_charging.cpp):
+ * (lib/everest/ocpp/lib/ocpp/v2/profile.cpp and .../v2/functional_blocks/smart_charging.cpp in EVerest/everest-core,
+ * where libocpp now lives; lib/ocpp/v201/ in the former EVerest/libocpp repository):
  * - start of a schedule (`calculate_start`): Absolute at start_schedule; Recurring at the latest occurrence at or
  *   before now, counted in plain UTC seconds from start_schedule (so before a start_schedule in the future too),
  *   then every day or week up to the window's end; Relative at the transaction's start, or now without one;
  * - a period lasts until the soonest of the next period, the schedule's duration, the next recurrence and valid_to;
  *   valid_from moves its start later; a period already over is dropped (`calculate_profile_entry`, `validate`);
+ * - a period without number_phases counts 3: libocpp conforms every profile it holds before using it
+ *   (`get_valid_profiles_for_evse` -> `conform_schedule_number_phases`, K01.FR.49);
  * - within a purpose the highest stack level in force wins, lower levels showing through its gaps
- *   (`calculate_composite_schedule` over period entries);
- * - a TxProfile (only for the EVSE's active transaction) wins over TxDefaultProfiles; ChargingStationMaxProfile and
- *   ChargingStationExternalConstraints only lower it; where no profile is in force, the default limit (the
- *   four-schedule `calculate_composite_schedule`). Where only a bound is in force its limit applies, as there;
- * - A <-> W at supply voltage x phases, a period without phases counting the default (`convert_limit`);
+ *   (`generate_profile_from_periods`);
+ * - a TxProfile (only for the EVSE's active transaction) wins over TxDefaultProfiles
+ *   (`merge_tx_profile_with_tx_default_profile`); ChargingStationMaxProfile and ChargingStationExternalConstraints
+ *   only lower it, A limits against A limits and W against W, the period counting the fewest phases any of them
+ *   counts (`merge_profiles_by_lowest_limit`); where only a bound is in force its limit applies, as there;
+ * - the A and W limits of a period are kept apart until the end, then the other unit's is converted at supply
+ *   voltage x the phases of that period (the merged count, or --default-phases where none: libocpp's
+ *   CompositeScheduleDefaultNumberPhases) and the lower taken (`convert_intermediate_into_schedule`). So a 1-phase
+ *   16 A bound over a 2,070 W TxDefault gives 9 A on 1 phase, not 3 A (the TxDefault's own 3 phases);
+ * - evse "0" adds up the EVSEs' limits, A and W apart, an EVSE with none adding the default, the period counting
+ *   the most phases any EVSE counts (`merge_profiles_by_summing_limits`), then the station's bounds lower it;
+ * - where nothing limits, the default limit with no phase count; a phase_to_use is not passed on (libocpp's merges
+ *   drop it);
  * - an EVSE takes its own profiles and the station's (evse_id "0") (`get_valid_profiles`); the answer is in A unless
  *   W is asked for; an unknown EVSE is Rejected with InvalidValue / EvseDoesNotExist
  *   (`get_composite_schedule_internal`).
  * Where we differ, deliberately, as the product asks: TxDefaultProfiles apply with no transaction (libocpp counts
  * them only during one, or when simulating one); limits are rounded down to 0.1 (OCPP allows one decimal, and
- * rounding down never exceeds a bound); a period under the default limit carries no phase count; evse "0" is the
- * sum over the station's EVSEs (each with no limit adding the default) capped by the station-wide bounds; at equal
- * stack level an EVSE's own profile wins over the station's, then the lower id (libocpp leaves that order open).
+ * rounding down never exceeds a bound); at evse "0" the station-wide ChargingStationExternalConstraints cap the sum
+ * (libocpp applies them to each EVSE before adding up); at equal stack level an EVSE's own profile wins over the
+ * station's, then the lower id (libocpp leaves that order open).
  */
 import type { ChargingProfile, ChargingRateUnit, CompositeSchedule, CompositeSchedulePeriod } from './generated/types.js';
 import { wholeSecondsUtc } from './fields.js';
@@ -60,11 +71,14 @@ export type CompositeAnswer =
   | { status: 'Accepted'; schedule: CompositeSchedule }
   | { status: 'Rejected'; status_info: { reason_code: string; additional_info: string } };
 
-/** A limit in force: in the answer's unit, with the phases it counts on. */
+/**
+ * What limits a period: its A and W limits apart (libocpp's current_limit and power_limit, converted only at the end),
+ * with the phases it counts on.
+ */
 interface Level {
-  limit: number;
+  A?: number;
+  W?: number;
   phases?: number;
-  phaseToUse?: number;
 }
 
 /** A period of one profile, in seconds from the window's start, clipped to the window. */
@@ -111,12 +125,12 @@ function scheduleStarts(profile: ChargingProfile, window: Window, sessionStart: 
   }
 }
 
-/** A period's limit in the answer's unit (libocpp `convert_limit`). */
-function levelOf(period: ChargingProfile['charging_schedule'][number]['charging_schedule_period'][number], from: ChargingRateUnit, window: Window): Level {
-  const phases = period.number_phases ?? window.defaultPhases;
-  const factor = window.voltage * phases;
-  const limit = from === window.unit ? period.limit : window.unit === 'A' ? period.limit / factor : period.limit * factor;
-  return { limit, phases, ...(period.phase_to_use === undefined ? {} : { phaseToUse: period.phase_to_use }) };
+/** K01.FR.49: an AC period without number_phases is 3-phase (libocpp's DEFAULT_AND_MAX_NUMBER_PHASES). */
+const CONFORMED_PHASES = 3;
+
+/** A period's limit in its schedule's unit (libocpp `period_entry_t::init`, on a conformed profile). */
+function levelOf(period: ChargingProfile['charging_schedule'][number]['charging_schedule_period'][number], unit: ChargingRateUnit): Level {
+  return { [unit]: period.limit, phases: period.number_phases ?? CONFORMED_PHASES };
 }
 
 /** A profile's periods within the window, in time order (libocpp `calculate_profile_entry`). */
@@ -132,7 +146,7 @@ function profileEntries(profile: ChargingProfile, window: Window, sessionStart?:
     for (const [j, period] of periods.entries()) {
       const start = Math.max(occurrence + period.start_period, validFrom, window.now);
       const end = Math.min(occurrence + Math.min(periods[j + 1]?.start_period ?? Infinity, stop), window.end);
-      if (end > start) entries.push({ start: start - window.now, end: end - window.now, ...levelOf(period, schedule.charging_rate_unit, window) });
+      if (end > start) entries.push({ start: start - window.now, end: end - window.now, ...levelOf(period, schedule.charging_rate_unit) });
     }
   }
   return entries;
@@ -209,15 +223,29 @@ function overlay(timelines: readonly Timeline[], duration: number, combine: (lev
   return out;
 }
 
-/** The base limit (if any) lowered by the bounds in force; phases the fewest any of them counts on. */
+/** The levels in force folded into one: each unit's limits by `limits`, the phase counts by `phases` (undefined: none). */
+function fold(levels: readonly Level[], limits: (values: number[]) => number, phases: (values: number[]) => number): Level {
+  const folded: Level = {};
+  for (const key of ['A', 'W', 'phases'] as const) {
+    const values = levels.map((level) => level[key]).filter((value): value is number => value !== undefined);
+    if (values.length) folded[key] = (key === 'phases' ? phases : limits)(values);
+  }
+  return folded;
+}
+
+/** The base (if any) lowered by the bounds in force, the fewest phases counting (libocpp `merge_profiles_by_lowest_limit`). */
 function bounded(base: Level | undefined, bounds: Array<Level | undefined>): Level | undefined {
   const inForce = [base, ...bounds].filter((level): level is Level => level !== undefined);
-  if (inForce.length === 0) return undefined;
-  const limit = Math.min(...inForce.map((level) => level.limit));
-  const counted = inForce.map((level) => level.phases).filter((phases): phases is number => phases !== undefined);
-  const phases = counted.length ? Math.min(...counted) : undefined;
-  const phaseToUse = phases === 1 && base?.phases === 1 ? base.phaseToUse : undefined;
-  return { limit, ...(phases === undefined ? {} : { phases }), ...(phaseToUse === undefined ? {} : { phaseToUse }) };
+  return inForce.length === 0 ? undefined : fold(inForce, (values) => Math.min(...values), (values) => Math.min(...values));
+}
+
+/**
+ * The EVSEs' levels added up, an EVSE without a limit in a unit adding the default of that unit, the most phases
+ * counting (libocpp `merge_profiles_by_summing_limits`).
+ */
+function summed(levels: Array<Level | undefined>, defaults: StationModel['defaultLimits']): Level {
+  const filled = levels.map((level) => ({ ...level, A: level?.A ?? defaults.A, W: level?.W ?? defaults.W }));
+  return fold(filled, (values) => values.reduce((total, value) => total + value, 0), (values) => Math.max(...values));
 }
 
 type Purpose = ChargingProfile['charging_profile_purpose'];
@@ -258,37 +286,42 @@ function evseTimeline(held: readonly ScheduledProfile[], evse: string, station: 
   return overlay(layers, window.end - window.now, ([tx, txDefault, ...bounds]) => bounded(tx ?? txDefault, bounds));
 }
 
-/** The station as a whole: every EVSE's limit (the default where none) added up, then lowered by the station's bounds. */
+/** The station as a whole: every EVSE's limits (the defaults where none) added up, then lowered by the station's bounds. */
 function stationTimeline(held: readonly ScheduledProfile[], station: StationModel, window: Window): Timeline {
   const duration = window.end - window.now;
-  const fallback: Level = { limit: station.defaultLimits[window.unit] };
   const parts = station.evses.map((evse) => evseTimeline(held, evse, station, window, false));
-  const sum = overlay(parts, duration, (levels) => ({ limit: levels.reduce((total, level) => total + (level ?? fallback).limit, 0) }));
+  const sum = overlay(parts, duration, (levels) => summed(levels, station.defaultLimits));
   const stationWide = held.filter((p) => p.evse_id === STATION_EVSE).sort(byPriority);
   const bounds = BOUNDS.map((purpose) => purposeLayer(stationWide, purpose, window));
-  // A sum over EVSEs has no one phase count: the station's periods carry none.
-  return overlay([sum, ...bounds], duration, ([total, ...limits]) => ({ limit: bounded(total, limits)!.limit }));
+  return overlay([sum, ...bounds], duration, ([total, ...limits]) => bounded(total, limits));
 }
 
 /** Rounded down to 0.1 (OCPP allows one decimal; down, so that a bound is never exceeded). */
 const tenths = (limit: number) => Math.floor(limit * 10 + 1e-9) / 10;
 
+/**
+ * A period's limit in the answer's unit: its limit in that unit, lowered by the other unit's converted at supply
+ * voltage x its phases (--default-phases where it counts none); the default where nothing limits
+ * (libocpp `convert_intermediate_into_schedule`).
+ */
+function limitOf(level: Level | undefined, window: Window, fallback: number): number {
+  if (level === undefined || (level.A === undefined && level.W === undefined)) return fallback;
+  const factor = window.voltage * (level.phases ?? window.defaultPhases);
+  const converted = window.unit === 'A' ? (level.W ?? Infinity) / factor : (level.A ?? Infinity) * factor;
+  return Math.min(level[window.unit] ?? Infinity, converted);
+}
+
 /** The answer's periods: the default limit (no phase count) where nothing limits, equal neighbours merged. */
-function periodsOf(timeline: Timeline, fallback: number): CompositeSchedulePeriod[] {
+function periodsOf(timeline: Timeline, window: Window, fallback: number): CompositeSchedulePeriod[] {
   const periods: CompositeSchedulePeriod[] = [];
   for (const [i, level] of timeline.levels.entries()) {
     const period: CompositeSchedulePeriod = {
       start_period: timeline.starts[i]!,
-      limit: tenths(level?.limit ?? fallback),
+      limit: tenths(limitOf(level, window, fallback)),
       ...(level?.phases === undefined ? {} : { number_of_phases_available: level.phases }),
-      ...(level?.phaseToUse === undefined ? {} : { phase_to_use: level.phaseToUse }),
     };
     const last = periods[periods.length - 1];
-    const same =
-      last !== undefined &&
-      last.limit === period.limit &&
-      last.number_of_phases_available === period.number_of_phases_available &&
-      last.phase_to_use === period.phase_to_use;
+    const same = last !== undefined && last.limit === period.limit && last.number_of_phases_available === period.number_of_phases_available;
     if (!same) periods.push(period);
   }
   return periods;
@@ -311,7 +344,7 @@ export function compositeSchedule(held: readonly ScheduledProfile[], request: Co
       duration: request.duration,
       schedule_start: wholeSecondsUtc(station.now),
       charging_rate_unit: unit,
-      charging_schedule_period: periodsOf(timeline, station.defaultLimits[unit]) as CompositeSchedule['charging_schedule_period'],
+      charging_schedule_period: periodsOf(timeline, window, station.defaultLimits[unit]) as CompositeSchedule['charging_schedule_period'],
     },
   };
 }

@@ -4,6 +4,9 @@
  * composite schedule from the profiles `scp set` installed.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { brokerName, brokerUnderTest, type Broker } from '../../helpers/broker.js';
 import { response, startResponder, startSpy, uniqueTopics, type Answer, type SeenRequest } from '../../helpers/responder.js';
 import { finished, runScp, sleep, spawnScp } from '../../helpers/run.js';
@@ -206,10 +209,36 @@ describe(`scp schedule with scp simulate on the ${brokerName()}`, () => {
     // Tx (relative to 17:30) until 18:30; then TxDefault level 1 (11 kW = 15.9 A at 230 V x 3) until 19:00; then 16 A,
     // lowered to 12 A from 19:15 to 19:30 by the station's max profile.
     expect(await periods('--evse', '1', '--duration', '2h')).toEqual([[0, 10, 3], [1800, 15.9, 3], [3600, 16, 3], [4500, 12, 3], [5400, 16, 3]]);
-    // The station: EVSE 1 plus EVSE 2 at the default (32 A), capped at 12 A while the max profile is in force.
-    expect(await periods('--evse', '0', '--duration', '2h')).toEqual([[0, 42], [1800, 47.9], [3600, 48], [4500, 12], [5400, 48]]);
+    // The station: EVSE 1 plus EVSE 2 at the default (32 A), capped at 12 A while the max profile is in force; 3
+    // phases, the most any EVSE counts (libocpp). From 18:30 A and W add up apart, as libocpp's
+    // merge_profiles_by_summing_limits: 32 + 32 A, and 11,000 + 22,000 W = 47.8 A at 230 V x 3, the lower.
+    expect(await periods('--evse', '0', '--duration', '2h')).toEqual([[0, 42, 3], [1800, 47.8, 3], [3600, 48, 3], [4500, 12, 3], [5400, 48, 3]]);
     expect((await scp('clear', '--id', '3')).code).toBe(0);
     expect(await periods('--evse', '1', '--duration', '1h')).toEqual([[0, 16, 3], [1800, 15.9, 3]]);
+  });
+
+  it('follows libocpp on phases and units: A and W apart, converted with the period\'s phases; evse 0 counts phases', async () => {
+    // libocpp's MixingCurrentAndPower_16A_1P (test_composite_schedule.cpp), through set and schedule: a 1-phase 16 A
+    // station maximum over a W TxDefaultProfile (3 phases, K01.FR.49) stepping down every 300 s, on a 1-EVSE station.
+    const { scp, periods } = await station(['--evses', '1']);
+    const dir = mkdtempSync(join(tmpdir(), 'scp-composite-'));
+    try {
+      const file = join(dir, 'tx-default-w.json');
+      const steps = [12420, 8280, 6210, 4140, 2070].map((limit, i) => ({ start_period: 300 * i, limit }));
+      const profile = { id: 25, stack_level: 0, charging_profile_purpose: 'TxDefaultProfile', charging_profile_kind: 'Relative', charging_schedule: [{ id: 0, duration: 3600, charging_rate_unit: 'W', charging_schedule_period: steps }] };
+      writeFileSync(file, JSON.stringify({ evse_id: '1', charging_profile: profile }));
+      expect((await scp('set', '--file', file)).code).toBe(0);
+      // (a) evse 0 of a 1-EVSE station reports the EVSE's phase count, as libocpp does.
+      expect(await periods('--evse', '0', '--duration', '1h')).toEqual([[0, 18, 3], [300, 12, 3], [600, 9, 3], [900, 6, 3], [1200, 3, 3]]);
+      expect((await scp('set', '--id', '24', '--purpose', 'ChargingStationMaxProfile', '--limit', '16A', '--phases', '1', '--start', '2026-12-01T18:00:00Z')).code).toBe(0);
+      // (b) 12,420 W on 1 phase is 54 A, so the 16 A bound holds until 2,070 W = 9 A; scp used to give 16, 12, 9, 6, 3.
+      expect(await periods('--evse', '1', '--duration', '1h')).toEqual([[0, 16, 1], [1200, 9, 1]]);
+      expect(await periods('--evse', '0', '--duration', '1h')).toEqual([[0, 16, 1], [1200, 9, 1]]);
+      // Asked in W: 16 A x 230 V x 1 phase = 3,680 W, then the profile's own 2,070 W.
+      expect(await periods('--evse', '1', '--duration', '1h', '--unit', 'W')).toEqual([[0, 3680, 1], [1200, 2070, 1]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the table and chart a person sees, from the built-in station', async () => {
