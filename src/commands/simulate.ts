@@ -5,8 +5,8 @@
 import { InterruptedError, UsageError } from '../core/errors.js';
 import { redactUrl } from '../core/settings.js';
 import type { SimulateOptions } from '../options.js';
-import { startingProfiles } from '../simulator/profiles.js';
-import { withEvses } from '../simulator/station.js';
+import { checkHeld, startingProfiles } from '../simulator/profiles.js';
+import { stationAt, withEvses } from '../simulator/station.js';
 import { showProfiles } from '../output/simulator.js';
 import { announcements, parseServiceFlags, serviceHandler, stationsOn, topicPairs, type ServiceContext } from '../simulator/service.js';
 import {
@@ -120,6 +120,7 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
   const profiles = startingProfiles(file, flags.evses);
   // Its EVSEs are fixed from here on, as a station's are (simulator/station.ts withEvses).
   const service = { ...parsed, station: withEvses(parsed.station, profiles) };
+  if (file) checkHeld(file.path, profiles, stationAt(service.station, profiles, new Date(), new Date()));
   const stations = stationsOn(service.stations, topicPairs(settings), profiles);
   for (const pair of stations.skipped) {
     // Worded without "serving": scripts wait for the line that starts so to know the service is up.

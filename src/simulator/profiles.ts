@@ -4,9 +4,11 @@
  */
 import { UsageError } from '../core/errors.js';
 import type { HeldProfile } from '../core/profile.js';
+import type { StationModel } from '../core/composite.js';
 import type { SetChargingProfileRequestData } from '../core/generated/types.js';
 import { CHECK_ID, requestEnvelope } from '../messages/kind.js';
 import { set, storedProfile } from '../messages/set/index.js';
+import { heldRefusal } from '../messages/set/validation.js';
 import { BUILT_IN_PROFILES, checkProfiles } from './dispatch.js';
 
 /** The profiles the station starts with: --profiles (its path and text), else the built-in station's (none for a station of --evses). */
@@ -28,7 +30,7 @@ export function startingProfiles(file: { path: string; text: string } | undefine
 
 /**
  * A --profiles entry shaped like set's request data ({evse_id?, charging_profile}): the station's current state, so
- * checked against set's schema only (not the rules a new profile must pass). Other entries: undefined.
+ * checked against set's schema here, and as a station checks what it holds by checkHeld. Other entries: undefined.
  */
 function installedProfile(entry: unknown, index: number, path: string): { stored: HeldProfile; project: object } | undefined {
   if (entry === null || typeof entry !== 'object' || !('charging_profile' in entry)) return undefined;
@@ -41,3 +43,16 @@ function installedProfile(entry: unknown, index: number, path: string): { stored
   return { stored, project };
 }
 
+
+/**
+ * A --profiles file as a station would hold it: each entry checked as libocpp checks what it holds (heldRefusal),
+ * against the entries before it and the station (its EVSEs and transactions), so a conflicting pair is named at its
+ * second entry. The built-in profiles are not checked: GB*SEV*E002's TxProfile is kept, on purpose, for a
+ * transaction that is over, to show that such a profile no longer counts.
+ */
+export function checkHeld(path: string, profiles: readonly HeldProfile[], station: StationModel): void {
+  for (const [i, entry] of profiles.entries()) {
+    const refusal = heldRefusal(profiles.slice(0, i), entry, station);
+    if (refusal) throw new UsageError(`--profiles: ${JSON.stringify(path)}: entry ${i + 1} (id ${entry.id}): a station refuses it: ${refusal.result} (${refusal.detail})`);
+  }
+}

@@ -17,7 +17,11 @@ const requests = Number(process.argv[process.argv.indexOf('--requests') + 1]) ||
 const CLOCK = '2026-12-01T18:00:00Z';
 const dir = mkdtempSync(join(tmpdir(), 'scp-bench-composite-'));
 
-/** 100 profiles of 1024 periods: every purpose and kind, stack levels 0 to 9, periods 1 to 2 minutes apart. */
+/**
+ * 100 profiles of 1024 periods: every purpose and kind, stack levels 0 to 19, periods 1 to 2 minutes apart. A station
+ * the simulator accepts (it checks --profiles as libocpp checks what it holds): one profile per purpose, EVSE and
+ * stack level, each TxProfile for its EVSE's transaction, no Relative ChargingStationMaxProfile.
+ */
 function bigStation() {
   const purposes = ['TxDefaultProfile', 'TxDefaultProfile', 'TxProfile', 'ChargingStationMaxProfile', 'ChargingStationExternalConstraints'];
   const kinds = ['Absolute', 'Recurring', 'Relative'];
@@ -34,11 +38,11 @@ function bigStation() {
       ...(purpose === 'TxDefaultProfile' || purpose === 'TxProfile' ? { evse_id: String(1 + (i % 2)) } : {}),
       charging_profile: {
         id: i + 1,
-        stack_level: i % 10,
+        stack_level: Math.floor(i / 5),
         charging_profile_purpose: purpose,
         charging_profile_kind: kind,
         ...(kind === 'Recurring' ? { recurrency_kind: i % 2 ? 'Daily' : 'Weekly' } : {}),
-        ...(purpose === 'TxProfile' ? { transaction_id: 'T1' } : {}),
+        ...(purpose === 'TxProfile' ? { transaction_id: `T${1 + (i % 2)}` } : {}),
         charging_schedule: [
           { id: 1, ...(kind === 'Relative' ? {} : { start_schedule: `2026-12-01T${String(i % 18).padStart(2, '0')}:00:00Z` }), charging_rate_unit: i % 4 ? 'A' : 'W', charging_schedule_period: periods },
         ],
@@ -48,7 +52,7 @@ function bigStation() {
 }
 
 async function simulator(args) {
-  const child = spawn(process.execPath, [scp, 'simulate', '--embedded', '0', '--clock', CLOCK, '--evses', '2', '--transaction', '1=T1@2026-12-01T17:00:00Z', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [scp, 'simulate', '--embedded', '0', '--clock', CLOCK, '--evses', '2', '--transaction', '1=T1@2026-12-01T17:00:00Z', '--transaction', '2=T2@2026-12-01T17:10:00Z', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const url = await new Promise((resolve, reject) => {
     child.stderr.on('data', (chunk) => {

@@ -1,16 +1,19 @@
 /**
- * How a station checks a profile before it installs it, as EVerest's libocpp does (lib/ocpp/v2/functional_blocks/
- * smart_charging.cpp in EVerest/everest-core: handle_set_charging_profile_req, conform_and_validate_profile and the
- * validate_* functions it calls), in its order, with its ProfileValidationResultEnum names and the reason codes its
- * profile_validation_result_to_reason_code gives them. Against the profiles the station holds and the station itself
- * (its EVSEs and their transactions). Pure: the simulator's station (station.ts) answers with it.
+ * How a station checks a profile before it installs it, as EVerest's libocpp does (lib/everest/ocpp/lib/ocpp/v2/
+ * functional_blocks/smart_charging.cpp in EVerest/everest-core: handle_set_charging_profile_req,
+ * conform_and_validate_profile and the validate_* functions it calls), in its order, with its
+ * ProfileValidationResultEnum names and the reason codes its profile_validation_result_to_reason_code gives them.
+ * Against the profiles the station holds and the station itself (its EVSEs and their transactions). Pure: the
+ * simulator's station (station.ts) answers with it, and --profiles is checked with it at start (heldRefusal).
  *
  * Results libocpp has that never arise here, and why: ChargingProfileEmptyChargingSchedules and
  * ChargingProfileNoChargingSchedulePeriods (the schema requires a schedule and a period),
- * ChargingScheduleChargingRateUnitUnsupported (the simulated station takes A and W),
- * ChargingSchedulePeriodExtraneousPhaseValues (it is an AC station), ChargingSchedulePeriodUnsupportedNumberPhases
- * (the schema allows 1 to 3, the station has 3), RequestStartTransactionNonTxProfile (no RequestStartTransaction
- * here), InvalidProfileType (an internal mix-up in libocpp).
+ * ChargingScheduleChargingRateUnitUnsupported (the simulated station takes A and W), ChargingScheduleNonFiniteValue
+ * and ChargingSchedulePeriodNonFiniteValue (JSON has no NaN), ChargingSchedulePeriodExtraneousPhaseValues (it is an
+ * AC station), ChargingSchedulePeriodUnsupportedNumberPhases (the schema allows 1 to 3, the station has 3),
+ * RequestStartTransactionNonTxProfile (no RequestStartTransaction here), InvalidProfileType (an internal mix-up in
+ * libocpp); and the results libocpp checks only for OCPP 2.1 (rate limits, MaxExternalConstraintsId, the 2.1
+ * purposes, kinds and period fields), which this API does not carry.
  */
 import type { SetChargingProfileRequestData } from '../../core/generated/types.js';
 import { STATION_EVSE, type StationModel } from '../../core/composite.js';
@@ -121,10 +124,37 @@ export function stationRefusal(held: readonly HeldProfile[], data: SetChargingPr
   if (profile.charging_profile_purpose === 'ChargingStationExternalConstraints') {
     return refuse('ChargingStationExternalConstraintsInSetChargingProfileRequest', 'InvalidValue', 'ChargingStationExternalConstraints come from an external system, never from this request');
   }
-  if (evse !== STATION_EVSE && !station.evses.includes(evse)) return refuse('EvseDoesNotExist', 'InvalidValue', `the station has no EVSE ${evse}`);
+  const missing = evseRefusal(evse, station);
+  if (missing) return missing;
   // K01.FR.05: a profile with the id of external constraints does not replace them
   const external = held.find((other) => other.id === profile.id && other.charging_profile_purpose === 'ChargingStationExternalConstraints');
   if (external) return refuse('ExistingChargingStationExternalConstraints', 'DuplicateProfile', `id ${profile.id} is the station's ChargingStationExternalConstraints, which this request cannot replace`);
+  return profileRefusal(held, profile, evse, station);
+}
+
+const evseRefusal = (evse: string, station: StationModel): Refusal | undefined =>
+  evse !== STATION_EVSE && !station.evses.includes(evse) ? refuse('EvseDoesNotExist', 'InvalidValue', `the station has no EVSE ${evse}`) : undefined;
+
+/**
+ * Why a station would not hold this profile among `held` (libocpp's get_valid_profiles_for_evse runs the same
+ * conform_and_validate_profile on what it holds): a `--profiles` entry at start. The file is the station's state, so
+ * the two rules about the request itself do not apply (external constraints come from elsewhere and may be held).
+ * An entry known only by its selector (for clear) limits nothing: only where its purpose may sit is checked.
+ */
+export function heldRefusal(held: readonly HeldProfile[], entry: HeldProfile, station: StationModel): Refusal | undefined {
+  const missing = evseRefusal(entry.evse_id, station);
+  if (missing || entry.charging_profile) return missing ?? profileRefusal(held, entry.charging_profile!, entry.evse_id, station);
+  if (entry.charging_profile_purpose === 'ChargingStationMaxProfile' && entry.evse_id !== STATION_EVSE) {
+    return refuse('ChargingStationMaxProfileEvseIdGreaterThanZero', 'InvalidValue', `a ChargingStationMaxProfile is for the whole station, not EVSE ${entry.evse_id}`);
+  }
+  if (entry.charging_profile_purpose === 'TxProfile' && entry.evse_id === STATION_EVSE) {
+    return refuse('TxProfileEvseIdNotGreaterThanZero', 'InvalidValue', 'a TxProfile is for the EVSE of its transaction: give evse_id');
+  }
+  return undefined;
+}
+
+/** conform_and_validate_profile after the EVSE: the schedules, then the purpose's own rules. */
+function profileRefusal(held: readonly HeldProfile[], profile: Profile, evse: string, station: StationModel): Refusal | undefined {
   const schedule = scheduleRefusal(profile);
   if (schedule) return schedule;
   switch (profile.charging_profile_purpose) {

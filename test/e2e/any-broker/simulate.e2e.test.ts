@@ -298,6 +298,52 @@ describe('--profiles', () => {
     expect(run.code).toBe(2);
     expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
   });
+
+  // A whole profile as --profiles holds it (shaped like set's request data).
+  const whole = (id: number, purpose: string, evse: string | undefined, more: Record<string, unknown> = {}) => ({
+    ...(evse === undefined ? {} : { evse_id: evse }),
+    charging_profile: {
+      id,
+      stack_level: 0,
+      charging_profile_purpose: purpose,
+      charging_profile_kind: 'Absolute',
+      charging_schedule: [{ id: 1, start_schedule: '2026-12-01T00:00:00Z', charging_rate_unit: 'A', charging_schedule_period: [{ start_period: 0, limit: 16 }] }],
+      ...more,
+    },
+  });
+  const selector = (id: number, purpose: string, evse: string) => ({ id, evse_id: evse, charging_profile_purpose: purpose, stack_level: 0 });
+
+  it.each([
+    ['a TxProfile on an EVSE without a transaction', [whole(1, 'TxProfile', '1', { transaction_id: 'T1' })], [], 'entry 1 (id 1): a station refuses it: TxProfileEvseHasNoActiveTransaction (EVSE 1 has no active transaction)'],
+    ['a TxProfile of another transaction', [whole(1, 'TxProfile', '1', { transaction_id: 'T9' })], ['--transaction', '1=T1'], 'entry 1 (id 1): a station refuses it: TxProfileTransactionNotOnEvse (transaction T9 is not the one on EVSE 1 (T1))'],
+    ['a TxProfile without its transaction_id', [whole(1, 'TxProfile', '1')], ['--transaction', '1=T1'], 'entry 1 (id 1): a station refuses it: TxProfileMissingTransactionId (a TxProfile needs transaction_id)'],
+    ['a ChargingStationMaxProfile on an EVSE', [whole(1, 'TxDefaultProfile', '1'), whole(2, 'ChargingStationMaxProfile', '1')], [], 'entry 2 (id 2): a station refuses it: ChargingStationMaxProfileEvseIdGreaterThanZero (a ChargingStationMaxProfile is for the whole station, not EVSE 1)'],
+    ['a Relative ChargingStationMaxProfile', [{ charging_profile: { ...whole(3, 'ChargingStationMaxProfile', undefined).charging_profile, charging_profile_kind: 'Relative', charging_schedule: [{ id: 1, charging_rate_unit: 'A', charging_schedule_period: [{ start_period: 0, limit: 16 }] }] } }], [], 'entry 1 (id 3): a station refuses it: ChargingStationMaxProfileCannotBeRelative (a ChargingStationMaxProfile cannot be Relative)'],
+    ['two TxDefaultProfiles at one stack level on one EVSE', [whole(1, 'TxDefaultProfile', '1'), whole(2, 'TxDefaultProfile', '1')], [], 'entry 2 (id 2): a station refuses it: DuplicateProfileValidityPeriod (profile 1 is a TxDefaultProfile on the same EVSE at stack level 0 in force at the same time)'],
+    ['a TxDefaultProfile at one stack level both station-wide and on an EVSE', [whole(1, 'TxDefaultProfile', '1'), whole(2, 'TxDefaultProfile', '0')], [], 'entry 2 (id 2): a station refuses it: DuplicateTxDefaultProfileFound (profile 1 is a TxDefaultProfile at stack level 0 on an EVSE)'],
+    ['a profile whose first period does not start at 0', [{ evse_id: '1', charging_profile: { ...whole(1, 'TxDefaultProfile', '1').charging_profile, charging_schedule: [{ id: 1, start_schedule: '2026-12-01T00:00:00Z', charging_rate_unit: 'A', charging_schedule_period: [{ start_period: 60, limit: 16 }] }] } }], [], 'entry 1 (id 1): a station refuses it: ChargingProfileFirstStartScheduleIsNotZero (charging_schedule[0].charging_schedule_period[0]: the first period starts at 60, not 0)'],
+    ['an EVSE the station does not have (--evses)', [whole(1, 'TxDefaultProfile', '3')], ['--evses', '2'], 'entry 1 (id 1): a station refuses it: EvseDoesNotExist (the station has no EVSE 3)'],
+    ['an entry of only a selector: a ChargingStationMaxProfile on an EVSE', [selector(1, 'ChargingStationMaxProfile', '2')], [], 'entry 1 (id 1): a station refuses it: ChargingStationMaxProfileEvseIdGreaterThanZero (a ChargingStationMaxProfile is for the whole station, not EVSE 2)'],
+    ['an entry of only a selector: a TxProfile for the station', [selector(1, 'TxProfile', '0')], [], 'entry 1 (id 1): a station refuses it: TxProfileEvseIdNotGreaterThanZero (a TxProfile is for the EVSE of its transaction: give evse_id)'],
+  ])('refuses %s as a station would (libocpp\'s checks): exit 2 naming the entry and the rule', async (_what, entries, flags, message) => {
+    const path = file('refused.json', entries);
+    const run = await runScp(['simulate', '--embedded', '0', '--profiles', path, ...flags]);
+    expect([run.stderr, run.code]).toEqual([`scp: --profiles: ${JSON.stringify(path)}: ${message}\n`, 2]);
+  });
+
+  it('starts with what a station holds: external constraints, a TxProfile of its transaction, one profile per stack level', async () => {
+    const path = file('held.json', [
+      whole(1, 'ChargingStationExternalConstraints', '0'),
+      whole(2, 'TxProfile', '1', { transaction_id: 'T1' }),
+      whole(3, 'TxDefaultProfile', '1'),
+      whole(4, 'TxDefaultProfile', '1', { stack_level: 1 }),
+      whole(5, 'TxDefaultProfile', '2'),
+      selector(6, 'TxProfile', '2'),
+    ]);
+    const simulator = await simulate(['simulate', '--embedded', '0', '--profiles', path, '--transaction', '1=T1']);
+    expect(simulator.stderr()).toMatch(/6 charging profiles:/);
+    expect((await runScp(['--broker', simulator.url, 'clear', '--id', '6'])).code).toBe(0);
+  });
 });
 
 describe('fault injection', () => {
