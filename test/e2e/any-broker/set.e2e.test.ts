@@ -247,8 +247,8 @@ describe(`scp set with scp simulate on the ${brokerName()}`, () => {
     expect(simulator.stdout()).toMatch(/installed nothing -> rejected \(InvalidValue: TxProfileEvseIdNotGreaterThanZero: a TxProfile is for the EVSE of its transaction/);
   });
 
-  // Each refusal an operator can meet with bin/scp (the rest, scp itself refuses before sending: see
-  // test/unit/validation.test.ts), against the built-in station: EVSEs GB*SEV*E001 to E003, TX-E001 on the first,
+  // Each refusal an operator can meet with bin/scp (the rest, scp itself refuses before sending: the station's answer
+  // to another client that sends them is tested below), against the built-in station: EVSEs GB*SEV*E001 to E003, TX-E001 on the first,
   // external constraints 7, a station maximum (6) at stack level 0, TxDefaultProfiles at levels 0 and 2.
   it.each([
     ['an EVSE the station does not have', ['--evse', '3', '--id', '70', '--limit', '11kW'], 'InvalidValue', 'EvseDoesNotExist'],
@@ -260,11 +260,40 @@ describe(`scp set with scp simulate on the ${brokerName()}`, () => {
     ["a TxProfile for another EVSE's transaction", ['--evse', 'GB*SEV*E001', '--id', '70', '--purpose', 'TxProfile', '--transaction', 'TX-9', '--limit', '16A', '--stack-level', '2'], 'TxNotFound', 'TxProfileTransactionNotOnEvse'],
     ['a TxProfile at the stack level of another of its transaction', ['--evse', 'GB*SEV*E001', '--id', '70', '--purpose', 'TxProfile', '--transaction', 'TX-E001', '--limit', '16A'], 'InvalidStackLevel', 'TxProfileConflictingStackLevel'],
     ['a Relative station maximum', ['--id', '60', '--purpose', 'ChargingStationMaxProfile', '--limit', '40kW', '--stack-level', '1', '--relative'], 'InvalidValue', 'ChargingStationMaxProfileCannotBeRelative'],
-  ])('the station refuses %s: exit 1, libocpp\'s reason', async (_what, args, reason, result) => {
+    ['a period with phase_to_use (the station does not switch phases)', ['--file', 'phase-to-use'], 'InvalidSchedule', 'ChargingSchedulePeriodPhaseToUseACPhaseSwitchingUnsupported'],
+  ])('the station refuses %s: exit 1, libocpp\'s reason', async (_what, given, reason, result) => {
+    const onePhase = { ...PROFILE, id: 71, stack_level: 3, charging_schedule: [{ ...PROFILE.charging_schedule[0]!, charging_schedule_period: [{ start_period: 0, limit: 3680, number_phases: 1, phase_to_use: 2 }] }] };
+    const args = given.map((arg) => (arg === 'phase-to-use' ? file('phase-to-use.json', { evse_id: 'GB*SEV*E003', charging_profile: onePhase }) : arg));
     const { scp } = await simulated();
     const run = await scp('set', ...args, '--json');
     expect(run.code, run.stderr).toBe(1);
     const { status, status_info } = JSON.parse(run.stdout).response.data;
+    expect([status, status_info.reason_code, status_info.additional_info.split(':')[0]]).toEqual(['rejected', reason, result]);
+  });
+
+  // What scp refuses before sending (exit 2), another client may still send: the station answers it as libocpp does.
+  const period = (start_period: number, more: object = {}) => ({ start_period, limit: 16, ...more });
+  const scheduled = (schedule: object, more: object = {}) => ({ ...PROFILE, id: 71, stack_level: 3, ...more, charging_schedule: [{ id: 1, charging_rate_unit: 'A', ...schedule }] });
+  it.each([
+    ['ChargingStationExternalConstraints', { ...PROFILE, id: 71, charging_profile_purpose: 'ChargingStationExternalConstraints' }, 'InvalidValue', 'ChargingStationExternalConstraintsInSetChargingProfileRequest'],
+    ['a station maximum on an EVSE', { ...PROFILE, id: 71, stack_level: 1, charging_profile_purpose: 'ChargingStationMaxProfile' }, 'InvalidValue', 'ChargingStationMaxProfileEvseIdGreaterThanZero'],
+    ['a TxProfile without its transaction', { ...PROFILE, id: 71, stack_level: 1, charging_profile_purpose: 'TxProfile' }, 'MissingParam', 'TxProfileMissingTransactionId'],
+    ['phase_to_use on 3 phases', scheduled({ start_schedule: '2026-12-01T00:00:00Z', charging_schedule_period: [period(0, { number_phases: 3, phase_to_use: 1 })] }), 'InvalidSchedule', 'ChargingSchedulePeriodInvalidPhaseToUse'],
+    ['a first period not at 0', scheduled({ start_schedule: '2026-12-01T00:00:00Z', charging_schedule_period: [period(60)] }), 'InvalidSchedule', 'ChargingProfileFirstStartScheduleIsNotZero'],
+    ['periods out of order', scheduled({ start_schedule: '2026-12-01T00:00:00Z', charging_schedule_period: [period(0), period(600), period(300)] }), 'InvalidSchedule', 'ChargingSchedulePeriodsOutOfOrder'],
+    ['an Absolute profile without start_schedule', scheduled({ charging_schedule_period: [period(0)] }), 'InvalidSchedule', 'ChargingProfileMissingRequiredStartSchedule'],
+    ['a Relative profile with start_schedule', scheduled({ start_schedule: '2026-12-01T00:00:00Z', charging_schedule_period: [period(0)] }, { charging_profile_kind: 'Relative' }), 'InvalidSchedule', 'ChargingProfileExtraneousStartSchedule'],
+  ])('the station refuses, from another client, %s: libocpp\'s reason', async (_what, profile, reason, result) => {
+    const { topics } = await simulated();
+    const client = await connectAsync(broker.url, { reconnectPeriod: 0 });
+    const answers: string[] = [];
+    client.on('message', (_topic, payload) => answers.push(payload.toString()));
+    await client.subscribeAsync(topics.responseTopic, { qos: 1 });
+    const id = '0c0c0c0c-1111-4222-8333-444444444444';
+    await client.publishAsync(topics.requestTopic, JSON.stringify({ id, name: 'set_charging_profile', type: 'request', data: { evse_id: 'GB*SEV*E003', charging_profile: profile } }), { qos: 1 });
+    for (let waited = 0; answers.length === 0 && waited < 5000; waited += 50) await sleep(50);
+    await client.endAsync();
+    const { status, status_info } = JSON.parse(answers[0]!).data;
     expect([status, status_info.reason_code, status_info.additional_info.split(':')[0]]).toEqual(['rejected', reason, result]);
   });
 
