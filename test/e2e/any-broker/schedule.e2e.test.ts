@@ -217,30 +217,6 @@ describe(`scp schedule with scp simulate on the ${brokerName()}`, () => {
     expect(await periods('--evse', '1', '--duration', '1h')).toEqual([[0, 16, 3], [1800, 15.9, 3]]);
   });
 
-  it('follows libocpp on phases and units: A and W apart, converted with the period\'s phases; evse 0 counts phases', async () => {
-    // libocpp's MixingCurrentAndPower_16A_1P (test_composite_schedule.cpp), through set and schedule: a 1-phase 16 A
-    // station maximum over a W TxDefaultProfile (3 phases, K01.FR.49) stepping down every 300 s, on a 1-EVSE station.
-    const { scp, periods } = await station(['--evses', '1']);
-    const dir = mkdtempSync(join(tmpdir(), 'scp-composite-'));
-    try {
-      const file = join(dir, 'tx-default-w.json');
-      const steps = [12420, 8280, 6210, 4140, 2070].map((limit, i) => ({ start_period: 300 * i, limit }));
-      const profile = { id: 25, stack_level: 0, charging_profile_purpose: 'TxDefaultProfile', charging_profile_kind: 'Relative', charging_schedule: [{ id: 0, duration: 3600, charging_rate_unit: 'W', charging_schedule_period: steps }] };
-      writeFileSync(file, JSON.stringify({ evse_id: '1', charging_profile: profile }));
-      expect((await scp('set', '--file', file)).code).toBe(0);
-      // (a) evse 0 of a 1-EVSE station reports the EVSE's phase count, as libocpp does.
-      expect(await periods('--evse', '0', '--duration', '1h')).toEqual([[0, 18, 3], [300, 12, 3], [600, 9, 3], [900, 6, 3], [1200, 3, 3]]);
-      expect((await scp('set', '--id', '24', '--purpose', 'ChargingStationMaxProfile', '--limit', '16A', '--phases', '1', '--start', '2026-12-01T18:00:00Z')).code).toBe(0);
-      // (b) 12,420 W on 1 phase is 54 A, so the 16 A bound holds until 2,070 W = 9 A; scp used to give 16, 12, 9, 6, 3.
-      expect(await periods('--evse', '1', '--duration', '1h')).toEqual([[0, 16, 1], [1200, 9, 1]]);
-      expect(await periods('--evse', '0', '--duration', '1h')).toEqual([[0, 16, 1], [1200, 9, 1]]);
-      // Asked in W: 16 A x 230 V x 1 phase = 3,680 W, then the profile's own 2,070 W.
-      expect(await periods('--evse', '1', '--duration', '1h', '--unit', 'W')).toEqual([[0, 3680, 1], [1200, 2070, 1]]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
   it('the table and chart a person sees, from the built-in station', async () => {
     const { scp } = await station([]);
     const run = await scp('schedule', '--evse', 'GB*SEV*E002', '--chart');
@@ -276,4 +252,31 @@ describe(`scp schedule with scp simulate on the ${brokerName()}`, () => {
       expect(run.stderr.split('\n').filter(Boolean), args.join(' ')).toEqual([typeof message === 'string' ? message : expect.stringMatching(message)]);
     }
   });
+});
+
+describe(`the composite as libocpp computes it, with scp simulate on the ${brokerName()}`, () => {
+  it('follows libocpp on phases and units: A and W apart, converted with the period\'s phases; evse 0 counts phases', async () => {
+    // libocpp's MixingCurrentAndPower_16A_1P (test_composite_schedule.cpp), through set and schedule: a 1-phase 16 A
+    // station maximum over a W TxDefaultProfile (3 phases, K01.FR.49) stepping down every 300 s, on a 1-EVSE station.
+    const { scp, periods } = await station(['--evses', '1']);
+    const dir = mkdtempSync(join(tmpdir(), 'scp-composite-'));
+    try {
+      const file = join(dir, 'tx-default-w.json');
+      const steps = [12420, 8280, 6210, 4140, 2070].map((limit, i) => ({ start_period: 300 * i, limit }));
+      const profile = { id: 25, stack_level: 0, charging_profile_purpose: 'TxDefaultProfile', charging_profile_kind: 'Relative', charging_schedule: [{ id: 0, duration: 3600, charging_rate_unit: 'W', charging_schedule_period: steps }] };
+      writeFileSync(file, JSON.stringify({ evse_id: '1', charging_profile: profile }));
+      expect((await scp('set', '--file', file)).code).toBe(0);
+      // (a) evse 0 of a 1-EVSE station reports the EVSE's phase count, as libocpp does.
+      expect(await periods('--evse', '0', '--duration', '1h')).toEqual([[0, 18, 3], [300, 12, 3], [600, 9, 3], [900, 6, 3], [1200, 3, 3]]);
+      expect((await scp('set', '--id', '24', '--purpose', 'ChargingStationMaxProfile', '--limit', '16A', '--phases', '1', '--start', '2026-12-01T18:00:00Z')).code).toBe(0);
+      // (b) 12,420 W on 1 phase is 54 A, so the 16 A bound holds until 2,070 W = 9 A; scp used to give 16, 12, 9, 6, 3.
+      expect(await periods('--evse', '1', '--duration', '1h')).toEqual([[0, 16, 1], [1200, 9, 1]]);
+      expect(await periods('--evse', '0', '--duration', '1h')).toEqual([[0, 16, 1], [1200, 9, 1]]);
+      // Asked in W: 16 A x 230 V x 1 phase = 3,680 W, then the profile's own 2,070 W.
+      expect(await periods('--evse', '1', '--duration', '1h', '--unit', 'W')).toEqual([[0, 3680, 1], [1200, 2070, 1]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
 });

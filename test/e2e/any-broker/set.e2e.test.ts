@@ -247,6 +247,31 @@ describe(`scp set with scp simulate on the ${brokerName()}`, () => {
     expect(simulator.stdout()).toMatch(/installed nothing -> rejected \(InvalidValue: TxProfileEvseIdNotGreaterThanZero: a TxProfile is for the EVSE of its transaction/);
   });
 
+  it("the README's set examples are ones the built-in station accepts", async () => {
+    const { scp } = await simulated();
+    const profile = file('readme-profile.json', { id: 90, stack_level: 4, charging_profile_purpose: 'TxProfile', charging_profile_kind: 'Relative', transaction_id: 'TX-E001', charging_schedule: [{ id: 1, charging_rate_unit: 'A', charging_schedule_period: [{ start_period: 0, limit: 16 }] }] });
+    for (const args of [
+      ['--evse', 'GB*SEV*E003', '--id', '70', '--limit', '11kW', '--stack-level', '3'],
+      ['--evse', 'GB*SEV*E002', '--id', '80', '--limit', '16A', '--stack-level', '1', '--start', '2026-12-01T18:00:00Z', '--duration', '3h'],
+      ['--id', '60', '--purpose', 'ChargingStationMaxProfile', '--stack-level', '1', '--limit', '40kW', '--recurring', 'daily', '--start', '2026-12-01T00:00:00Z'],
+      ['--evse', 'GB*SEV*E001', '--file', profile],
+    ]) {
+      const run = await scp('set', ...args);
+      expect(run.code, `${args.join(' ')}: ${run.stdout}${run.stderr}`).toBe(0);
+    }
+  });
+
+  it('--profiles may hold entries shaped like set\'s request data: the station\'s state, schema-checked only', async () => {
+    const path = file('state.json', [{ id: 1, evse_id: 'E1', charging_profile_purpose: 'TxProfile', stack_level: 0 }, { evse_id: 'E2', charging_profile: PROFILE }]);
+    const { scp } = await simulated(['--profiles', path]);
+    expect((await scp('clear', '--evse', 'E2')).stdout).toBe('accepted\n');
+    const bad = await runScp(['--broker', broker.url, 'simulate', '--profiles', file('bad-state.json', [{ charging_profile: { ...PROFILE, stack_level: -1 } }])]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^scp: --profiles: ".*bad-state\.json": entry 1: charging_profile\/stack_level: must be >= 0/);
+  });
+});
+
+describe(`the station's K01 checks, as libocpp's, with scp simulate on the ${brokerName()}`, () => {
   // Each refusal an operator can meet with bin/scp (the rest, scp itself refuses before sending: the station's answer
   // to another client that sends them is tested below), against the built-in station: EVSEs GB*SEV*E001 to E003, TX-E001 on the first,
   // external constraints 7, a station maximum (6) at stack level 0, TxDefaultProfiles at levels 0 and 2.
@@ -297,26 +322,4 @@ describe(`scp set with scp simulate on the ${brokerName()}`, () => {
     expect([status, status_info.reason_code, status_info.additional_info.split(':')[0]]).toEqual(['rejected', reason, result]);
   });
 
-  it("the README's set examples are ones the built-in station accepts", async () => {
-    const { scp } = await simulated();
-    const profile = file('readme-profile.json', { id: 90, stack_level: 4, charging_profile_purpose: 'TxProfile', charging_profile_kind: 'Relative', transaction_id: 'TX-E001', charging_schedule: [{ id: 1, charging_rate_unit: 'A', charging_schedule_period: [{ start_period: 0, limit: 16 }] }] });
-    for (const args of [
-      ['--evse', 'GB*SEV*E003', '--id', '70', '--limit', '11kW', '--stack-level', '3'],
-      ['--evse', 'GB*SEV*E002', '--id', '80', '--limit', '16A', '--stack-level', '1', '--start', '2026-12-01T18:00:00Z', '--duration', '3h'],
-      ['--id', '60', '--purpose', 'ChargingStationMaxProfile', '--stack-level', '1', '--limit', '40kW', '--recurring', 'daily', '--start', '2026-12-01T00:00:00Z'],
-      ['--evse', 'GB*SEV*E001', '--file', profile],
-    ]) {
-      const run = await scp('set', ...args);
-      expect(run.code, `${args.join(' ')}: ${run.stdout}${run.stderr}`).toBe(0);
-    }
-  });
-
-  it('--profiles may hold entries shaped like set\'s request data: the station\'s state, schema-checked only', async () => {
-    const path = file('state.json', [{ id: 1, evse_id: 'E1', charging_profile_purpose: 'TxProfile', stack_level: 0 }, { evse_id: 'E2', charging_profile: PROFILE }]);
-    const { scp } = await simulated(['--profiles', path]);
-    expect((await scp('clear', '--evse', 'E2')).stdout).toBe('accepted\n');
-    const bad = await runScp(['--broker', broker.url, 'simulate', '--profiles', file('bad-state.json', [{ charging_profile: { ...PROFILE, stack_level: -1 } }])]);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^scp: --profiles: ".*bad-state\.json": entry 1: charging_profile\/stack_level: must be >= 0/);
-  });
 });

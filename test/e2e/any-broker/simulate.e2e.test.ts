@@ -299,6 +299,9 @@ describe('--profiles', () => {
     expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
   });
 
+});
+
+describe('--profiles as a station holds them', () => {
   // A whole profile as --profiles holds it (shaped like set's request data).
   const whole = (id: number, purpose: string, evse: string | undefined, more: Record<string, unknown> = {}) => ({
     ...(evse === undefined ? {} : { evse_id: evse }),
