@@ -10,6 +10,7 @@ import { EXIT_MEANINGS } from './core/errors.js';
 export const GROUP_HEADINGS: Readonly<Record<HelpGroup, string>> = {
   send: 'What to send:',
   service: 'The service:',
+  station: 'The station, with --offline (as scp simulate takes it):',
   connection: 'Connection:',
   config: 'Config file:',
   output: 'Output:',

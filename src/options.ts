@@ -23,7 +23,7 @@ function oneOf<T extends string>(label: string, raw: string, allowed: readonly T
 export type Source = 'flag' | 'env' | 'profile' | 'default';
 
 /** Where an option is listed in help: what to send, how to reach the broker, how to show results. */
-export type HelpGroup = 'send' | 'connection' | 'config' | 'output' | 'service';
+export type HelpGroup = 'send' | 'connection' | 'config' | 'output' | 'service' | 'station';
 
 export interface OptionSpec {
   /** The name commander keeps the value under (camelCase of the long flag). */
@@ -56,10 +56,28 @@ export interface OptionSpec {
   readonly selects?: boolean;
   /** May be given more than once: the values arrive as a list, in the order given. */
   readonly repeatable?: boolean;
+  /** Means something only with this (switch) option of the same command: given without it, refused (--explain needs --offline). */
+  readonly needs?: string;
 }
 
 /** Seconds as given, milliseconds as kept: the timers take those. */
 const seconds = (raw: string, label: string) => parseSeconds(label, raw) * 1000;
+
+/**
+ * The station a composite schedule is computed for, as options: `scp simulate` serves one, and `scp schedule
+ * --offline` computes from one, so both take the same rows (declared here once, tagged with the command).
+ */
+export function stationOptions<C extends string, G extends HelpGroup>(command: C, group: G, needs?: string) {
+  return [
+    { key: 'profiles', command, flags: '--profiles <file>', description: 'start with the profiles in this JSON file: an array of set\'s request data {evse_id?, charging_profile}, or of {id, evse_id, charging_profile_purpose, stack_level} (for clear only)', group, needs, complete: 'file' },
+    { key: 'evses', command, flags: '--evses <n>', description: 'the station has EVSEs "1" to "n", and no profiles but those of --profiles (default: the built-in station, or the EVSEs its profiles name)', group, needs, parse: (raw: string, label: string) => wholeNumber(label, raw, 1, 10_000) },
+    { key: 'clock', command, flags: '--clock <time>', description: 'the simulated now, fixed, ISO 8601 with a zone (default: the real clock)', group, needs, parse: (raw: string, label: string) => new Date(parseTime(label, raw)) },
+    { key: 'transaction', command, flags: '--transaction <evse=id[@start]>', description: 'an active transaction on an EVSE, started at an ISO 8601 time (default: when scp starts); repeatable', group, needs, repeatable: true, parse: (raw: string, label: string) => parseTransaction(raw, label) },
+    { key: 'supplyVoltage', command, flags: '--supply-voltage <volts>', description: 'converts A and W: W = A x volts x phases', default: '230', group, needs, parse: (raw: string, label: string) => parseVolts(raw, label) },
+    { key: 'defaultLimit', command, flags: '--default-limit <limit>', description: `the limit where no profile limits, one in A and one in W (default: ${DEFAULT_LIMITS.A}A and ${DEFAULT_LIMITS.W}W); repeatable`, group, needs, repeatable: true, parse: (raw: string, label: string) => ({ raw, ...parseLimit(raw, label) }) },
+    { key: 'defaultPhases', command, flags: '--default-phases <n>', description: 'the phases a composite period counting none converts A and W with: 1, 2 or 3', default: '3', group, needs, complete: ['1', '2', '3'], parse: (raw: string, label: string) => wholeNumber(label, raw, 1, 3) },
+  ] as const satisfies readonly OptionSpec[];
+}
 
 /** The global options and simulate's; each message's own options are rows of its registry entry (messages/). */
 const SHARED_OPTIONS = [
@@ -100,13 +118,7 @@ const SHARED_OPTIONS = [
   // scp simulate
   // `--embedded` alone stays `true` (a switch is not parsed): the simulator takes it as port 1883.
   { key: 'embedded', command: 'simulate', flags: '--embedded [port]', description: 'also run an MQTT broker (MQTT 3.1.1 and 5) in this process on 127.0.0.1 (default port 1883; 0 for any free port)', group: 'service', parse: (raw: string, label: string) => parsePort(label, raw) },
-  { key: 'profiles', command: 'simulate', flags: '--profiles <file>', description: 'start with the profiles in this JSON file: an array of set\'s request data {evse_id?, charging_profile}, or of {id, evse_id, charging_profile_purpose, stack_level} (for clear only)', group: 'service', complete: 'file' },
-  { key: 'evses', command: 'simulate', flags: '--evses <n>', description: 'the station has EVSEs "1" to "n", and no profiles but those of --profiles (default: the built-in station, or the EVSEs its profiles name)', group: 'service', parse: (raw: string, label: string) => wholeNumber(label, raw, 1, 10_000) },
-  { key: 'clock', command: 'simulate', flags: '--clock <time>', description: 'the simulated now, fixed, ISO 8601 with a zone (default: the real clock)', group: 'service', parse: (raw: string, label: string) => new Date(parseTime(label, raw)) },
-  { key: 'transaction', command: 'simulate', flags: '--transaction <evse=id[@start]>', description: 'an active transaction on an EVSE, started at an ISO 8601 time (default: when the simulator starts); repeatable', group: 'service', repeatable: true, parse: (raw: string, label: string) => parseTransaction(raw, label) },
-  { key: 'supplyVoltage', command: 'simulate', flags: '--supply-voltage <volts>', description: 'converts A and W: W = A x volts x phases', default: '230', group: 'service', parse: (raw: string, label: string) => parseVolts(raw, label) },
-  { key: 'defaultLimit', command: 'simulate', flags: '--default-limit <limit>', description: `the limit where no profile limits, one in A and one in W (default: ${DEFAULT_LIMITS.A}A and ${DEFAULT_LIMITS.W}W); repeatable`, group: 'service', repeatable: true, parse: (raw: string, label: string) => ({ raw, ...parseLimit(raw, label) }) },
-  { key: 'defaultPhases', command: 'simulate', flags: '--default-phases <n>', description: 'the phases a composite period counting none converts A and W with: 1, 2 or 3', default: '3', group: 'service', complete: ['1', '2', '3'], parse: (raw: string, label: string) => wholeNumber(label, raw, 1, 3) },
+  ...stationOptions('simulate', 'service'),
   { key: 'serviceStatus', command: 'simulate', flags: '--service-status <status>', description: 'what the service answers scp status with (and announces when it starts): ready, starting, stopping, error or busy', default: 'ready', group: 'service', complete: SERVICE_STATUSES, parse: (raw: string, label: string) => oneOf(label, raw, SERVICE_STATUSES) },
   { key: 'stations', command: 'simulate', flags: '--stations <n>', description: 'serve stations "1" to "n", each with its own profiles, on topics that name {station} (see --request-topic)', group: 'service', parse: (raw: string, label: string) => wholeNumber(label, raw, 1, 100_000) },
   { key: 'delay', command: 'simulate', flags: '--delay <ms>', description: 'wait this long before answering', default: '0', group: 'service', parse: (raw: string, label: string) => parseMilliseconds(label, raw) },
@@ -125,6 +137,19 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = SHARED_OPTIONS;
 export function refuseOptions(values: Readonly<Record<string, unknown>>): void {
   const refused = COMMON_OPTIONS.find((spec) => spec.command === undefined && spec.refusal !== undefined && values[spec.key] !== undefined);
   if (refused) throw new UsageError(refused.refusal!);
+}
+
+/**
+ * An option given without the one it needs (`--explain` without `--offline`): bad usage, naming both. An option with
+ * a default counts as given when its value is not the default.
+ */
+export function refuseUnmet(rows: readonly OptionSpec[], values: Readonly<Record<string, unknown>>): void {
+  for (const spec of rows) {
+    const value = values[spec.key];
+    if (spec.needs === undefined || value === undefined || value === spec.default || values[spec.needs]) continue;
+    const needed = rows.find((row) => row.key === spec.needs)!;
+    throw new UsageError(`${longFlag(spec)}: only with ${longFlag(needed)}`);
+  }
 }
 
 /** The long flag of an option: `--connect-timeout`. */
@@ -166,6 +191,9 @@ export type ConnectionSettings = Parsed<Exclude<Spec, { command: string }>>;
 /** simulate's settings, each parsed once by its row's parser. */
 export type SimulateSettings = Parsed<Extract<Spec, { command: 'simulate' }>>;
 
+/** A station's settings (stationOptions), each parsed once: simulate's, or schedule --offline's. */
+export type StationSettings = Parsed<ReturnType<typeof stationOptions>[number]>;
+
 /**
  * Every row of `rows` that has a parser, parsed once from `values` (flags, environment and profile already laid
  * together), each refusal naming what `labelOf` says (the flag, or the profile key it came from). A row not given
@@ -203,6 +231,11 @@ export function parseSimulate(values: Readonly<Record<string, unknown>>): Simula
     values,
     (spec) => longFlag(spec)!,
   ) as SimulateSettings;
+}
+
+/** The station's options of a command other than simulate (schedule --offline), each parsed once, named by its flag. */
+export function parseStation(values: Readonly<Record<string, unknown>>): StationSettings {
+  return parseRows(stationOptions('', 'service'), values, (spec) => longFlag(spec)!) as StationSettings;
 }
 
 /** What commander hands over for an option, by the shape of its flags: a value (`<x>`), an optional one (`[x]`), a

@@ -14,7 +14,7 @@ import { againstRequest, classifyResponse, type Classified } from '../core/respo
 import type { ResultRecord, Outcome } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
 import { advising, checkConnectionFlags, firstAccepting, readNamed, resolveConnection, type CommandContext, type ConnectionFlags } from '../connection.js';
-import { longFlag } from '../options.js';
+import { longFlag, refuseUnmet } from '../options.js';
 import { stationTopics } from '../core/fleet.js';
 
 /** A message command's options as commander holds them: what to send (the entry's `selects` rows), --dry-run, --yes. */
@@ -24,6 +24,12 @@ export interface RequestFlags extends Readonly<Record<string, unknown>> {
   yes?: boolean;
   /** --watch: after the answer, follow what the service says about it (commands/watch.ts). */
   watch?: boolean;
+  /** --offline: answered here by the simulated station (commands/offline.ts), nothing connects. */
+  offline?: boolean;
+  /** --explain (with --offline): the record says why the answer is what it is. */
+  explain?: boolean;
+  /** --verify (set): once accepted, is it in force? (commands/verify.ts) */
+  verify?: boolean;
 }
 
 export interface Context extends CommandContext {
@@ -157,27 +163,64 @@ async function exchangeOnce(kind: Kind, request: Envelope<'request'>, connection
   }
 }
 
+/** Milliseconds for elapsed times: process.hrtime, not performance.now (the global `performance` loads perf_hooks, a cost for every run). */
+const clockOf = (ctx: Context) => ctx.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
+
+/**
+ * --offline: the station opened (its file read and checked) before any question, the request from options or
+ * questions, answered here by the simulated station; no connection setting is read, nothing connects.
+ */
+async function runOffline(kind: Kind, flags: RequestFlags, ctx: Context): Promise<RequestResult> {
+  const offline = await import('./offline.js');
+  const station = await offline.offlineStation(flags, () => new Date());
+  const request = await chooseRequest(kind, flags, ctx, new Asking(ctx));
+  if (flags.dryRun) {
+    showRequest(ctx.output, request);
+    return {};
+  }
+  const now = clockOf(ctx);
+  const started = now();
+  offline.noteOffline(ctx.output, station.from);
+  return { record: await offline.answerOffline(kind, request, station, () => now() - started, flags.explain === true) };
+}
+
+/** The connection settings resolved (config, password), with what is worth saying about them before anything connects. */
+async function connectionFor(connectionFlags: ConnectionFlags, ctx: Context, settings: Parameters<typeof resolveConnection>[3]) {
+  const { output } = ctx;
+  const connection = await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message), settings);
+  if (connection.connect.insecure) output.warn('--insecure: the broker\'s TLS certificate is not checked');
+  output.debug(
+    `broker ${redactUrl(connection.connect.url)}, user ${connection.connect.username ?? '(none)'}, password ${connection.connect.password === undefined ? '(none)' : '(set)'}`,
+  );
+  return connection;
+}
+
+/** --verify's verifier; what it cannot check is refused before anything is sent, dry run included. */
+async function verifierFor(kind: Kind, flags: RequestFlags, request: Envelope<'request'>) {
+  const verifier = flags.verify ? await kind.verify?.() : undefined;
+  const refusal = verifier?.refuse(request);
+  if (refusal !== undefined) throw new UsageError(refusal);
+  return verifier;
+}
+
 /** One request: options or questions -> validated request -> (unless --dry-run) one exchange over MQTT -> one record. */
 export async function runRequest(kind: Kind, flags: RequestFlags, connectionFlags: ConnectionFlags, ctx: Context): Promise<RequestResult> {
+  if (flags.offline) return runOffline(kind, flags, ctx);
   const { output } = ctx;
-  // process.hrtime, not performance.now: the global `performance` loads perf_hooks, a cost for every run.
-  const now = ctx.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
+  const now = clockOf(ctx);
   // The message's own topics (service_status: the station's general ones) in the Smart Charging pair's place.
   const settings = messageTopics(kind, checkConnectionFlags(connectionFlags));
   // Where the topics name {station}, one request goes to the station --station names (refused before anything else).
   const topics = stationTopics(settings, connectionFlags.station, '--station', topicFlags(kind));
   const asking = new Asking(ctx);
   const request = await chooseRequest(kind, flags, ctx, asking);
+  const verifier = await verifierFor(kind, flags, request);
   if (flags.dryRun) {
     showRequest(output, request);
     return {};
   }
 
-  const connection = { ...(await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message), settings)), ...topics };
-  if (connection.connect.insecure) output.warn('--insecure: the broker\'s TLS certificate is not checked');
-  output.debug(
-    `broker ${redactUrl(connection.connect.url)}, user ${connection.connect.username ?? '(none)'}, password ${connection.connect.password === undefined ? '(none)' : '(set)'}`,
-  );
+  const connection = { ...(await connectionFor(connectionFlags, ctx, settings)), ...topics };
   await confirmIfAsked(kind, request, connection, flags, connectionFlags, ctx, asking);
 
   let started = now();
@@ -211,7 +254,14 @@ export async function runRequest(kind: Kind, flags: RequestFlags, connectionFlag
     const error = new InvalidResponseError(`invalid response: ${decided.problems.join('; ')}`);
     return record('invalid_response', decided.envelope, error);
   }
-  return { ...record(kind.summarize(decided.response).outcome, decided.response), ...(watch ? { watch } : {}) };
+  const outcome = kind.summarize(decided.response).outcome;
+  if (verifier && outcome === 'accepted') {
+    const ask = (question: Kind, asked: Envelope<'request'>) => exchangeOnce(question, asked, connection, ctx, asking, () => {});
+    const verified = await (await import('./verify.js')).verifyAccepted(verifier, request, ask, ctx.newId ?? randomUUID);
+    const result = record(verified.outcome, decided.response, verified.error);
+    return { ...result, record: { ...result.record!, verify: verified.verdict } };
+  }
+  return { ...record(outcome, decided.response), ...(watch ? { watch } : {}) };
 }
 
 /**
@@ -264,6 +314,7 @@ export async function runRequestCommand(
   ctx: CommandContext & { prompts: { terminal: Terminal; noInput: boolean } },
 ): Promise<Ending> {
   const { terminal, noInput } = ctx.prompts;
+  refuseUnmet(kind.options, flags);
   const policy = () =>
     promptPolicy({ stdinIsTTY: Boolean(terminal.stdin.isTTY), stdoutIsTTY: Boolean(terminal.stdout.isTTY), noInput, env: terminal.env });
   const prompts = { policy, input: () => terminal.stdin, output: () => nodeStream(terminal.stdout) };

@@ -5,8 +5,7 @@
 import { InterruptedError, UsageError } from '../core/errors.js';
 import { redactUrl } from '../core/settings.js';
 import type { SimulateOptions } from '../options.js';
-import { checkHeld, startingProfiles } from '../simulator/profiles.js';
-import { stationAt, withEvses } from '../simulator/station.js';
+import { openStation } from '../simulator/profiles.js';
 import { showProfiles } from '../output/simulator.js';
 import { announcements, parseServiceFlags, serviceHandler, stationsOn, topicPairs, type ServiceContext } from '../simulator/service.js';
 import {
@@ -117,10 +116,10 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
   const settings = checkConnectionFlags(connectionFlags);
   if (connectionFlags.station !== undefined) throw new UsageError('--station: not for simulate, which serves every station of --stations');
   const file = flags.profiles === undefined ? undefined : { path: flags.profiles, text: (await readNamed('--profiles', flags.profiles)).toString('utf8') };
-  const profiles = startingProfiles(file, flags.evses);
   // Its EVSEs are fixed from here on, as a station's are (simulator/station.ts withEvses).
-  const service = { ...parsed, station: withEvses(parsed.station, profiles) };
-  if (file) checkHeld(file.path, profiles, stationAt(service.station, profiles, new Date(), new Date()));
+  const { stationSettings, ...rest } = parsed;
+  const { config, profiles } = openStation(stationSettings, file, new Date());
+  const service = { ...rest, station: config };
   const stations = stationsOn(service.stations, topicPairs(settings), profiles);
   for (const pair of stations.skipped) {
     // Worded without "serving": scripts wait for the line that starts so to know the service is up.

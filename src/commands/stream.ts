@@ -3,13 +3,13 @@
  * exactly one result per request line, in input order unless --unordered. Memory stays bounded: lines are read
  * only while fewer than `window` results are unprinted, and printing waits for stdout to drain.
  */
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
 import { ConnectionError, InterruptedError, UsageError, type Ending } from '../core/errors.js';
 import type { RequestFlags } from './send.js';
-import { longFlag } from '../options.js';
+import { longFlag, refuseUnmet } from '../options.js';
 import { streamHeapFlags } from './stream-heap.js';
 import { againstRequest, classifyAgainst } from '../core/response.js';
 import { printable } from '../output/plain.js';
@@ -17,21 +17,14 @@ import { REQUEST_FATE, type ResultRecord, type StreamOutcome } from '../core/out
 import { messageTopics, parseInputLine, requestEnvelope, topicFlags, type Envelope, type MessageKind } from '../messages/kind.js';
 import type { Output, StreamPrinter, StreamRecord } from '../output/render.js';
 import { showStreamSummary, streamPrinter } from '../output/stream.js';
-import { checkConnectionFlags, resolveConnection, unreadable, type CommandContext, type ConnectionFlags } from '../connection.js';
+import { checkConnectionFlags, resolveConnection, type ConnectionFlags } from '../connection.js';
 import { parseConcurrency, redactUrl } from '../core/settings.js';
 import { isTemplate, stationTopics, subscriptionOf } from '../core/fleet.js';
 import type { Lane } from './lane.js';
 import { Sessions } from './sessions.js';
+import { openInput, type StreamContext, type StreamFlags } from './input.js';
 
-export interface StreamFlags {
-  input: string;
-  concurrency: string;
-  unordered: boolean;
-}
-
-export interface StreamContext extends CommandContext {
-  stdin: NodeJS.ReadableStream;
-}
+export type { StreamContext, StreamFlags };
 
 interface Waiting {
   index: number;
@@ -326,15 +319,6 @@ class RequestStream {
   }
 }
 
-/** The input: stdin for `-`, else the file, opened first so that a missing one is bad usage before anything connects. */
-async function openInput(path: string, stdin: NodeJS.ReadableStream): Promise<NodeJS.ReadableStream> {
-  if (path === '-') return stdin;
-  const handle = await fs.open(path).catch((err: unknown) => {
-    throw unreadable('--input', path, err);
-  });
-  return handle.createReadStream();
-}
-
 /** Reads the lines and hands each on, waiting for room first; returns when the input ends or the stream is over. */
 async function readLines(stream: RequestStream, lines: AsyncIterable<string>): Promise<void> {
   let next = 0; // index of the next record: one per request line, in input order
@@ -371,7 +355,7 @@ async function readLines(stream: RequestStream, lines: AsyncIterable<string>): P
 }
 
 /** What says what to send, and --dry-run, make no sense beside --input: the requests come from the lines. */
-function checkAlone(kind: MessageKind, flags: StreamFlags & RequestFlags): void {
+export function checkAlone(kind: MessageKind, flags: StreamFlags & RequestFlags): void {
   // --dry-run and --watch are about one request: not for many.
   const single = (key: 'dryRun' | 'watch') => ((flags as Record<string, unknown>)[key] ? kind.options.filter((spec) => spec.key === key) : []);
   const conflicting = [...kind.options.filter((spec) => spec.selects && flags[spec.key] !== undefined), ...single('dryRun'), ...single('watch')];
@@ -383,6 +367,8 @@ function checkAlone(kind: MessageKind, flags: StreamFlags & RequestFlags): void 
 export async function runStream(kind: MessageKind, flags: StreamFlags & RequestFlags, connectionFlags: ConnectionFlags, ctx: StreamContext): Promise<Ending> {
   const { output, signal } = ctx;
   checkAlone(kind, flags);
+  refuseUnmet(kind.options, flags);
+  if (flags.offline) return (await import('./offline-stream.js')).runOfflineStream(kind, flags, ctx);
   const concurrency = parseConcurrency(flags.concurrency);
   // The message's own topics (service_status: the station's general ones) in the Smart Charging pair's place.
   const connection = await resolveConnection(connectionFlags, ctx.env, (message) => output.warn(message), messageTopics(kind, checkConnectionFlags(connectionFlags)));

@@ -79,22 +79,25 @@ interface Level {
   A?: number;
   W?: number;
   phases?: number;
+  /** The profiles the A limit, and the W limit, come from (several where they tie; for --explain). */
+  byA?: readonly ScheduledProfile[];
+  byW?: readonly ScheduledProfile[];
 }
 
 /** A period of one profile, in seconds from the window's start, clipped to the window. */
-interface Entry extends Level {
+export interface Entry extends Level {
   start: number;
   end: number;
 }
 
 /** The window as a step function: segment i runs from starts[i] to starts[i + 1] (or the window's end). */
-interface Timeline {
+export interface Timeline {
   starts: number[];
   levels: Array<Level | undefined>;
 }
 
 /** The window and what a limit converts with. */
-interface Window {
+export interface Window {
   now: number;
   end: number;
   unit: ChargingRateUnit;
@@ -110,7 +113,7 @@ function scheduleStarts(profile: ChargingProfile, window: Window, sessionStart: 
   const startSchedule = profile.charging_schedule[0]!.start_schedule;
   switch (profile.charging_profile_kind) {
     case 'Absolute':
-      // A profile loaded with --profiles is only schema-checked: without start_schedule, libocpp's fallbacks.
+      // Every held profile has start_schedule (K01.FR.40, checked at set and at --profiles); libocpp's fallbacks still.
       return [startSchedule !== undefined ? seconds(startSchedule) : profile.valid_from !== undefined ? seconds(profile.valid_from) : window.now];
     case 'Relative':
       return [sessionStart ?? window.now];
@@ -128,13 +131,15 @@ function scheduleStarts(profile: ChargingProfile, window: Window, sessionStart: 
 /** K01.FR.49: an AC period without number_phases is 3-phase (libocpp's DEFAULT_AND_MAX_NUMBER_PHASES). */
 const CONFORMED_PHASES = 3;
 
-/** A period's limit in its schedule's unit (libocpp `period_entry_t::init`, on a conformed profile). */
-function levelOf(period: ChargingProfile['charging_schedule'][number]['charging_schedule_period'][number], unit: ChargingRateUnit): Level {
-  return { [unit]: period.limit, phases: period.number_phases ?? CONFORMED_PHASES };
+/** A period's limit in its schedule's unit (libocpp `period_entry_t::init`, on a conformed profile), and where it comes from. */
+function levelOf(period: ChargingProfile['charging_schedule'][number]['charging_schedule_period'][number], unit: ChargingRateUnit, by: readonly ScheduledProfile[]): Level {
+  return unit === 'A' ? { A: period.limit, byA: by, phases: period.number_phases ?? CONFORMED_PHASES } : { W: period.limit, byW: by, phases: period.number_phases ?? CONFORMED_PHASES };
 }
 
 /** A profile's periods within the window, in time order (libocpp `calculate_profile_entry`). */
-function profileEntries(profile: ChargingProfile, window: Window, sessionStart?: number): Entry[] {
+export function profileEntries(held: ScheduledProfile, window: Window, sessionStart?: number): Entry[] {
+  const profile = held.charging_profile;
+  const by = [held];
   const schedule = profile.charging_schedule[0]!;
   const periods = schedule.charging_schedule_period;
   const validFrom = profile.valid_from === undefined ? -Infinity : seconds(profile.valid_from);
@@ -146,7 +151,7 @@ function profileEntries(profile: ChargingProfile, window: Window, sessionStart?:
     for (const [j, period] of periods.entries()) {
       const start = Math.max(occurrence + period.start_period, validFrom, window.now);
       const end = Math.min(occurrence + Math.min(periods[j + 1]?.start_period ?? Infinity, stop), window.end);
-      if (end > start) entries.push({ start: start - window.now, end: end - window.now, ...levelOf(period, schedule.charging_rate_unit) });
+      if (end > start) entries.push({ start: start - window.now, end: end - window.now, ...levelOf(period, schedule.charging_rate_unit, by) });
     }
   }
   return entries;
@@ -223,32 +228,52 @@ function overlay(timelines: readonly Timeline[], duration: number, combine: (lev
   return out;
 }
 
-/** The levels in force folded into one: each unit's limits by `limits`, the phase counts by `phases` (undefined: none). */
-function fold(levels: readonly Level[], limits: (values: number[]) => number, phases: (values: number[]) => number): Level {
-  const folded: Level = {};
-  for (const key of ['A', 'W', 'phases'] as const) {
-    const values = levels.map((level) => level[key]).filter((value): value is number => value !== undefined);
-    if (values.length) folded[key] = (key === 'phases' ? phases : limits)(values);
-  }
-  return folded;
-}
+const BY = { A: 'byA', W: 'byW' } as const;
+const concat = <T>(lists: ReadonlyArray<readonly T[] | undefined>): T[] => lists.flatMap((list) => list ?? []);
+const phaseCounts = (levels: ReadonlyArray<Level | undefined>) => levels.flatMap((level) => (level?.phases === undefined ? [] : [level.phases]));
 
 /** The base (if any) lowered by the bounds in force, the fewest phases counting (libocpp `merge_profiles_by_lowest_limit`). */
 function bounded(base: Level | undefined, bounds: Array<Level | undefined>): Level | undefined {
   const inForce = [base, ...bounds].filter((level): level is Level => level !== undefined);
-  return inForce.length === 0 ? undefined : fold(inForce, (values) => Math.min(...values), (values) => Math.min(...values));
+  if (inForce.length <= 1) return inForce[0];
+  const folded: Level = {};
+  for (const unit of ['A', 'W'] as const) {
+    const limits = inForce.filter((level) => level[unit] !== undefined);
+    if (limits.length === 0) continue;
+    const lowest = Math.min(...limits.map((level) => level[unit]!));
+    folded[unit] = lowest;
+    // Every profile at the lowest limit sets it: ties name them all.
+    folded[BY[unit]] = concat(limits.filter((level) => level[unit] === lowest).map((level) => level[BY[unit]]));
+  }
+  const phases = phaseCounts(inForce);
+  if (phases.length) folded.phases = Math.min(...phases);
+  return folded;
 }
 
 /**
  * The EVSEs' levels added up, an EVSE without a limit in a unit adding the default of that unit, the most phases
- * counting (libocpp `merge_profiles_by_summing_limits`).
+ * counting (libocpp `merge_profiles_by_summing_limits`); the profiles that set an EVSE's part set the sum.
  */
 function summed(levels: Array<Level | undefined>, defaults: StationModel['defaultLimits']): Level {
-  const filled = levels.map((level) => ({ ...level, A: level?.A ?? defaults.A, W: level?.W ?? defaults.W }));
-  return fold(filled, (values) => values.reduce((total, value) => total + value, 0), (values) => Math.max(...values));
+  const sum: Level = {};
+  for (const unit of ['A', 'W'] as const) {
+    sum[unit] = levels.reduce((total, level) => total + (level?.[unit] ?? defaults[unit]), 0);
+    sum[BY[unit]] = concat(levels.map((level) => level?.[BY[unit]]));
+  }
+  const phases = phaseCounts(levels);
+  if (phases.length) sum.phases = Math.max(...phases);
+  return sum;
 }
 
-type Purpose = ChargingProfile['charging_profile_purpose'];
+export type Purpose = ChargingProfile['charging_profile_purpose'];
+
+/** What --explain reads of a calculation: each purpose's schedule on each EVSE it was computed for ("0": the station's bounds). */
+export interface Trace {
+  layers: Array<{ evse: string; purpose: Purpose; timeline: Timeline }>;
+}
+
+/** The profiles a level names for a purpose's schedule, an EVSE's part or the answer (both units). */
+export const sourcesOf = (level: Level | undefined): readonly ScheduledProfile[] => concat([level?.byA, level?.byW]);
 
 /** Only lower what the Tx profiles allow. */
 const BOUNDS: readonly Purpose[] = ['ChargingStationMaxProfile', 'ChargingStationExternalConstraints'];
@@ -263,7 +288,7 @@ function byPriority(a: ScheduledProfile, b: ScheduledProfile): number {
 function purposeLayer(profiles: readonly ScheduledProfile[], purpose: Purpose, window: Window, sessionStart?: number): Timeline {
   const ofPurpose = profiles.filter((p) => p.charging_profile.charging_profile_purpose === purpose);
   return layer(
-    ofPurpose.map((p) => () => profileEntries(p.charging_profile, window, sessionStart)),
+    ofPurpose.map((p) => () => profileEntries(p, window, sessionStart)),
     window.end - window.now,
   );
 }
@@ -273,7 +298,7 @@ function purposeLayer(profiles: readonly ScheduledProfile[], purpose: Purpose, w
  * its active transaction), layered by priority; then Tx over TxDefault, lowered by the bounds. Without
  * `stationBounds`, the station's own bounds are left for the station's sum (evse "0").
  */
-function evseTimeline(held: readonly ScheduledProfile[], evse: string, station: StationModel, window: Window, stationBounds: boolean): Timeline {
+function evseTimeline(held: readonly ScheduledProfile[], evse: string, station: StationModel, window: Window, stationBounds: boolean, trace?: Trace): Timeline {
   const transaction = station.transactions.get(evse);
   const sessionStart = transaction === undefined ? undefined : Math.floor(transaction.start.getTime() / 1000);
   const applies = ({ evse_id, charging_profile: profile }: ScheduledProfile) => {
@@ -282,17 +307,20 @@ function evseTimeline(held: readonly ScheduledProfile[], evse: string, station: 
     return purpose !== 'TxProfile' || (evse_id === evse && transaction !== undefined && profile.transaction_id === transaction.id);
   };
   const profiles = held.filter(applies).sort(byPriority);
-  const layers = (['TxProfile', 'TxDefaultProfile', ...BOUNDS] as const).map((purpose) => purposeLayer(profiles, purpose, window, sessionStart));
+  const purposes: readonly Purpose[] = ['TxProfile', 'TxDefaultProfile', ...BOUNDS];
+  const layers = purposes.map((purpose) => purposeLayer(profiles, purpose, window, sessionStart));
+  purposes.forEach((purpose, i) => trace?.layers.push({ evse, purpose, timeline: layers[i]! }));
   return overlay(layers, window.end - window.now, ([tx, txDefault, ...bounds]) => bounded(tx ?? txDefault, bounds));
 }
 
 /** The station as a whole: every EVSE's limits (the defaults where none) added up, then lowered by the station's bounds. */
-function stationTimeline(held: readonly ScheduledProfile[], station: StationModel, window: Window): Timeline {
+function stationTimeline(held: readonly ScheduledProfile[], station: StationModel, window: Window, trace?: Trace): Timeline {
   const duration = window.end - window.now;
-  const parts = station.evses.map((evse) => evseTimeline(held, evse, station, window, false));
+  const parts = station.evses.map((evse) => evseTimeline(held, evse, station, window, false, trace));
   const sum = overlay(parts, duration, (levels) => summed(levels, station.defaultLimits));
   const stationWide = held.filter((p) => p.evse_id === STATION_EVSE).sort(byPriority);
   const bounds = BOUNDS.map((purpose) => purposeLayer(stationWide, purpose, window));
+  BOUNDS.forEach((purpose, i) => trace?.layers.push({ evse: STATION_EVSE, purpose, timeline: bounds[i]! }));
   return overlay([sum, ...bounds], duration, ([total, ...limits]) => bounded(total, limits));
 }
 
@@ -304,47 +332,75 @@ const tenths = (limit: number) => Math.floor(limit * 10 + 1e-9) / 10;
  * voltage x its phases (--default-phases where it counts none); the default where nothing limits
  * (libocpp `convert_intermediate_into_schedule`).
  */
-function limitOf(level: Level | undefined, window: Window, fallback: number): number {
-  if (level === undefined || (level.A === undefined && level.W === undefined)) return fallback;
+function limitOf(level: Level | undefined, window: Window, fallback: number): { limit: number; by: readonly ScheduledProfile[] } {
+  if (level === undefined || (level.A === undefined && level.W === undefined)) return { limit: fallback, by: [] };
   const factor = window.voltage * (level.phases ?? window.defaultPhases);
-  const converted = window.unit === 'A' ? (level.W ?? Infinity) / factor : (level.A ?? Infinity) * factor;
-  return Math.min(level[window.unit] ?? Infinity, converted);
+  const inA = level.A === undefined ? Infinity : window.unit === 'A' ? level.A : level.A * factor;
+  const inW = level.W === undefined ? Infinity : window.unit === 'W' ? level.W : level.W / factor;
+  const limit = Math.min(inA, inW);
+  // The unit whose limit is the lower names the profiles that set it (both where they tie).
+  return { limit, by: concat([inA === limit ? level.byA : undefined, inW === limit ? level.byW : undefined]) };
 }
 
-/** The answer's periods: the default limit (no phase count) where nothing limits, equal neighbours merged. */
-function periodsOf(timeline: Timeline, window: Window, fallback: number): CompositeSchedulePeriod[] {
-  const periods: CompositeSchedulePeriod[] = [];
+/** An answer's period with the profiles that set its limit (none: the default applies), for --explain. */
+export interface ExplainedPeriod {
+  period: CompositeSchedulePeriod;
+  by: ScheduledProfile[];
+}
+
+/** The answer's periods: the default limit (no phase count) where nothing limits, equal neighbours merged (and what set them). */
+function periodsOf(timeline: Timeline, window: Window, fallback: number): ExplainedPeriod[] {
+  const periods: ExplainedPeriod[] = [];
   for (const [i, level] of timeline.levels.entries()) {
+    const { limit, by } = limitOf(level, window, fallback);
     const period: CompositeSchedulePeriod = {
       start_period: timeline.starts[i]!,
-      limit: tenths(limitOf(level, window, fallback)),
+      limit: tenths(limit),
       ...(level?.phases === undefined ? {} : { number_of_phases_available: level.phases }),
     };
     const last = periods[periods.length - 1];
-    const same = last !== undefined && last.limit === period.limit && last.number_of_phases_available === period.number_of_phases_available;
-    if (!same) periods.push(period);
+    if (last !== undefined && last.period.limit === period.limit && last.period.number_of_phases_available === period.number_of_phases_available) {
+      for (const profile of by) if (!last.by.includes(profile)) last.by.push(profile);
+    } else periods.push({ period, by: [...new Set(by)] });
   }
   return periods;
 }
 
+/** The answer and, for --explain, what set each period and the calculation's purpose schedules. */
+export interface Explained {
+  answer: CompositeAnswer;
+  periods: ExplainedPeriod[];
+  trace: Trace;
+  window: Window;
+}
+
 /** The station's answer to get_composite_schedule: the schedule from now (whole seconds) over the duration asked. */
 export function compositeSchedule(held: readonly ScheduledProfile[], request: CompositeRequest, station: StationModel): CompositeAnswer {
-  if (request.evse_id !== STATION_EVSE && !station.evses.includes(request.evse_id)) {
-    return { status: 'Rejected', status_info: { reason_code: 'InvalidValue', additional_info: 'EvseDoesNotExist' } };
-  }
+  return computeSchedule(held, request, station).answer;
+}
+
+/** The answer with what --explain reads of it (core/explain.ts words it). */
+export function explainedSchedule(held: readonly ScheduledProfile[], request: CompositeRequest, station: StationModel): Explained {
+  return computeSchedule(held, request, station, { layers: [] });
+}
+
+function computeSchedule(held: readonly ScheduledProfile[], request: CompositeRequest, station: StationModel, trace?: Trace): Explained {
   const now = Math.floor(station.now.getTime() / 1000);
   const unit = request.charging_rate_unit ?? 'A';
   const window: Window = { now, end: now + request.duration, unit, voltage: station.supplyVoltage, defaultPhases: station.defaultPhases };
+  if (request.evse_id !== STATION_EVSE && !station.evses.includes(request.evse_id)) {
+    const answer = { status: 'Rejected', status_info: { reason_code: 'InvalidValue', additional_info: 'EvseDoesNotExist' } } as const;
+    return { answer, periods: [], trace: { layers: [] }, window };
+  }
   const timeline =
-    request.evse_id === STATION_EVSE ? stationTimeline(held, station, window) : evseTimeline(held, request.evse_id, station, window, true);
-  return {
-    status: 'Accepted',
-    schedule: {
-      evse_id: request.evse_id,
-      duration: request.duration,
-      schedule_start: wholeSecondsUtc(station.now),
-      charging_rate_unit: unit,
-      charging_schedule_period: periodsOf(timeline, window, station.defaultLimits[unit]) as CompositeSchedule['charging_schedule_period'],
-    },
+    request.evse_id === STATION_EVSE ? stationTimeline(held, station, window, trace) : evseTimeline(held, request.evse_id, station, window, true, trace);
+  const periods = periodsOf(timeline, window, station.defaultLimits[unit]);
+  const schedule = {
+    evse_id: request.evse_id,
+    duration: request.duration,
+    schedule_start: wholeSecondsUtc(station.now),
+    charging_rate_unit: unit,
+    charging_schedule_period: periods.map(({ period }) => period) as CompositeSchedule['charging_schedule_period'],
   };
+  return { answer: { status: 'Accepted', schedule }, periods, trace: trace ?? { layers: [] }, window };
 }

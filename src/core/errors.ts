@@ -99,6 +99,7 @@ export class InterruptedError extends ScpError {
  */
 export const EXIT_OF_OUTCOME: Readonly<Record<StreamOutcome, ExitCode>> = {
   accepted: EXIT.accepted,
+  not_in_force: EXIT.unknown,
   unknown: EXIT.unknown,
   rejected: EXIT.unknown,
   invalid_input: EXIT.usage,

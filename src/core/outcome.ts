@@ -1,7 +1,24 @@
 import type { Envelope } from './message.js';
 
-/** The documented outcomes of one request; `--json` prints one of these words and nothing else. */
-export type Outcome = 'accepted' | 'unknown' | 'rejected' | 'timeout' | 'invalid_response' | 'error';
+/**
+ * The documented outcomes of one request; `--json` prints one of these words and nothing else. `not_in_force`: the
+ * station accepted, and `--verify` found something else limiting where the request applies.
+ */
+export type Outcome = 'accepted' | 'not_in_force' | 'unknown' | 'rejected' | 'timeout' | 'invalid_response' | 'error';
+
+/** What `--verify` found (messages/kind.ts Verifier): in force or not, where not, why, and the question it asked. */
+export interface Verdict {
+  in_force: boolean;
+  /** Where something else limits: seconds from the answer's start (`from`), the limit applied and the one asked, in `unit`. */
+  differences: Array<{ start_period: number; end_period: number; limit: number; expected: number }>;
+  reason?: string;
+  /** The answer's start (ISO 8601) and unit, for the differences. */
+  from?: string;
+  unit?: string;
+  /** The question asked and its answer; absent where nothing was left to ask. */
+  request?: Envelope<'request'>;
+  response?: Envelope<'response'>;
+}
 
 /** An `--input` line's outcome: a request's, or a line that was not one (messages/kind.ts parseInputLine). */
 export type StreamOutcome = Outcome | 'invalid_input';
@@ -14,8 +31,14 @@ export interface ResultRecord {
   outcome: Outcome;
   error?: string;
   elapsed_ms: number;
-  /** The broker that carried the request (or the last one tried), its password left out. */
-  broker: string;
+  /** The broker that carried the request (or the last one tried), its password left out; absent offline. */
+  broker?: string;
+  /** The answer was computed here (`scp schedule --offline`), not asked of a station: in place of `broker`. */
+  offline?: true;
+  /** --explain (offline): why the answer is what it is, as the message words it (core/explain.ts for a schedule). */
+  explain?: object;
+  /** --verify: whether the accepted request is in force. */
+  verify?: Verdict;
   /** Where the topics name {station}: the station it went to. */
   station?: string;
 }

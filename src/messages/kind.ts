@@ -8,13 +8,14 @@
 import { UsageError } from '../core/errors.js';
 import type { Checked } from '../core/validate.js';
 import type { AnswerSummary, Envelope } from '../core/message.js';
+import type { Verdict } from '../core/outcome.js';
 import type { HeldProfile } from '../core/profile.js';
 import { topicFlagsOf, type OptionSpec } from '../options.js';
 import type { PromptStreams } from './prompts.js';
 import type { StationModel } from '../core/composite.js';
 import type { ResultView } from '../output/records.js';
 
-export type { AnswerSummary, Envelope, ResultView };
+export type { AnswerSummary, Envelope, ResultView, Verdict };
 
 /** A placeholder envelope id for checks that build a request only to validate it; never published. */
 export const CHECK_ID = '00000000-0000-4000-8000-000000000000';
@@ -162,6 +163,33 @@ export interface StationSide<Req extends Envelope<'request'> = Envelope<'request
   announce?(phase: 'start' | 'stop', service: SimulatedService): Announcement | undefined;
 }
 
+/** What answers a message offline: the simulator's station side, and (--explain) why its answer is what it is. */
+export interface OfflineStation<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>> extends StationSide<Req, Res> {
+  /** The explanation a record carries under `explain`; undefined: nothing to explain (a refusal). */
+  explain?(profiles: readonly HeldProfile[], request: Req, station: StationModel): object | undefined;
+}
+
+/** A message an operator may have answered here, with no station (`scp schedule --offline`): its station's side. */
+export interface Offline<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>> {
+  /** Loads what the simulator's station does with the request (station.ts); absent: the message needs a station. */
+  offline?(): Promise<OfflineStation<Req, Res>>;
+}
+
+/** How --verify checks an accepted request: a second question, and what its answer says (messages/set/verify.ts). */
+export interface Verifier<Req extends Envelope<'request'> = Envelope<'request'>> {
+  /** A request --verify cannot check, refused before anything is sent (the refusal); undefined: it can. */
+  refuse(request: Req): string | undefined;
+  /** The message that asks and its request data, at `now`; undefined: nothing is left to ask (the request is over). */
+  question(request: Req, now: Date): Promise<{ kind: MessageKind; data: object } | undefined>;
+  verdict(request: Req, answer: Envelope<'response'>): Omit<Verdict, 'request' | 'response'>;
+}
+
+/** A message whose acceptance --verify can check (set: is the profile in force?). */
+export interface Verifying<Req extends Envelope<'request'> = Envelope<'request'>> {
+  /** Loads the verifier (only with --verify); absent: the message has nothing to verify. */
+  verify?(): Promise<Verifier<Req>>;
+}
+
 /** A message as a command runs it, every concern but the station's: its face and its entry (index.ts). Code that
  * needs one concern takes that interface. */
 export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>, Input = unknown>
@@ -169,7 +197,9 @@ export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request
     RequestBuilding<Req, Input>,
     WireChecks<Req, Res>,
     InputLines,
-    Showing<Req, Res> {}
+    Showing<Req, Res>,
+    Offline<Req, Res>,
+    Verifying<Req> {}
 
 /** What a command needs of a message before it runs (its face: face.ts), with the rest loaded only when it runs:
  * `scp clear --help` evaluates nothing of set's or schedule's, a clear nothing of the composite calculation. */

@@ -35,6 +35,8 @@ export interface ResultView {
   terminal: boolean;
   columns: number;
   options: Readonly<Record<string, unknown>>;
+  /** What the record carries beside the answer that the message shows (--explain's explanation). */
+  explain?: object;
 }
 
 /** One line of `scp simulate`'s log: what was asked, what went, what was answered and how. */

@@ -3,7 +3,8 @@
  * --json); the request itself for --dry-run, and before a confirmation (stderr).
  */
 import type { Envelope } from '../core/message.js';
-import type { ResultRecord } from '../core/outcome.js';
+import type { ResultRecord, Verdict } from '../core/outcome.js';
+import { localTime } from './time.js';
 import type { Output } from './render.js';
 import type { Shown, StreamRecord } from './records.js';
 import { printable } from './plain.js';
@@ -35,7 +36,7 @@ export function showRequest(output: Output, request: Envelope<'request'>): void 
 export function showResult(output: Output, record: ResultRecord, kind: Shown, options: Readonly<Record<string, unknown>> = {}): void {
   if (record.error !== undefined) output.error(record.error);
   // Only an answer the service gave is shown as one; the rest said their error above.
-  const answered = record.outcome === 'accepted' || record.outcome === 'unknown' || record.outcome === 'rejected';
+  const answered = record.outcome === 'accepted' || record.outcome === 'not_in_force' || record.outcome === 'unknown' || record.outcome === 'rejected';
   const response = record.response as Envelope<'response'>;
   if (answered) for (const warning of kind.answerWarnings?.(response) ?? []) output.warn(printable(warning));
   if (output.json) {
@@ -48,12 +49,24 @@ export function showResult(output: Output, record: ResultRecord, kind: Shown, op
   if (info?.reason_code !== undefined) lines.push(`reason_code: ${printable(info.reason_code)}`);
   if (info?.additional_info !== undefined) lines.push(`additional_info: ${printable(info.additional_info)}`);
   lines.push(...(kind.answerLines?.(response) ?? []).map(printable));
+  if (record.verify) lines.push(...verdictLines(record.verify, output.colors));
   if (record.outcome === 'accepted' && kind.render) {
     const { stdout } = output;
     const columns = (stdout as { columns?: number }).columns ?? 80;
-    lines.push(...kind.render(record.response as Envelope<'response'>, { color: output.colors, terminal: Boolean(stdout.isTTY), columns, options }));
+    const view = { color: output.colors, terminal: Boolean(stdout.isTTY), columns, options, ...(record.explain ? { explain: record.explain } : {}) };
+    lines.push(...kind.render(record.response as Envelope<'response'>, view));
   }
   output.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** --verify's verdict under the status: in force, or where something else limits, in local time. */
+function verdictLines(verdict: Verdict, colors: Output['colors']): string[] {
+  if (verdict.in_force) return [`${colors.green('in force')}: the composite schedule is the profile's wherever it applies`];
+  const lines = [`${colors.yellow('not in force')}: ${printable(verdict.reason ?? '')}`];
+  const from = Date.parse(verdict.from ?? '');
+  const at = (offset: number) => localTime(new Date(from + offset * 1000));
+  for (const d of verdict.differences) lines.push(printable(`  ${at(d.start_period)} to ${at(d.end_period)}: ${d.limit} ${verdict.unit}, not ${d.expected} ${verdict.unit}`));
+  return lines;
 }
 
 /**

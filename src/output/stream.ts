@@ -13,7 +13,7 @@ import { recordLine } from './result.js';
 export function showStreamSummary(output: Output, outcomes: ReadonlyMap<string, number>, elapsedMs: number): void {
   if (output.json) return;
   const total = [...outcomes.values()].reduce((a, b) => a + b, 0);
-  const counts = [...outcomes].map(([outcome, n]) => `${n} ${outcome.replace('_', ' ')}`).join(', ') || 'nothing to do';
+  const counts = [...outcomes].map(([outcome, n]) => `${n} ${outcome.replaceAll('_', ' ')}`).join(', ') || 'nothing to do';
   const seconds = elapsedMs / 1000;
   output.line(`scp: ${total} requests: ${counts}; ${seconds.toFixed(2)} s, ${Math.round(total / Math.max(seconds, 0.001))} per second\n`);
 }
@@ -25,9 +25,9 @@ function streamLine(output: Output, record: StreamRecord, kind: Shown): string {
   const status =
     record.outcome === 'accepted'
       ? output.colors.green(record.outcome)
-      : record.outcome === 'unknown' || record.outcome === 'rejected'
-        ? output.colors.yellow(record.outcome)
-        : output.colors.red(record.outcome.replace('_', ' '));
+      : record.outcome === 'unknown' || record.outcome === 'rejected' || record.outcome === 'not_in_force'
+        ? output.colors.yellow(record.outcome.replaceAll('_', ' '))
+        : output.colors.red(record.outcome.replaceAll('_', ' '));
   // A response with no error is a schema-valid answer; an invalid one is told by its error.
   const info = record.error === undefined && record.response ? kind.summarize(record.response as Envelope<'response'>).info : undefined;
   const detail =

@@ -5,14 +5,15 @@
 import { UsageError } from '../core/errors.js';
 import type { HeldProfile } from '../core/profile.js';
 import type { StationModel } from '../core/composite.js';
+import { stationAt, stationConfig, withEvses, type StationConfig, type StationSettings } from './station.js';
 import type { SetChargingProfileRequestData } from '../core/generated/types.js';
 import { CHECK_ID, requestEnvelope } from '../messages/kind.js';
 import { set, storedProfile } from '../messages/set/index.js';
 import { heldRefusal } from '../messages/set/validation.js';
-import { BUILT_IN_PROFILES, checkProfiles } from './dispatch.js';
+import { BUILT_IN_PROFILES, BUILT_IN_TRANSACTIONS, checkProfiles } from './dispatch.js';
 
 /** The profiles the station starts with: --profiles (its path and text), else the built-in station's (none for a station of --evses). */
-export function startingProfiles(file: { path: string; text: string } | undefined, evses: string | undefined): HeldProfile[] {
+export function startingProfiles(file: { path: string; text: string } | undefined, evses: number | undefined): HeldProfile[] {
   if (file === undefined) return evses === undefined ? BUILT_IN_PROFILES.map((profile) => ({ ...profile })) : [];
   const { path, text } = file;
   let data: unknown;
@@ -55,4 +56,22 @@ export function checkHeld(path: string, profiles: readonly HeldProfile[], statio
     const refusal = heldRefusal(profiles.slice(0, i), entry, station);
     if (refusal) throw new UsageError(`--profiles: ${JSON.stringify(path)}: entry ${i + 1} (id ${entry.id}): a station refuses it: ${refusal.result} (${refusal.detail})`);
   }
+}
+
+/** A --profiles file as read: its path (for refusals) and its text. */
+export type ProfilesFile = { path: string; text: string };
+
+/**
+ * The station the options describe, as `scp simulate` starts it and `scp schedule --offline` computes with it: its
+ * profiles (the file's, checked as a station checks what it holds; else the built-in station's, with its transaction
+ * unless --transaction, --evses or --profiles is given) and its settings, its EVSEs fixed (withEvses). `now` is when
+ * a transaction given without a start began.
+ */
+export function openStation(settings: StationSettings, file: ProfilesFile | undefined, now: Date): { config: StationConfig; profiles: HeldProfile[] } {
+  const builtIn = file === undefined && settings.transaction.length === 0 && settings.evses === undefined;
+  const transaction = builtIn ? BUILT_IN_TRANSACTIONS.map(({ evse, id }) => ({ raw: `${evse}=${id}`, evse, id })) : settings.transaction;
+  const profiles = startingProfiles(file, settings.evses);
+  const config = withEvses(stationConfig({ ...settings, transaction }), profiles);
+  if (file) checkHeld(file.path, profiles, stationAt(config, profiles, now, now));
+  return { config, profiles };
 }

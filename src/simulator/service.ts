@@ -16,8 +16,8 @@ import { showServiceLog } from '../output/simulator.js';
 import { ALL_MESSAGES } from '../messages/all.js';
 import { messageTopics, type Announcement, type ServedMessage, type SimulatedService, type TopicSetting } from '../messages/kind.js';
 import { VERSION } from '../core/version.js';
-import { BUILT_IN_TRANSACTIONS, applyChanges, handleRequest, type ServiceLogEntry } from './dispatch.js';
-import { stationAt, stationConfig, type StationConfig } from './station.js';
+import { applyChanges, handleRequest, type ServiceLogEntry } from './dispatch.js';
+import { stationAt, type StationConfig, type StationSettings } from './station.js';
 
 /** What the service needs of the world: where it logs, and (for tests) its dice and its clock. */
 export interface ServiceContext {
@@ -40,16 +40,11 @@ function decoysFor(response: Envelope<'response'>): Array<string | Buffer> {
   ];
 }
 
-/**
- * The fault injection, where to listen and the station, each flag parsed once. The built-in profiles come with the
- * built-in station's transaction, unless --transaction says otherwise.
- */
+/** The fault injection, where to listen and the station's settings (profiles/openStation makes the station), each flag parsed once. */
 export function parseServiceFlags(flags: SimulateOptions) {
   const settings = parseSimulate(flags);
-  const builtIn = flags.profiles === undefined && flags.transaction === undefined && flags.evses === undefined;
-  const transaction = builtIn ? BUILT_IN_TRANSACTIONS.map(({ evse, id }) => ({ raw: `${evse}=${id}`, evse, id })) : settings.transaction;
   return {
-    station: stationConfig({ ...settings, transaction }),
+    stationSettings: settings as StationSettings,
     stations: settings.stations,
     delayMs: settings.delay,
     dropRatio: settings.drop,
@@ -59,6 +54,9 @@ export function parseServiceFlags(flags: SimulateOptions) {
     embeddedPort: settings.embedded === undefined || settings.embedded === false ? undefined : settings.embedded === true ? DEFAULT_EMBEDDED_PORT : settings.embedded,
   };
 }
+
+/** The service once its station is opened (profiles.ts openStation): the station's settings become the station. */
+export type ServiceSettings = Omit<ReturnType<typeof parseServiceFlags>, 'stationSettings'> & { station: StationConfig };
 
 type Reply = (topic: string, payload: string | Buffer) => void;
 
@@ -102,7 +100,7 @@ function apply(handling: Exclude<ReturnType<typeof handleRequest>, { kind: 'igno
  * entry it is, what that does to the station's profiles, the log line, and the answer (late, lost, twice or behind
  * decoys, as the flags say). Timers it starts are kept in `timers`, so that stopping cancels answers not yet sent.
  */
-export function serviceHandler(route: Route, service: ReturnType<typeof parseServiceFlags>, ctx: ServiceContext, timers: Set<NodeJS.Timeout>) {
+export function serviceHandler(route: Route, service: ServiceSettings, ctx: ServiceContext, timers: Set<NodeJS.Timeout>) {
   const { output } = ctx;
   const random = ctx.random ?? Math.random;
   const clock = simulatedClock(service.station, ctx);

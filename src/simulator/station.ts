@@ -7,10 +7,9 @@
 import { UsageError } from '../core/errors.js';
 import { STATION_EVSE, type StationModel, type Transaction } from '../core/composite.js';
 import { DEFAULT_LIMITS } from '../core/profile.js';
-import type { SimulateSettings } from '../options.js';
+import type { StationSettings } from '../options.js';
 
-/** The station's settings, each parsed by its option row (options.ts). */
-export type StationSettings = Pick<SimulateSettings, 'evses' | 'clock' | 'transaction' | 'supplyVoltage' | 'defaultLimit' | 'defaultPhases'>;
+export type { StationSettings };
 
 export interface StationConfig {
   /** A fixed simulated now, or undefined: the real clock. */

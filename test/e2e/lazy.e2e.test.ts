@@ -236,6 +236,13 @@ describe('loading by command (issue #29): a command evaluates its own message, a
     });
   }
 
+  it('scp schedule --offline computes with the station\'s side and the calculation, and evaluates neither MQTT.js nor the stream, even with a broker given', () => {
+    const ran = evaluatedBy(['--broker', 'mqtt://127.0.0.1:1', 'schedule', '--offline', '--evse', 'GB*SEV*E001']);
+    expect(ran).toContain(COMPOSITE);
+    expect(messageModules(ran).schedule).toContain('station.ts');
+    expect(ran.filter((name) => MQTT(name) || PROMPTS(name) || SPINNER(name) || name.startsWith('src/transport/') || name === 'src/commands/stream.ts')).toEqual([]);
+  });
+
   it('a real round trip of each message evaluates its own entry and MQTT, nothing of another message, not the station\'s side and not the composite calculation', async () => {
     const simulator = await startSimulator(['simulate', '--embedded', '0']);
     try {

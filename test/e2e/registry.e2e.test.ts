@@ -34,6 +34,15 @@ describe('the registry (messages/index.ts) and what the simulator serves (messag
       expect(typeof served.decide).toBe('function');
     }
   });
+
+  it('a message offers --offline exactly when its entry can answer offline, with the station the simulator serves', async () => {
+    for (const face of MESSAGES) {
+      const entry = await face.load();
+      const offers = face.options.some((spec) => spec.key === 'offline');
+      expect(entry.offline !== undefined, face.command).toBe(offers);
+      if (entry.offline) expect((await entry.offline()).decide).toBe(ALL_MESSAGES.find((message) => message.command === face.command)!.decide);
+    }
+  });
 });
 
 describe.each(ALL_MESSAGES.map((message) => [message.command, message] as const))('the registry\'s %s', (command, message) => {

@@ -2,7 +2,7 @@
  * `scp schedule` as its command shows it before anything of the message is loaded: its options, help, samples and
  * what its exits mean. The registry builds the command from this, and loads the entry (index.ts) only when it runs.
  */
-import type { OptionsOf } from '../../options.js';
+import { stationOptions, type OptionsOf } from '../../options.js';
 import { questionOptions, type MessageCommand } from '../kind.js';
 
 /** A day: the window an operator most often asks about ("what happens until this time tomorrow?"). */
@@ -15,6 +15,9 @@ export const SCHEDULE_OPTIONS = [
   { key: 'unit', command: 'schedule', flags: '--unit <A|W>', description: 'the unit of the answer (default: the station\'s choice)', group: 'send', complete: ['A', 'W'] },
   { key: 'chart', command: 'schedule', flags: '--chart', description: 'draw the step chart even when stdout is not a terminal', group: 'output' },
   { key: 'chart', command: 'schedule', flags: '--no-chart', description: 'no step chart, also on a terminal', group: 'output' },
+  { key: 'offline', command: 'schedule', flags: '--offline', description: 'compute the schedule here, as scp simulate would, from the station the options below describe (default: the built-in one); connect to nothing', default: false, group: 'send' },
+  { key: 'explain', command: 'schedule', flags: '--explain', description: 'with --offline: which profiles set each period\'s limit, and why each other profile sets none', default: false, group: 'output', needs: 'offline' },
+  ...stationOptions('schedule', 'station', 'offline'),
   ...questionOptions('schedule', 'ask once per line of this file (- for stdin): a JSON object shaped like the request\'s data, e.g. {"evse_id": "3", "duration": 3600}'),
 ] as const;
 
@@ -26,10 +29,16 @@ levels, TxProfile over TxDefaultProfile, the station's maximum and external limi
 period (absolute start and end in local time, the limit, phases) and, on a terminal, a step chart of the limit.
 Without --evse on a terminal, scp asks for it; in a script it fails with exit 2. --json prints the full answer.
 
+With --offline, nothing is asked of a station: scp computes the schedule itself, exactly as scp simulate answers,
+from --profiles (a file of profiles as a station holds them, checked as it would check them) and the station
+options, or from the built-in station. The output is the online one; --json records say "offline": true where an
+online one names the broker. --explain adds which profiles set each period's limit and why each other sets none.
+
 Examples:
   scp schedule --evse 3
   scp schedule --evse 3 --duration 2h --unit W
-  scp schedule --evse 0 --json | jq '.response.data.schedule.charging_schedule_period'`;
+  scp schedule --evse 0 --json | jq '.response.data.schedule.charging_schedule_period'
+  scp schedule --offline --profiles station.json --clock 2026-12-01T18:00:00Z --evse 1 --explain`;
 
 export const scheduleFace = {
   command: 'schedule',

@@ -56,4 +56,6 @@ export const schedule: MessageKind<GetCompositeScheduleRequest, GetCompositeSche
     ...(response.data.status_info ? { info: response.data.status_info } : {}),
   }),
   render: (response, view) => (response.data.schedule ? scheduleLines(response.data.schedule, view) : []),
+  // --offline: the simulator's station answers here (the composite calculation is loaded only then).
+  offline: async () => (await import('./station.js')).scheduleStation,
 };

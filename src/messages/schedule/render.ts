@@ -6,19 +6,9 @@
 import type { CompositeSchedule } from '../../core/generated/types.js';
 import type { ResultView } from '../kind.js';
 import { printable } from '../../output/plain.js';
+import { clockTime, localTime, monthDay, zoneOf } from '../../output/time.js';
+import type { Explanation, ProfileRef } from '../../core/explain.js';
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** Local wall-clock time, as the operator's clock shows it (TZ decides). */
-function localTime(date: Date): string {
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
-
-function zoneOf(date: Date): string {
-  const offset = -date.getTimezoneOffset();
-  if (offset === 0) return 'UTC';
-  return `UTC${offset > 0 ? '+' : '-'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-}
 
 /** 86400 -> `1d`, 5400 -> `1h 30m`. */
 export function spokenDuration(seconds: number): string {
@@ -87,8 +77,7 @@ function timeAxis(schedule: CompositeSchedule, columns: number, indent: number):
   const start = Date.parse(schedule.schedule_start);
   const label = (offset: number) => {
     const time = new Date(start + offset * 1000);
-    const clock = `${pad(time.getHours())}:${pad(time.getMinutes())}`;
-    return schedule.duration > 86400 ? `${pad(time.getMonth() + 1)}-${pad(time.getDate())} ${clock}` : clock;
+    return schedule.duration > 86400 ? `${monthDay(time)} ${clockTime(time)}` : clockTime(time);
   };
   const line = Array.from({ length: columns + 1 }, () => ' ');
   for (const [at, offset] of [[0, 0], [Math.floor(columns / 2), schedule.duration / 2], [columns, schedule.duration]] as const) {
@@ -120,8 +109,38 @@ function chart(schedule: CompositeSchedule, view: ResultView): string[] {
   return lines;
 }
 
-/** What `scp schedule` prints under the status: the table, and the chart on a terminal unless --no-chart (or with --chart). */
+/** A profile as the explanation names it: `profile 4 (TxDefaultProfile, EVSE GB*SEV*E002, stack level 0)`. */
+function profileName(profile: ProfileRef): string {
+  const where = profile.evse_id === '0' ? 'the station' : `EVSE ${profile.evse_id}`;
+  return printable(`profile ${profile.id} (${profile.charging_profile_purpose}, ${where}, stack level ${profile.stack_level})`);
+}
+
+/** --explain under the chart: what sets each period's limit, then each profile that sets none, and why. */
+function explainLines(explain: Explanation, schedule: CompositeSchedule, view: ResultView): string[] {
+  const start = Date.parse(schedule.schedule_start);
+  const rows = explain.periods.map((period, i) => [
+    localTime(new Date(start + period.start_period * 1000)),
+    localTime(new Date(start + (explain.periods[i + 1]?.start_period ?? schedule.duration) * 1000)),
+    spokenLimit(period.limit, schedule.charging_rate_unit),
+    period.profiles.length === 0 ? "the station's default: no profile limits" : period.profiles.map(profileName).join(', '),
+  ]);
+  const [head, ...body] = table([['from', 'to', 'limit', 'set by'], ...rows]);
+  const lines = ['', view.color.bold('Why: what sets each period'), view.color.dim(head!), ...body];
+  if (explain.unused.length === 0) return [...lines, '', 'Every profile the station holds sets a limit in this window.'];
+  lines.push('', view.color.bold('Profiles that set no limit in this window'));
+  for (const unused of explain.unused) {
+    const by = unused.by?.length ? `: ${unused.by.map((profile) => `profile ${profile.id}`).join(', ')}` : '';
+    lines.push(`${profileName(unused)}: ${printable(unused.reason)}${by}`);
+  }
+  return lines;
+}
+
+/**
+ * What `scp schedule` prints under the status: the table, the chart on a terminal unless --no-chart (or with
+ * --chart), and with --explain (offline) why.
+ */
 export function scheduleLines(schedule: CompositeSchedule, view: ResultView): string[] {
   const wanted = view.options.chart === undefined ? view.terminal : view.options.chart === true;
-  return [...periodTable(schedule, view), ...(wanted ? ['', ...chart(schedule, view)] : [])];
+  const explained = view.explain ? explainLines(view.explain as Explanation, schedule, view) : [];
+  return [...periodTable(schedule, view), ...(wanted ? ['', ...chart(schedule, view)] : []), ...explained];
 }

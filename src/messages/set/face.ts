@@ -26,6 +26,7 @@ export const SET_OPTIONS = [
   { key: 'phases', command: 'set', flags: '--phases <1|2|3>', description: 'the number of phases to charge on', group: 'send', selects: true, complete: ['1', '2', '3'] },
   { key: 'validFrom', command: 'set', flags: '--valid-from <time>', description: 'the profile applies from this time (ISO 8601 with a zone)', group: 'send', selects: true },
   { key: 'validTo', command: 'set', flags: '--valid-to <time>', description: 'the profile applies until this time (ISO 8601 with a zone)', group: 'send', selects: true },
+  { key: 'verify', command: 'set', flags: '--verify', description: 'once accepted, ask for the composite schedule of the EVSE over the profile\'s window and say whether the profile is in force (exit 1 if something else limits it)', default: false, group: 'send' },
   ...requestOptions('set', 'install one profile per line of this file (- for stdin): a JSON object shaped like the request\'s data'),
 ] as const;
 

@@ -204,4 +204,6 @@ export const set: MessageKind<SetChargingProfileRequest, SetChargingProfileRespo
     status: response.data.status,
     ...(response.data.status_info ? { info: response.data.status_info } : {}),
   }),
+  // --verify: is the accepted profile in force? (verify.ts, loaded only then)
+  verify: async () => (await import('./verify.js')).setVerifier,
 };
