@@ -11,10 +11,14 @@ import { ConnectionError, InterruptedError, UsageError, type Ending } from '../c
 import type { RequestFlags } from './send.js';
 import { longFlag, refuseUnmet } from '../options.js';
 import { streamHeapFlags } from './stream-heap.js';
-import { againstRequest, classifyAgainst } from '../core/response.js';
+import { againstRequest, classifyAgainst, type Classified } from '../core/response.js';
+import { OVER, questionOf, unverified } from './verify.js';
 import { printable } from '../output/plain.js';
-import { REQUEST_FATE, type ResultRecord, type StreamOutcome } from '../core/outcome.js';
-import { messageTopics, parseInputLine, requestEnvelope, topicFlags, type Envelope, type MessageKind } from '../messages/kind.js';
+import { REQUEST_FATE, type ResultRecord, type StreamOutcome, type Verdict } from '../core/outcome.js';
+import { CHECK_ID, messageTopics, parseInputLine, requestEnvelope, topicFlags, type Envelope, type MessageKind, type Verifier } from '../messages/kind.js';
+
+/** --verify in a stream: the message's verifier, and the message its question is. */
+type Verify = { verifier: Verifier; kind: MessageKind };
 import type { Output, StreamPrinter, StreamRecord } from '../output/render.js';
 import { showStreamSummary, streamPrinter } from '../output/stream.js';
 import { checkConnectionFlags, resolveConnection, type ConnectionFlags } from '../connection.js';
@@ -31,6 +35,13 @@ interface Waiting {
   line: number;
   input: string;
   request: Envelope<'request'>;
+  /** Where it went: the next question of --verify goes the same way. */
+  requestTopic: string;
+  /**
+   * --verify: the request was accepted (`answer`), and now the question (`asked`, of `kind`) waits in its place,
+   * under the question's id.
+   */
+  follow?: { kind: MessageKind; asked: Envelope<'request'>; answer: Envelope<'response'> };
   /** The session it went out on. */
   lane: Lane;
   /** The broker it was published to, and (topics naming {station}) its station and the topic its answer must come on. */
@@ -138,6 +149,8 @@ class RequestStream {
   private readonly templated: boolean;
   /** The brokers as records name them (a password in a URL left out), worked out once, not per request. */
   private readonly brokerNames: readonly string[];
+  /** --verify: the message's verifier and the message its question is, loaded before the first line. */
+  readonly verify: Verify | undefined;
 
   constructor(
     readonly kind: MessageKind,
@@ -145,8 +158,9 @@ class RequestStream {
     readonly connection: Connection,
     private readonly concurrency: number,
     private readonly total: number | undefined,
-    { ordered, connections, openSession, signal }: { ordered: boolean; connections: number; openSession: OpenSession; signal: AbortSignal },
+    { ordered, connections, openSession, signal, verify }: { ordered: boolean; connections: number; openSession: OpenSession; signal: AbortSignal; verify?: Verify },
   ) {
+    this.verify = verify;
     this.printer = streamPrinter(output, { ordered, window: Math.max(4 * concurrency, 1024), kind });
     this.printer.onDrain(() => this.wake());
     this.templated = isTemplate(connection.requestTopic);
@@ -194,18 +208,42 @@ class RequestStream {
     }
   }
 
-  private settle(w: Waiting, outcome: StreamOutcome, response: ResultRecord['response'], error?: string): void {
+  private settle(w: Waiting, outcome: StreamOutcome, response: ResultRecord['response'], error?: string, verdict?: Verdict): void {
     w.settled = true;
     w.lane.inFlight--;
-    this.waiting.delete(w.request.id);
+    this.waiting.delete(w.follow?.asked.id ?? w.request.id);
+    // A verification that could not finish: the request's own answer stands, with why there is no verdict.
+    if (w.follow && verdict === undefined) {
+      verdict = unverified(w.follow.asked, error ?? outcome);
+      error = `the request was accepted, but not verified: ${error ?? outcome}`;
+      response = w.follow.answer;
+    }
     const elapsed = Math.round(performance.now() - w.started);
     const where = { broker: w.broker, ...(w.station === undefined ? {} : { station: w.station }) };
-    this.finish(
-      w.index,
-      error === undefined
-        ? { request: w.request, response, outcome, elapsed_ms: elapsed, ...where, line: w.line, input: w.input }
-        : { request: w.request, response, outcome, error, elapsed_ms: elapsed, ...where, line: w.line, input: w.input },
-    );
+    // Fields in the documented order: error right after the outcome.
+    const record: StreamRecord = { request: w.request, response, outcome, ...(error === undefined ? {} : { error }), elapsed_ms: elapsed, ...where, line: w.line, input: w.input };
+    this.finish(w.index, verdict === undefined ? record : { ...record, verify: verdict });
+  }
+
+  /** --verify: the accepted request's question goes out the same way, and waits in its place; undefined: nothing to ask. */
+  private follow(w: Waiting, answer: Envelope<'response'>): void {
+    const { verifier, kind } = this.verify!;
+    const asked = questionOf(verifier, kind, w.request, randomUUID);
+    if (asked === undefined) return this.settle(w, 'not_in_force', answer, undefined, OVER);
+    if (!w.lane.session) return this.settle(w, 'error', answer, `the request was accepted, but not verified: ${this.sessions.unsendable()}`, unverified(asked, 'not sent'));
+    this.waiting.delete(w.request.id);
+    w.follow = { kind, asked, answer };
+    w.acked = false;
+    this.waiting.set(asked.id, w);
+    this.publish(w, asked);
+  }
+
+  /** The question's answer: the verdict on the request, its own answer kept as the record's response. */
+  private verified(w: Waiting, classified: Exclude<Classified, { kind: 'foreign' }>): void {
+    const { answer } = w.follow!;
+    if (classified.kind !== 'answer') return this.settle(w, 'invalid_response', answer, `invalid composite schedule: ${classified.problems.join('; ')}`);
+    const verdict = { ...this.verify!.verifier.verdict(w.request, classified.response), request: w.follow!.asked, response: classified.response };
+    this.settle(w, verdict.in_force ? 'accepted' : 'not_in_force', answer, undefined, verdict);
   }
 
   /** Room for one more request: fewer than `concurrency` waiting and the printer not too far behind. */
@@ -228,22 +266,25 @@ class RequestStream {
 
   private onMessage(message: { payload: Buffer; retained: boolean; topic: string }): void {
     // Our id is ours only on its station's topic: another station's answer with a copied id is someone else's.
-    const ours = (id: unknown) => {
+    // The message a waiting request is: the stream's, or --verify's question.
+    const messageOf = (id: unknown) => {
       const w = typeof id === 'string' ? this.waiting.get(id) : undefined;
-      return w !== undefined && (w.responseTopic === undefined || w.responseTopic === message.topic);
+      return w !== undefined && (w.responseTopic === undefined || w.responseTopic === message.topic) ? (w.follow?.kind ?? this.kind) : undefined;
     };
-    const found = classifyAgainst(this.kind, message.payload, ours, { retained: message.retained });
+    const found = classifyAgainst(message.payload, messageOf, { retained: message.retained });
     if (found.kind === 'foreign') {
       if (this.output.verbose) this.output.debug(`ignored message on ${message.topic} (${found.reason}): ${message.payload.toString('utf8')}`);
       return;
     }
     const id = found.kind === 'answer' ? found.response.id : (found.envelope.id as string);
     const w = this.waiting.get(id)!;
+    if (w.follow) return this.verified(w, againstRequest(found, w.follow.asked, w.follow.kind));
     const classified = againstRequest(found, w.request, this.kind);
-    if (classified.kind === 'answer') {
-      this.warnOnce(classified.response);
-      this.settle(w, this.kind.summarize(classified.response).outcome, classified.response);
-    } else this.settle(w, 'invalid_response', classified.envelope, `invalid response: ${classified.problems.join('; ')}`);
+    if (classified.kind !== 'answer') return this.settle(w, 'invalid_response', classified.envelope, `invalid response: ${classified.problems.join('; ')}`);
+    this.warnOnce(classified.response);
+    const outcome = this.kind.summarize(classified.response).outcome;
+    if (this.verify && outcome === 'accepted') this.follow(w, classified.response);
+    else this.settle(w, outcome, classified.response);
   }
 
   /** Waits until a session receives the answers; undefined when every session has given up or the stream is over. */
@@ -275,6 +316,7 @@ class RequestStream {
       line,
       input: text,
       request,
+      requestTopic: topics.requestTopic,
       lane,
       broker: this.brokerNames[lane.brokerIndex]!,
       ...(topics.station === undefined ? {} : { station: topics.station, responseTopic: topics.responseTopic }),
@@ -285,7 +327,12 @@ class RequestStream {
     };
     this.waiting.set(request.id, w);
     lane.inFlight++;
-    lane.session.publish(topics.requestTopic, JSON.stringify(request), (error) => {
+    this.publish(w, request);
+  }
+
+  /** Publishes a waiting request (or --verify's question) on its lane; its timeout starts once the broker has it. */
+  private publish(w: Waiting, request: Envelope<'request'>): void {
+    w.lane.session!.publish(w.requestTopic, JSON.stringify(request), (error) => {
       // A failed publish means the connection went; the lane reports it with the rest. One that is no longer waited
       // for (answered already, or the stream is over) must not start a timeout that keeps the process alive.
       if (error || this.waiting.get(request.id) !== w) return;
@@ -334,8 +381,10 @@ async function readLines(stream: RequestStream, lines: AsyncIterable<string>): P
     if (!stream.room()) await stream.until(() => stream.room());
     if (stream.over) break;
     const index = next++;
-    if (parsed.kind === 'invalid') {
-      stream.finish(index, { request: null, response: null, outcome: 'invalid_input', error: parsed.reason, elapsed_ms: 0, line: lineNo, input: text });
+    // A line --verify could not check is refused as the line's own problem (a station-wide TxDefaultProfile).
+    const refusal = parsed.kind === 'invalid' ? parsed.reason : stream.verify?.verifier.refuse(requestEnvelope(stream.kind, parsed.data, CHECK_ID));
+    if (parsed.kind === 'invalid' || refusal !== undefined) {
+      stream.finish(index, { request: null, response: null, outcome: 'invalid_input', error: refusal!, elapsed_ms: 0, line: lineNo, input: text });
       continue;
     }
     // A line names its station, or --station does for every line; refused as the line's own problem.
@@ -377,7 +426,9 @@ export async function runStream(kind: MessageKind, flags: StreamFlags & RequestF
 
   const { openSession } = await import('../transport/session.js');
   for (const flag of streamHeapFlags([...process.execArgv, ...(ctx.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)])) setFlagsFromString(flag);
-  const stream = new RequestStream(kind, output, connection, concurrency, total, { ordered: !flags.unordered, connections: connection.connections, openSession, signal });
+  const verifier = flags.verify ? await kind.verify?.() : undefined;
+  const verify = verifier ? { verifier, kind: await verifier.asks() } : undefined;
+  const stream = new RequestStream(kind, output, connection, concurrency, total, { ordered: !flags.unordered, connections: connection.connections, openSession, signal, ...(verify ? { verify } : {}) });
   await stream.sessions.open();
   const lines = createInterface({ input, crlfDelay: Infinity });
   const onAbort = () => {

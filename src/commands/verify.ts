@@ -21,25 +21,38 @@ export interface Verified {
 
 const ACCEPTED = 'the request was accepted';
 
+/** The verdict on a request whose window is over before it could be asked about. */
+export const OVER: Verdict = { in_force: false, differences: [], reason: 'its schedule is over: nothing is left to be in force' };
+
+/** The question's request, checked against its schema like any request; undefined: nothing is left to ask. */
+export function questionOf(verifier: Verifier, kind: MessageKind, request: Envelope<'request'>, newId: () => string, now = new Date()): Envelope<'request'> | undefined {
+  const data = verifier.question(request, now);
+  if (data === undefined) return undefined;
+  const checked = kind.checkRequest(requestEnvelope(kind, data as Envelope<'request'>['data'], newId()));
+  if (!checked.ok) throw new Error(`--verify built an invalid ${kind.name}: ${checked.problems.join('; ')}`);
+  return checked.value;
+}
+
+/** A verification that could not finish, for a stream's record: what was asked, and why no verdict. */
+export const unverified = (asked: Envelope<'request'>, why: string): Verdict => ({ in_force: false, differences: [], reason: `not verified: ${why}`, request: asked });
+
 /** Verifies an accepted request: the question, its answer, the verdict. */
 export async function verifyAccepted(verifier: Verifier, request: Envelope<'request'>, ask: Ask, newId: () => string, now = new Date()): Promise<Verified> {
-  const question = await verifier.question(request, now);
-  if (question === undefined) return { verdict: { in_force: false, differences: [], reason: 'its schedule is over: nothing is left to be in force' }, outcome: 'not_in_force' };
-  const asked = requestEnvelope(question.kind, question.data as Envelope<'request'>['data'], newId());
-  const checked = question.kind.checkRequest(asked);
-  if (!checked.ok) throw new Error(`--verify built an invalid ${question.kind.name}: ${checked.problems.join('; ')}`);
+  const kind = await verifier.asks();
+  const asked = questionOf(verifier, kind, request, newId, now);
+  if (asked === undefined) return { verdict: OVER, outcome: 'not_in_force' };
   let decided: Decided;
   try {
-    decided = await ask(question.kind, checked.value);
+    decided = await ask(kind, asked);
   } catch (err) {
     if (!(err instanceof ScpError)) throw err;
     const error = err instanceof TimeoutError ? new TimeoutError(`${ACCEPTED}, but not verified: no composite schedule came before --timeout`) : err;
-    return { verdict: { in_force: false, differences: [], reason: `not verified: ${err.message}`, request: checked.value }, outcome: err instanceof TimeoutError ? 'timeout' : 'error', error };
+    return { verdict: unverified(asked, err.message), outcome: err instanceof TimeoutError ? 'timeout' : 'error', error };
   }
   if (decided.kind === 'invalid') {
     const error = new InvalidResponseError(`${ACCEPTED}, but not verified: invalid composite schedule: ${decided.problems.join('; ')}`);
-    return { verdict: { in_force: false, differences: [], reason: 'not verified: the composite schedule was invalid', request: checked.value }, outcome: 'invalid_response', error };
+    return { verdict: unverified(asked, 'the composite schedule was invalid'), outcome: 'invalid_response', error };
   }
-  const verdict = { ...verifier.verdict(request, decided.response), request: checked.value, response: decided.response };
+  const verdict = { ...verifier.verdict(request, decided.response), request: asked, response: decided.response };
   return { verdict, outcome: verdict.in_force ? 'accepted' : 'not_in_force' };
 }

@@ -17,17 +17,17 @@ export function classifyResponse<Res extends Envelope<'response'>>(
   requestId: string,
   { retained = false } = {},
 ): Classified<Res> {
-  return classifyAgainst(message, payload, (id) => id === requestId, { retained });
+  return classifyAgainst(payload, (id) => (id === requestId ? message : undefined), { retained });
 }
 
 /**
- * The same decision when many requests wait at once (`scp clear --input`): `isOurs` says whether an id belongs to
- * a request still waiting. A `foreign` result names no request; the others carry the id they answer.
+ * The same decision when many requests wait at once (`scp clear --input`): `messageOf` says which message the
+ * request waiting under an id is (a stream with --verify waits for two kinds), undefined for an id not ours. A
+ * `foreign` result names no request; the others carry the id they answer.
  */
 export function classifyAgainst<Res extends Envelope<'response'>>(
-  message: AnswerCheck<Res>,
   payload: Uint8Array,
-  isOurs: (id: unknown) => boolean,
+  messageOf: (id: unknown) => AnswerCheck<Res> | undefined,
   { retained = false } = {},
 ): Classified<Res> {
   // A retained message was stored before we subscribed, hence before our request existed.
@@ -49,7 +49,8 @@ export function classifyAgainst<Res extends Envelope<'response'>>(
   }
   const fields = envelope as Record<string, unknown>;
   // Correlation comes first: a message with another id is not ours, however well or badly formed it is.
-  if (!isOurs(fields.id)) return { kind: 'foreign', reason: `id ${JSON.stringify(fields.id)} is not ours` };
+  const message = messageOf(fields.id);
+  if (message === undefined) return { kind: 'foreign', reason: `id ${JSON.stringify(fields.id)} is not ours` };
   // Our id under another name or type is not an answer to us: with request and response on one topic it is our
   // own request coming back, and otherwise another service that reused the id.
   if (fields.name !== message.name) {

@@ -179,8 +179,10 @@ export interface Offline<Req extends Envelope<'request'> = Envelope<'request'>, 
 export interface Verifier<Req extends Envelope<'request'> = Envelope<'request'>> {
   /** A request --verify cannot check, refused before anything is sent (the refusal); undefined: it can. */
   refuse(request: Req): string | undefined;
-  /** The message that asks and its request data, at `now`; undefined: nothing is left to ask (the request is over). */
-  question(request: Req, now: Date): Promise<{ kind: MessageKind; data: object } | undefined>;
+  /** Loads the message that asks (a stream loads it once, before its first line). */
+  asks(): Promise<MessageKind>;
+  /** The question's request data at `now`; undefined: nothing is left to ask (the request is over). */
+  question(request: Req, now: Date): object | undefined;
   verdict(request: Req, answer: Envelope<'response'>): Omit<Verdict, 'request' | 'response'>;
 }
 

@@ -35,7 +35,9 @@ function streamLine(output: Output, record: StreamRecord, kind: Shown): string {
       ? `: ${record.error}`
       : info
         ? ` (${[info.reason_code, info.additional_info].filter((x) => x !== undefined).join(': ')})`
-        : '';
+        : record.verify?.reason !== undefined
+          ? ` (${record.verify.reason})`
+          : '';
   return `${printable(`line ${record.line}: ${what}`)}${status}${printable(detail)}\n`;
 }
 

@@ -40,7 +40,9 @@ periods as the kind requires). With none of them on a terminal, scp asks; in a s
 Or give --input: one request data object per line, all over one connection, one result per line.
 
 The station checks more (an EVSE it has, a TxProfile's transaction, one profile per stack level in force at a time):
-its refusal is exit 1, with its reason shown.
+its refusal is exit 1, with its reason shown. Accepted is not in force: with --verify, scp then asks for the EVSE's
+composite schedule over the profile's window and exits 1 (not_in_force), saying where, when something else limits
+it (scp schedule --offline --explain says why).
 
 Examples (each accepted by the station of scp simulate):
   scp set --evse 'GB*SEV*E003' --id 70 --limit 11kW --stack-level 3

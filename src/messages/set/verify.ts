@@ -80,9 +80,7 @@ export const setVerifier: Verifier<SetChargingProfileRequest> = {
     }
     return undefined;
   },
-  question: async (request, now) => {
-    const data = verifyQuestion(request.data, now);
-    return data === undefined ? undefined : { kind: (await import('../schedule/index.js')).schedule, data };
-  },
+  asks: async () => (await import('../schedule/index.js')).schedule,
+  question: (request, now) => verifyQuestion(request.data, now),
   verdict: (request, answer) => verifyVerdict(request.data, answer),
 };

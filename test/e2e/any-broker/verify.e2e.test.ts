@@ -48,7 +48,8 @@ async function station(profiles: object[], more: string[] = []) {
   const topics = uniqueTopics();
   const simulator = await startSimulator(['--broker', broker.url, ...topics.args, 'simulate', '--evses', '2', '--profiles', path, ...more]);
   running.push(simulator);
-  return (...args: string[]) => runScp(['--broker', broker.url, ...topics.args, ...args], { TZ: 'UTC' });
+  const scp = (...args: string[]) => runScp(['--broker', broker.url, ...topics.args, ...args], { TZ: 'UTC' });
+  return Object.assign(scp, { topicArgs: topics.args });
 }
 
 describe(`scp set --verify against the ${brokerName()}`, () => {
@@ -89,6 +90,26 @@ describe(`scp set --verify against the ${brokerName()}`, () => {
     expect([run.code, run.stdout, run.stderr]).toEqual([2, '', "scp: --verify: give --evse: a station-wide TxDefaultProfile applies to each EVSE, and the station's own composite schedule is their sum\n"]);
   });
 
+  it('--input: each accepted line verified in its record, a line it cannot check refused as invalid input', async () => {
+    const scp = await station([holding(1, 'ChargingStationMaxProfile', '0', 10)]);
+    const line = (id: number, evse: string | undefined, limit: number) =>
+      JSON.stringify({ ...(evse ? { evse_id: evse } : {}), charging_profile: { ...holding(id, 'TxDefaultProfile', '1', limit, { stack_level: id }).charging_profile, charging_schedule: [{ id: 1, charging_rate_unit: 'A', duration: 3600, start_schedule: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), charging_schedule_period: [{ start_period: 0, limit }] }] } });
+    const input = [line(70, '1', 8), line(71, '2', 16), line(72, undefined, 16)].join('\n');
+    const run = await runScp(['--broker', broker.url, ...scp.topicArgs, 'set', '--verify', '--input', '-', '--json'], {}, `${input}\n`);
+    const records = run.stdout.trimEnd().split('\n').map((text) => JSON.parse(text));
+    expect(records.map((r) => [r.line, r.outcome, r.verify?.in_force ?? null])).toEqual([
+      [1, 'accepted', true],
+      [2, 'not_in_force', false],
+      [3, 'invalid_input', null],
+    ]);
+    expect(records[1].verify.differences).toEqual([{ start_period: 0, end_period: expect.any(Number), limit: 10, expected: 16 }]);
+    expect(records[1].response.data.status).toBe('accepted');
+    expect(records[2].error).toMatch(/^--verify: give --evse/);
+    expect(run.code).toBe(2);
+    const human = await runScp(['--broker', broker.url, ...scp.topicArgs, 'set', '--verify', '--input', '-'], {}, `${line(73, '2', 16)}\n`);
+    expect([human.code, human.stdout]).toEqual([1, 'line 1: id=73 evse_id=2 TxDefaultProfile 16 A -> not in force (something else limits the EVSE where the profile applies)\n']);
+  });
+
   it('no composite schedule in time: exit 3, saying the profile was accepted but not verified', async () => {
     const topics = uniqueTopics();
     const responder = await startResponder(broker.url, topics, (request) =>
@@ -98,6 +119,13 @@ describe(`scp set --verify against the ${brokerName()}`, () => {
       const run = await runScp(['--broker', broker.url, ...topics.args, 'set', '--evse', '1', '--id', '70', '--limit', '16A', '--verify', '--timeout', '0.5']);
       expect([run.code, run.stderr]).toEqual([3, 'scp: the request was accepted, but not verified: no composite schedule came before --timeout\n']);
       expect(responder.seen.map((seen) => seen.envelope?.name)).toEqual(['set_charging_profile', 'get_composite_schedule']);
+      // The same in a stream: the line's record keeps the station's accepted, says why there is no verdict.
+      const line = JSON.stringify({ evse_id: '1', charging_profile: holding(70, 'TxDefaultProfile', '1', 16).charging_profile });
+      const stream = await runScp(['--broker', broker.url, ...topics.args, 'set', '--verify', '--input', '-', '--json', '--timeout', '0.5'], {}, `${line}\n`);
+      const record = JSON.parse(stream.stdout);
+      expect([stream.code, record.outcome, record.response.data.status, record.verify.in_force]).toEqual([3, 'timeout', 'accepted', false]);
+      expect(record.error).toMatch(/^the request was accepted, but not verified: no matching response within 0\.5 s/);
+      expect(record.verify.request.name).toBe('get_composite_schedule');
     } finally {
       await responder.close();
     }
