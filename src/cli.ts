@@ -209,10 +209,16 @@ function addConfig(program: Command, io: Io, act: Act): void {
     const { showSettings } = await import('./output/config.js');
     showSettings(output, settingsReport(flags, state, io.env));
   });
-  sub('validate', 'check the config file and the files it names; exit 0 if valid, 2 if not', async (_flags, output, state) => {
-    const { validateConfigFiles } = await import('./commands/config.js');
-    await validateConfigFiles(state, output);
-  });
+  // Without the config laid under: a broken file is what validate reports, every problem of it, not a refusal to run.
+  sub(
+    'validate',
+    'check the config file and the files it names: every problem, one line each; exit 0 if valid, 2 if not',
+    async (_flags, output, state) => {
+      const { validateConfigFiles } = await import('./commands/config.js');
+      return validateConfigFiles(state.location, output);
+    },
+    { config: false },
+  );
   sub('profiles', 'list the profile names, one per line (shell completion uses this)', async (_flags, output, state) => {
     const { profileNames } = await import('./commands/config-file.js');
     const { showNames } = await import('./output/config.js');

@@ -3,14 +3,14 @@
  * scp shares its name with OpenSSH's scp. Text only, and the help layout commander is given (cli.ts uses both).
  */
 import { Help, type Command, type Option } from 'commander';
-import type { HelpGroup } from './options.js';
-import { EXIT_MEANINGS } from './core/errors.js';
+import type { HelpGroup, OptionSpec } from './options.js';
+import { EXIT, EXIT_MEANINGS, EXIT_USAGE_UNCONFIRMED } from './core/errors.js';
 
 /** The headings options are grouped under, in the order help lists them (commander's -h and -V come last). */
 export const GROUP_HEADINGS: Readonly<Record<HelpGroup, string>> = {
   send: 'What to send:',
   service: 'The service:',
-  station: 'The station, with --offline (as scp simulate takes it):',
+  station: 'The offline station:',
   connection: 'Connection:',
   config: 'Config file:',
   output: 'Output:',
@@ -41,13 +41,16 @@ type Outcomes = { accepted: string; other: string };
  * The exit table: 0 and 1 in each message's own words (its entry's `outcomes`; with several messages, each line
  * names its command), then the meanings every command shares (core/errors.ts EXIT_MEANINGS). Help and the README show it.
  */
-export function exitRows(messages: ReadonlyArray<{ command: string; outcomes: Outcomes }>): Array<[code: number, lines: string[]]> {
+export function exitRows(messages: ReadonlyArray<{ command: string; outcomes: Outcomes; options?: readonly OptionSpec[] }>): Array<[code: number, lines: string[]]> {
   const said = (pick: (outcomes: Outcomes) => string) => messages.map((one) => (messages.length === 1 ? pick(one.outcomes) : `${one.command}: ${pick(one.outcomes)}`));
-  return [[0, said((o) => o.accepted)], [1, said((o) => o.other)], ...EXIT_MEANINGS.map(([code, meaning]) => [code, [meaning]] as [number, string[]])];
+  // Only a command that confirms before it sends (it has --yes) can be declined at the confirmation.
+  const confirms = messages.some((one) => one.options?.some((spec) => spec.key === 'yes') ?? true);
+  const meaning = (code: number, text: string) => (code === EXIT.usage && !confirms ? EXIT_USAGE_UNCONFIRMED : text);
+  return [[0, said((o) => o.accepted)], [1, said((o) => o.other)], ...EXIT_MEANINGS.map(([code, text]) => [code, [meaning(code, text)]] as [number, string[]])];
 }
 
 /** The exit codes, as help shows them: one row per code, a message's lines under each other. */
-export function exitHelp(messages: ReadonlyArray<{ command: string; outcomes: Outcomes }>): string {
+export function exitHelp(messages: Parameters<typeof exitRows>[0]): string {
   const rows = exitRows(messages).map(([code, lines]) => lines.map((line, i) => `  ${(i === 0 ? String(code) : '').padEnd(5)}${line}`).join('\n'));
   return `\nExit codes:\n${rows.join('\n')}`;
 }

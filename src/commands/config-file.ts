@@ -70,51 +70,67 @@ function jsonErrorAt(text: string, err: Error): string {
   return `not valid JSON at line ${before.length}, column ${before.at(-1)!.length + 1} (${reason})`;
 }
 
-/** The same checks a flag with that value would get, so a bad profile is refused before anything is sent. */
-function checkProfileValues(name: string, profile: SiteProfile): void {
+/** The same checks a flag with that value would get, so a bad profile is refused before anything is sent: every problem. */
+function profileValueProblems(name: string, profile: SiteProfile): string[] {
   const label = (key: string) => `profiles.${name}.${key}`;
-  if (profile.password_file !== undefined && profile.password_env !== undefined) {
-    throw new UsageError(`${label('password_env')}: give password_file or password_env, not both`);
-  }
-  if ((profile.cert === undefined) !== (profile.key === undefined)) {
-    throw new UsageError(`${label(profile.cert === undefined ? 'key' : 'cert')}: give cert and key together, or neither`);
-  }
-  if (profile.broker !== undefined && profile.brokers !== undefined) throw new UsageError(`${label('brokers')}: give broker or brokers, not both`);
+  const problems: string[] = [];
+  if (profile.password_file !== undefined && profile.password_env !== undefined) problems.push(`${label('password_env')}: give password_file or password_env, not both`);
+  if ((profile.cert === undefined) !== (profile.key === undefined)) problems.push(`${label(profile.cert === undefined ? 'key' : 'cert')}: give cert and key together, or neither`);
+  if (profile.broker !== undefined && profile.brokers !== undefined) problems.push(`${label('brokers')}: give broker or brokers, not both`);
+  const check = (parse: () => unknown) => {
+    try {
+      parse();
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      problems.push(err.message);
+    }
+  };
   for (const spec of PROFILE_OPTIONS) {
     const value = profile[spec.profileKey];
-    if (spec.parse && value !== undefined) spec.parse(String(value), label(spec.profileKey));
+    if (spec.parse && value !== undefined) check(() => spec.parse!(String(value), label(spec.profileKey)));
   }
-  for (const [i, url] of (profile.brokers ?? []).entries()) parseBrokerUrl(url, label(`brokers[${i}]`));
+  for (const [i, url] of (profile.brokers ?? []).entries()) check(() => parseBrokerUrl(url, label(`brokers[${i}]`)));
+  return problems;
 }
 
 /**
- * Parses and checks a config file's text. Every refusal is one line, starting with the file's path, naming the key
- * and what it allows.
+ * Every problem of a config file's text, one line each, naming where it is (a key, or a line and column of broken
+ * JSON); `config` once it has the schema's shape (its values may still be refused). `scp config validate` lists
+ * them all; every other command refuses the file with the first few.
  */
-export function parseConfig(text: string, path: string): ScpConfig {
+export function configProblems(text: string): { config?: ScpConfig; problems: string[]; profiles?: Readonly<Record<string, unknown>> } {
   const body = text.replace(/^\uFEFF/, '');
   let data: unknown;
   try {
     data = JSON.parse(body);
   } catch (err) {
-    throw new UsageError(`config ${path}: ${jsonErrorAt(body, err as Error)}`);
+    return { problems: [jsonErrorAt(body, err as Error)] };
   }
   const validator = validateConfig as Validator;
-  if (!validator(data)) {
-    const problems = [...new Set((validator.errors ?? []).map((e) => describeConfigError(e, data)))];
-    throw new UsageError(`config ${path}: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`);
-  }
+  const valid = validator(data);
+  const problems = valid ? [] : [...new Set((validator.errors ?? []).map((e) => describeConfigError(e, data)))];
+  // The values are checked too where the shape is wrong elsewhere (every problem at once), each place said once.
+  const said = new Set(problems.map((problem) => problem.split(':')[0]));
   const config = data as ScpConfig;
-  try {
-    for (const [name, profile] of Object.entries(config.profiles ?? {})) checkProfileValues(name, profile!);
-    if (config.default_profile !== undefined && !config.profiles?.[config.default_profile]) {
-      throw new UsageError(`default_profile: no profile ${JSON.stringify(config.default_profile)}; ${listProfiles(config)}`);
-    }
-  } catch (err) {
-    if (err instanceof UsageError) throw new UsageError(`config ${path}: ${err.message}`);
-    throw err;
+  const profiles = config !== null && typeof config === 'object' && config.profiles !== null && typeof config.profiles === 'object' ? config.profiles : {};
+  for (const [name, profile] of Object.entries(profiles)) {
+    if (profile === null || typeof profile !== 'object' || Array.isArray(profile)) continue;
+    problems.push(...profileValueProblems(name, profile).filter((problem) => !said.has(problem.split(':')[0])));
   }
-  return config;
+  if (typeof config?.default_profile === 'string' && !profiles[config.default_profile]) {
+    problems.push(`default_profile: no profile ${JSON.stringify(config.default_profile)}; ${listProfiles(config)}`);
+  }
+  return { ...(valid ? { config } : {}), problems, profiles };
+}
+
+/**
+ * Parses and checks a config file's text. Every refusal is one line, starting with the file's path, naming the key
+ * and what it allows (the first three problems, and how many more).
+ */
+export function parseConfig(text: string, path: string): ScpConfig {
+  const { config, problems } = configProblems(text);
+  if (problems.length > 0) throw new UsageError(`config ${path}: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`);
+  return config!;
 }
 
 export function profileNames(config: ScpConfig | undefined): string[] {

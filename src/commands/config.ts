@@ -8,6 +8,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import {
   PATH_KEYS,
   chooseProfile,
+  configProblems,
   layerProfile,
   parseConfig,
   profileNames,
@@ -16,6 +17,7 @@ import {
   type ScpConfig,
   type Source,
 } from './config-file.js';
+import { UsageError, type Ending } from '../core/errors.js';
 import { redactUrl } from '../core/settings.js';
 import { SECRET_FILES, type OptionSpec } from '../options.js';
 import { OPTIONS } from '../messages/index.js';
@@ -128,25 +130,50 @@ export function settingsReport(flags: ConnectionFlags, state: ConfigState, env: 
   };
 }
 
-/** `scp config validate`: the file parses and checks (done by the caller's loading), and the files it names open. */
-export async function validateConfigFiles(state: ConfigState, output: Output): Promise<void> {
-  const { config, location } = state;
-  if (!config) {
-    output.note(`no config file at ${location.path}: nothing to check (none is needed)`);
-    return;
-  }
-  for (const [name, profile] of Object.entries(config.profiles ?? {})) {
+/** The files a config's profiles name, each tried: a problem for each that cannot be read (and a warning for a
+ * secret file others can read). */
+async function pathProblems(profiles: Readonly<Record<string, unknown>>, configPath: string, output: Output): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [name, profile] of Object.entries(profiles)) {
     for (const key of PATH_KEYS) {
-      const value = profile?.[key];
-      if (value === undefined) continue;
-      const path = profilePath(location.path, value);
-      const label = `config ${location.path}: profiles.${name}.${key}`;
-      await readNamed(label, path);
-      if (SECRET_FILE_KEYS.has(key)) warnIfShared(label, path, (message) => output.warn(message));
+      const value = (profile as Record<string, unknown> | null)?.[key];
+      if (typeof value !== 'string') continue;
+      const path = profilePath(configPath, value);
+      const label = `profiles.${name}.${key}`;
+      try {
+        await readNamed(label, path);
+      } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        problems.push(err.message);
+        continue;
+      }
+      if (SECRET_FILE_KEYS.has(key)) warnIfShared(`config ${configPath}: ${label}`, path, (message) => output.warn(message));
     }
   }
-  const names = profileNames(config);
+  return problems;
+}
+
+/**
+ * `scp config validate`: every problem of the file and of the files it names, one line each on stderr, naming where
+ * it is (`config <path>: profiles.site-a.broker: ...`), exit 2; or the valid file's profiles, exit 0.
+ */
+export async function validateConfigFiles(location: ConfigLocation, output: Output): Promise<Ending> {
+  let text: string;
+  try {
+    text = readFileSync(location.path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || location.named) throw unreadable(location.named ?? 'config', location.path, err);
+    output.note(`no config file at ${location.path}: nothing to check (none is needed)`);
+    return {};
+  }
+  const { config, problems, profiles } = configProblems(text);
+  problems.push(...(await pathProblems(profiles ?? {}, location.path, output)));
+  if (problems.length > 0) {
+    for (const problem of problems) output.error(`config ${location.path}: ${problem}`);
+    return { error: new UsageError(`config ${location.path}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`) };
+  }
   // Its printer is loaded here, not by every command that reads the config file.
   const { showValid } = await import('../output/config.js');
-  showValid(output, { path: location.path, profiles: names, default_profile: config.default_profile ?? null });
+  showValid(output, { path: location.path, profiles: profileNames(config), default_profile: config!.default_profile ?? null });
+  return {};
 }

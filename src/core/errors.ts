@@ -23,6 +23,9 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
  * table, which every command's help, `scp --help` and the README show (help.ts `exitRows`; a test holds the
  * README's table to it).
  */
+/** Exit 2 of a command that asks no confirmation (a question: schedule, status), which nobody can decline. */
+export const EXIT_USAGE_UNCONFIRMED = 'bad usage or invalid input: nothing was sent';
+
 export const EXIT_MEANINGS: ReadonlyArray<readonly [code: ExitCode, meaning: string]> = [
   [EXIT.usage, 'bad usage or invalid input, or declined at the confirmation: nothing was sent'],
   [EXIT.timeout, 'no matching response before --timeout: the request was published and may still be applied'],

@@ -19,6 +19,8 @@ void purposesCoverSchema;
 /** `16A`, `7400W`, `7.4kW` (sent as W): a bare number or another unit is refused, a limit is never guessed at. */
 export function parseLimit(raw: string, flag = '--limit'): { unit: 'A' | 'W'; limit: number } {
   const match = /^([0-9]+(?:\.[0-9]+)?)(A|W|kW)$/.exec(raw);
+  const spaced = /^\s*([0-9]+(?:\.[0-9]+)?)\s+(A|W|kW)\s*$/.exec(raw);
+  if (spaced) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; write the number and its unit together: ${spaced[1]}${spaced[2]}`);
   if (!match) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected a number with its unit: 16A, 7400W or 7.4kW`);
   const value = Number(match[1]);
   // kW to W without binary fractions: 7.4kW is 7400 W, not 7400.000000000001.

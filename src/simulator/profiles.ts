@@ -8,7 +8,7 @@ import type { StationModel } from '../core/composite.js';
 import { stationAt, stationConfig, withEvses, type StationConfig, type StationSettings } from './station.js';
 import type { SetChargingProfileRequestData } from '../core/generated/types.js';
 import { CHECK_ID, requestEnvelope } from '../messages/kind.js';
-import { set, storedProfile } from '../messages/set/index.js';
+import { limitsRule, set, storedProfile } from '../messages/set/index.js';
 import { heldRefusal } from '../messages/set/validation.js';
 import { BUILT_IN_PROFILES, BUILT_IN_TRANSACTIONS, checkProfiles } from './dispatch.js';
 
@@ -39,6 +39,9 @@ function installedProfile(entry: unknown, index: number, path: string): { stored
   if (!checked.ok) {
     throw new UsageError(`--profiles: ${JSON.stringify(path)}: entry ${index + 1}: ${checked.problems.join('; ').replace(/\/data\//g, '')}`);
   }
+  // A limit of more than one decimal is no OCPP limit (the rest of K01 is the station's check, checkHeld, in libocpp's words).
+  const problem = limitsRule(checked.value.data, 'fields');
+  if (problem !== undefined) throw new UsageError(`--profiles: ${JSON.stringify(path)}: entry ${index + 1}: ${problem}`);
   const stored = storedProfile(checked.value.data);
   const { charging_profile: _whole, ...project } = stored;
   return { stored, project };

@@ -165,6 +165,33 @@ describe('bad config input: one line, exit 2, nothing sent', () => {
     expect(none.code).toBe(0);
   });
 
+  it('config validate reports every problem, one line each, saying where (issue #33); other commands refuse with the first few', async () => {
+    const path = configFile({
+      default_profile: 'nope',
+      profiles: { a: { broker: 'http://x', qos: 0, password_file: 'absent-pw', timeout: -1 }, b: { cert: 'absent.pem' }, c: { colour: 1 } },
+    });
+    const run = await runScp(['--config', path, 'config', 'validate']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    const at = `scp: config ${path}: `;
+    expect(run.stderr.trimEnd().split('\n').sort()).toEqual(
+      [
+        `${at}profiles.c: unknown key "colour"; allowed: ${'broker, brokers, username, password_file, password_env, ca, cert, key, insecure, client_id_prefix, mqtt_version, request_topic, response_topic, status_request_topic, status_response_topic, qos, connections, timeout, connect_timeout'}`,
+        `${at}profiles.a.qos: 0 is not allowed; expected 1 or 2`,
+        `${at}profiles.a.timeout: -1 is not allowed; expected a number of seconds above 0`,
+        `${at}profiles.a.broker: scheme "http" is not supported; use one of mqtt, mqtts, ws, wss`,
+        `${at}profiles.b.cert: give cert and key together, or neither`,
+        `${at}default_profile: no profile "nope"; profiles: a, b, c`,
+        `${at}profiles.a.password_file: cannot read "${join(path, '..', 'absent-pw')}" (ENOENT)`,
+        `${at}profiles.b.cert: cannot read "${join(path, '..', 'absent.pem')}" (ENOENT)`,
+      ].sort(),
+    );
+    const clear = await runScp(['--config', path, 'clear', '--id', '1', '--dry-run']);
+    expect(clear.code).toBe(2);
+    expect(clear.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(clear.stderr).toMatch(/; and \d+ more\n$/);
+  });
+
   it('says nothing of who can read a config file, which holds no secret, on any command', async () => {
     const path = configFile({ default_profile: 'lab', profiles: { lab: { broker: broker.url } } }, { mode: 0o644 });
     for (const args of [['clear', '--id', '1', '--dry-run'], ['config', 'show'], ['config', 'validate']]) {

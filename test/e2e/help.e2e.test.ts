@@ -34,6 +34,24 @@ describe('scp clear --help', () => {
   });
 });
 
+describe('a question\'s help (issue #33)', () => {
+  it('scp schedule and scp status speak of no confirmation, which they never ask; set and clear do', async () => {
+    for (const command of ['schedule', 'status']) {
+      const { stdout } = await runScp([command, '--help']);
+      expect(stdout, command).not.toMatch(/confirm/i);
+      expect(stdout, command).toMatch(/^ {2}2 {4}bad usage or invalid input: nothing was sent$/m);
+    }
+    for (const command of ['set', 'clear']) expect((await runScp([command, '--help'])).stdout, command).toMatch(/^ {2}2 {4}bad usage or invalid input, or declined at the confirmation: nothing was sent$/m);
+  });
+
+  it('scp schedule --help lists --offline and --explain, and the offline station\'s options under a heading of their own', async () => {
+    const { stdout } = await runScp(['schedule', '--help']);
+    expect(groupOf(stdout, '--offline')).toBe('What to send:');
+    expect(groupOf(stdout, '--explain')).toBe('Output:');
+    for (const flag of ['--profiles', '--evses', '--clock', '--transaction', '--supply-voltage', '--default-limit', '--default-phases']) expect(groupOf(stdout, flag), flag).toBe('The offline station:');
+  });
+});
+
 describe('scp simulate --help', () => {
   it('lists the service options and the connection options, and its exit codes', async () => {
     const { stdout } = await runScp(['simulate', '--help']);

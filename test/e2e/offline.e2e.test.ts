@@ -152,6 +152,29 @@ describe('scp schedule --offline, by itself', () => {
     expect([run.code, run.stderr, run.stdout]).toEqual([0, `${stderr}\n`, stdout.join('\n')]);
   });
 
+  it('--explain --json: the record\'s explain, each period\'s profiles and each unused profile with its reason', async () => {
+    const run = await runScp(['schedule', '--offline', '--clock', '2026-12-01T18:00:00Z', '--evse', 'GB*SEV*E001', '--duration', '4h', '--explain', '--json']);
+    const { explain } = JSON.parse(run.stdout);
+    const txProfile = { id: 1, evse_id: 'GB*SEV*E001', charging_profile_purpose: 'TxProfile', stack_level: 0 };
+    expect(explain.periods).toEqual([
+      { start_period: 0, limit: 32, profiles: [txProfile] },
+      { start_period: 3600, limit: 16, profiles: [txProfile] },
+    ]);
+    expect(explain.unused.map((u: { id: number; reason: string; by?: Array<{ id: number }> }) => [u.id, u.reason, u.by?.map((p) => p.id)])).toEqual([
+      [2, 'a TxProfile of the transaction takes precedence wherever it is in force', [1]],
+      [3, 'another EVSE', undefined],
+      [4, 'another EVSE', undefined],
+      [5, 'another EVSE', undefined],
+      [6, 'a lower limit applies wherever it is in force', [1]],
+      [7, 'a lower limit applies wherever it is in force', [1]],
+    ]);
+    // Without --explain, no explain: the record is the online one.
+    expect(JSON.parse((await runScp(['schedule', '--offline', '--evse', 'GB*SEV*E001', '--json'])).stdout)).not.toHaveProperty('explain');
+  });
+
+});
+
+describe('scp schedule --offline: what it prints', () => {
   it('never connects: a broker that is not there, and a --json record in place of one', async () => {
     const run = await runScp(['--broker', 'mqtt://127.0.0.1:1', 'schedule', '--offline', '--clock', '2026-12-01T18:00:00Z', '--evse', 'GB*SEV*E002', '--duration', '1h', '--timeout', '0.2']);
     expect([run.code, run.stderr]).toEqual([0, 'scp: computed offline from the built-in station: no station was asked\n']);

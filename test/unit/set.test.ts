@@ -43,9 +43,12 @@ describe('the flags\' own parsers', () => {
     expect(parseLimit('7.4kW')).toEqual({ unit: 'W', limit: 7400 });
     expect(parseLimit('11kW')).toEqual({ unit: 'W', limit: 11000 });
     expect(parseLimit('0.1A')).toEqual({ unit: 'A', limit: 0.1 });
-    for (const raw of ['11', '11kw', '16 A', '-1A', '1e3W', '16MW', 'A', '']) {
+    for (const raw of ['11', '11kw', '-1A', '1e3W', '16MW', 'A', '']) {
       expect(() => parseLimit(raw), raw).toThrow(`--limit: ${JSON.stringify(raw)} is not allowed; expected a number with its unit: 16A, 7400W or 7.4kW`);
     }
+    // A space between the number and its unit (issue #33): said how to write it.
+    expect(() => parseLimit('16 A')).toThrow('--limit: "16 A" is not allowed; write the number and its unit together: 16A');
+    expect(() => parseLimit(' 7.4 kW')).toThrow('--limit: " 7.4 kW" is not allowed; write the number and its unit together: 7.4kW');
   });
 
   it('--duration takes seconds or 30m, 2h, 1d', () => {

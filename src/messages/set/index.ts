@@ -123,7 +123,29 @@ function profileRules(data: SetChargingProfileRequestData, words: 'flags' | 'fie
   return undefined;
 }
 
-/** K01 for each schedule: its start as the kind needs, periods from 0 and strictly increasing, phases. */
+/**
+ * A limit with more than one decimal (OCPP 2.0.1 ChargingSchedulePeriodType.limit: "Accepts at most one digit
+ * fraction (e.g. 8.1)"): the two nearest that OCPP allows, as a hint; undefined for a limit that is fine.
+ */
+function oneDecimal(limit: number): string | undefined {
+  if (Math.abs(limit * 10 - Math.round(limit * 10)) < 1e-6) return undefined;
+  const below = Math.floor(limit * 10) / 10;
+  return `${below} or ${Math.round((below + 0.1) * 10) / 10}`;
+}
+
+/** Every period's limit carries at most one decimal: the first that does not. Also for --profiles files. */
+export function limitsRule(data: SetChargingProfileRequestData, words: 'flags' | 'fields'): string | undefined {
+  for (const [i, schedule] of data.charging_profile.charging_schedule.entries()) {
+    for (const [j, period] of schedule.charging_schedule_period.entries()) {
+      const tenths = oneDecimal(period.limit);
+      const at = name(`charging_profile.charging_schedule[${i}].charging_schedule_period[${j}].limit`, '--limit', words);
+      if (tenths !== undefined) return `${at}: ${period.limit} has more than one decimal; OCPP 2.0.1 limits carry at most one (${tenths})`;
+    }
+  }
+  return undefined;
+}
+
+/** K01 for each schedule: its start as the kind needs, periods from 0 and strictly increasing, phases, one decimal. */
 function scheduleRules(data: SetChargingProfileRequestData, words: 'flags' | 'fields'): string | undefined {
   const kind = data.charging_profile.charging_profile_kind;
   for (const [i, schedule] of data.charging_profile.charging_schedule.entries()) {
@@ -146,7 +168,7 @@ function scheduleRules(data: SetChargingProfileRequestData, words: 'flags' | 'fi
 
 /** The OCPP 2.0.1 K01 rules a CSMS checks before sending, and a station before installing; the first broken one. */
 export function setRules(data: SetChargingProfileRequestData, words: 'flags' | 'fields'): string | undefined {
-  return profileRules(data, words) ?? scheduleRules(data, words);
+  return profileRules(data, words) ?? scheduleRules(data, words) ?? limitsRule(data, words);
 }
 
 /** The flags that build the profile, which --file cannot go with: set's rows that say what to send, but the file

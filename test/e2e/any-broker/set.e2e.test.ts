@@ -130,6 +130,10 @@ describe(`scp set against the ${brokerName()}`, () => {
     for (const [args, message] of [
       [['--id', '7'], /^scp: --limit: required with --id/],
       [['--id', '7', '--limit', '11'], /^scp: --limit: "11" is not allowed/],
+      [['--evse', '3', '--id', '7', '--limit', '16 A'], /^scp: --limit: "16 A" is not allowed; write the number and its unit together: 16A$/],
+      [['--evse', '3', '--id', '7', '--limit', '16.55A'], /^scp: .*limit \(--limit\): 16\.55 has more than one decimal; OCPP 2\.0\.1 limits carry at most one \(16\.5 or 16\.6\)$/],
+      [['--evse', '3', '--id', '7', '--limit', '7.45678kW'], /\(--limit\): 7456\.78 has more than one decimal; OCPP 2\.0\.1 limits carry at most one \(7456\.7 or 7456\.8\)$/],
+      [['--evse', '3', '--file', 'decimals'], /^scp: charging_profile\.charging_schedule\[0\]\.charging_schedule_period\[1\]\.limit \(--limit\): 7400\.25 has more than one decimal/],
       [['--evse', '3', '--id', '7', '--limit', '16A', '--purpose', 'TxProfile'], /^scp: charging_profile\.transaction_id \(--transaction\): required for a TxProfile/],
       [['--id', '7', '--limit', '16A', '--purpose', 'ChargingStationExternalConstraints'], /cannot be set/],
       [['--evse', '3', '--id', '7', '--limit', '16A', '--purpose', 'ChargingStationMaxProfile'], /^scp: evse_id \(--evse\): not allowed for a ChargingStationMaxProfile/],
@@ -140,8 +144,9 @@ describe(`scp set against the ${brokerName()}`, () => {
     ] as const) {
       const topics = uniqueTopics();
       const spy = await startSpy(broker.url, topics);
+      const decimals = { ...PROFILE, charging_schedule: [{ ...PROFILE.charging_schedule[0]!, charging_schedule_period: [{ start_period: 0, limit: 11000 }, { start_period: 3600, limit: 7400.25 }] }] };
       try {
-        const run = await runScp(['--broker', broker.url, ...topics.args, 'set', ...args]);
+        const run = await runScp(['--broker', broker.url, ...topics.args, 'set', ...args.map((arg) => (arg === 'decimals' ? file('decimals.json', decimals) : arg))]);
         expect(run.code, args.join(' ')).toBe(2);
         expect(run.stderr.split('\n').filter(Boolean), args.join(' ')).toEqual([expect.stringMatching(message)]);
         await sleep(50);

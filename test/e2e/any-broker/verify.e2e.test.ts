@@ -90,6 +90,9 @@ describe(`scp set --verify against the ${brokerName()}`, () => {
     expect([run.code, run.stdout, run.stderr]).toEqual([2, '', "scp: --verify: give --evse: a station-wide TxDefaultProfile applies to each EVSE, and the station's own composite schedule is their sum\n"]);
   });
 
+});
+
+describe(`scp set --verify in streams, and when no verdict comes, against the ${brokerName()}`, () => {
   it('--input: each accepted line verified in its record, a line it cannot check refused as invalid input', async () => {
     const scp = await station([holding(1, 'ChargingStationMaxProfile', '0', 10)]);
     const line = (id: number, evse: string | undefined, limit: number) =>
