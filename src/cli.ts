@@ -101,7 +101,7 @@ type Act = (command: (flags: GlobalFlags, output: Output, config: ConfigState) =
 /** The program itself: its name, version, how commander writes and fails, and the global options. */
 function rootProgram(io: Io): Command {
   const program = new Command(io.name ?? 'scp')
-    .description('Clear and set OCPP 2.0.1 charging profiles, and see the composite schedule, through a Smart Charging service over MQTT.')
+    .description('Clear and set OCPP 2.0.1 charging profiles, see the composite schedule and ask whether the service is up, through a Smart Charging service over MQTT.')
     .version(VERSION)
     .showSuggestionAfterError()
     .exitOverride()

@@ -1,6 +1,6 @@
 /**
  * The message registry: every Smart Charging message scp speaks, one line each (see kind.ts for what a message is
- * and README "Adding a message" for the checklist). A line is the message's face (face.ts: its command, options,
+ * and src/README.md "Adding a message" for the checklist). A line is the message's face (face.ts: its command, options,
  * help, samples, exit words) and how to load the rest: a command evaluates only its own message, and only when it
  * runs. The simulator, which serves every message whole, takes them from all.ts.
  */

@@ -72,7 +72,7 @@ function leads(node, nodes) {
   return led;
 }
 
-export async function startNatsCluster({ nodes: count = 3, name = "scp-fleet", mqttTuning = "" } = {}) {
+async function startOnce({ nodes: count = 3, name = "scp-fleet", mqttTuning = "" } = {}) {
   const server = which('nats-server');
   if (!server) throw new Error('nats-server is not installed (Debian package nats-server); the cluster tests need it');
   const version = /v(\d+\.\d+\.\d+)/.exec(spawnSync(server, ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown';
@@ -116,7 +116,13 @@ export async function startNatsCluster({ nodes: count = 3, name = "scp-fleet", m
     };
     node.start();
   }
-  await ready(nodes, () => log, 30_000);
+  try {
+    await ready(nodes, () => log, 60_000);
+  } catch (err) {
+    await Promise.all(nodes.map((node) => node.kill('SIGKILL')));
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     nodes,
     version,
@@ -127,4 +133,17 @@ export async function startNatsCluster({ nodes: count = 3, name = "scp-fleet", m
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts the cluster; one that does not come up (on a loaded 2-core machine JetStream's first election can take over
+ * a minute) is stopped and started once more, on fresh ports, saying so. Setting up is not what the tests measure.
+ */
+export async function startNatsCluster(options = {}) {
+  try {
+    return await startOnce(options);
+  } catch (err) {
+    console.warn(`the NATS cluster did not come up (${err.message.split('\n')[0]}); starting it once more`);
+    return startOnce(options);
+  }
 }

@@ -31,8 +31,8 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
-export function spawnScp(args: string[], env: Record<string, string | undefined> = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [SCP_BIN, ...args], { env: cleanEnv(env) });
+export function spawnScp(args: string[], env: Record<string, string | undefined> = {}, cwd?: string): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [SCP_BIN, ...args], { env: cleanEnv(env), ...(cwd === undefined ? {} : { cwd }) });
 }
 
 export function finished(child: ChildProcessWithoutNullStreams): Promise<RunResult> {
@@ -47,9 +47,9 @@ export function finished(child: ChildProcessWithoutNullStreams): Promise<RunResu
   });
 }
 
-/** Runs scp to the end; `stdin`, when given, is written to it and closed. */
-export function runScp(args: string[], env: Record<string, string | undefined> = {}, stdin?: string): Promise<RunResult> {
-  const child = spawnScp(args, env);
+/** Runs scp to the end; `stdin`, when given, is written to it and closed; `cwd`: where it runs (default: ours). */
+export function runScp(args: string[], env: Record<string, string | undefined> = {}, stdin?: string, cwd?: string): Promise<RunResult> {
+  const child = spawnScp(args, env, cwd);
   const done = finished(child);
   if (stdin !== undefined) child.stdin.end(stdin);
   return done;

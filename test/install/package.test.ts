@@ -130,7 +130,42 @@ describe('pnpm add -g of the tarball into a temporary PNPM_HOME (a shell-script 
   });
 });
 
+describe('npm install of the tarball into a project, as a user adds it (issue #33)', () => {
+  it('prints no warning (the package has no install script of its own) and runs under both names', () => {
+    const project = join(world.dir, 'project');
+    manage('mkdir', ['-p', project]);
+    manage('npm', ['init', '-y'], {}, project);
+    const output = execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], {
+      cwd: project,
+      env: cleanEnv({}),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: INSTALL_TIMEOUT,
+    });
+    expect(output).not.toMatch(/warn/i);
+    const { version } = JSON.parse(manage('cat', [join(ROOT, 'package.json')])) as { version: string };
+    for (const name of ['scp', 'smart-charging']) expect(manage(join(project, 'node_modules', '.bin', name), ['--version'], {}, project), name).toBe(`${version}\n`);
+  }, INSTALL_TIMEOUT);
+
+  it('the tarball\'s package.json has no lifecycle script an install would run', () => {
+    const manifest = JSON.parse(manage('tar', ['-xzOf', tarball, 'package/package.json'])) as { scripts?: Record<string, string> };
+    for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) expect(manifest.scripts?.[script], script).toBeUndefined();
+  });
+});
+
 describe('npx', () => {
+  it('npx --package <absolute tarball> runs either name (the form the README shows; a bare absolute path is taken for a command)', async () => {
+    for (const name of ['smart-charging', 'scp']) {
+      const child = spawn('npx', ['--yes', '--package', tarball, name, '--version'], {
+        cwd: world.dir,
+        env: cleanEnv({ npm_config_cache: join(world.dir, 'npx-cache'), npm_config_update_notifier: 'false' }),
+      });
+      child.stdin.end();
+      const run = await finished(child);
+      expect([run.code, run.stdout], name).toEqual([0, expect.stringMatching(/^\d+\.\d+\.\d+\n$/)]);
+    }
+  }, INSTALL_TIMEOUT);
+
   it('npx --yes <tarball> runs smart-charging, the bin named like the package', async () => {
     // ./ as a user types it: npx takes an absolute path to a file for a command to run, not a package.
     const child = spawn('npx', ['--yes', `./${basename(tarball)}`, 'clear', '--id', '1', '--dry-run'], {
