@@ -103,6 +103,8 @@ export interface Window {
   unit: ChargingRateUnit;
   voltage: number;
   defaultPhases: number;
+  /** --explain: keep which profiles set each limit (a list per merged level; otherwise not built at all). */
+  explain?: boolean;
 }
 
 const DAY = 86_400;
@@ -233,7 +235,7 @@ const concat = <T>(lists: ReadonlyArray<readonly T[] | undefined>): T[] => lists
 const phaseCounts = (levels: ReadonlyArray<Level | undefined>) => levels.flatMap((level) => (level?.phases === undefined ? [] : [level.phases]));
 
 /** The base (if any) lowered by the bounds in force, the fewest phases counting (libocpp `merge_profiles_by_lowest_limit`). */
-function bounded(base: Level | undefined, bounds: Array<Level | undefined>): Level | undefined {
+function bounded(base: Level | undefined, bounds: Array<Level | undefined>, explain = false): Level | undefined {
   const inForce = [base, ...bounds].filter((level): level is Level => level !== undefined);
   if (inForce.length <= 1) return inForce[0];
   const folded: Level = {};
@@ -243,7 +245,7 @@ function bounded(base: Level | undefined, bounds: Array<Level | undefined>): Lev
     const lowest = Math.min(...limits.map((level) => level[unit]!));
     folded[unit] = lowest;
     // Every profile at the lowest limit sets it: ties name them all.
-    folded[BY[unit]] = concat(limits.filter((level) => level[unit] === lowest).map((level) => level[BY[unit]]));
+    if (explain) folded[BY[unit]] = concat(limits.filter((level) => level[unit] === lowest).map((level) => level[BY[unit]]));
   }
   const phases = phaseCounts(inForce);
   if (phases.length) folded.phases = Math.min(...phases);
@@ -254,11 +256,11 @@ function bounded(base: Level | undefined, bounds: Array<Level | undefined>): Lev
  * The EVSEs' levels added up, an EVSE without a limit in a unit adding the default of that unit, the most phases
  * counting (libocpp `merge_profiles_by_summing_limits`); the profiles that set an EVSE's part set the sum.
  */
-function summed(levels: Array<Level | undefined>, defaults: StationModel['defaultLimits']): Level {
+function summed(levels: Array<Level | undefined>, defaults: StationModel['defaultLimits'], explain = false): Level {
   const sum: Level = {};
   for (const unit of ['A', 'W'] as const) {
     sum[unit] = levels.reduce((total, level) => total + (level?.[unit] ?? defaults[unit]), 0);
-    sum[BY[unit]] = concat(levels.map((level) => level?.[BY[unit]]));
+    if (explain) sum[BY[unit]] = concat(levels.map((level) => level?.[BY[unit]]));
   }
   const phases = phaseCounts(levels);
   if (phases.length) sum.phases = Math.max(...phases);
@@ -310,22 +312,25 @@ function evseTimeline(held: readonly ScheduledProfile[], evse: string, station: 
   const purposes: readonly Purpose[] = ['TxProfile', 'TxDefaultProfile', ...BOUNDS];
   const layers = purposes.map((purpose) => purposeLayer(profiles, purpose, window, sessionStart));
   purposes.forEach((purpose, i) => trace?.layers.push({ evse, purpose, timeline: layers[i]! }));
-  return overlay(layers, window.end - window.now, ([tx, txDefault, ...bounds]) => bounded(tx ?? txDefault, bounds));
+  return overlay(layers, window.end - window.now, ([tx, txDefault, ...bounds]) => bounded(tx ?? txDefault, bounds, window.explain));
 }
 
 /** The station as a whole: every EVSE's limits (the defaults where none) added up, then lowered by the station's bounds. */
 function stationTimeline(held: readonly ScheduledProfile[], station: StationModel, window: Window, trace?: Trace): Timeline {
   const duration = window.end - window.now;
   const parts = station.evses.map((evse) => evseTimeline(held, evse, station, window, false, trace));
-  const sum = overlay(parts, duration, (levels) => summed(levels, station.defaultLimits));
+  const sum = overlay(parts, duration, (levels) => summed(levels, station.defaultLimits, window.explain));
   const stationWide = held.filter((p) => p.evse_id === STATION_EVSE).sort(byPriority);
   const bounds = BOUNDS.map((purpose) => purposeLayer(stationWide, purpose, window));
   BOUNDS.forEach((purpose, i) => trace?.layers.push({ evse: STATION_EVSE, purpose, timeline: bounds[i]! }));
-  return overlay([sum, ...bounds], duration, ([total, ...limits]) => bounded(total, limits));
+  return overlay([sum, ...bounds], duration, ([total, ...limits]) => bounded(total, limits, window.explain));
 }
 
 /** Rounded down to 0.1 (OCPP allows one decimal; down, so that a bound is never exceeded). */
 const tenths = (limit: number) => Math.floor(limit * 10 + 1e-9) / 10;
+
+/** No profile: the default applies, or nobody asked (no --explain). */
+const NOBODY: readonly ScheduledProfile[] = [];
 
 /**
  * A period's limit in the answer's unit: its limit in that unit, lowered by the other unit's converted at supply
@@ -333,11 +338,12 @@ const tenths = (limit: number) => Math.floor(limit * 10 + 1e-9) / 10;
  * (libocpp `convert_intermediate_into_schedule`).
  */
 function limitOf(level: Level | undefined, window: Window, fallback: number): { limit: number; by: readonly ScheduledProfile[] } {
-  if (level === undefined || (level.A === undefined && level.W === undefined)) return { limit: fallback, by: [] };
+  if (level === undefined || (level.A === undefined && level.W === undefined)) return { limit: fallback, by: NOBODY };
   const factor = window.voltage * (level.phases ?? window.defaultPhases);
   const inA = level.A === undefined ? Infinity : window.unit === 'A' ? level.A : level.A * factor;
   const inW = level.W === undefined ? Infinity : window.unit === 'W' ? level.W : level.W / factor;
   const limit = Math.min(inA, inW);
+  if (!window.explain) return { limit, by: NOBODY };
   // The unit whose limit is the lower names the profiles that set it (both where they tie).
   return { limit, by: concat([inA === limit ? level.byA : undefined, inW === limit ? level.byW : undefined]) };
 }
@@ -387,7 +393,7 @@ export function explainedSchedule(held: readonly ScheduledProfile[], request: Co
 function computeSchedule(held: readonly ScheduledProfile[], request: CompositeRequest, station: StationModel, trace?: Trace): Explained {
   const now = Math.floor(station.now.getTime() / 1000);
   const unit = request.charging_rate_unit ?? 'A';
-  const window: Window = { now, end: now + request.duration, unit, voltage: station.supplyVoltage, defaultPhases: station.defaultPhases };
+  const window: Window = { now, end: now + request.duration, unit, voltage: station.supplyVoltage, defaultPhases: station.defaultPhases, explain: trace !== undefined };
   if (request.evse_id !== STATION_EVSE && !station.evses.includes(request.evse_id)) {
     const answer = { status: 'Rejected', status_info: { reason_code: 'InvalidValue', additional_info: 'EvseDoesNotExist' } } as const;
     return { answer, periods: [], trace: { layers: [] }, window };
