@@ -299,6 +299,13 @@ describe('--profiles', () => {
     expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
   });
 
+
+  it('refuses a limit of more than one decimal, which no OCPP limit has: exit 2 naming the entry and the field', async () => {
+    const entry = { evse_id: '1', charging_profile: { id: 1, stack_level: 0, charging_profile_purpose: 'TxDefaultProfile', charging_profile_kind: 'Absolute', charging_schedule: [{ id: 1, start_schedule: '2026-12-01T00:00:00Z', charging_rate_unit: 'A', charging_schedule_period: [{ start_period: 0, limit: 16.55 }] }] } };
+    const path = file('decimals.json', [entry]);
+    const run = await runScp(['simulate', '--embedded', '0', '--profiles', path]);
+    expect([run.stderr, run.code]).toEqual([`scp: --profiles: ${JSON.stringify(path)}: entry 1: charging_profile.charging_schedule[0].charging_schedule_period[0].limit: 16.55 has more than one decimal; OCPP 2.0.1 limits carry at most one (16.5 or 16.6)\n`, 2]);
+  });
 });
 
 describe('--profiles as a station holds them', () => {
@@ -332,14 +339,6 @@ describe('--profiles as a station holds them', () => {
     const path = file('refused.json', entries);
     const run = await runScp(['simulate', '--embedded', '0', '--profiles', path, ...flags]);
     expect([run.stderr, run.code]).toEqual([`scp: --profiles: ${JSON.stringify(path)}: ${message}\n`, 2]);
-  });
-
-  it('refuses a limit of more than one decimal, which no OCPP limit has: exit 2 naming the entry and the field', async () => {
-    const entry = whole(1, 'TxDefaultProfile', '1');
-    entry.charging_profile.charging_schedule = [{ id: 1, start_schedule: '2026-12-01T00:00:00Z', charging_rate_unit: 'A', charging_schedule_period: [{ start_period: 0, limit: 16.55 }] }];
-    const path = file('decimals.json', [entry]);
-    const run = await runScp(['simulate', '--embedded', '0', '--profiles', path]);
-    expect([run.stderr, run.code]).toEqual([`scp: --profiles: ${JSON.stringify(path)}: entry 1: charging_profile.charging_schedule[0].charging_schedule_period[0].limit: 16.55 has more than one decimal; OCPP 2.0.1 limits carry at most one (16.5 or 16.6)\n`, 2]);
   });
 
   it('starts with what a station holds: external constraints, a TxProfile of its transaction, one profile per stack level', async () => {
