@@ -53,18 +53,25 @@ export function locateConfig(flags: ConfigFlags, sourceOf: SourceOf, env: NodeJS
   return { path: join(base, 'scp', 'config.json') };
 }
 
-/** Read synchronously: it is read on every run, is small, and a run with none never loads fs.promises at all. */
-export function loadConfig(location: ConfigLocation): ScpConfig | undefined {
-  let text: string;
+/**
+ * The config file's text; undefined where there is none at the default place (none is needed); one named by
+ * --config or SCP_CONFIG must exist. Read synchronously: it is read on every run, is small, and a run with none never
+ * loads fs.promises at all.
+ */
+function readConfig(location: ConfigLocation): string | undefined {
   try {
-    text = readFileSync(location.path, 'utf8');
+    return readFileSync(location.path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !location.named) return undefined;
     throw unreadable(location.named ?? 'config', location.path, err);
   }
+}
+
+export function loadConfig(location: ConfigLocation): ScpConfig | undefined {
+  const text = readConfig(location);
   // No word about who can read it: a config file holds no secret (a literal password is refused). The files it
   // names that do are warned about when they are read (connection.ts).
-  return parseConfig(text, location.path);
+  return text === undefined ? undefined : parseConfig(text, location.path);
 }
 
 /**
@@ -158,11 +165,8 @@ async function pathProblems(profiles: Readonly<Record<string, unknown>>, configP
  * it is (`config <path>: profiles.site-a.broker: ...`), exit 2; or the valid file's profiles, exit 0.
  */
 export async function validateConfigFiles(location: ConfigLocation, output: Output): Promise<Ending> {
-  let text: string;
-  try {
-    text = readFileSync(location.path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || location.named) throw unreadable(location.named ?? 'config', location.path, err);
+  const text = readConfig(location);
+  if (text === undefined) {
     output.note(`no config file at ${location.path}: nothing to check (none is needed)`);
     return {};
   }

@@ -21,8 +21,8 @@ export async function offlineStation(flags: Readonly<Record<string, unknown>>, n
   const file = path === undefined ? undefined : { path, text: (await readNamed('--profiles', path)).toString('utf8') };
   // A fixed --clock is the station's now; else the real one, read when the answer is computed.
   const clock = () => settings.clock ?? now();
-  const { config, profiles } = openStation(settings, file, clock());
   const startedAt = clock();
+  const { config, profiles } = openStation(settings, file, startedAt);
   return { profiles, at: () => stationAt(config, profiles, clock(), startedAt), from: path ?? 'the built-in station' };
 }
 
@@ -30,12 +30,12 @@ export async function offlineStation(flags: Readonly<Record<string, unknown>>, n
 export async function answerOffline(kind: Kind, request: Envelope<'request'>, station: Awaited<ReturnType<typeof offlineStation>>, elapsed: () => number, explain = false): Promise<ResultRecord> {
   if (!kind.offline) throw new Error(`--offline: ${kind.command} has no station side to answer it`);
   const side = await kind.offline();
-  // One look at the station (its clock): the answer and its explanation are of the same moment.
-  const model = station.at();
-  const { response } = side.decide(station.profiles, request, () => model, { status: 'ready', softwareVersion: VERSION });
+  // --explain: the answer and its explanation come from one calculation.
+  const answered = explain && side.explain ? side.explain(station.profiles, request, station.at()) : side.decide(station.profiles, request, station.at, { status: 'ready', softwareVersion: VERSION });
+  const { response } = answered;
   // Every message that offers --offline answers every valid request (only service_status may stay silent).
   if (response === undefined) throw new Error(`--offline: the simulated station did not answer ${kind.name}`);
-  const explained = explain ? side.explain?.(station.profiles, request, model) : undefined;
+  const explained = 'explain' in answered ? answered.explain : undefined;
   return { request, response, outcome: kind.summarize(response).outcome, elapsed_ms: Math.round(elapsed()), offline: true, ...(explained ? { explain: explained } : {}) };
 }
 

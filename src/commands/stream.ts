@@ -12,13 +12,12 @@ import type { RequestFlags } from './send.js';
 import { longFlag, refuseUnmet } from '../options.js';
 import { streamHeapFlags } from './stream-heap.js';
 import { againstRequest, classifyAgainst, type Classified } from '../core/response.js';
-import { OVER, questionOf, unverified } from './verify.js';
 import { printable } from '../output/plain.js';
 import { REQUEST_FATE, type ResultRecord, type StreamOutcome, type Verdict } from '../core/outcome.js';
 import { CHECK_ID, messageTopics, parseInputLine, requestEnvelope, topicFlags, type Envelope, type MessageKind, type Verifier } from '../messages/kind.js';
 
-/** --verify in a stream: the message's verifier, and the message its question is. */
-type Verify = { verifier: Verifier; kind: MessageKind };
+/** --verify in a stream: the message's verifier, the message its question is, and verify.ts (loaded only then). */
+type Verify = { verifier: Verifier; kind: MessageKind; lib: typeof import('./verify.js') };
 import type { Output, StreamPrinter, StreamRecord } from '../output/render.js';
 import { showStreamSummary, streamPrinter } from '../output/stream.js';
 import { checkConnectionFlags, resolveConnection, type ConnectionFlags } from '../connection.js';
@@ -214,8 +213,8 @@ class RequestStream {
     this.waiting.delete(w.follow?.asked.id ?? w.request.id);
     // A verification that could not finish: the request's own answer stands, with why there is no verdict.
     if (w.follow && verdict === undefined) {
-      verdict = unverified(w.follow.asked, error ?? outcome);
-      error = `the request was accepted, but not verified: ${error ?? outcome}`;
+      verdict = this.verify!.lib.unverified(w.follow.asked, error ?? outcome);
+      error = this.verify!.lib.notVerified(error ?? outcome);
       response = w.follow.answer;
     }
     const elapsed = Math.round(performance.now() - w.started);
@@ -227,10 +226,10 @@ class RequestStream {
 
   /** --verify: the accepted request's question goes out the same way, and waits in its place; undefined: nothing to ask. */
   private follow(w: Waiting, answer: Envelope<'response'>): void {
-    const { verifier, kind } = this.verify!;
-    const asked = questionOf(verifier, kind, w.request, randomUUID);
-    if (asked === undefined) return this.settle(w, 'not_in_force', answer, undefined, OVER);
-    if (!w.lane.session) return this.settle(w, 'error', answer, `the request was accepted, but not verified: ${this.sessions.unsendable()}`, unverified(asked, 'not sent'));
+    const { verifier, kind, lib } = this.verify!;
+    const asked = lib.questionOf(verifier, kind, w.request, randomUUID);
+    if (asked === undefined) return this.settle(w, 'not_in_force', answer, undefined, lib.OVER);
+    if (!w.lane.session) return this.settle(w, 'error', answer, lib.notVerified(this.sessions.unsendable()), lib.unverified(asked, 'not sent'));
     this.waiting.delete(w.request.id);
     w.follow = { kind, asked, answer };
     w.acked = false;
@@ -242,8 +241,8 @@ class RequestStream {
   private verified(w: Waiting, classified: Exclude<Classified, { kind: 'foreign' }>): void {
     const { answer } = w.follow!;
     if (classified.kind !== 'answer') return this.settle(w, 'invalid_response', answer, `invalid composite schedule: ${classified.problems.join('; ')}`);
-    const verdict = { ...this.verify!.verifier.verdict(w.request, classified.response), request: w.follow!.asked, response: classified.response };
-    this.settle(w, verdict.in_force ? 'accepted' : 'not_in_force', answer, undefined, verdict);
+    const { verdict, outcome } = this.verify!.lib.judged(this.verify!.verifier, w.request, w.follow!.asked, classified.response);
+    this.settle(w, outcome, answer, undefined, verdict);
   }
 
   /** Room for one more request: fewer than `concurrency` waiting and the printer not too far behind. */
@@ -427,7 +426,7 @@ export async function runStream(kind: MessageKind, flags: StreamFlags & RequestF
   const { openSession } = await import('../transport/session.js');
   for (const flag of streamHeapFlags([...process.execArgv, ...(ctx.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)])) setFlagsFromString(flag);
   const verifier = flags.verify ? await kind.verify?.() : undefined;
-  const verify = verifier ? { verifier, kind: await verifier.asks() } : undefined;
+  const verify = verifier ? { verifier, kind: await verifier.asks(), lib: await import('./verify.js') } : undefined;
   const stream = new RequestStream(kind, output, connection, concurrency, total, { ordered: !flags.unordered, connections: connection.connections, openSession, signal, ...(verify ? { verify } : {}) });
   await stream.sessions.open();
   const lines = createInterface({ input, crlfDelay: Infinity });

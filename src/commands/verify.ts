@@ -19,7 +19,8 @@ export interface Verified {
   error?: ScpError;
 }
 
-const ACCEPTED = 'the request was accepted';
+/** What a record says when the request was accepted but no verdict came (the one wording, single and stream). */
+export const notVerified = (why: string) => `the request was accepted, but not verified: ${why}`;
 
 /** The verdict on a request whose window is over before it could be asked about. */
 export const OVER: Verdict = { in_force: false, differences: [], reason: 'its schedule is over: nothing is left to be in force' };
@@ -36,6 +37,12 @@ export function questionOf(verifier: Verifier, kind: MessageKind, request: Envel
 /** A verification that could not finish, for a stream's record: what was asked, and why no verdict. */
 export const unverified = (asked: Envelope<'request'>, why: string): Verdict => ({ in_force: false, differences: [], reason: `not verified: ${why}`, request: asked });
 
+/** The verdict on the question's answer: in force (`accepted`) or `not_in_force`, with what was asked and answered. */
+export function judged(verifier: Verifier, request: Envelope<'request'>, asked: Envelope<'request'>, answer: Envelope<'response'>): Verified {
+  const verdict = { ...verifier.verdict(request, answer), request: asked, response: answer };
+  return { verdict, outcome: verdict.in_force ? 'accepted' : 'not_in_force' };
+}
+
 /** Verifies an accepted request: the question, its answer, the verdict. */
 export async function verifyAccepted(verifier: Verifier, request: Envelope<'request'>, ask: Ask, newId: () => string, now = new Date()): Promise<Verified> {
   const kind = await verifier.asks();
@@ -46,13 +53,12 @@ export async function verifyAccepted(verifier: Verifier, request: Envelope<'requ
     decided = await ask(kind, asked);
   } catch (err) {
     if (!(err instanceof ScpError)) throw err;
-    const error = err instanceof TimeoutError ? new TimeoutError(`${ACCEPTED}, but not verified: no composite schedule came before --timeout`) : err;
+    const error = err instanceof TimeoutError ? new TimeoutError(notVerified('no composite schedule came before --timeout')) : err;
     return { verdict: unverified(asked, err.message), outcome: err instanceof TimeoutError ? 'timeout' : 'error', error };
   }
   if (decided.kind === 'invalid') {
-    const error = new InvalidResponseError(`${ACCEPTED}, but not verified: invalid composite schedule: ${decided.problems.join('; ')}`);
+    const error = new InvalidResponseError(notVerified(`invalid composite schedule: ${decided.problems.join('; ')}`));
     return { verdict: unverified(asked, 'the composite schedule was invalid'), outcome: 'invalid_response', error };
   }
-  const verdict = { ...verifier.verdict(request, decided.response), request: asked, response: decided.response };
-  return { verdict, outcome: verdict.in_force ? 'accepted' : 'not_in_force' };
+  return judged(verifier, request, asked, decided.response);
 }

@@ -107,22 +107,33 @@ export interface Window {
   explain?: boolean;
 }
 
-const DAY = 86_400;
-const seconds = (time: string) => Math.floor(Date.parse(time) / 1000);
+export const DAY = 86_400;
+/** An ISO time as whole seconds since the epoch, the calculation's unit of time. */
+export const secondsOf = (time: string) => Math.floor(Date.parse(time) / 1000);
+/** How often a Recurring profile starts again. */
+export const recurrenceOf = (profile: Pick<ChargingProfile, 'recurrency_kind'>) => (profile.recurrency_kind === 'Weekly' ? 7 * DAY : DAY);
+/** When the EVSE's active transaction started (a Relative profile starts then), in seconds; undefined: none. */
+export function sessionStartOf(station: StationModel, evse: string): number | undefined {
+  const transaction = station.transactions.get(evse);
+  return transaction === undefined ? undefined : Math.floor(transaction.start.getTime() / 1000);
+}
+
+/** What a profile's periods are clipped to: the window's bounds, in seconds. */
+export type Span = Pick<Window, 'now' | 'end'>;
 
 /** When a profile's schedule starts, each time it does within the window (libocpp `calculate_start`). */
-function scheduleStarts(profile: ChargingProfile, window: Window, sessionStart: number | undefined): number[] {
+function scheduleStarts(profile: ChargingProfile, window: Span, sessionStart: number | undefined): number[] {
   const startSchedule = profile.charging_schedule[0]!.start_schedule;
   switch (profile.charging_profile_kind) {
     case 'Absolute':
       // Every held profile has start_schedule (K01.FR.40, checked at set and at --profiles); libocpp's fallbacks still.
-      return [startSchedule !== undefined ? seconds(startSchedule) : profile.valid_from !== undefined ? seconds(profile.valid_from) : window.now];
+      return [startSchedule !== undefined ? secondsOf(startSchedule) : profile.valid_from !== undefined ? secondsOf(profile.valid_from) : window.now];
     case 'Relative':
       return [sessionStart ?? window.now];
     case 'Recurring': {
       if (startSchedule === undefined) return [];
-      const every = profile.recurrency_kind === 'Weekly' ? 7 * DAY : DAY;
-      const back = (((window.now - seconds(startSchedule)) % every) + every) % every;
+      const every = recurrenceOf(profile);
+      const back = (((window.now - secondsOf(startSchedule)) % every) + every) % every;
       const starts: number[] = [];
       for (let start = window.now - back; start < window.end; start += every) starts.push(start);
       return starts;
@@ -139,13 +150,13 @@ function levelOf(period: ChargingProfile['charging_schedule'][number]['charging_
 }
 
 /** A profile's periods within the window, in time order (libocpp `calculate_profile_entry`). */
-export function profileEntries(held: ScheduledProfile, window: Window, sessionStart?: number): Entry[] {
+export function profileEntries(held: ScheduledProfile, window: Span, sessionStart?: number): Entry[] {
   const profile = held.charging_profile;
   const by = [held];
   const schedule = profile.charging_schedule[0]!;
   const periods = schedule.charging_schedule_period;
-  const validFrom = profile.valid_from === undefined ? -Infinity : seconds(profile.valid_from);
-  const validTo = profile.valid_to === undefined ? Infinity : seconds(profile.valid_to);
+  const validFrom = profile.valid_from === undefined ? -Infinity : secondsOf(profile.valid_from);
+  const validTo = profile.valid_to === undefined ? Infinity : secondsOf(profile.valid_to);
   const starts = scheduleStarts(profile, window, sessionStart);
   const entries: Entry[] = [];
   for (const [i, occurrence] of starts.entries()) {
@@ -302,7 +313,7 @@ function purposeLayer(profiles: readonly ScheduledProfile[], purpose: Purpose, w
  */
 function evseTimeline(held: readonly ScheduledProfile[], evse: string, station: StationModel, window: Window, stationBounds: boolean, trace?: Trace): Timeline {
   const transaction = station.transactions.get(evse);
-  const sessionStart = transaction === undefined ? undefined : Math.floor(transaction.start.getTime() / 1000);
+  const sessionStart = sessionStartOf(station, evse);
   const applies = ({ evse_id, charging_profile: profile }: ScheduledProfile) => {
     const purpose = profile.charging_profile_purpose;
     if (evse_id !== evse && (evse_id !== STATION_EVSE || (!stationBounds && BOUNDS.includes(purpose)))) return false;

@@ -5,8 +5,8 @@
  * the window, shadowed within its purpose, a TxProfile first, a lower limit. Read off the calculation itself
  * (core/composite.ts explainedSchedule), so the explanation cannot drift from the schedule. Pure.
  */
-import { STATION_EVSE, explainedSchedule, profileEntries, sourcesOf, type CompositeAnswer, type CompositeRequest, type Entry, type Explained, type ScheduledProfile, type StationModel, type Timeline, type Window } from './composite.js';
-import type { HeldProfile } from './profile.js';
+import { STATION_EVSE, explainedSchedule, profileEntries, secondsOf, sessionStartOf, sourcesOf, type CompositeAnswer, type CompositeRequest, type Entry, type Explained, type ScheduledProfile, type StationModel, type Timeline, type Window } from './composite.js';
+import { scheduledProfiles, type HeldProfile } from './profile.js';
 
 /** A profile as the explanation names it. */
 export interface ProfileRef {
@@ -31,31 +31,33 @@ function uniqueRefs(profiles: readonly ScheduledProfile[], except?: ScheduledPro
 }
 const names = (level: Parameters<typeof sourcesOf>[0], profile: ScheduledProfile) => sourcesOf(level).some((p) => p.charging_profile.id === profile.charging_profile.id);
 
-/** The segments of a timeline that overlap any of the spans (seconds from the window's start). */
-function overlapping(timeline: Timeline, spans: ReadonlyArray<{ start: number; end: number }>, duration: number) {
-  return timeline.levels.filter((_, i) => {
-    const from = timeline.starts[i]!;
-    const to = timeline.starts[i + 1] ?? duration;
-    return spans.some((span) => span.start < to && span.end > from);
-  });
-}
+/** A stretch of the window, in seconds from its start. */
+type Stretch = { start: number; end: number };
+const meets = (a: Stretch, b: Stretch) => a.start < b.end && a.end > b.start;
+/** A step function's steps (a timeline's segments, an answer's periods) with their stretches. */
+const stretchesOf = <T>(steps: readonly T[], startOf: (step: T) => number, duration: number) =>
+  steps.map((step, i) => ({ step, start: startOf(step), end: steps[i + 1] === undefined ? duration : startOf(steps[i + 1]!) }));
+const segmentsOf = (timeline: Timeline, duration: number) => stretchesOf(timeline.levels.map((level, i) => ({ level, at: timeline.starts[i]! })), (s) => s.at, duration);
 
-/** The window's span of a segment of `timeline` whose level names `profile`. */
-function spansNaming(timeline: Timeline, profile: ScheduledProfile, duration: number) {
-  return timeline.levels.flatMap((level, i) => (names(level, profile) ? [{ start: timeline.starts[i]!, end: timeline.starts[i + 1] ?? duration }] : []));
-}
+/** The levels of a timeline's segments that overlap any of the stretches. */
+const overlapping = (timeline: Timeline, stretches: readonly Stretch[], duration: number) =>
+  segmentsOf(timeline, duration).filter((segment) => stretches.some((stretch) => meets(stretch, segment))).map((segment) => segment.step.level);
+
+/** The stretches of a timeline whose level names `profile`. */
+const stretchesNaming = (timeline: Timeline, profile: ScheduledProfile, duration: number): Stretch[] =>
+  segmentsOf(timeline, duration).filter((segment) => names(segment.step.level, profile));
 
 /** Why a profile with no period in force in the window has none. */
 function timeReason(held: ScheduledProfile, window: Window, sessionStart: number | undefined): string {
   const profile = held.charging_profile;
   const at = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-  const validTo = profile.valid_to === undefined ? Infinity : Date.parse(profile.valid_to) / 1000;
-  const validFrom = profile.valid_from === undefined ? -Infinity : Date.parse(profile.valid_from) / 1000;
+  const validTo = profile.valid_to === undefined ? Infinity : secondsOf(profile.valid_to);
+  const validFrom = profile.valid_from === undefined ? -Infinity : secondsOf(profile.valid_from);
   if (validTo <= window.now) return `expired: valid until ${profile.valid_to}`;
   if (validFrom >= window.end) return `not valid yet: valid from ${profile.valid_from}, after the window`;
   const schedule = profile.charging_schedule[0]!;
   if (profile.charging_profile_kind === 'Recurring') return `recurring outside the window: no ${profile.recurrency_kind === 'Weekly' ? 'weekly' : 'daily'} occurrence of its periods falls in it`;
-  const start = profile.charging_profile_kind === 'Relative' ? (sessionStart ?? window.now) : Date.parse(schedule.start_schedule!) / 1000;
+  const start = profile.charging_profile_kind === 'Relative' ? (sessionStart ?? window.now) : secondsOf(schedule.start_schedule!);
   if (start >= window.end) return `starts after the window, at ${at(start)}`;
   return `its schedule ended before the window, at ${at(start + (schedule.duration ?? 0))}`;
 }
@@ -65,7 +67,7 @@ function layerReason(held: ScheduledProfile, evses: readonly string[], explained
   const duration = explained.window.end - explained.window.now;
   const purpose = held.charging_profile.charging_profile_purpose;
   const layers = explained.trace.layers.filter((layer) => layer.purpose === purpose && evses.includes(layer.evse));
-  const won = layers.flatMap((layer) => spansNaming(layer.timeline, held, duration));
+  const won = layers.flatMap((layer) => stretchesNaming(layer.timeline, held, duration));
   if (won.length === 0) {
     const by = layers.flatMap((layer) => overlapping(layer.timeline, entries, duration).flatMap(sourcesOf));
     return { reason: 'shadowed: a profile of its purpose ranks above it wherever it is in force (a higher stack level, or at the same level the EVSE\'s own, then the lower id)', by: uniqueRefs(by, held) };
@@ -75,8 +77,8 @@ function layerReason(held: ScheduledProfile, evses: readonly string[], explained
     const txLevels = tx.flatMap((layer) => overlapping(layer.timeline, won, duration));
     if (txLevels.length > 0 && txLevels.every((level) => level !== undefined)) return { reason: 'a TxProfile of the transaction takes precedence wherever it is in force', by: uniqueRefs(txLevels.flatMap(sourcesOf)) };
   }
-  const inForce = explained.periods.filter(({ period }, i) => won.some((span) => span.start < (explained.periods[i + 1]?.period.start_period ?? duration) && span.end > period.start_period));
-  return { reason: 'a lower limit applies wherever it is in force', by: uniqueRefs(inForce.flatMap(({ by }) => by), held) };
+  const inForce = stretchesOf(explained.periods, ({ period }) => period.start_period, duration).filter((stretch) => won.some((span) => meets(span, stretch)));
+  return { reason: 'a lower limit applies wherever it is in force', by: uniqueRefs(inForce.flatMap(({ step }) => step.by), held) };
 }
 
 /** Why one held profile sets no limit in the window. */
@@ -93,7 +95,7 @@ function unusedReason(held: HeldProfile, request: CompositeRequest, station: Sta
     if (transaction === undefined) return { reason: `no transaction: EVSE ${held.evse_id} has none active` };
     if (transaction.id !== profile.transaction_id) return { reason: `another transaction: ${profile.transaction_id} is not the one on EVSE ${held.evse_id} (${transaction.id})` };
   }
-  const sessions = evses.map((evse) => station.transactions.get(evse)).map((tx) => (tx === undefined ? undefined : Math.floor(tx.start.getTime() / 1000)));
+  const sessions = evses.map((evse) => sessionStartOf(station, evse));
   const entries = sessions.flatMap((session) => profileEntries(whole, explained.window, session));
   if (entries.length === 0) return { reason: timeReason(whole, explained.window, sessions[0]) };
   return layerReason(whole, evses, explained, entries);
@@ -101,8 +103,7 @@ function unusedReason(held: HeldProfile, request: CompositeRequest, station: Sta
 
 /** The station's answer to get_composite_schedule, with why each period is what it is (undefined: Rejected). */
 export function explainSchedule(held: readonly HeldProfile[], request: CompositeRequest, station: StationModel): { answer: CompositeAnswer; explain?: Explanation } {
-  const whole = held.flatMap(({ evse_id, charging_profile }) => (charging_profile ? [{ evse_id, charging_profile }] : []));
-  const explained = explainedSchedule(whole, request, station);
+  const explained = explainedSchedule(scheduledProfiles(held), request, station);
   if (explained.answer.status !== 'Accepted') return { answer: explained.answer };
   const used = new Set(explained.periods.flatMap(({ by }) => by.map((profile) => profile.charging_profile.id)));
   const periods = explained.periods.map(({ period, by }) => ({ start_period: period.start_period, limit: period.limit, profiles: uniqueRefs(by) }));

@@ -11,6 +11,10 @@ export type HeldProfile = SimulatedChargingProfile & { charging_profile?: Chargi
 /** The part of a held profile the composite calculation reads: its EVSE and its whole profile. */
 export type ScheduledProfile = Pick<HeldProfile, 'evse_id'> & { charging_profile: ChargingProfile };
 
+/** The profiles held whole, as the composite calculation reads them (an entry of --profiles for clear only has no schedule). */
+export const scheduledProfiles = (held: readonly HeldProfile[]): ScheduledProfile[] =>
+  held.flatMap(({ evse_id, charging_profile }) => (charging_profile ? [{ evse_id, charging_profile }] : []));
+
 /** Where no profile limits, libocpp's defaults (DEFAULT_LIMIT_AMPS 48, DEFAULT_LIMIT_WATTS 33120): the simulator's
  * --default-limit starts from them. Its --supply-voltage (230, libocpp's LOW_VOLTAGE) and --default-phases (3)
  * defaults are the option table's own (options.ts), written nowhere else. */

@@ -165,8 +165,8 @@ export interface StationSide<Req extends Envelope<'request'> = Envelope<'request
 
 /** What answers a message offline: the simulator's station side, and (--explain) why its answer is what it is. */
 export interface OfflineStation<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>> extends StationSide<Req, Res> {
-  /** The explanation a record carries under `explain`; undefined: nothing to explain (a refusal). */
-  explain?(profiles: readonly HeldProfile[], request: Req, station: StationModel): object | undefined;
+  /** The answer, as `decide` gives it, with the explanation a record carries under `explain` (none: a refusal). */
+  explain?(profiles: readonly HeldProfile[], request: Req, station: StationModel): { response: Res; explain?: object };
 }
 
 /** A message an operator may have answered here, with no station (`scp schedule --offline`): its station's side. */

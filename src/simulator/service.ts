@@ -44,7 +44,7 @@ function decoysFor(response: Envelope<'response'>): Array<string | Buffer> {
 export function parseServiceFlags(flags: SimulateOptions) {
   const settings = parseSimulate(flags);
   return {
-    stationSettings: settings as StationSettings,
+    stationSettings: settings satisfies StationSettings,
     stations: settings.stations,
     delayMs: settings.delay,
     dropRatio: settings.drop,

@@ -4,23 +4,22 @@
  * `scp schedule` never evaluates the calculation.
  */
 import type { GetCompositeScheduleRequest, GetCompositeScheduleResponse } from '../../core/generated/types.js';
-import { compositeSchedule, type ScheduledProfile } from '../../core/composite.js';
-import type { HeldProfile } from '../../core/profile.js';
+import { compositeSchedule } from '../../core/composite.js';
+import { scheduledProfiles } from '../../core/profile.js';
 import type { OfflineStation } from '../kind.js';
 import { explainSchedule } from '../../core/explain.js';
 
 const answer = (id: string, data: GetCompositeScheduleResponse['data']): GetCompositeScheduleResponse => ({ id, name: 'get_composite_schedule', type: 'response', data });
 
-/** The profiles the station holds whole (an entry of --profiles for clear only has no schedule to count). */
-const wholeProfiles = (profiles: readonly HeldProfile[]): ScheduledProfile[] =>
-  profiles.flatMap(({ evse_id, charging_profile }) => (charging_profile ? [{ evse_id, charging_profile }] : []));
-
 export const scheduleStation: OfflineStation<GetCompositeScheduleRequest, GetCompositeScheduleResponse> = {
   decide: (profiles, request, station) => ({
-    response: answer(request.id, compositeSchedule(wholeProfiles(profiles), request.data, station())),
+    response: answer(request.id, compositeSchedule(scheduledProfiles(profiles), request.data, station())),
     removed: [],
   }),
-  // --offline --explain: which profiles set each period, and why the others set none (core/explain.ts).
-  explain: (profiles, request, station) => explainSchedule(profiles, request.data, station).explain,
+  // --offline --explain: the answer, with which profiles set each period and why the others set none (core/explain.ts).
+  explain: (profiles, request, station) => {
+    const { answer: data, explain } = explainSchedule(profiles, request.data, station);
+    return { response: answer(request.id, data), ...(explain ? { explain } : {}) };
+  },
   refuse: (id, problems) => answer(id, { status: 'Rejected', status_info: { reason_code: 'FormationViolation', additional_info: problems.join('; ').slice(0, 512) } }),
 };

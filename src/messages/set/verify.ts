@@ -5,11 +5,9 @@
  * what the profile asks at that time. Pure but for loading schedule's entry; loaded only with --verify.
  */
 import type { CompositeSchedule, GetCompositeScheduleRequestData, SetChargingProfileRequest, SetChargingProfileRequestData } from '../../core/generated/types.js';
-import { STATION_EVSE, profileEntries, type Entry } from '../../core/composite.js';
+import { DAY, STATION_EVSE, profileEntries, recurrenceOf, secondsOf, type Entry } from '../../core/composite.js';
 import type { Envelope, Verdict, Verifier } from '../kind.js';
 
-const DAY = 86_400;
-const seconds = (time: string) => Math.floor(Date.parse(time) / 1000);
 /** OCPP limits carry one decimal: a composite limit within half of it is the profile's. */
 const SAME = 0.05 + 1e-9;
 
@@ -17,10 +15,9 @@ const SAME = 0.05 + 1e-9;
 function windowEnd(data: SetChargingProfileRequestData, now: number): number {
   const profile = data.charging_profile;
   const schedule = profile.charging_schedule[0];
-  const validTo = profile.valid_to === undefined ? Infinity : seconds(profile.valid_to);
-  const start = profile.charging_profile_kind === 'Absolute' && schedule.start_schedule !== undefined ? seconds(schedule.start_schedule) : now;
-  const scheduleEnd =
-    profile.charging_profile_kind === 'Recurring' ? now + (profile.recurrency_kind === 'Weekly' ? 7 * DAY : DAY) : schedule.duration === undefined ? Infinity : start + schedule.duration;
+  const validTo = profile.valid_to === undefined ? Infinity : secondsOf(profile.valid_to);
+  const start = profile.charging_profile_kind === 'Absolute' && schedule.start_schedule !== undefined ? secondsOf(schedule.start_schedule) : now;
+  const scheduleEnd = profile.charging_profile_kind === 'Recurring' ? now + recurrenceOf(profile) : schedule.duration === undefined ? Infinity : start + schedule.duration;
   const end = Math.min(validTo, scheduleEnd);
   return end === Infinity ? Math.max(now, start) + DAY : end;
 }
@@ -35,9 +32,8 @@ export function verifyQuestion(data: SetChargingProfileRequestData, now: Date): 
 
 /** Where the profile is in force within the composite's window, and what it asks there (its own unit). */
 function expected(data: SetChargingProfileRequestData, schedule: CompositeSchedule): Entry[] {
-  const now = seconds(schedule.schedule_start);
-  const window = { now, end: now + schedule.duration, unit: schedule.charging_rate_unit, voltage: 0, defaultPhases: 3 };
-  return profileEntries({ evse_id: data.evse_id ?? STATION_EVSE, charging_profile: data.charging_profile }, window);
+  const now = secondsOf(schedule.schedule_start);
+  return profileEntries({ evse_id: data.evse_id ?? STATION_EVSE, charging_profile: data.charging_profile }, { now, end: now + schedule.duration });
 }
 
 /** Each stretch where the composite limit is not the profile's, as [from, to) seconds from the composite's start. */
