@@ -1,8 +1,10 @@
 /**
  * The commander program, built from the option table (options.ts), the message registry (messages/) and the help
  * texts (help.ts): one command per registry entry, plus simulate, config and completion. No logic lives here; each
- * action lazily imports its command so that `--help` and `--version` load nothing else. main() is the one place
- * where errors become exit codes.
+ * action lazily imports its command so that `--help` and `--version` load nothing else. Every command's ending
+ * becomes its exit status in one place (`shellFor`, through core/errors.ts `exitStatus`); `run`, the process entry,
+ * sets process.exitCode from it, and exits at once only after a crash (an uncaught error), when nothing can be
+ * trusted to finish.
  */
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
@@ -12,9 +14,9 @@ import { refuseOptions, type OptionSpec } from './options.js';
 import { COMPLETION_HELP, CONFIG_HELP, GROUP_HEADINGS, HELP_LAYOUT, SIMULATE_HELP, exitHelp, rootHelp } from './help.js';
 import { MESSAGES, optionsOf } from './messages/index.js';
 import type { MessageFace } from './messages/kind.js';
-import type { RequestFlags } from './commands/send.js';
+import type { MessageOptions } from './commands/request.js';
 import { writeLine, writeText } from './output/plain.js';
-import type { ConnectionFlags } from './connection.js';
+import type { ConnectionFlags } from './connection/settings.js';
 import type { Output } from './output/render.js';
 import { Stdio, type OutStream } from './output/stdio.js';
 import type { SimulateFlags } from './commands/simulate.js';
@@ -42,6 +44,9 @@ type GlobalFlags = ConnectionFlags;
 /** commander's Option for a row of the option table (cli.ts adds them; nothing else declares an option). */
 function commanderOption(spec: OptionSpec, env: NodeJS.ProcessEnv): Option {
   const option = new Option(spec.flags!, spec.description);
+  // The row's key is the name its value is kept under, where the flag's own would mislead: --no-input's is `ask`
+  // (commander would call it `input`, the name of every message command's --input <file>).
+  if (option.attributeName() !== spec.key) option.attributeName = () => spec.key;
   if (spec.env !== undefined) option.env(spec.env);
   // An on/off variable is read here, so only 1/true/yes/on enable it (commander would take "0" as on).
   if (spec.envSwitch !== undefined) option.default(envFlag(env[spec.envSwitch]), undefined);
@@ -158,17 +163,12 @@ function addMessage(program: Command, io: Io, act: Act, face: MessageFace): void
   withOptions(program.command(face.command), io.env)
     .description(face.summary)
     .addHelpText('after', () => `${face.help}\n${exitHelp([face])}`)
-    .action((options: RequestFlags & { input?: string; concurrency: string; unordered: boolean }) =>
+    .action((options: MessageOptions) =>
       act(async (flags, output) => {
         // The message itself is loaded only now, and only this one.
         const kind = await face.load();
-        const context = { output, env: io.env, signal: io.signal };
-        if (options.input !== undefined) {
-          const { runStream } = await import('./commands/stream.js');
-          return runStream(kind, { ...options, input: options.input }, flags, { ...context, stdin: io.stdin });
-        }
-        const { runRequestCommand } = await import('./commands/send.js');
-        return runRequestCommand(kind, options, flags, { ...context, prompts: { terminal: io, noInput: !flags.input } });
+        const { runMessage } = await import('./commands/request.js');
+        return runMessage(kind, options, flags, { output, env: io.env, signal: io.signal, terminal: io, noQuestions: !flags.ask });
       }),
     );
 }
@@ -306,16 +306,17 @@ export function launcherWords(): LauncherWords {
   return { root: shortsOf(program), commands: Object.fromEntries(commands) };
 }
 
-/**
- * Runs one invocation and returns its exit code. The one place that maps errors to exit codes: commands throw or
- * return, main decides. Never calls process.exit, so pending writes to a pipe are not cut off.
- */
 /** The registry's commands and what they run most (entries' `samples`), for the build's code-cache training and the
  * start-up bench, which read the built CLI and keep no list of their own. */
 export function messageCommands(): Array<{ command: string; samples: MessageFace['samples'] }> {
   return MESSAGES.map(({ command, samples }) => ({ command, samples }));
 }
 
+/**
+ * Runs one invocation and returns its exit code: a command's ending (its outcomes, or the error it threw) as
+ * `shellFor` decides it, commander's refusals as bad usage, anything else as a bug (70). Never calls process.exit,
+ * so pending writes to a pipe are not cut off.
+ */
 export async function main(argv: string[], io: Io): Promise<number> {
   let pending: Promise<number> | undefined;
   const program = buildProgram(io, (action) => {

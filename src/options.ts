@@ -112,7 +112,7 @@ const SHARED_OPTIONS = [
   { key: 'connectTimeout', flags: '--connect-timeout <seconds>', description: 'how long to wait for the broker to accept the connection', env: 'SCP_CONNECT_TIMEOUT', default: '5', group: 'connection', profileKey: 'connect_timeout', allowed: 'a number of seconds above 0', parse: seconds, setting: 'connect_timeout' },
   // Global: output and questions.
   { key: 'json', flags: '--json', description: 'print one JSON object per result on stdout', default: false, group: 'output' },
-  { key: 'input', flags: '--no-input', description: 'never ask a question (also when CI is set, or stdin or stdout is not a terminal): fail instead', group: 'output' },
+  { key: 'ask', flags: '--no-input', description: 'never ask a question (also when CI is set, or stdin or stdout is not a terminal): fail instead', group: 'output' },
   { key: 'verbose', flags: '-v, --verbose', description: 'show the messages sent and received on stderr (never a password)', default: false, group: 'output' },
   { key: 'color', flags: '--no-color', description: 'no colour (also: NO_COLOR=1, TERM=dumb, or when stdout is not a terminal)', group: 'output' },
   // scp simulate

@@ -114,7 +114,7 @@ await build({
 await build({ ...common, entryPoints: { demo: 'src/demo.ts' }, format: 'esm' });
 
 // V8 rejects a code cache made under other flags than its own. The stream run in train.mjs would set its heap flags
-// (streamHeapFlags, src/commands/stream-heap.ts) in the training process; given here at V8's default values, they are left
+// (streamHeapFlags, src/pipeline/stream-heap.ts) in the training process; given here at V8's default values, they are left
 // alone and the cache matches a plain `node`. (The lazy e2e test fails if the cache is ever rejected.)
 const trained = spawnSync(process.execPath, ['--semi-space-growth-factor=2', '--heap-growing-percent=0', fileURLToPath(new URL('./train.mjs', import.meta.url))], {
   stdio: 'inherit',

@@ -23,7 +23,8 @@ import { SECRET_FILES, type OptionSpec } from '../options.js';
 import { OPTIONS } from '../messages/index.js';
 import type { Output } from '../output/render.js';
 import type { SettingsReport } from '../output/config.js';
-import { newClientId, readNamed, unreadable, warnIfShared, type ConnectionFlags } from '../connection.js';
+import { readNamed, unreadable, warnIfShared } from '../connection/secrets.js';
+import { newClientId, type ConnectionFlags } from '../connection/settings.js';
 
 /** --config / SCP_CONFIG and --profile / SCP_PROFILE are global options like the connection's. */
 export type ConfigFlags = ConnectionFlags;
@@ -70,7 +71,7 @@ function readConfig(location: ConfigLocation): string | undefined {
 export function loadConfig(location: ConfigLocation): ScpConfig | undefined {
   const text = readConfig(location);
   // No word about who can read it: a config file holds no secret (a literal password is refused). The files it
-  // names that do are warned about when they are read (connection.ts).
+  // names that do are warned about when they are read (connection/secrets.ts).
   return text === undefined ? undefined : parseConfig(text, location.path);
 }
 

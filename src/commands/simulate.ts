@@ -8,38 +8,18 @@ import type { SimulateOptions } from '../options.js';
 import { openStation } from '../simulator/profiles.js';
 import { showProfiles } from '../output/simulator.js';
 import { announcements, parseServiceFlags, serviceHandler, stationsOn, topicPairs, type ServiceContext } from '../simulator/service.js';
-import {
-  FAILOVER_WINDOW_MS,
-  ROUND_PAUSE_MS,
-  clientIdFor,
-  advising,
-  checkConnectionFlags,
-  firstAccepting,
-  readNamed,
-  resolveConnection,
-  roundTheBrokers,
-  type CommandContext,
-  type Connection,
-  type ConnectionFlags,
-  type KeepTrying,
-} from '../connection.js';
-import type { ServeOptions, Service } from '../transport/service.js';
+import { advising } from '../connection/advice.js';
+import { readNamed } from '../connection/secrets.js';
+import { checkConnectionFlags, clientIdFor, resolveConnection, type Connection, type ConnectionFlags } from '../connection/settings.js';
+import type { CommandContext } from '../pipeline/context.js';
+import { ROUND_PAUSE_MS, firstAccepting, roundTheBrokers, serviceKeepsTrying } from '../transport/failover.js';
+import type { Listener, ListenOptions } from '../transport/listener.js';
 
 /** simulate's own options, typed from the option table. */
 export type SimulateFlags = SimulateOptions;
 
 export interface SimulateContext extends CommandContext, ServiceContext {}
 
-/**
- * Before the simulator gives up after a loss: every broker has refused the connection, in a row, for
- * --connect-timeout, and with several brokers (a cluster) the failover window has passed, as for a stream: the
- * surviving nodes of a NATS cluster refused new sessions for seconds while electing leaders for what the lost node
- * led. A broker that accepts the connection but refuses the subscription is still there and does not count.
- */
-const simulatorKeepsTrying =
-  (brokers: number, connectTimeoutMs: number): KeepTrying =>
-  (_attempt, failingSince, now, lostAt) =>
-    (brokers > 1 && now - lostAt < FAILOVER_WINDOW_MS) || failingSince.some((since) => since === undefined || now - since < connectTimeoutMs);
 /** While going round, a word on stderr at most this often (every failed attempt with --verbose). */
 const STILL_TRYING_EVERY_MS = 10_000;
 
@@ -47,22 +27,22 @@ const STILL_TRYING_EVERY_MS = 10_000;
  * Serves until Ctrl-C or SIGTERM, on the first broker that accepts (exit 4 if none does). When the connection is lost
  * it goes round its brokers as a stream's sessions do, saying so on stderr, with every station's profiles kept, and
  * gives up (exit 4) only when every broker has refused for --connect-timeout in a row and, with several brokers, the
- * failover window (FAILOVER_WINDOW_MS, 60 s from the loss) has passed: a simulator that died with a cluster node
+ * failover window (transport/failover.ts, 60 s from the loss) has passed: a simulator that died with a cluster node
  * would make a fleet rehearsal pointless.
  */
 async function serveOnBrokers(
   connection: Connection,
   ctx: SimulateContext,
-  options: ServeOptions & { onReady: () => void; announce: (phase: 'start' | 'stop') => Array<{ topic: string; payload: string }> },
+  options: ListenOptions & { onReady: () => void; announce: (phase: 'start' | 'stop') => Array<{ topic: string; payload: string }> },
 ): Promise<void> {
   const { output, signal } = ctx;
-  const { openService } = await import('../transport/service.js');
+  const { openListener } = await import('../transport/listener.js');
   const { brokers } = connection;
   let fresh = false;
   const open = (index: number) => {
     const clientId = clientIdFor(connection, 1, fresh);
     fresh = true;
-    return advising(openService({ ...connection.connect, url: brokers[index]!, clientId }, options));
+    return advising(openListener({ ...connection.connect, url: brokers[index]!, clientId }, options));
   };
   try {
     let at = await firstAccepting(brokers, async (index) => ({ service: await open(index), index }), (message) => output.warn(message));
@@ -78,7 +58,7 @@ async function serveOnBrokers(
       output.warn(`${lost.message}; ${brokers.length > 1 ? `trying ${redactUrl(brokers[(from + 1) % brokers.length]!)}` : 'reconnecting'}, keeping every station's profiles`);
       let saidAt = performance.now();
       const next = await roundTheBrokers(brokers, from, open, {
-        keepTrying: simulatorKeepsTrying(brokers.length, connection.connect.connectTimeoutMs),
+        keepTrying: serviceKeepsTrying(brokers.length, connection.connect.connectTimeoutMs),
         delayMs: ROUND_PAUSE_MS,
         stop: signal,
         onFailure: (err) => {
@@ -97,7 +77,7 @@ async function serveOnBrokers(
 }
 
 /** Publishes what the service announces unasked; a broker that does not take it within a second is not waited for. */
-async function announce(service: Service, messages: Array<{ topic: string; payload: string }>, output: SimulateContext['output']): Promise<void> {
+async function announce(service: Listener, messages: Array<{ topic: string; payload: string }>, output: SimulateContext['output']): Promise<void> {
   if (messages.length === 0) return;
   const sent = Promise.all(messages.map(({ topic, payload }) => service.publish(topic, payload))).catch((err: Error) => output.debug(`an update was not published: ${err.message}`));
   let timer: NodeJS.Timeout | undefined;

@@ -1,6 +1,7 @@
 /**
- * One error class per outcome a script may want to branch on, each carrying its exit code. `main()` in cli.ts is
- * the only place that turns them into an exit status; nothing else calls process.exit.
+ * One error class per outcome a script may want to branch on, each carrying its exit code, and `exitStatus`, the one
+ * decision of an exit status: cli.ts `main()` calls it for every command. Errors are values: made whole where the
+ * failure is known, never changed in passing (a layer that knows more makes a new one, `ConnectionError.with`).
  */
 import type { StreamOutcome } from './outcome.js';
 
@@ -51,7 +52,7 @@ export class TimeoutError extends ScpError {
 
 /**
  * What a connection failure was, as the transport can tell it; the command words the advice that goes with it
- * (connection.ts), since only the command knows which flag or setting would help.
+ * (connection/advice.ts), since only the command knows which flag or setting would help.
  */
 export type ConnectionFact =
   | { kind: 'login-refused' }
@@ -59,26 +60,49 @@ export type ConnectionFact =
   | { kind: 'tls-untrusted' }
   | { kind: 'qos-downgraded'; granted: number };
 
+/** What a ConnectionError knows besides its words, each set where it is known. */
+export interface ConnectionErrorDetails {
+  /** The broker refused our user name or password, or said we are not authorised: worth asking for a password. */
+  refusedLogin?: boolean;
+  fact?: ConnectionFact;
+  /** What became of the request, said last (` (nothing was sent)`), after any advice. */
+  fate?: string;
+  /** Certain that nothing was published (connecting, subscribing): another broker may be tried. */
+  nothingSent?: boolean;
+  /** The broker had accepted the connection (CONNACK) when this happened: it refused or stalled the subscription. */
+  connected?: boolean;
+  /** The connection went once it was up: a wait for an answer ended with it (core/outcome.ts `resultOf` judges it). */
+  lost?: boolean;
+}
+
 /** Could not connect, was refused, or TLS failed; also a broker that drops us or refuses a subscription. */
 export class ConnectionError extends ScpError {
   readonly exitCode = EXIT.connection;
-  /** The broker refused our user name or password, or said we are not authorised: worth asking for a password. */
   readonly refusedLogin: boolean;
   readonly fact?: ConnectionFact;
-  /** What became of the request, said last (` (nothing was sent)`), after any advice. */
   readonly fate: string;
   /** The message before advice and fate. */
   readonly text: string;
-  /** Set where it is certain nothing was published (connecting, subscribing): another broker may be tried. */
-  nothingSent = false;
-  /** The broker had accepted the connection (CONNACK) when this happened: it refused or stalled the subscription. */
-  connected = false;
-  constructor(text: string, { refusedLogin = false, fact, fate = '' }: { refusedLogin?: boolean; fact?: ConnectionFact; fate?: string } = {}) {
+  readonly nothingSent: boolean;
+  readonly connected: boolean;
+  readonly lost: boolean;
+  constructor(text: string, details: ConnectionErrorDetails = {}) {
+    const { refusedLogin = false, fact, fate = '', nothingSent = false, connected = false, lost = false } = details;
     super(`${text}${fate}`);
     this.text = text;
     this.refusedLogin = refusedLogin || fact?.kind === 'login-refused';
     this.fact = fact;
     this.fate = fate;
+    this.nothingSent = nothingSent;
+    this.connected = connected;
+    this.lost = lost;
+  }
+
+  /** The same failure with more known about it, or worded anew: a new error (`text` replaces the words before the fate). */
+  with(more: ConnectionErrorDetails & { text?: string }): ConnectionError {
+    const { text = this.text, ...details } = more;
+    const { refusedLogin, fact, fate, nothingSent, connected, lost } = this;
+    return new ConnectionError(text, { refusedLogin, fact, fate, nothingSent, connected, lost, ...details });
   }
 }
 
@@ -90,8 +114,11 @@ export class InvalidResponseError extends ScpError {
 /** Ctrl-C (130) or SIGTERM (143, as a shell reports 128 + 15): we disconnected and stopped waiting. */
 export class InterruptedError extends ScpError {
   readonly exitCode: ExitCode;
+  /** The signal's name (the abort reason), for a later error about the same interruption. */
+  readonly signal: unknown;
   constructor(message: string, signal?: unknown) {
     super(message);
+    this.signal = signal;
     this.exitCode = signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
   }
 }

@@ -1,3 +1,8 @@
+/**
+ * The outcome words of a request (`--json`'s `outcome`, which decides the exit status: errors.ts), the records
+ * `--json` prints for one request and for a stream's line, --verify's verdict, and what an operator is told of a
+ * request that ended without an answer. Types and words only; core/result.ts judges and builds them.
+ */
 import type { Envelope } from './message.js';
 
 /**
@@ -41,6 +46,16 @@ export interface ResultRecord {
   verify?: Verdict;
   /** Where the topics name {station}: the station it went to. */
   station?: string;
+}
+
+/** One line of `scp clear --input --json`: the single-request record, plus where it came from. */
+export interface StreamRecord extends Omit<ResultRecord, 'request' | 'outcome' | 'broker'> {
+  request: Envelope<'request'> | null;
+  /** The broker that carried it; absent for a line that was never sent. */
+  broker?: string;
+  outcome: StreamOutcome;
+  line: number;
+  input: string;
 }
 
 /**

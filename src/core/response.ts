@@ -1,3 +1,8 @@
+/**
+ * Correlation: what one message on the response topic is to the request (or requests) waiting, by id first, then by
+ * name and type, then by the message's response schema and what contradicts the request. Pure: the transport hands
+ * the payloads over, and a single exchange and a stream's correlator both decide with this.
+ */
 import type { AnswerCheck, Envelope } from './message.js';
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * Parsers of the connection settings' values (broker URLs, MQTT versions, QoS, ports, seconds, topics), each naming
+ * what it refuses by the label it is given (a flag, or the config file's key), and how a broker URL is shown without
+ * its password. Pure.
+ */
 import { UsageError } from './errors.js';
 import { checkTemplate } from './fleet.js';
 import { wholeNumber } from './fields.js';

@@ -1,3 +1,7 @@
+/**
+ * How the generated validators (ajv standalone code from schemas/) are run and their errors worded: one line per
+ * problem, naming the field by its JSON pointer or, where a message says so, by the flag that sets it. Pure.
+ */
 import type { ErrorObject } from 'ajv';
 
 /** A validator generated from schemas/ (ajv standalone code), with the errors of its last call. */

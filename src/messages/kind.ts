@@ -13,9 +13,9 @@ import type { HeldProfile } from '../core/profile.js';
 import { topicFlagsOf, type OptionSpec } from '../options.js';
 import type { PromptStreams } from './prompts.js';
 import type { StationModel } from '../core/composite.js';
-import type { ResultView } from '../output/records.js';
+import type { ResultView, Showing } from '../output/records.js';
 
-export type { AnswerSummary, Envelope, ResultView, Verdict };
+export type { AnswerSummary, Envelope, ResultView, Showing, Verdict };
 
 /** A placeholder envelope id for checks that build a request only to validate it; never published. */
 export const CHECK_ID = '00000000-0000-4000-8000-000000000000';
@@ -66,10 +66,13 @@ export function messageTopics<S extends Record<TopicSetting, string>>(message: P
   return { ...settings, requestTopic: settings[message.topics.request], responseTopic: settings[message.topics.response] };
 }
 
+/** The options of a message's command as commander holds them: typed per message from its rows (`OptionsOf`). */
+export type CommandOptions = Readonly<Record<string, unknown>>;
+
 /** How a request is made from what an operator gives: options, files, questions on a terminal; and what is said before it goes. */
-export interface RequestBuilding<Req extends Envelope<'request'> = Envelope<'request'>, Input = unknown> {
+export interface RequestBuilding<Req extends Envelope<'request'> = Envelope<'request'>, Input = unknown, Options = CommandOptions> {
   /** What the options say to send, as the builder takes it; `context` has the clock and the text of files options name. */
-  inputOf(options: Readonly<Record<string, unknown>>, context: InputContext): Input;
+  inputOf(options: Options, context: InputContext): Input;
   /** Said when no option says what to send and no question may be asked; `reason` says why not. */
   nothingToSend(reason: string): string;
   /**
@@ -115,21 +118,6 @@ export interface InputLines {
   shorthand(text: string): unknown;
   /** What an input line may be, for a line that is neither. */
   readonly lineHint: string;
-}
-
-/** How its requests and answers are shown (what output needs of it: output/records.ts Shown). */
-export interface Showing<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>> {
-  /** The simulator's log words for a request that changed no profile. */
-  readonly nothingDone: string;
-  /** A request in few words, for log and stream lines: `id=1` or `evse_id=GB*SEV*E001 purpose=TxProfile`. */
-  describe(data: Req['data']): string;
-  summarize(response: Res): AnswerSummary;
-  /** What an accepted answer shows besides its status (a schedule's table and chart); absent: the status says it all. */
-  render?(response: Res, view: ResultView): string[];
-  /** Lines every answer shows under its status, whatever it says (a service's versions). */
-  answerLines?(response: Res): string[];
-  /** What is worth a warning on stderr about an answer, the command still succeeding (an API version scp does not follow). */
-  answerWarnings?(response: Res): string[];
 }
 
 /** The simulated service itself, beside its station: what it says of itself when asked (service_status). */
@@ -194,9 +182,13 @@ export interface Verifying<Req extends Envelope<'request'> = Envelope<'request'>
 
 /** A message as a command runs it, every concern but the station's: its face and its entry (index.ts). Code that
  * needs one concern takes that interface. */
-export interface MessageKind<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>, Input = unknown>
-  extends MessageCommand,
-    RequestBuilding<Req, Input>,
+export interface MessageKind<
+  Req extends Envelope<'request'> = Envelope<'request'>,
+  Res extends Envelope<'response'> = Envelope<'response'>,
+  Input = unknown,
+  Options = CommandOptions,
+> extends MessageCommand,
+    RequestBuilding<Req, Input, Options>,
     WireChecks<Req, Res>,
     InputLines,
     Showing<Req, Res>,

@@ -1,21 +1,12 @@
 /**
  * What output prints, as types: the records of a stream and of the simulator's log, and what output needs of a
- * message to show its answers (`Shown`, which every registry entry is). Output knows no message by name.
+ * message to show its answers (`Showing`, which every registry entry is). Output knows no message by name.
  */
 import type { ChalkInstance } from 'chalk';
 import type { AnswerSummary, Envelope } from '../core/message.js';
-import type { ResultRecord } from '../core/outcome.js';
-import type { StreamOutcome } from '../core/outcome.js';
+import type { StreamRecord } from '../core/outcome.js';
 
-/** One line of `scp clear --input --json`: the single-request record, plus where it came from. */
-export interface StreamRecord extends Omit<ResultRecord, 'request' | 'outcome' | 'broker'> {
-  request: Envelope<'request'> | null;
-  /** The broker that carried it; absent for a line that was never sent. */
-  broker?: string;
-  outcome: StreamOutcome;
-  line: number;
-  input: string;
-}
+export type { StreamRecord };
 
 export interface StreamPrinter {
   /** Records given but not yet written: the reader stops reading when this reaches `window`. */
@@ -57,14 +48,22 @@ export interface ServiceLogEntry {
   duplicated?: boolean;
 }
 
-/** What showing a message's requests and answers needs of its registry entry. */
-export interface Shown {
-  /** The scp command that sends it, and the simulator's words for a request that changed no profile. */
+/**
+ * How a message's requests and answers are shown: what output needs of its registry entry (every entry is one:
+ * messages/kind.ts MessageKind extends this), declared here, where it is used, so that output knows no message.
+ */
+export interface Showing<Req extends Envelope<'request'> = Envelope<'request'>, Res extends Envelope<'response'> = Envelope<'response'>> {
+  /** The scp command that sends it. */
   readonly command: string;
+  /** The simulator's log words for a request that changed no profile. */
   readonly nothingDone: string;
-  describe(data: object): string;
-  summarize(response: Envelope<'response'>): AnswerSummary;
-  render?(response: Envelope<'response'>, view: ResultView): string[];
-  answerLines?(response: Envelope<'response'>): string[];
-  answerWarnings?(response: Envelope<'response'>): string[];
+  /** A request in few words, for log and stream lines: `id=1` or `evse_id=GB*SEV*E001 purpose=TxProfile`. */
+  describe(data: Req['data']): string;
+  summarize(response: Res): AnswerSummary;
+  /** What an accepted answer shows besides its status (a schedule's table and chart); absent: the status says it all. */
+  render?(response: Res, view: ResultView): string[];
+  /** Lines every answer shows under its status, whatever it says (a service's versions). */
+  answerLines?(response: Res): string[];
+  /** What is worth a warning on stderr about an answer, the command still succeeding (an API version scp does not follow). */
+  answerWarnings?(response: Res): string[];
 }

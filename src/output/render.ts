@@ -4,12 +4,12 @@
  * results. What each concern prints is beside it: config.ts, result.ts, stream.ts, simulator.ts, through this.
  */
 import type { ChalkInstance } from 'chalk';
-import type { ServiceLogEntry, Shown, StreamPrinter, StreamRecord } from './records.js';
+import type { ServiceLogEntry, Showing, StreamPrinter, StreamRecord } from './records.js';
 import type { Spinner } from './spinner.js';
 import { PLAIN, printable } from './plain.js';
 import type { OutStream } from './stdio.js';
 
-export type { ServiceLogEntry, Shown, StreamPrinter, StreamRecord };
+export type { ServiceLogEntry, Showing, StreamPrinter, StreamRecord };
 
 export interface OutputOptions {
   stdout: OutStream;

@@ -6,7 +6,7 @@ import type { Envelope } from '../core/message.js';
 import type { ResultRecord, Verdict } from '../core/outcome.js';
 import { localTime } from './time.js';
 import type { Output } from './render.js';
-import type { Shown, StreamRecord } from './records.js';
+import type { Showing, StreamRecord } from './records.js';
 import { printable } from './plain.js';
 
 /**
@@ -33,7 +33,7 @@ export function showRequest(output: Output, request: Envelope<'request'>): void 
 }
 
 /** One request's result: the status and why, then what the message shows of an accepted answer (`options`: the command's). */
-export function showResult(output: Output, record: ResultRecord, kind: Shown, options: Readonly<Record<string, unknown>> = {}): void {
+export function showResult(output: Output, record: ResultRecord, kind: Showing, options: Readonly<Record<string, unknown>> = {}): void {
   if (record.error !== undefined) output.error(record.error);
   // Only an answer the service gave is shown as one; the rest said their error above.
   const answered = record.outcome === 'accepted' || record.outcome === 'not_in_force' || record.outcome === 'unknown' || record.outcome === 'rejected';
@@ -73,7 +73,7 @@ function verdictLines(verdict: Verdict, colors: Output['colors']): string[] {
  * One piece of news --watch shows (a service_status update): the time it came, the status, what the answer lines
  * say; with --json the message as received, with the time (and station) beside it, one object per line.
  */
-export function showNews(output: Output, envelope: unknown, response: Envelope<'response'>, kind: Shown, station?: string): void {
+export function showNews(output: Output, envelope: unknown, response: Envelope<'response'>, kind: Showing, station?: string): void {
   const received = new Date().toISOString();
   if (output.json) {
     output.stdout.write(`${JSON.stringify({ received, ...(station === undefined ? {} : { station }), message: envelope })}\n`);

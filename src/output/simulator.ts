@@ -4,7 +4,7 @@
  */
 import type { HeldProfile } from '../core/profile.js';
 import type { Output } from './render.js';
-import type { ServiceLogEntry, Shown } from './records.js';
+import type { ServiceLogEntry, Showing } from './records.js';
 import { printable } from './plain.js';
 
 /** The simulator's starting profiles, so the user knows what there is to clear. */
@@ -17,7 +17,7 @@ export function showProfiles(output: Output, profiles: readonly HeldProfile[]): 
 }
 
 /** One line per request the simulator handled: JSON with --json, else a short human line. */
-export function showServiceLog(output: Output, entry: ServiceLogEntry, kind: Shown): void {
+export function showServiceLog(output: Output, entry: ServiceLogEntry, kind: Showing): void {
   if (output.json) {
     output.stdout.write(`${JSON.stringify(entry)}\n`);
     return;

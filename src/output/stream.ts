@@ -4,7 +4,7 @@
  */
 import type { Output } from './render.js';
 import type { Envelope } from '../core/message.js';
-import type { Shown, StreamPrinter, StreamRecord } from './records.js';
+import type { Showing, StreamPrinter, StreamRecord } from './records.js';
 import { RecordPrinter } from './printer.js';
 import { printable } from './plain.js';
 import { recordLine } from './result.js';
@@ -19,7 +19,7 @@ export function showStreamSummary(output: Output, outcomes: ReadonlyMap<string, 
 }
 
 /** The human line of one stream result: `line 3: id=7 -> accepted`. */
-function streamLine(output: Output, record: StreamRecord, kind: Shown): string {
+function streamLine(output: Output, record: StreamRecord, kind: Showing): string {
   if (output.json) return `${recordLine(record)}\n`;
   const what = record.request ? `${kind.describe(record.request.data)} -> ` : '';
   const status =
@@ -41,7 +41,7 @@ function streamLine(output: Output, record: StreamRecord, kind: Shown): string {
   return `${printable(`line ${record.line}: ${what}`)}${status}${printable(detail)}\n`;
 }
 
-export function streamPrinter(output: Output, { ordered, window, kind }: { ordered: boolean; window: number; kind: Shown }): StreamPrinter {
+export function streamPrinter(output: Output, { ordered, window, kind }: { ordered: boolean; window: number; kind: Showing }): StreamPrinter {
   const { stdout } = output;
   // Results on the terminal that shows the progress line would be written onto its end.
   const beforeWrite = () => {

@@ -1,8 +1,8 @@
 /**
  * The only module that imports MQTT.js (the rest of transport/ goes through it): how a connection is opened,
  * established (subscribed, and watched for its loss) and closed, leaving no socket or timer behind, and how its
- * failures read. exchange.ts (one request), session.ts (a stream's session) and service.ts (the simulator's
- * connection) are built on it.
+ * failures read. exchange.ts (one request), session.ts (a stream's session, pooled by pool.ts) and listener.ts (a
+ * subscription held open: the simulator's, and one that outlives a request's answer) are built on it.
  */
 import { Socket, connect as netConnect, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -159,7 +159,7 @@ export async function openClient(options: ConnectOptions): Promise<{ client: Mqt
     clientId: options.clientId,
     protocolVersion: options.protocolVersion,
     clean: true,
-    // A one-shot tool fails fast: no silent reconnect loop, no queueing while offline, no resubscribing.
+    // A one-shot tool fails fast: no silent reconnect loop, no queueing while disconnected, no resubscribing.
     reconnectPeriod: 0,
     // Our own timer (in exchange) words the failure; MQTT.js's fires later only as a backstop.
     connectTimeout: options.connectTimeoutMs + 1000,
@@ -264,14 +264,13 @@ export async function establish(
   let lose!: (error: ScpError) => void;
   const lost = new Promise<never>((_, reject) => (lose = reject));
   lost.catch(() => undefined);
-  client.on('close', () => lose(new ConnectionError(o.lostMessage?.(where) ?? `lost the connection to ${where}`)));
+  client.on('close', () => lose(new ConnectionError(o.lostMessage?.(where) ?? `lost the connection to ${where}`, { lost: true })));
   client.on('error', (err) => o.log(`connection error: ${err.message}`));
   client.on('message', (topic, payload, packet) => o.onMessage({ topic, payload, retained: packet.retain }));
 
   if (o.topic !== undefined) {
     await subscribeTo(client, where, lost, { ...o, topic: o.topic }).catch((err: unknown) => {
-      if (err instanceof ConnectionError) err.connected = true;
-      throw err;
+      throw err instanceof ConnectionError ? err.with({ connected: true }) : err;
     });
   }
   // Wrapped: an async function returning the promise itself would adopt it, and never resolve.
@@ -316,8 +315,7 @@ export async function subscribeTo(
 
 /** A connection that failed before anything was published: the caller may try another broker. */
 export function beforeSending(err: unknown): never {
-  if (err instanceof ConnectionError) err.nothingSent = true;
-  throw err;
+  throw err instanceof ConnectionError ? err.with({ nothingSent: true }) : err;
 }
 
 

@@ -1,6 +1,6 @@
 /**
- * A stream's MQTT session (`--input`, one per --connections): opened once, many requests published on it, answers
- * handed to the stream as they come; what one turn of the event loop writes leaves in one write.
+ * A stream's MQTT session (`--input`: one of --connections, pooled by pool.ts): opened once, many requests published
+ * on it, answers handed to the stream as they come; what one turn of the event loop writes leaves in one write.
  */
 import { Socket } from 'node:net';
 import { ConnectionError, InterruptedError } from '../core/errors.js';

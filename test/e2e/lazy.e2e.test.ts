@@ -54,9 +54,10 @@ describe('lazy loading', () => {
     const ran = evaluatedBy(['--broker', 'mqtt://127.0.0.1:1', 'clear', '--id', '1']);
     expect(ran).toContain('src/transport/client.ts');
     expect(ran).toContain('src/transport/exchange.ts');
-    // One request: no stream session, no service.
+    // One request: no stream session or pool, no listener.
     expect(ran).not.toContain('src/transport/session.ts');
-    expect(ran).not.toContain('src/transport/service.ts');
+    expect(ran).not.toContain('src/transport/pool.ts');
+    expect(ran).not.toContain('src/transport/listener.ts');
     expect(ran).toContain('node_modules/mqtt/build/lib/client.js');
     expect(ran.filter((name) => PROMPTS(name) || SPINNER(name))).toEqual([]);
   });
@@ -240,7 +241,7 @@ describe('loading by command (issue #29): a command evaluates its own message, a
     const ran = evaluatedBy(['--broker', 'mqtt://127.0.0.1:1', 'schedule', '--offline', '--evse', 'GB*SEV*E001']);
     expect(ran).toContain(COMPOSITE);
     expect(messageModules(ran).schedule).toContain('station.ts');
-    expect(ran.filter((name) => MQTT(name) || PROMPTS(name) || SPINNER(name) || name.startsWith('src/transport/') || name === 'src/commands/stream.ts')).toEqual([]);
+    expect(ran.filter((name) => MQTT(name) || PROMPTS(name) || SPINNER(name) || name === 'src/transport/failover.ts' || name === 'src/pipeline/many.ts')).toEqual([]);
   });
 
   it('a real round trip of each message evaluates its own entry and MQTT, nothing of another message, not the station\'s side and not the composite calculation', async () => {

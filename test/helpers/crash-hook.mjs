@@ -1,6 +1,6 @@
 // Loaded with `node --import` by the tests that provoke a bug in scp without a back door in scp itself.
 // SCP_TEST_CRASH=sync: the request id generator throws (an exception inside the command): both its sources,
-// /dev/urandom and node:crypto (src/random.ts), fail;
+// /dev/urandom and node:crypto (src/transport/random.ts), fail;
 // SCP_TEST_CRASH=uncaught: a timer throws outside any promise chain (an uncaught exception).
 import crypto from 'node:crypto';
 import fs from 'node:fs';

@@ -9,20 +9,24 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
  * The layers, top first: a file may import its own layer's files and any layer below, never one above. The issue's
- * order (launch -> cli -> commands -> messages, simulator, transport, output -> core) made total: the simulator
- * dispatches to the messages, a message renders with output's pieces, and the option table and the errors sit just
- * above the pure core that parses values. Generated code belongs to core.
+ * order (launch -> cli -> commands -> messages, simulator, transport, output -> core) made total: the request path
+ * (pipeline: its runners and features) runs under the thin commands, over the connection settings; a feature may
+ * answer from the simulator's station; the simulator dispatches to the messages, a message renders with output's
+ * pieces, and the option table and the errors sit just above the pure core that parses values. Generated code
+ * belongs to core.
  */
 export const LAYERS = [
   ['launch', ['src/launch/']],
   ['cli', ['src/cli.ts', 'src/help.ts']],
-  ['commands', ['src/commands/', 'src/connection.ts', 'src/demo.ts']],
+  ['commands', ['src/commands/', 'src/demo.ts']],
+  ['pipeline', ['src/pipeline/']],
+  ['connection', ['src/connection/']],
   ['simulator', ['src/simulator/']],
   ['messages', ['src/messages/']],
   ['output', ['src/output/']],
   ['transport', ['src/transport/']],
   ['options', ['src/options.ts']],
-  ['core', ['src/core/', 'src/random.ts', 'src/shims/']],
+  ['core', ['src/core/', 'src/shims/']],
 ];
 
 export function layerOf(file) {

@@ -9,7 +9,7 @@ import { NOTHING_CHOSEN, askSelector } from '../../src/messages/clear/prompts.js
 import { askProfile } from '../../src/messages/set/prompts.js';
 import { set } from '../../src/messages/set/index.js';
 import { buildRequest } from '../../src/messages/kind.js';
-import { buildClearRequest, clear } from '../../src/messages/clear/index.js';
+import { clear } from '../../src/messages/clear/index.js';
 import { InterruptedError } from '../../src/core/errors.js';
 import { PassThrough } from 'node:stream';
 
@@ -109,14 +109,14 @@ describe('askSelector', () => {
 
 describe('confirmSend', () => {
   it('defaults to Yes for one EVSE or one id', async () => {
-    const answer = confirmSend(clear.confirmation(buildClearRequest({ evse: 'E1', purpose: 'TxProfile' }, ID))!, streams());
+    const answer = confirmSend(clear.confirmation(buildRequest(clear, { evse: 'E1', purpose: 'TxProfile' }, ID))!, streams());
     expect(screen.getScreen()).toContain('Send it? (Y/n)');
     screen.keypress('enter');
     await expect(answer).resolves.toBe(true);
   });
 
   it('defaults to No when no EVSE is named: the request reaches every EVSE of the station', async () => {
-    const answer = confirmSend(clear.confirmation(buildClearRequest({ purpose: 'TxProfile' }, ID))!, streams());
+    const answer = confirmSend(clear.confirmation(buildRequest(clear, { purpose: 'TxProfile' }, ID))!, streams());
     expect(screen.getScreen()).toContain('every EVSE of the station. Send it? (y/N)');
     screen.keypress('enter');
     await expect(answer).resolves.toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomBytes, randomUUID } from '../../src/random.js';
+import { randomBytes, randomUUID } from '../../src/transport/random.js';
 
 describe('random ids without node:crypto', () => {
   it('makes RFC 9562 version 4 UUIDs, all different', () => {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildClearRequest, requestWarnings, type ClearSelectorInput } from '../../src/messages/clear/index.js';
+import { clear, requestWarnings, type ClearSelectorInput } from '../../src/messages/clear/index.js';
+import { buildRequest } from '../../src/messages/kind.js';
 import { checkClearRequest } from '../../src/messages/clear/index.js';
 import { UsageError } from '../../src/core/errors.js';
 
 const ID = '2b0aa109-21a1-4f2f-bdbd-6cdf139e7bb1';
-const build = (input: ClearSelectorInput) => buildClearRequest(input, () => ID);
+const build = (input: ClearSelectorInput) => buildRequest(clear, input, () => ID);
 
-describe('buildClearRequest', () => {
+describe('buildRequest of a clear', () => {
   const valid: Array<[ClearSelectorInput, object]> = [
     [{ id: '1' }, { charging_profile_id: 1 }],
     [{ id: '0' }, { charging_profile_id: 0 }],

@@ -8,7 +8,7 @@ import { buildRequest, CHECK_ID, parseInputLine } from '../../src/messages/kind.
 import { schedule, type ScheduleInput } from '../../src/messages/schedule/index.js';
 import { scheduleLines, spokenDuration, spokenLimit } from '../../src/messages/schedule/render.js';
 import { set } from '../../src/messages/set/index.js';
-import { BUILT_IN_PROFILES } from '../../src/simulator/dispatch.js';
+import { BUILT_IN_PROFILES } from '../../src/simulator/profiles.js';
 import type { CompositeSchedule, GetCompositeScheduleResponse } from '../../src/core/generated/types.js';
 
 const build = (input: ScheduleInput) => buildRequest(schedule, input, () => CHECK_ID).data;

@@ -4,7 +4,7 @@ import { colorLevel } from '../../src/output/render.js';
 import { printable } from '../../src/output/plain.js';
 import { EXIT, InterruptedError, TimeoutError, exitStatus } from '../../src/core/errors.js';
 import { connectError } from '../../src/transport/client.js';
-import { advised } from '../../src/connection.js';
+import { advised } from '../../src/connection/advice.js';
 
 describe('parseBrokerUrl', () => {
   it.each(['mqtt://localhost:1883', 'mqtts://broker.example:8883', 'ws://h/mqtt', 'wss://h:443/mqtt'])('accepts %s', (url) => {

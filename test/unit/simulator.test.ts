@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_PROFILES, applyChanges, checkProfiles, handleRequest } from '../../src/simulator/dispatch.js';
+import { applyChanges, handleRequest } from '../../src/simulator/dispatch.js';
+import { BUILT_IN_PROFILES, checkProfiles } from '../../src/simulator/profiles.js';
 import { ALL_MESSAGES } from '../../src/messages/all.js';
 import type { ClearChargingProfileRequest } from '../../src/core/generated/types.js';
 import { describeSelector } from '../../src/messages/clear/index.js';

@@ -2,7 +2,7 @@
  * The pure parts of `scp clear --input`: which V8 heap flags a stream sets for itself, and the exit status.
  */
 import { describe, expect, it } from 'vitest';
-import { streamHeapFlags } from '../../src/commands/stream-heap.js';
+import { streamHeapFlags } from '../../src/pipeline/stream-heap.js';
 import { exitStatus } from '../../src/core/errors.js';
 
 const streamExitCode = (outcomes: Parameters<typeof exitStatus>[0]['outcomes']) => exitStatus({ outcomes });

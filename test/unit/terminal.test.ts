@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { promptPolicy } from '../../src/commands/prompt-policy.js';
-import { buildClearRequest, clearsEveryEvse, hasSelector, selectorProblem } from '../../src/messages/clear/index.js';
+import { promptPolicy } from '../../src/pipeline/prompt-policy.js';
+import { clear, clearsEveryEvse } from '../../src/messages/clear/index.js';
+import { buildRequest, inputProblem } from '../../src/messages/kind.js';
+import { givesInput } from '../../src/pipeline/build.js';
+import type { ClearSelectorInput } from '../../src/messages/clear/input.js';
+
+const buildClearRequest = (input: ClearSelectorInput, newId: () => string) => buildRequest(clear, input, newId);
+const selectorProblem = (input: ClearSelectorInput) => inputProblem(clear, input);
 
 const ID = () => '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 const tty = { stdinIsTTY: true, stdoutIsTTY: true, noInput: false, env: {} };
@@ -34,9 +40,10 @@ describe('the checks prompts share with flags', () => {
     }
   });
 
-  it('hasSelector and clearsEveryEvse', () => {
-    expect(hasSelector({})).toBe(false);
-    expect(hasSelector({ stackLevel: '0' })).toBe(true);
+  it('givesInput (an option says what to send) and clearsEveryEvse', () => {
+    expect(givesInput(clear, {})).toBe(false);
+    expect(givesInput(clear, { dryRun: true })).toBe(false);
+    expect(givesInput(clear, { stackLevel: '0' })).toBe(true);
     expect(clearsEveryEvse(buildClearRequest({ id: '1' }, ID))).toBe(false);
     expect(clearsEveryEvse(buildClearRequest({ evse: 'E1' }, ID))).toBe(false);
     expect(clearsEveryEvse(buildClearRequest({ purpose: 'TxProfile' }, ID))).toBe(true);

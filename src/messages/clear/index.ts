@@ -15,7 +15,7 @@ import { check, checkWith, describeSchemaError, valueAt, type Checked, type Vali
 import { validateRequest as validateClearRequest, validateResponse as validateClearResponse } from '../../core/generated/validators/clear_charging_profile.js';
 import { PURPOSES } from '../../core/fields.js';
 import type { ErrorObject } from 'ajv';
-import { CHECK_ID, buildRequest, inputProblem, type MessageKind } from '../kind.js';
+import type { MessageKind } from '../kind.js';
 import type { ClearSelectorInput } from './input.js';
 import { clearFace, type ClearOptions } from './face.js';
 
@@ -132,14 +132,11 @@ export function describeSelector(data: ClearChargingProfileRequestData | null): 
 
 
 /** The registry's entry for clear_charging_profile. */
-export const clear: MessageKind<ClearChargingProfileRequest, ClearChargingProfileResponse, ClearSelectorInput> = {
+export const clear: MessageKind<ClearChargingProfileRequest, ClearChargingProfileResponse, ClearSelectorInput, ClearOptions> = {
   ...clearFace,
   name: 'clear_charging_profile',
   nothingDone: 'removed nothing',
-  inputOf: (options) => {
-    const { id, evse, purpose, stackLevel } = options as ClearOptions;
-    return { id, evse, purpose, stackLevel };
-  },
+  inputOf: ({ id, evse, purpose, stackLevel }) => ({ id, evse, purpose, stackLevel }),
   nothingToSend: (reason) =>
     `nothing to clear: give --id <n>, or any of --evse <evse_id>, --purpose <purpose>, --stack-level <n>, or --input <file> (not asking, since ${reason})`,
   // The questions load the prompt library: only on a terminal, only when nothing was given.
@@ -160,21 +157,6 @@ export const clear: MessageKind<ClearChargingProfileRequest, ClearChargingProfil
   describe: describeSelector,
   summarize: (response) => ({ outcome: response.data.status, status: response.data.status, ...(response.data.status_info ? { info: response.data.status_info } : {}) }),
 };
-
-/** Builds and checks a clear request from flags or prompt answers (see kind.ts buildRequest). */
-export function buildClearRequest(input: ClearSelectorInput, newId: () => string): ClearChargingProfileRequest {
-  return buildRequest(clear, input, newId);
-}
-
-/** True when the operator named something to clear; otherwise there is nothing to send, or something to ask. */
-export function hasSelector(input: ClearSelectorInput): boolean {
-  return input.id !== undefined || input.evse !== undefined || input.purpose !== undefined || input.stackLevel !== undefined;
-}
-
-/** What a prompt says about an answer: the words the flag would get. */
-export function selectorProblem(input: ClearSelectorInput): string | undefined {
-  return inputProblem(clear, input);
-}
 
 /**
  * A criteria request that names no EVSE clears the matching profiles on every EVSE of the station: the one request

@@ -30,14 +30,11 @@ export function buildScheduleData(input: ScheduleInput): GetCompositeScheduleReq
 }
 
 /** The registry's entry for get_composite_schedule. */
-export const schedule: MessageKind<GetCompositeScheduleRequest, GetCompositeScheduleResponse, ScheduleInput> = {
+export const schedule: MessageKind<GetCompositeScheduleRequest, GetCompositeScheduleResponse, ScheduleInput, ScheduleOptions> = {
   ...scheduleFace,
   name: 'get_composite_schedule',
   nothingDone: 'answered',
-  inputOf: (options) => {
-    const { evse, duration, unit } = options as ScheduleOptions;
-    return { evse, duration, unit };
-  },
+  inputOf: ({ evse, duration, unit }) => ({ evse, duration, unit }),
   nothingToSend: (reason) => `nothing to ask: give --evse <evse_id> (0 for the whole station), or --input <file> (not asking, since ${reason})`,
   ask: async (streams, warn, given) => (await import('./prompts.js')).askEvse(schedule, streams, warn, given),
   confirmation: () => undefined,

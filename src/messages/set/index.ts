@@ -199,11 +199,11 @@ export function storedProfile(data: SetChargingProfileRequestData): HeldProfile 
 }
 
 /** The registry's entry for set_charging_profile. */
-export const set: MessageKind<SetChargingProfileRequest, SetChargingProfileResponse, SetInput> = {
+export const set: MessageKind<SetChargingProfileRequest, SetChargingProfileResponse, SetInput, SetOptions> = {
   ...setFace,
   name: 'set_charging_profile',
   nothingDone: 'installed nothing',
-  inputOf: (options, context) => ({ ...(options as SetOptions), now: context.now, fileText: context.files?.file }),
+  inputOf: (options, context) => ({ ...options, now: context.now, fileText: context.files?.file }),
   nothingToSend: (reason) =>
     `nothing to set: give --id <n> and --limit <16A|7400W|7.4kW>, or --file <path>, or --input <file> (not asking, since ${reason})`,
   ask: async (streams, warn) => (await import('./prompts.js')).askProfile(set, streams, warn),

@@ -42,12 +42,12 @@ const checkRequest = checkWith<ServiceStatusRequest>(validateRequest);
 const checkResponse = checkWith<ServiceStatusResponse>(validateResponse);
 
 /** The registry's entry for service_status. */
-export const status: MessageKind<ServiceStatusRequest, ServiceStatusResponse, { service?: string }> = {
+export const status: MessageKind<ServiceStatusRequest, ServiceStatusResponse, { service?: string }, StatusOptions> = {
   ...statusFace,
   name: 'service_status',
   nothingDone: 'answered',
-  inputOf: (options) => ({ service: (options as StatusOptions).service }),
-  // Never said: every option has a default, so there is always something to ask (send.ts chooseRequest).
+  inputOf: ({ service }) => ({ service }),
+  // Never said: every option has a default, so there is always something to ask (pipeline/build.ts chooseRequest).
   nothingToSend: (reason) => `nothing to ask (${reason})`,
   confirmation: () => undefined,
   buildData: buildStatusData,

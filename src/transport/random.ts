@@ -2,7 +2,9 @@
  * Random request and client ids without loading node:crypto, which costs a single `scp clear` ~2.5 ms of start-up
  * (its module pulls in ciphers, keys and X.509 code that an id does not need). The bytes come from the kernel's
  * CSPRNG, /dev/urandom, read once into a small pool; where it cannot be read (not Linux or macOS, a sandbox), from
- * node:crypto as before. The stream mode, which makes thousands of ids, uses crypto.randomUUID directly.
+ * node:crypto as before. A stream, which makes thousands of ids and loads MQTT.js's sessions anyway, uses
+ * crypto.randomUUID directly. One of the start-up measures kept in transport/ (with clock.ts and files.ts), so that
+ * the request path reads plainly.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';

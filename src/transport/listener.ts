@@ -1,13 +1,14 @@
 /**
- * The simulator's connection: subscribed to the request topics, answering on it, and saying when it is lost (the
- * simulator then goes round its brokers).
+ * A listener: a connection that holds its subscriptions open, hands on every message that comes, may publish at
+ * will, and says when it is lost. `scp simulate` serves on one (and goes round its brokers when it is lost); a single
+ * request's step that keeps following the response topic after the answer listens on one of its own.
  */
 import { InterruptedError } from '../core/errors.js';
 import { redactUrl } from '../core/settings.js';
 import { close, openEstablished, type ConnectOptions, type IncomingMessage, type MqttClient } from './client.js';
 
-export interface ServeOptions {
-  /** The request topics (the Smart Charging one, the station's general one), subscribed at once. */
+export interface ListenOptions {
+  /** The topics (the simulator's: the Smart Charging request topic and the station's general one), subscribed at once. */
   topic: string | readonly string[];
   qos: 1 | 2;
   /** Called for every message on `topic`; `reply` publishes at `qos`, never retained. */
@@ -17,21 +18,21 @@ export interface ServeOptions {
   log?: (line: string) => void;
 }
 
-/** A service's connection, subscribed (from now on no request is missed): `lost` rejects with a ConnectionError when
- * the connection goes; `close` disconnects. Used by `scp simulate`, which goes round its brokers when one is lost. */
-export interface Service {
+/** A listener's connection, subscribed (from now on no message is missed): `lost` rejects with a ConnectionError when
+ * the connection goes; `close` disconnects. */
+export interface Listener {
   lost: Promise<never>;
-  /** Resolves with the error that ended the connection, or undefined once `signal` aborts: what a service waits on. */
+  /** Resolves with the error that ended the connection, or undefined once `signal` aborts: what a listener waits on. */
   until(signal: AbortSignal): Promise<Error | undefined>;
-  /** Publishes unasked (an update) at the service's QoS; resolves once the broker has it. */
+  /** Publishes unasked (the simulator's updates) at the listener's QoS; resolves once the broker has it. */
   publish(topic: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openService(connection: ConnectOptions, options: ServeOptions): Promise<Service> {
+export async function openListener(connection: ConnectOptions, options: ListenOptions): Promise<Listener> {
   const log = options.log ?? (() => undefined);
   const where = redactUrl(connection.url);
-  // Nothing is answered before the subscription is up: a broker that fails here may be passed over for another.
+  // Nothing is published before the subscription is up: a broker that fails here may be passed over for another.
   let client: MqttClient | undefined;
   const reply = (topic: string, payload: string | Buffer) => {
     client?.publish(topic, payload, { qos: options.qos, retain: false }, (err) => {

@@ -1,0 +1,20 @@
+/**
+ * A message's command (`scp clear`, `scp set`, `scp schedule`, `scp status`): one request from its options or
+ * questions (pipeline/one.ts), or with --input one per line (pipeline/many.ts); each runner is loaded only when it runs.
+ */
+import type { Ending } from '../core/errors.js';
+import type { CommandOptions, MessageKind } from '../messages/kind.js';
+import type { ConnectionFlags } from '../connection/settings.js';
+import type { RequestContext } from '../pipeline/context.js';
+
+/** A message command's options as commander holds them: the message's rows, and those every message command has. */
+export type MessageOptions = CommandOptions & { dryRun: boolean; yes?: boolean; input?: string; concurrency: string; unordered: boolean };
+
+export async function runMessage(kind: MessageKind, options: MessageOptions, flags: ConnectionFlags, ctx: RequestContext): Promise<Ending> {
+  if (options.input !== undefined) {
+    const { runMany } = await import('../pipeline/many.js');
+    return runMany(kind, { ...options, input: options.input }, flags, ctx);
+  }
+  const { runOne } = await import('../pipeline/one.js');
+  return runOne(kind, options, flags, ctx);
+}

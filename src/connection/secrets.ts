@@ -1,0 +1,36 @@
+/**
+ * The files a setting names that scp must read before it connects (the password file, the TLS certificates and key,
+ * and any other file an option names): one wording for a file that cannot be read (bad usage, exit 2, nothing sent),
+ * and a word when a file that holds a secret can be read by others.
+ */
+import { statSync } from 'node:fs';
+import { UsageError } from '../core/errors.js';
+import { readFileBytes } from '../transport/files.js';
+
+/** The one wording for a file a flag names but we cannot read: bad usage, exit 2, nothing sent. */
+export function unreadable(flag: string, path: string, err: unknown): UsageError {
+  return new UsageError(`${flag}: cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+}
+
+/** The file `flag` names, or bad usage naming the flag. */
+export async function readNamed(flag: string, path: string): Promise<Buffer> {
+  try {
+    return await readFileBytes(path);
+  } catch (err) {
+    throw unreadable(flag, path, err);
+  }
+}
+
+/** As ssh does with private keys: a file of secrets that others can read is worth a word, though not a refusal. */
+export function warnIfShared(label: string, path: string, warn: (message: string) => void): void {
+  const { mode } = statSync(path);
+  if (mode & 0o077) warn(`${label}: ${JSON.stringify(path)} can be read by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
+}
+
+/** Like git's credential files: the secret is the file's content less one trailing newline. */
+export async function readPassword(label: string, path: string, warn: (message: string) => void): Promise<string> {
+  const text = (await readNamed(label, path)).toString('utf8').replace(/\r?\n$/, '');
+  if (text === '') throw new UsageError(`${label}: ${JSON.stringify(path)} is empty`);
+  warnIfShared(label, path, warn);
+  return text;
+}

@@ -1,0 +1,15 @@
+/**
+ * The features of the request path, one line each: the option that switches a feature on, and its module (loaded
+ * only then), whose steps the runners call at their moments (steps.ts). This is the one file that names them; a new
+ * feature is its module in features/ and one line here (src/README.md, "Adding a feature").
+ */
+import type { Feature } from './steps.js';
+
+export const FEATURES: readonly Feature[] = [
+  // Answers here from the station the options describe (and says why, when asked); nothing connects.
+  { option: 'offline', load: () => import('./features/offline.js') },
+  // Once a station accepts, asks whether what it accepted is in force.
+  { option: 'verify', load: () => import('./features/verify.js') },
+  // After the answer, follows what the service says about it until Ctrl-C.
+  { option: 'watch', single: true, load: () => import('./features/watch.js') },
+];
