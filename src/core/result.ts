@@ -62,25 +62,30 @@ export interface RecordContext {
   extra?: Readonly<Record<string, unknown>>;
 }
 
-/** The fields of every record, in the documented order (the README's). */
-function fieldsOf(request: Envelope<'request'> | null, result: Result, context: RecordContext) {
-  return {
-    request,
-    response: result.response,
-    outcome: result.outcome,
-    ...(result.error === undefined ? {} : { error: result.error.message }),
-    elapsed_ms: Math.round(context.elapsedMs),
-    ...context.source,
-    ...(context.station === undefined ? {} : { station: context.station }),
-  };
+/**
+ * A record's fields in the documented order (the README's), then the line it came from, if any, and what steps
+ * added. Field by field, not spread from partial objects: a stream makes one per line.
+ */
+function recordFields(request: Envelope<'request'> | null, result: Result, context: RecordContext, from?: { line: number; input: string }): Record<string, unknown> {
+  const record: Record<string, unknown> = { request, response: result.response, outcome: result.outcome };
+  if (result.error !== undefined) record.error = result.error.message;
+  record.elapsed_ms = Math.round(context.elapsedMs);
+  for (const key in context.source) record[key] = context.source[key];
+  if (context.station !== undefined) record.station = context.station;
+  if (from !== undefined) {
+    record.line = from.line;
+    record.input = from.input;
+  }
+  if (context.extra !== undefined) Object.assign(record, context.extra);
+  return record;
 }
 
 /** One request's record. */
 export function recordOf(request: Envelope<'request'>, result: Result, context: RecordContext): ResultRecord {
-  return { ...fieldsOf(request, result, context), ...context.extra } as ResultRecord;
+  return recordFields(request, result, context) as unknown as ResultRecord;
 }
 
 /** A stream line's record: the same, then the line it came from. */
 export function lineRecordOf(request: Envelope<'request'> | null, result: Result, context: RecordContext, from: { line: number; input: string }): StreamRecord {
-  return { ...fieldsOf(request, result, context), line: from.line, input: from.input, ...context.extra } as StreamRecord;
+  return recordFields(request, result, context, from) as unknown as StreamRecord;
 }

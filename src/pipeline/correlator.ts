@@ -34,8 +34,8 @@ interface Waiting {
   request: Envelope<'request'>;
   /** A step's follow-up question, waiting in the request's place under its own id once the request is answered. */
   follow?: { next: FollowUp; kind: MessageKind; asked: Envelope<'request'> };
-  /** The broker it was published to, as records name it. */
-  broker: string;
+  /** Where it was published: the broker, as records name it. */
+  source: { broker: string } | undefined;
   started: number;
   /** When its --timeout runs out, once the broker has it (acked); see Deadlines. */
   deadline: number;
@@ -49,8 +49,10 @@ export class Correlator implements Carrier {
   private readonly pool: SessionPool;
   /** Where the topics name {station}: lines go to their station, answers are told apart by topic. */
   private readonly templated: boolean;
-  /** The brokers as records name them (a password in a URL left out), worked out once, not per request. */
+  /** The brokers as records name them (a password in a URL left out), and a record's `source` for each, made once,
+   * not per request. */
   private readonly brokerNames: readonly string[];
+  private readonly sources: ReadonlyArray<{ broker: string }>;
 
   private constructor(
     private readonly kind: MessageKind,
@@ -63,6 +65,7 @@ export class Correlator implements Carrier {
   ) {
     this.templated = isTemplate(connection.requestTopic);
     this.brokerNames = connection.brokers.map(redactUrl);
+    this.sources = this.brokerNames.map((broker) => ({ broker }));
     this.deadlines = new Deadlines(
       () => performance.now(),
       (w) => this.settle(w, { kind: 'failed', error: new TimeoutError(`no matching response within ${connection.timeoutMs / 1000} s: ${REQUEST_FATE.published}`) }),
@@ -134,7 +137,7 @@ export class Correlator implements Carrier {
       throw err;
     }
     const request = requestEnvelope(this.kind, line.data, randomUUID());
-    const w: Waiting = { line, route, request, broker: '', started: performance.now(), deadline: 0, acked: false, settled: false };
+    const w: Waiting = { line, route, request, source: undefined, started: performance.now(), deadline: 0, acked: false, settled: false };
     // Waiting before it is published: its acknowledgement finds it.
     this.waitingFor.set(request.id, w);
     const broker = this.pool.send(request.id, route.requestTopic, JSON.stringify(request), this.acked(w, request.id));
@@ -143,7 +146,7 @@ export class Correlator implements Carrier {
       this.sink.finish(line.index, lineRecordOf(null, resultOf(this.kind, this.notSent(), 'line'), { elapsedMs: 0, source: {} }, line));
       return undefined;
     }
-    w.broker = this.brokerNames[broker]!;
+    w.source = this.sources[broker];
     return undefined;
   }
 
@@ -213,7 +216,7 @@ export class Correlator implements Carrier {
     const id = w.follow?.asked.id ?? w.request.id;
     this.waitingFor.delete(id);
     this.pool.done(id);
-    const context = { elapsedMs: performance.now() - w.started, source: { broker: w.broker }, ...(w.route.station === undefined ? {} : { station: w.route.station }), ...(extra ? { extra } : {}) };
+    const context = { elapsedMs: performance.now() - w.started, source: w.source!, ...(w.route.station === undefined ? {} : { station: w.route.station }), ...(extra ? { extra } : {}) };
     this.sink.finish(w.line.index, lineRecordOf(w.request, result, context, w.line));
   }
 
