@@ -154,7 +154,7 @@ async function readLines(stream: Stream, carrier: Carrier, kind: MessageKind, st
     // Awaited only while no session receives the answers (reconnecting).
     if (!carrier.ready()) await stream.until(() => carrier.ready());
     if (stream.over) break;
-    const request: LineRequest = { index, line, input, data: parsed.data, ...(parsed.station === undefined ? {} : { station: parsed.station }) };
+    const request: LineRequest = { index, line, input, data: parsed.data, station: parsed.station };
     const sent = carrier.send(request);
     const problem = typeof sent === 'object' ? await sent : sent;
     if (problem !== undefined) stream.finish(index, invalidLine({ line, input }, problem));
