@@ -56,6 +56,8 @@ export interface StreamRecord extends Omit<ResultRecord, 'request' | 'outcome' |
   outcome: StreamOutcome;
   line: number;
   input: string;
+  /** Printed again from the journal (--resume, --retry-failed), not sent in this run. */
+  resumed?: true;
 }
 
 /**

@@ -140,7 +140,7 @@ export class Correlator implements Carrier {
     const w: Waiting = { line, route, request, source: undefined, started: performance.now(), deadline: 0, acked: false, settled: false };
     // Waiting before it is published: its acknowledgement finds it.
     this.waitingFor.set(request.id, w);
-    const broker = this.pool.send(request.id, route.requestTopic, JSON.stringify(request), this.acked(w, request.id));
+    const broker = this.pool.send(request.id, route.requestTopic, JSON.stringify(request), this.acked(w, request.id), this.steps.publishes ? (at) => this.publishing(request, line, route, at) : undefined);
     if (broker === undefined) {
       this.waitingFor.delete(request.id);
       this.sink.finish(line.index, lineRecordOf(null, resultOf(this.kind, this.notSent(), 'line'), { elapsedMs: 0, source: {} }, line));
@@ -148,6 +148,11 @@ export class Correlator implements Carrier {
     }
     w.source = this.sources[broker];
     return undefined;
+  }
+
+  /** The steps that write as requests go are told where this one goes, before it is published. */
+  private publishing(request: Envelope<'request'>, line: LineRequest, route: LineRoute, broker: number): void {
+    this.steps.publishing(request, { broker: this.brokerNames[broker]!, ...(route.station === undefined ? {} : { station: route.station }), line: line.line, input: line.input });
   }
 
   /** Once the broker has a request (or a follow-up), its timeout starts; one no longer waited for starts none, which

@@ -32,7 +32,7 @@ export type StreamOptions = CommandOptions & { input: string; concurrency: strin
 /** What says what to send, --dry-run and a feature for one request only make no sense beside --input: the requests
  * come from the lines. */
 export function checkAlone(kind: MessageKind, options: CommandOptions): void {
-  const single = new Set(['dryRun', ...FEATURES.filter((feature) => feature.single).map((feature) => feature.option)]);
+  const single = new Set(['dryRun', ...FEATURES.filter((feature) => feature.single && !feature.global).map((feature) => feature.option)]);
   const conflicting = [
     ...kind.options.filter((spec) => spec.selects && options[spec.key] !== undefined),
     ...kind.options.filter((spec) => single.has(spec.key) && options[spec.key] === true),
@@ -75,6 +75,7 @@ class Stream implements Sink {
   constructor(
     private readonly kind: MessageKind,
     private readonly output: Output,
+    private readonly steps: Steps,
     readonly concurrency: number,
     ordered: boolean,
     private readonly total: number | undefined,
@@ -89,6 +90,7 @@ class Stream implements Sink {
   }
 
   finish(index: number, record: StreamRecord): void {
+    this.steps.recorded(record);
     this.outcomes.set(record.outcome, (this.outcomes.get(record.outcome) ?? 0) + 1);
     this.done++;
     this.printer.put(index, record);
@@ -145,6 +147,12 @@ async function readLines(stream: Stream, carrier: Carrier, kind: MessageKind, st
     if (!room()) await stream.until(room);
     if (stream.over) break;
     const index = next++;
+    // A line whose record a step has already (an earlier run's) is printed again, not sent.
+    const replayed = steps.replay(line, input);
+    if (replayed !== undefined) {
+      stream.finish(index, replayed);
+      continue;
+    }
     // A line that is no request, or one a step cannot work with, is refused as the line's own problem.
     const refusal = parsed.kind === 'invalid' ? parsed.reason : steps.refuse(requestEnvelope(kind, parsed.data, CHECK_ID));
     if (parsed.kind === 'invalid' || refusal !== undefined) {
@@ -190,14 +198,14 @@ export async function runMany(kind: MessageKind, options: StreamOptions, flags: 
   const { output, signal } = ctx;
   checkAlone(kind, options);
   refuseUnmet(kind.options, options);
-  const steps = await Steps.open(FEATURES, { kind, options, many: true, output, signal });
+  const steps = await Steps.open(FEATURES, { kind, options, flags, many: true, output, env: ctx.env, signal });
   const concurrency = parseConcurrency(options.concurrency);
   const here = steps.answers;
   // Online, the message's own topics (service_status: the station's general ones) in the Smart Charging pair's place.
   const connection = here ? undefined : await resolveConnection(flags, ctx.env, (message) => output.warn(message), messageTopics(kind, checkConnectionFlags(flags)));
-  const input = await openInput(options.input, () => ctx.terminal.stdin);
+  const input = await steps.reading(await openInput(options.input, () => ctx.terminal.stdin));
   const total = options.input !== '-' && output.showsProgress ? await countLines(options.input) : undefined;
-  const stream = new Stream(kind, output, concurrency, !options.unordered, total);
+  const stream = new Stream(kind, output, steps, concurrency, !options.unordered, total);
   here?.begin();
   // The carrier: a step that answers here, else the correlator over a session pool (loaded only then, with MQTT.js).
   const carrier = here ? answeredHere(kind, here, steps, stream) : await (await import('./correlator.js')).Correlator.open(kind, connection!, steps, stream, ctx);
@@ -213,6 +221,7 @@ export async function runMany(kind: MessageKind, options: StreamOptions, flags: 
     // Every request sent gets its answer, its timeout, or its share of a lost connection; a stop settles the rest.
     await stream.until(() => carrier.waiting === 0);
     if (stream.stopping) carrier.stop(stream.stopping);
+    steps.ended({ outcomes: stream.outcomes, interrupted: stream.stopping !== undefined });
   } finally {
     // Stopped early (Ctrl-C, or nobody reads stdout any more): stop reading too, or an open stdin keeps us alive.
     if (stream.over) (input as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();

@@ -4,7 +4,7 @@
  * outcome (core/result.ts, as for a stream's line) -> a step's follow-up question, if any -> record -> show, and what
  * a step does after. Which steps there are is features.ts's; this runner calls them at their moments by kind.
  */
-import { UsageError, type Ending } from '../core/errors.js';
+import { InterruptedError, UsageError, type Ending } from '../core/errors.js';
 import { recordOf } from '../core/result.js';
 import { stationTopics } from '../core/fleet.js';
 import { messageTopics, topicFlags, type CommandOptions, type Envelope, type MessageKind } from '../messages/kind.js';
@@ -35,7 +35,7 @@ async function goingOnline(kind: MessageKind, request: Envelope<'request'>, opti
   const { asker, connectionFor } = await import('./online.js');
   const connection = { ...(await connectionFor(flags, route.settings, ctx)), ...route.topics };
   await confirmIfAsked(kind, request, connection, flags.profileName, options.yes === true, ctx, asking);
-  await steps.sending(request, connection);
+  await steps.beforeSend(request, connection);
   return { ask: asker(connection, ctx, asking), station: connection.station };
 }
 
@@ -45,7 +45,7 @@ type Route = { settings: ReturnType<typeof checkConnectionFlags>; topics: Return
 export async function runOne(kind: MessageKind, options: RequestOptions, flags: ConnectionFlags, ctx: RequestContext): Promise<Ending> {
   const { output } = ctx;
   refuseUnmet(kind.options, options);
-  const steps = await Steps.open(FEATURES, { kind, options, many: false, output, signal: ctx.signal });
+  const steps = await Steps.open(FEATURES, { kind, options, flags, many: false, output, env: ctx.env, signal: ctx.signal });
   try {
     const files = await readOptionFiles(kind, options, () => ctx.terminal.stdin);
     const here = steps.answers;
@@ -69,10 +69,16 @@ export async function runOne(kind: MessageKind, options: RequestOptions, flags: 
     const { ask, station } = here ? { ask: askedHere(here), station: undefined } : await goingOnline(kind, request, options, flags, route!, ctx, steps, asking);
     const clock = ctx.now ?? elapsedMs;
     let started = clock();
-    const { settled, source } = await ask(kind, request, () => (started = clock()));
+    // Each try starts the clock again; one that is to be published is announced to the steps first.
+    const { settled, source } = await ask(kind, request, (broker) => {
+      started = clock();
+      if (broker !== undefined) steps.publishing(request, { broker, ...(station === undefined ? {} : { station }) });
+    });
     const { result, extra } = await judgeAnswer(kind, request, settled, 'request', steps, async (question, asked) => (await ask(question, asked)).settled);
     const record = recordOf(request, result, { elapsedMs: clock() - started, source, ...(station === undefined ? {} : { station }), ...(extra ? { extra } : {}) });
+    steps.recorded(record);
     showResult(output, record, kind, options);
+    steps.ended({ outcomes: new Map([[record.outcome, 1]]), interrupted: result.error instanceof InterruptedError });
     return (await steps.after(record)) ?? { outcomes: [record.outcome], error: result.error };
   } finally {
     await steps.close();

@@ -20,8 +20,9 @@ import type { Asking } from './build.js';
 import type { RequestContext } from './context.js';
 
 /** How one request's questions are answered: how each wait ended, and where the record says the answer came from;
- * `attempt` marks the start of each try (the record's elapsed time is the last one's). */
-export type Ask = (kind: MessageKind, request: Envelope<'request'>, attempt?: () => void) => Promise<Answered>;
+ * `attempt` marks the start of each try (the record's elapsed time is the last one's), with the broker the request
+ * is about to be published to (none: answered here). */
+export type Ask = (kind: MessageKind, request: Envelope<'request'>, attempt?: (broker?: string) => void) => Promise<Answered>;
 export type Answered = { settled: Settled; source: Readonly<Record<string, unknown>> };
 
 /** The connection settings resolved (config, password), with what is worth saying about them before anything connects. */
@@ -86,7 +87,7 @@ export function asker(connection: Connection, ctx: RequestContext, asking: Askin
     const options = exchangeOptions(kind, request, connection, ctx);
     let broker = connection.connect.url;
     const once = async (connect: ConnectOptions) => {
-      attempt?.();
+      attempt?.(redactUrl(connect.url));
       broker = connect.url;
       await output.spin(`connecting to ${redactUrl(connect.url)}`, connect.connectTimeoutMs);
       try {

@@ -5,21 +5,39 @@
  * one list of features. Modelled on got's hooks: a list of functions per moment, chosen by options, not branches.
  */
 import type { Ending } from '../core/errors.js';
-import type { ResultRecord } from '../core/outcome.js';
+import type { ResultRecord, StreamOutcome, StreamRecord } from '../core/outcome.js';
 import { resultOf, type Judged, type Result, type Settled } from '../core/result.js';
 import type { CommandOptions, Envelope, MessageKind } from '../messages/kind.js';
 import type { Output } from '../output/render.js';
-import type { Connection } from '../connection/settings.js';
+import type { Connection, ConnectionFlags } from '../connection/settings.js';
 
 /** What a feature sees of the run it joins. */
 export interface Run {
   readonly kind: MessageKind;
   /** The command's own options, as commander holds them. */
   readonly options: CommandOptions;
+  /** The global ones, the config file's profile laid under them. */
+  readonly flags: ConnectionFlags;
   /** --input: one request per line of a stream, not one request. */
   readonly many: boolean;
   readonly output: Output;
+  readonly env: NodeJS.ProcessEnv;
   readonly signal: AbortSignal;
+}
+
+/** Where a request is about to be published, and (a stream's) the line it came from. */
+export interface Publishing {
+  /** The broker, as records name it (no password). */
+  broker: string;
+  station?: string;
+  line?: number;
+  input?: string;
+}
+
+/** How a run ended: each outcome's count, and whether a signal cut it short. */
+export interface RunEnd {
+  outcomes: ReadonlyMap<StreamOutcome, number>;
+  interrupted: boolean;
 }
 
 /** A question asked after an answer, whose answer decides the request's record. */
@@ -42,20 +60,31 @@ export interface LocalAnswers {
   answer(kind: MessageKind, request: Envelope<'request'>): { response: Envelope<'response'>; source: Readonly<Record<string, unknown>> };
 }
 
-/** The steps one feature adds, each optional. */
+/** The steps one feature adds, each optional, in the order of the path. */
 export interface Step {
+  /** A stream's input, before its first line is read: a step may read it whole first, and hands on what is to be read. */
+  reading?(input: NodeJS.ReadableStream): Promise<NodeJS.ReadableStream>;
+  /** Build, a stream's line: its record if a step already has it (printed again, not sent); undefined: go on. */
+  replay?(line: number, input: string): StreamRecord | undefined;
   /** Deliver: answers here, so that nothing connects (connection settings are not even read). */
   readonly answers?: LocalAnswers;
   /** Check: after a request is built and checked, a refusal if this step cannot work with it (nothing is sent; a
    * stream records the line as invalid input). */
   refuse?(request: Envelope<'request'>): string | undefined;
-  /** A single request, about to be published to `connection`: what must be in place before it goes. */
-  sending?(request: Envelope<'request'>, connection: Connection): Promise<void>;
+  /** A single request, once connected settings are known: what must be in place before it goes (a promise). */
+  beforeSend?(request: Envelope<'request'>, connection: Connection): Promise<void>;
+  /** A request (single, or a stream's line) about to be published: synchronous, since a stream makes no promise per
+   * line; what it writes is written before the request leaves. */
+  publishing?(request: Envelope<'request'>, at: Publishing): void;
   /** Outcome: an answer was judged; a question to ask next, whose answer decides the record (undefined: it stands). */
   followUp?(request: Envelope<'request'>, result: Result): FollowUp | undefined;
+  /** Record: a record was made (a single request's, or a line's, sent or not). Synchronous, as `publishing`. */
+  recorded?(record: ResultRecord | StreamRecord): void;
   /** Show: a single request's record is shown; what the command does next, and how it ends (undefined: now). */
   after?(record: ResultRecord): Promise<Ending> | undefined;
-  /** The run is over, however it ended: let go of what the step holds. */
+  /** The run came to its end, every record made (or a signal cut it short). */
+  ended?(end: RunEnd): void;
+  /** The run is over, however it ended (an error included): let go of what the step holds. */
   close?(): Promise<void>;
 }
 
@@ -81,24 +110,67 @@ export async function judgeAnswer(
 
 /** A feature, as features.ts registers it. */
 export interface Feature {
-  /** The option of the command that switches it on. */
+  /** The option that switches it on (given, and not false): the command's own, or (`global`) one every command has. */
   readonly option: string;
+  readonly global?: boolean;
   /** For a single request only: with --input it is refused, naming its flag. */
   readonly single?: boolean;
   /** Its module, loaded only when it is on. */
   load(): Promise<{ open(run: Run): Promise<Step> }>;
 }
 
+/** Whether a feature is on for this run: its option given, and not false. */
+export function isOn(feature: Feature, options: CommandOptions, flags: ConnectionFlags): boolean {
+  const value = feature.global ? (flags as CommandOptions)[feature.option] : options[feature.option];
+  return value !== undefined && value !== false;
+}
+
 /** The steps of one run, called at their moments by the runners. */
 export class Steps {
-  constructor(private readonly all: readonly Step[]) {}
+  /** The steps that write as requests go and records are made: a stream asks before it makes what they would take. */
+  private readonly publishers: readonly Step[];
+  private readonly recorders: readonly Step[];
+
+  constructor(private readonly all: readonly Step[]) {
+    this.publishers = all.filter((step) => step.publishing);
+    this.recorders = all.filter((step) => step.recorded);
+  }
 
   /** Each feature that is on, in the list's order, opened for the run (its refusals of the options come first). */
   static async open(features: readonly Feature[], run: Run): Promise<Steps> {
-    const on = features.filter((feature) => run.options[feature.option] === true);
     const steps: Step[] = [];
-    for (const feature of on) steps.push(await (await feature.load()).open(run));
+    for (const feature of features) if (isOn(feature, run.options, run.flags)) steps.push(await (await feature.load()).open(run));
     return new Steps(steps);
+  }
+
+  async reading(input: NodeJS.ReadableStream): Promise<NodeJS.ReadableStream> {
+    for (const step of this.all) if (step.reading) input = await step.reading(input);
+    return input;
+  }
+
+  replay(line: number, input: string): StreamRecord | undefined {
+    for (const step of this.all) {
+      const record = step.replay?.(line, input);
+      if (record !== undefined) return record;
+    }
+    return undefined;
+  }
+
+  /** Whether any step writes as requests go: a stream makes `at` for them only then. */
+  get publishes(): boolean {
+    return this.publishers.length > 0;
+  }
+
+  publishing(request: Envelope<'request'>, at: Publishing): void {
+    for (const step of this.publishers) step.publishing!(request, at);
+  }
+
+  recorded(record: ResultRecord | StreamRecord): void {
+    for (const step of this.recorders) step.recorded!(record);
+  }
+
+  ended(end: RunEnd): void {
+    for (const step of this.all) step.ended?.(end);
   }
 
   get answers(): LocalAnswers | undefined {
@@ -113,8 +185,8 @@ export class Steps {
     return undefined;
   }
 
-  async sending(request: Envelope<'request'>, connection: Connection): Promise<void> {
-    for (const step of this.all) await step.sending?.(request, connection);
+  async beforeSend(request: Envelope<'request'>, connection: Connection): Promise<void> {
+    for (const step of this.all) await step.beforeSend?.(request, connection);
   }
 
   followUp(request: Envelope<'request'>, result: Result): FollowUp | undefined {

@@ -114,14 +114,15 @@ export class SessionPool {
 
   /**
    * Publishes a request on the session with the fewest in flight and returns the broker it went to (an index into the
-   * brokers); undefined when no session can take it (wait for `ready` first). `acked` is called once the broker has
-   * it, or with the error.
+   * brokers); undefined when no session can take it (wait for `ready` first). `before` is told that broker just
+   * before the request is published; `acked` is called once the broker has it, or with the error.
    */
-  send(id: string, topic: string, payload: string, acked: (error?: Error) => void): number | undefined {
+  send(id: string, topic: string, payload: string, acked: (error?: Error) => void, before?: (broker: number) => void): number | undefined {
     const slot = this.pick();
     if (slot?.session === undefined) return undefined;
     this.flights.set(id, slot);
     slot.inFlight++;
+    before?.(slot.broker);
     slot.session.publish(topic, payload, acked);
     return slot.broker;
   }

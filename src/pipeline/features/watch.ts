@@ -73,7 +73,7 @@ export async function open({ kind, options, output, signal }: Run): Promise<Step
   if (options.dryRun) throw new UsageError('--watch: cannot be combined with --dry-run, which sends nothing to watch the answer of');
   let watch: Watch | undefined;
   return {
-    sending: async (request, connection) => {
+    beforeSend: async (request, connection) => {
       watch = await openWatch(kind, request, connection, { output, signal });
     },
     // Only an answer is followed; a request that got none ends as it is.
