@@ -10,8 +10,8 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { EXIT, ScpError, exitStatus, type Ending } from './core/errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
-import { refuseOptions, type OptionSpec } from './options.js';
-import { COMPLETION_HELP, CONFIG_HELP, GROUP_HEADINGS, HELP_LAYOUT, SIMULATE_HELP, exitHelp, rootHelp } from './help.js';
+import { refuseOptions, type JournalOptions, type OptionSpec } from './options.js';
+import { COMPLETION_HELP, CONFIG_HELP, GROUP_HEADINGS, HELP_LAYOUT, JOURNAL_HELP, SIMULATE_HELP, exitHelp, rootHelp } from './help.js';
 import { MESSAGES, optionsOf } from './messages/index.js';
 import type { MessageFace } from './messages/kind.js';
 import type { MessageOptions } from './commands/request.js';
@@ -185,6 +185,18 @@ function addSimulate(program: Command, io: Io, act: Act): void {
     );
 }
 
+function addJournal(program: Command, io: Io, act: Act): void {
+  withOptions(program.command('journal'), io.env)
+    .description('list the runs a journal holds: when, who, the command, how many requests and their outcomes, whether each finished')
+    .addHelpText('after', JOURNAL_HELP)
+    .action((options: JournalOptions) =>
+      act(async (flags, output) => {
+        const { listJournal } = await import('./commands/journal.js');
+        return listJournal(options, flags, output);
+      }),
+    );
+}
+
 function addConfig(program: Command, io: Io, act: Act): void {
   const config = program
     .command('config')
@@ -248,6 +260,7 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
   const act = shellFor(program, io, run);
   for (const face of MESSAGES) addMessage(program, io, act, face);
   addSimulate(program, io, act);
+  addJournal(program, io, act);
   addConfig(program, io, act);
   addCompletion(program, act);
   return program;

@@ -93,6 +93,24 @@ Examples:
   scp --profile site-a config show
   scp config validate && scp --profile site-b clear --id 1`;
 
+export const JOURNAL_HELP = `
+A journal is the file --journal (or SCP_JOURNAL, or a site profile's journal) names: every request a message
+command sends, written before it is published, and its record once made, one JSON object per line. This lists its
+runs, oldest first: when each started, who ran it where, the command, the broker, how many requests and their
+outcomes, and whether it finished. An interrupted run can be taken up with the same command and --resume (or
+--retry-failed): no line it published is sent again.
+
+Examples:
+  scp --journal site-a.jsonl clear --input ids.txt
+  scp --journal site-a.jsonl clear --input ids.txt --resume     # after an interruption
+  scp --journal site-a.jsonl journal --since 2026-12-01T00:00:00Z
+  scp --journal site-a.jsonl journal --station 17 --outcome rejected --json | jq -r .run
+
+Exit codes:
+  0    listed (a line of the journal that is no entry, such as one cut short by a kill, is said on stderr)
+  2    no journal given, or it cannot be read; a bad --since or --outcome
+  70   internal error: a bug in scp (rerun with --verbose for the stack)`;
+
 export const COMPLETION_HELP = `
 Install:
   bash:  scp completion bash > ~/.local/share/bash-completion/completions/scp

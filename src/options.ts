@@ -7,9 +7,13 @@
  */
 import { UsageError } from './core/errors.js';
 import type { SiteProfile } from './core/generated/types.js';
+import type { StreamOutcome } from './core/outcome.js';
 import { DEFAULT_LIMITS } from './core/profile.js';
 import { MQTT_VERSIONS, checkTopic, parseBrokerUrl, parseConnections, parseMilliseconds, parseMqttVersion, parsePort, parseQos, parseRatio, parseSeconds } from './core/settings.js';
 import { parseLimit, parseTime, parseTransaction, parseVolts, wholeNumber } from './core/fields.js';
+
+/** The outcomes a record may have (core/outcome.ts StreamOutcome), for `scp journal --outcome`. */
+const OUTCOMES = ['accepted', 'not_in_force', 'unknown', 'rejected', 'invalid_input', 'timeout', 'invalid_response', 'error'] as const satisfies readonly StreamOutcome[];
 
 /** service_status's status words (schemas/service_status.response.json), for simulate's --service-status. */
 const SERVICE_STATUSES = ['ready', 'starting', 'stopping', 'error', 'busy'] as const;
@@ -110,6 +114,8 @@ const SHARED_OPTIONS = [
   { key: 'connections', flags: '--connections <n>', description: 'with --input: MQTT sessions to spread the requests over, each with its own client id and failover (one of them at a time subscribes to the answers)', env: 'SCP_CONNECTIONS', default: '1', group: 'connection', profileKey: 'connections', allowed: 'an integer from 1 to 64', parse: (raw: string, label: string) => parseConnections(raw, label), setting: 'connections' },
   { key: 'timeout', flags: '--timeout <seconds>', description: 'how long to wait for the answer', env: 'SCP_TIMEOUT', default: '10', group: 'connection', profileKey: 'timeout', allowed: 'a number of seconds above 0', parse: seconds, setting: 'timeout' },
   { key: 'connectTimeout', flags: '--connect-timeout <seconds>', description: 'how long to wait for the broker to accept the connection', env: 'SCP_CONNECT_TIMEOUT', default: '5', group: 'connection', profileKey: 'connect_timeout', allowed: 'a number of seconds above 0', parse: seconds, setting: 'connect_timeout' },
+  // Global: what is remembered. A path a profile gives is taken from the config file's folder (config-file.ts PATH_KEYS).
+  { key: 'journal', flags: '--journal <file>', description: 'append every request (before it is published) and its record to this JSON Lines file; scp journal lists its runs', env: 'SCP_JOURNAL', group: 'output', profileKey: 'journal', setting: 'journal', complete: 'file' },
   // Global: output and questions.
   { key: 'json', flags: '--json', description: 'print one JSON object per result on stdout', default: false, group: 'output' },
   { key: 'ask', flags: '--no-input', description: 'never ask a question (also when CI is set, or stdin or stdout is not a terminal): fail instead', group: 'output' },
@@ -125,6 +131,10 @@ const SHARED_OPTIONS = [
   { key: 'drop', command: 'simulate', flags: '--drop <ratio>', description: 'share of requests (0 to 1) applied but never answered, as if the answer were lost', default: '0', group: 'service', parse: (raw: string, label: string) => parseRatio(label, raw) },
   { key: 'duplicate', command: 'simulate', flags: '--duplicate', description: 'send every answer twice', default: false, group: 'service' },
   { key: 'answerDecoys', command: 'simulate', flags: '--answer-decoys', description: 'before each answer, publish answers with other ids and garbage on the response topic', default: false, group: 'service' },
+  // scp journal: which runs and requests to list (--station, the global option, is a filter here too).
+  { key: 'since', command: 'journal', flags: '--since <time>', description: 'only runs started at or after this time (ISO 8601 with a zone)', group: 'output', parse: (raw: string, label: string) => Date.parse(parseTime(label, raw)) },
+  { key: 'evse', command: 'journal', flags: '--evse <evse_id>', description: 'only requests for this EVSE (and runs that have one)', group: 'output' },
+  { key: 'outcome', command: 'journal', flags: '--outcome <outcome>', description: `only requests whose record has this outcome: ${OUTCOMES.join(', ')}`, group: 'output', complete: OUTCOMES, parse: (raw: string, label: string) => oneOf(label, raw, OUTCOMES) },
 ] as const satisfies readonly OptionSpec[];
 
 type Spec = (typeof SHARED_OPTIONS)[number];
@@ -262,6 +272,18 @@ export type TableProfileKey = Extract<Spec, { profileKey: string }>['profileKey'
 
 /** Options as commander holds them, typed from their rows (`as const`): a command's own, from the table or an entry. */
 export type OptionsOf<Rows extends readonly OptionSpec[]> = { [S in Rows[number] as S['key']]: ValueOf<S> };
+
+/** `scp journal`'s own options, each parsed once, named by its flag. */
+export function parseJournalOptions(values: Readonly<Record<string, unknown>>): Parsed<Extract<Spec, { command: 'journal' }>> {
+  return parseRows(
+    SHARED_OPTIONS.filter((spec: OptionSpec) => spec.command === 'journal'),
+    values,
+    (spec) => longFlag(spec)!,
+  ) as Parsed<Extract<Spec, { command: 'journal' }>>;
+}
+
+/** `scp journal`'s own options, typed from the table. */
+export type JournalOptions = OptionsOf<Extract<Spec, { command: 'journal' }>[]>;
 
 /** simulate's own options, typed from the table. */
 export type SimulateOptions = OptionsOf<Extract<Spec, { command: 'simulate' }>[]>;

@@ -181,8 +181,10 @@ const OPTION_OF: Partial<Record<keyof SiteProfile, string>> = Object.fromEntries
   PROFILE_OPTIONS.filter((spec) => spec.flags !== undefined).map((spec) => [spec.profileKey, spec.key]),
 );
 
-/** The profile keys that name files. */
-export const PATH_KEYS = ['password_file', 'ca', 'cert', 'key'] as const;
+/** The profile keys that name files that must be there to be read; and all that name files (a journal is made on
+ * first use). */
+export const READ_KEYS = ['password_file', 'ca', 'cert', 'key'] as const;
+export const PATH_KEYS = [...READ_KEYS, 'journal'] as const;
 
 /** A path a profile names, as used: relative paths are taken from the config file's folder. */
 export function profilePath(configPath: string, value: string): string {

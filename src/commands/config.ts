@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import {
-  PATH_KEYS,
+  READ_KEYS,
   chooseProfile,
   configProblems,
   layerProfile,
@@ -143,7 +143,7 @@ export function settingsReport(flags: ConnectionFlags, state: ConfigState, env: 
 async function pathProblems(profiles: Readonly<Record<string, unknown>>, configPath: string, output: Output): Promise<string[]> {
   const problems: string[] = [];
   for (const [name, profile] of Object.entries(profiles)) {
-    for (const key of PATH_KEYS) {
+    for (const key of READ_KEYS) {
       const value = (profile as Record<string, unknown> | null)?.[key];
       if (typeof value !== 'string') continue;
       const path = profilePath(configPath, value);

@@ -293,5 +293,8 @@ export function questionOptions<C extends string>(command: C, inputHelp: string)
     // (the printer's window is max(4 x concurrency, 1024)). npm run bench:batch measures both brokers.
     { key: 'concurrency', command, flags: '--concurrency <n>', description: 'with --input: requests in flight at once', default: '64', group: 'send' },
     { key: 'unordered', command, flags: '--unordered', description: 'with --input: print results as answers arrive, not in input order', default: false, group: 'output' },
+    // Taking up an interrupted run needs the journal it was written to (--journal, SCP_JOURNAL or a profile's).
+    { key: 'resume', command, flags: '--resume', description: 'with --input and --journal: take up the last run of this command in the journal, sending only the lines it did not send (the rest printed again from it)', default: false, group: 'send', needs: 'input' },
+    { key: 'retryFailed', command, flags: '--retry-failed', description: 'with --input and --journal: as --resume, and send again the lines whose record is not accepted', default: false, group: 'send', needs: 'input' },
   ] as const satisfies readonly OptionSpec[];
 }

@@ -38,7 +38,8 @@ function streamLine(output: Output, record: StreamRecord, kind: Showing): string
         : record.verify?.reason !== undefined
           ? ` (${record.verify.reason})`
           : '';
-  return `${printable(`line ${record.line}: ${what}`)}${status}${printable(detail)}\n`;
+  // A record printed again from the journal says so: it was not sent in this run.
+  return `${printable(`line ${record.line}: ${what}`)}${status}${printable(detail)}${record.resumed ? ' (resumed)' : ''}\n`;
 }
 
 export function streamPrinter(output: Output, { ordered, window, kind }: { ordered: boolean; window: number; kind: Showing }): StreamPrinter {

@@ -12,4 +12,10 @@ export const FEATURES: readonly Feature[] = [
   { option: 'verify', load: () => import('./features/verify.js') },
   // After the answer, follows what the service says about it until Ctrl-C.
   { option: 'watch', single: true, load: () => import('./features/watch.js') },
+  // Remembers every request before it is published, and its record, in a JSON Lines file.
+  { option: 'journal', global: true, load: () => import('./features/journal.js') },
+  // Takes up the journal's last run of the command over the same input, sending no line twice (or, with
+  // --retry-failed, again what failed).
+  { option: 'resume', load: () => import('./features/journal-resume.js') },
+  { option: 'retryFailed', load: () => import('./features/journal-resume.js') },
 ];

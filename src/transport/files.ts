@@ -14,3 +14,28 @@ export async function openFileStream(path: string): Promise<NodeJS.ReadableStrea
   const handle = await fs.open(path);
   return handle.createReadStream();
 }
+
+/** One line of a file: its text, where it starts and how many bytes it has (its newline left out), and whether it
+ * ends with a newline (only the last line may not). */
+export interface FileLine {
+  text: string;
+  offset: number;
+  length: number;
+  whole: boolean;
+}
+
+/** The lines of a file, in order, with where each is: for a file whose lines are read again, each at its place. */
+export async function* fileLines(path: string): AsyncGenerator<FileLine> {
+  let offset = 0;
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of (await fs.open(path)).createReadStream() as AsyncIterable<Buffer>) {
+    let data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    for (let end = data.indexOf(10); end !== -1; end = data.indexOf(10)) {
+      yield { text: data.subarray(0, end).toString('utf8'), offset, length: end, whole: true };
+      offset += end + 1;
+      data = data.subarray(end + 1);
+    }
+    rest = Buffer.from(data);
+  }
+  if (rest.length > 0) yield { text: rest.toString('utf8'), offset, length: rest.length, whole: false };
+}

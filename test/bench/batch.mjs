@@ -10,7 +10,7 @@
 // The baseline in the same run is the plain MQTT.js client of stand-in.mjs (the issue's "quick stand-in"), on the
 // same 100,000 lines: the issue's CPU target (15 µs, where that stand-in spent 37) holds on any machine as a ratio.
 import { fileURLToPath } from 'node:url';
-import { mosquittoBin, printTable, scp, startAedes, startMosquitto, startResponder, timeOnce } from './lib.mjs';
+import { feed, mosquittoBin, printTable, scp, startAedes, startMosquitto, startResponder, timeOnce } from './lib.mjs';
 
 const standIn = fileURLToPath(new URL('./stand-in.mjs', import.meta.url));
 // Where the issue was filed the stand-in made 16,000 requests/s in 37 µs of CPU each, and the targets were 15,000/s
@@ -24,21 +24,6 @@ const broker = mosquittoBin
   ? await startMosquitto('Mosquitto, set_tcp_nodelay true', true, 'max_queued_messages 0\nmax_inflight_messages 0\n')
   : await startAedes('embedded aedes, no-delay sockets');
 const responder = await startResponder(broker.url);
-
-function feed(count) {
-  return (stdin) => {
-    let i = 1;
-    const write = () => {
-      while (i <= count) {
-        let chunk = '';
-        for (let j = 0; j < 1000 && i <= count; j++, i++) chunk += `${i}\n`;
-        if (!stdin.write(chunk)) return stdin.once('drain', write);
-      }
-      stdin.end();
-    };
-    write();
-  };
-}
 
 // Requests per second (start-up included) and CPU µs per request of one timed process that handled `count`.
 const rateOf = (result, count) => (count * 1000) / result.ms;

@@ -90,6 +90,22 @@ export async function startResponder(url) {
   return client;
 }
 
+/** What writes the numbers 1 to `count`, one a line, to a process's stdin, a thousand lines a write, minding backpressure. */
+export function feed(count) {
+  return (stdin) => {
+    let i = 1;
+    const write = () => {
+      while (i <= count) {
+        let chunk = '';
+        for (let j = 0; j < 1000 && i <= count; j++, i++) chunk += `${i}\n`;
+        if (!stdin.write(chunk)) return stdin.once('drain', write);
+      }
+      stdin.end();
+    };
+    write();
+  };
+}
+
 /** One process: wall time from spawn to exit; peak RSS (KiB) and CPU seconds when /usr/bin/time is there. */
 export function timeOnce(argv, expectCode, { stdin } = {}) {
   const [cmd, args] = timeBin ? [timeBin, ['-f', '%M %U %S', ...argv]] : [argv[0], argv.slice(1)];

@@ -134,7 +134,7 @@ describe('bad config input: one line, exit 2, nothing sent', () => {
 
   const cases: Array<[string, () => { args: string[]; env?: Record<string, string> }, RegExp]> = [
     ['a file that is not JSON', () => ({ args: ['--config', configFile('{\n  "profiles": {,\n}')] }), /^scp: config \S+: not valid JSON at line 2, column 16 \(/],
-    ['an unknown key', () => ({ args: ['--config', configFile({ profiles: { lab: { host: 'x' } } })] }), /^scp: config \S+: profiles\.lab: unknown key "host"; allowed: broker, brokers, username, password_file, password_env, ca, cert, key, insecure, client_id_prefix, mqtt_version, request_topic, response_topic, status_request_topic, status_response_topic, qos, connections, timeout, connect_timeout$/],
+    ['an unknown key', () => ({ args: ['--config', configFile({ profiles: { lab: { host: 'x' } } })] }), /^scp: config \S+: profiles\.lab: unknown key "host"; allowed: broker, brokers, username, password_file, password_env, ca, cert, key, insecure, client_id_prefix, mqtt_version, request_topic, response_topic, status_request_topic, status_response_topic, qos, connections, timeout, connect_timeout, journal$/],
     ['a literal password', () => ({ args: ['--config', configFile({ profiles: { lab: { password: 'pw' } } })] }), /^scp: config \S+: profiles\.lab: "password" is not allowed.*password_file.*password_env/],
     ['a wrong type', () => ({ args: ['--config', configFile({ profiles: { lab: { timeout: '10' } } })] }), /^scp: config \S+: profiles\.lab\.timeout: "10" is not allowed; expected a number of seconds above 0$/],
     ['an unknown profile', () => ({ args: ['--config', configFile({ profiles: { lab: {}, prod: {} } }), '--profile', 'staging'] }), /^scp: --profile: no profile "staging" in \S+; profiles: lab, prod$/],
@@ -218,7 +218,7 @@ describe('scp config validate', () => {
     const at = `scp: config ${path}: `;
     expect(run.stderr.trimEnd().split('\n').sort()).toEqual(
       [
-        `${at}profiles.c: unknown key "colour"; allowed: ${'broker, brokers, username, password_file, password_env, ca, cert, key, insecure, client_id_prefix, mqtt_version, request_topic, response_topic, status_request_topic, status_response_topic, qos, connections, timeout, connect_timeout'}`,
+        `${at}profiles.c: unknown key "colour"; allowed: ${'broker, brokers, username, password_file, password_env, ca, cert, key, insecure, client_id_prefix, mqtt_version, request_topic, response_topic, status_request_topic, status_response_topic, qos, connections, timeout, connect_timeout, journal'}`,
         `${at}profiles.a.qos: 0 is not allowed; expected 1 or 2`,
         `${at}profiles.a.timeout: -1 is not allowed; expected a number of seconds above 0`,
         `${at}profiles.a.broker: scheme "http" is not supported; use one of mqtt, mqtts, ws, wss`,
@@ -353,7 +353,7 @@ describe('scp completion', () => {
       encoding: 'utf8',
     });
     expect(zsh.error, `zsh is not installed${SHELL_HINT('zsh')}`).toBeUndefined();
-    expect(zsh.stdout.split('\n').filter(Boolean)).toEqual([...MESSAGE_COMMANDS, 'simulate', 'config', 'completion', 'FILES']);
+    expect(zsh.stdout.split('\n').filter(Boolean)).toEqual([...MESSAGE_COMMANDS, 'simulate', 'journal', 'config', 'completion', 'FILES']);
   });
 
   it.skipIf(skipShell('fish'))(`fish: a first word completes to the commands it starts, and to files${shellNote('fish')}`, async () => {

@@ -114,7 +114,7 @@ const STREAMS = ['NativeModule stream', 'NativeModule net', 'NativeModule intern
 describe('the help bundle', () => {
   // Every form the launcher hands it (launch/cache.ts asksHelpOnly), and the same with one more option, which the
   // whole CLI answers: the same text and exit status, from the other bundle.
-  const commands = [...MESSAGES.map(({ command }) => command), 'simulate', 'config', 'completion'];
+  const commands = [...MESSAGES.map(({ command }) => command), 'simulate', 'journal', 'config', 'completion'];
   const forms = [['--help'], ['-h'], ['help'], ...commands.flatMap((command) => [[command, '--help'], ['help', command]])];
   for (const form of forms) {
     it(`scp ${form.join(' ')} runs the help bundle alone, and prints what the whole CLI prints`, () => {

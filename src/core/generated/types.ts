@@ -113,6 +113,10 @@ export interface SiteProfile {
   timeout?: number;
   connect_timeout?: number;
   /**
+   * The journal every run at this site appends to (scp --journal): each request before it is published, each record once made; scp journal lists the runs.
+   */
+  journal?: string;
+  /**
    * MQTT sessions one --input stream spreads its requests over (scp --connections).
    */
   connections?: number;

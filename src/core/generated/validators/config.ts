@@ -2,8 +2,8 @@
 // @ts-nocheck
 "use strict";
 export const validate = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/config.json","title":"ScpConfig","description":"scp's config file ($XDG_CONFIG_HOME/scp/config.json, --config or SCP_CONFIG): named site profiles of connection settings. Precedence for every setting: flag > environment variable > profile > built-in default.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"default_profile":{"description":"The profile used when neither --profile nor SCP_PROFILE names one.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"profiles":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"additionalProperties":{"$ref":"#/definitions/profile"}}},"definitions":{"profile":{"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"brokers":{"description":"The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.","type":"array","minItems":1,"items":{"type":"string","pattern":"\\S"}},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"status_request_topic":{"type":"string","pattern":"\\S"},"status_response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0},"connections":{"description":"MQTT sessions one --input stream spreads its requests over (scp --connections).","type":"integer","minimum":1,"maximum":64}}}}};
-const schema12 = {"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"brokers":{"description":"The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.","type":"array","minItems":1,"items":{"type":"string","pattern":"\\S"}},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"status_request_topic":{"type":"string","pattern":"\\S"},"status_response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0},"connections":{"description":"MQTT sessions one --input stream spreads its requests over (scp --connections).","type":"integer","minimum":1,"maximum":64}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://scp.invalid/schemas/config.json","title":"ScpConfig","description":"scp's config file ($XDG_CONFIG_HOME/scp/config.json, --config or SCP_CONFIG): named site profiles of connection settings. Precedence for every setting: flag > environment variable > profile > built-in default.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"default_profile":{"description":"The profile used when neither --profile nor SCP_PROFILE names one.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"profiles":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"additionalProperties":{"$ref":"#/definitions/profile"}}},"definitions":{"profile":{"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"brokers":{"description":"The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.","type":"array","minItems":1,"items":{"type":"string","pattern":"\\S"}},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"status_request_topic":{"type":"string","pattern":"\\S"},"status_response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0},"journal":{"description":"The journal every run at this site appends to (scp --journal): each request before it is published, each record once made; scp journal lists the runs.","type":"string","pattern":"\\S"},"connections":{"description":"MQTT sessions one --input stream spreads its requests over (scp --connections).","type":"integer","minimum":1,"maximum":64}}}}};
+const schema12 = {"title":"SiteProfile","description":"Connection settings for one site. Relative paths are relative to the config file. No literal password: use password_file or password_env.","type":"object","additionalProperties":false,"properties":{"broker":{"type":"string","pattern":"\\S"},"brokers":{"description":"The nodes of a clustered broker, tried in order (instead of broker): the first that accepts is used, the next one when the connection is lost.","type":"array","minItems":1,"items":{"type":"string","pattern":"\\S"}},"username":{"type":"string"},"password_file":{"type":"string","pattern":"\\S"},"password_env":{"description":"The name of an environment variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"ca":{"type":"string","pattern":"\\S"},"cert":{"type":"string","pattern":"\\S"},"key":{"type":"string","pattern":"\\S"},"insecure":{"type":"boolean"},"client_id_prefix":{"description":"Client ids are this prefix and random hex digits, 23 characters in all (a fixed id would let two runs log each other out).","type":"string","pattern":"^[A-Za-z0-9_-]{1,15}$"},"mqtt_version":{"enum":["3.1.1","5"]},"request_topic":{"type":"string","pattern":"\\S"},"response_topic":{"type":"string","pattern":"\\S"},"status_request_topic":{"type":"string","pattern":"\\S"},"status_response_topic":{"type":"string","pattern":"\\S"},"qos":{"enum":[1,2]},"timeout":{"type":"number","exclusiveMinimum":0},"connect_timeout":{"type":"number","exclusiveMinimum":0},"journal":{"description":"The journal every run at this site appends to (scp --journal): each request before it is published, each record once made; scp journal lists the runs.","type":"string","pattern":"\\S"},"connections":{"description":"MQTT sessions one --input stream spreads its requests over (scp --connections).","type":"integer","minimum":1,"maximum":64}}};
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 const pattern2 = new RegExp("\\S", "u");
 const pattern5 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
@@ -534,10 +534,11 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data3.connections !== undefined){
-let data23 = data3.connections;
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-const err41 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data3.journal !== undefined){
+let data23 = data3.journal;
+if(typeof data23 === "string"){
+if(!pattern2.test(data23)){
+const err41 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/journal",schemaPath:"#/definitions/profile/properties/journal/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -546,9 +547,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 64 || isNaN(data23)){
-const err42 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64"};
+}
+else {
+const err42 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/journal",schemaPath:"#/definitions/profile/properties/journal/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -557,8 +558,11 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data23 < 1 || isNaN(data23)){
-const err43 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data3.connections !== undefined){
+let data24 = data3.connections;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err43 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -567,11 +571,9 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/profile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 64 || isNaN(data24)){
+const err44 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -580,10 +582,8 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-}
-else {
-const err45 = {instancePath:instancePath+"/profiles",schemaPath:"#/properties/profiles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data24 < 1 || isNaN(data24)){
+const err45 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/connections",schemaPath:"#/definitions/profile/properties/connections/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -594,13 +594,38 @@ errors++;
 }
 }
 }
+}
 else {
-const err46 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err46 = {instancePath:instancePath+"/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/profile/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err46];
 }
 else {
 vErrors.push(err46);
+}
+errors++;
+}
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/profiles",schemaPath:"#/properties/profiles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+else {
+const err48 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
 }
 errors++;
 }

@@ -1,0 +1,88 @@
+/**
+ * The journal's pure part (src/core/journal.ts): how a line of it reads, and how `scp journal` sums up its runs.
+ */
+import { describe, expect, it } from 'vitest';
+import { JournalSummary, evseOf, readEntry, type JournalEntry } from '../../src/core/journal.js';
+
+const who = { time: '2026-12-07T06:00:00.000Z', user: 'ops', host: 'laptop' };
+const start = (run: string, time = who.time): JournalEntry => ({ v: 1, type: 'run', run, command: 'clear', input: 'ids.txt', brokers: ['mqtt://b:1883'], scp: '0.1.0', ...who, time });
+const send = (run: string, line: number, station?: string, data: object = { charging_profile_id: line }): JournalEntry => ({
+  v: 1,
+  type: 'send',
+  run,
+  line,
+  input: String(line),
+  request: { id: `id-${line}`, name: 'clear_charging_profile', data },
+  broker: 'mqtt://b:1883',
+  ...(station === undefined ? {} : { station }),
+  ...who,
+});
+const record = (run: string, line: number, outcome: string): JournalEntry =>
+  ({ v: 1, type: 'record', run, line, time: who.time, record: { request: null, response: null, outcome, elapsed_ms: 1, line, input: String(line) } }) as JournalEntry;
+
+function summed(entries: JournalEntry[], filter = {}) {
+  const summary = new JournalSummary(filter);
+  for (const entry of entries) summary.add(entry);
+  return summary.list();
+}
+
+describe('readEntry', () => {
+  it('reads an entry, passes over a blank line, and says what is wrong with the rest', () => {
+    expect(readEntry(JSON.stringify(start('a'))).entry).toMatchObject({ type: 'run', run: 'a' });
+    expect(readEntry('  ')).toEqual({});
+    expect(readEntry('{"v":1,"run":"a","type":"rec')).toEqual({ problem: 'not a whole JSON line (cut short by a kill mid-write?)' });
+    expect(readEntry('{"hello": 1}')).toEqual({ problem: 'not a journal entry' });
+    // A last line without its newline was cut short, even where it reads as JSON.
+    expect(readEntry(JSON.stringify(start('a')), false).problem).toMatch(/^cut short/);
+  });
+
+  it('finds the EVSE of a set or schedule request, and of a clear by criteria', () => {
+    expect([evseOf({ evse_id: 'E1' }), evseOf({ charging_profile_criteria: { evse_id: 'E2' } }), evseOf({ charging_profile_id: 1 })]).toEqual(['E1', 'E2', undefined]);
+  });
+});
+
+describe('JournalSummary', () => {
+  it('counts each line once, by its latest record; a run is finished once it ends after it was last taken up', () => {
+    const runs = summed([
+      start('a'),
+      send('a', 1),
+      send('a', 2),
+      record('a', 1, 'accepted'),
+      record('a', 2, 'unknown'),
+      { v: 1, type: 'end', run: 'a', time: who.time, outcomes: {} },
+      { v: 1, type: 'continue', run: 'a', again: 'failed', ...who },
+      send('a', 2),
+      record('a', 2, 'accepted'),
+      start('b'),
+      send('b', 1),
+    ]);
+    expect(runs.map(({ run, lines, outcomes, continued, finished }) => ({ run, lines, outcomes, continued, finished }))).toEqual([
+      { run: 'a', lines: 2, outcomes: { accepted: 2 }, continued: 1, finished: false },
+      { run: 'b', lines: 0, outcomes: {}, continued: 0, finished: false },
+    ]);
+  });
+
+  it('lists outcomes in one order, whatever order the answers came in, and an interrupted end is not finished', () => {
+    const [run] = summed([start('a'), record('a', 1, 'timeout'), record('a', 2, 'unknown'), record('a', 3, 'accepted'), { v: 1, type: 'end', run: 'a', time: who.time, outcomes: {}, interrupted: true }]);
+    expect(Object.keys(run!.outcomes)).toEqual(['accepted', 'unknown', 'timeout']);
+    expect(run!.finished).toBe(false);
+  });
+
+  it('narrows to a station, an EVSE, an outcome and a start time, counting only what matches', () => {
+    const entries = [
+      start('old', '2026-12-01T00:00:00.000Z'),
+      send('old', 1, '7'),
+      record('old', 1, 'accepted'),
+      start('new'),
+      send('new', 1, '7', { evse_id: 'E1' }),
+      send('new', 2, '8', { evse_id: 'E2' }),
+      record('new', 1, 'rejected'),
+      record('new', 2, 'accepted'),
+    ];
+    const lines = (filter: object) => summed(entries, filter).map((run) => [run.run, run.lines, run.outcomes]);
+    expect(lines({ station: '7' })).toEqual([['old', 1, { accepted: 1 }], ['new', 1, { rejected: 1 }]]);
+    expect(lines({ evse: 'E2' })).toEqual([['new', 1, { accepted: 1 }]]);
+    expect(lines({ outcome: 'rejected' })).toEqual([['new', 1, { rejected: 1 }]]);
+    expect(lines({ since: Date.parse('2026-12-05T00:00:00Z') })).toEqual([['new', 2, { rejected: 1, accepted: 1 }]]);
+  });
+});
