@@ -125,7 +125,8 @@ export interface RunSummary {
   command: string;
   input?: string;
   brokers: string[];
-  /** The request lines with a record (each counted once, its latest record). */
+  /** The request lines (each counted once, by its latest record; one published with no record yet is a timeout, as
+   * taking the run up would record it). */
   lines: number;
   outcomes: Partial<Record<StreamOutcome, number>>;
   /** Taken up again after an interruption, this many times. */
@@ -139,7 +140,7 @@ interface RunState {
   start: RunEntry;
   continued: number;
   finished: boolean;
-  /** The latest outcome of each line that matches the filter (single requests count as line 0). */
+  /** The latest outcome of each line whose request matches the filter (single requests count as line 0). */
   outcomes: Map<number, StreamOutcome>;
   /** Lines whose request matched the station and EVSE filters (known from their send entry or their record). */
   matching: Set<number>;
@@ -172,20 +173,17 @@ export class JournalSummary {
     return (filter.station === undefined || station === filter.station) && (filter.evse === undefined || evseOf(data) === filter.evse);
   }
 
+  /** A request published: until its record comes, a timeout (its answer is unknown). */
   private noteRequest(state: RunState, line: number, station: string | undefined, data: object | undefined): void {
     if (this.matches(station, data)) state.matching.add(line);
+    if (state.matching.has(line)) state.outcomes.set(line, 'timeout');
   }
 
   private noteRecord(state: RunState, entry: RecordEntry): void {
     const line = entry.line ?? 0;
     const { record } = entry;
-    this.noteRequest(state, line, record.station, record.request?.data);
-    if (!state.matching.has(line)) return;
-    if (this.filter.outcome !== undefined && record.outcome !== this.filter.outcome) {
-      state.outcomes.delete(line);
-      return;
-    }
-    state.outcomes.set(line, record.outcome);
+    if (this.matches(record.station, record.request?.data ?? undefined)) state.matching.add(line);
+    if (state.matching.has(line)) state.outcomes.set(line, record.outcome);
   }
 
   /** The runs, oldest first; with a filter on requests, only runs that have such a request. */
@@ -193,9 +191,14 @@ export class JournalSummary {
     const filtered = this.filter.station !== undefined || this.filter.evse !== undefined || this.filter.outcome !== undefined;
     const summaries: RunSummary[] = [];
     for (const state of this.runs.values()) {
-      if (filtered && state.outcomes.size === 0) continue;
       const counts = new Map<StreamOutcome, number>();
-      for (const outcome of state.outcomes.values()) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+      let lines = 0;
+      for (const outcome of state.outcomes.values()) {
+        if (this.filter.outcome !== undefined && outcome !== this.filter.outcome) continue;
+        counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+        lines++;
+      }
+      if (filtered && lines === 0) continue;
       // In one order whatever order the answers came in: the best first.
       const outcomes = Object.fromEntries(OUTCOME_ORDER.filter((outcome) => counts.has(outcome)).map((outcome) => [outcome, counts.get(outcome)!]));
       const { start } = state;
@@ -207,7 +210,7 @@ export class JournalSummary {
         command: start.command,
         ...(start.input === undefined ? {} : { input: start.input }),
         brokers: start.brokers,
-        lines: state.outcomes.size,
+        lines,
         outcomes,
         continued: state.continued,
         finished: state.finished,

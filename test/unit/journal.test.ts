@@ -42,7 +42,7 @@ describe('readEntry', () => {
 });
 
 describe('JournalSummary', () => {
-  it('counts each line once, by its latest record; a run is finished once it ends after it was last taken up', () => {
+  it('counts each line once, by its latest record (one published without a record is a timeout); a run is finished once it ends after it was last taken up', () => {
     const runs = summed([
       start('a'),
       send('a', 1),
@@ -58,7 +58,7 @@ describe('JournalSummary', () => {
     ]);
     expect(runs.map(({ run, lines, outcomes, continued, finished }) => ({ run, lines, outcomes, continued, finished }))).toEqual([
       { run: 'a', lines: 2, outcomes: { accepted: 2 }, continued: 1, finished: false },
-      { run: 'b', lines: 0, outcomes: {}, continued: 0, finished: false },
+      { run: 'b', lines: 1, outcomes: { timeout: 1 }, continued: 0, finished: false },
     ]);
   });
 
