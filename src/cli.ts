@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { EXIT, ScpError, exitStatus, type Ending } from './core/errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
+import { didYouMean } from './core/similar.js';
 import { refuseOptions, type JournalOptions, type OptionSpec } from './options.js';
 import { COMPLETION_HELP, CONFIG_HELP, GROUP_HEADINGS, HELP_LAYOUT, JOURNAL_HELP, SIMULATE_HELP, exitHelp, rootHelp } from './help.js';
 import { MESSAGES, optionsOf } from './messages/index.js';
@@ -255,6 +256,30 @@ function addCompletion(program: Command, act: Act): void {
     );
 }
 
+/**
+ * `scp help [command]`, as commander's own help command, except that a word that is no command is bad usage in one
+ * line, with "did you mean" (commander printed the whole help). Loads nothing: the help bundle runs it.
+ */
+function addHelp(program: Command, io: Io, run: (action: () => Promise<number>) => void): void {
+  program.helpCommand(false);
+  program
+    .command('help [command]')
+    .description('display help for command')
+    .action((name: string | undefined) =>
+      run(async () => {
+        const commands = program.commands.filter((one) => one.name() !== 'help');
+        const command = name === undefined ? program : commands.find((one) => one.name() === name);
+        if (command === undefined) {
+          writeLine(io.stderr, `help: ${JSON.stringify(name)} is not a command${didYouMean(name!, commands.map((one) => one.name()))}`);
+          return EXIT.usage;
+        }
+        ensureOptions(command);
+        command.outputHelp();
+        return EXIT.accepted;
+      }),
+    );
+}
+
 function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Command {
   const program = rootProgram(io);
   const act = shellFor(program, io, run);
@@ -263,6 +288,7 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
   addJournal(program, io, act);
   addConfig(program, io, act);
   addCompletion(program, act);
+  addHelp(program, io, run);
   return program;
 }
 
@@ -272,11 +298,12 @@ function describeProgram(program: Command): import('./commands/completion.js').P
     command.options
       .filter((option) => !(option as Option & { hidden?: boolean }).hidden)
       .map((option) => ({ long: option.long!, short: option.short, takesValue: option.required || option.optional, description: option.description }));
+  // The help command is not offered: `scp <command> --help` is what a completed word leads to.
   const walk = (command: Command): import('./commands/completion.js').CommandShape => ({
     name: command.name(),
     description: command.description(),
     options: optionsOf(command),
-    commands: command.commands.map(walk),
+    commands: command.commands.filter((one) => one.name() !== 'help').map(walk),
   });
   return walk(program);
 }

@@ -5,6 +5,7 @@
  */
 
 import type { LauncherWords } from '../cli.js';
+import { oneEditAway } from '../core/similar.js';
 
 export type { LauncherWords };
 
@@ -40,8 +41,9 @@ function shortOptionsAt(args: readonly string[], from: number, shorts: Readonly<
 }
 
 /**
- * Ours or OpenSSH's: `scp`, `scp -h`, `scp [-v] <command> [word] [its short options]`, or anything with a long
- * option; everything else (`scp -r dir host:`, `scp clear host:/tmp/`, a file named like a command) is a copy.
+ * Ours or OpenSSH's: `scp`, `scp -h`, `scp [-v] <command> [word] [its short options]`, a lone word one edit away
+ * from a command, or anything with a long option; everything else (`scp -r dir host:`, `scp clear host:/tmp/`,
+ * `scp stauts host:`, a file named like a command) is a copy.
  */
 export function isOwnInvocation(argv: readonly string[], words: LauncherWords): boolean {
   if (argv.length === 0) return true; // `scp` alone: our usage
@@ -51,7 +53,8 @@ export function isOwnInvocation(argv: readonly string[], words: LauncherWords): 
   const start = shortOptionsAt(argv, 0, words.root);
   if (start === argv.length) return argv.some((arg) => Object.hasOwn(words.root, arg) && !OPENSSH_LETTERS.has(arg.slice(1)));
   const command = Object.hasOwn(words.commands, argv[start]!) ? words.commands[argv[start]!]! : undefined;
-  if (command === undefined) return false;
+  // A lone word one edit away from a command (`scp stauts`) is our typo: a copy always names two operands.
+  if (command === undefined) return start === argv.length - 1 && BARE_WORD.test(argv[start]!) && Object.keys(words.commands).some((name) => oneEditAway(argv[start]!, name));
   // At most one word (config's action, completion's shell, help's topic), then only short options its help lists.
   const next = start + 1;
   const options = command.word && argv[next] !== undefined && BARE_WORD.test(argv[next]!) ? next + 1 : next;

@@ -201,3 +201,25 @@ describe('typos with a long option stay ours', () => {
     }
   });
 });
+
+describe('a typo of a command, and help for a word that is no command (issue #42)', () => {
+  it('a lone word one edit from a command is ours: exit 2 with "did you mean"; with a second operand it is a copy', async () => {
+    for (const [typo, meant] of [['stauts', 'status'], ['sceduhle', 'schedule'], ['claer', 'clear']] as const) {
+      const run = await viaPath('scp', [typo], withOther()).done;
+      expect([run.code, run.stdout, run.stderr], typo).toEqual([2, '', `scp: unknown command '${typo}' (did you mean ${meant}?)\n`]);
+    }
+    const copy = await viaPath('scp', ['stauts', 'host:'], withOther()).done;
+    expect([copy.code, copy.stdout]).toEqual([7, 'arg:stauts\narg:host:\n']);
+    const file = await viaPath('scp', ['notes.txt'], withOther()).done;
+    expect([file.code, file.stdout]).toEqual([7, 'arg:notes.txt\n']);
+  });
+
+  it('scp help <command> shows its help; a word that is no command is one line, exit 2, with "did you mean" when one is near', async () => {
+    const help = await viaPath('scp', ['help', 'status'], withOther()).done;
+    expect([help.code, help.stdout.split('\n')[0]]).toEqual([0, 'Usage: scp status [options]']);
+    const near = await viaPath('scp', ['help', 'sttaus'], withOther()).done;
+    expect([near.code, near.stdout, near.stderr]).toEqual([2, '', 'scp: help: "sttaus" is not a command (did you mean status?)\n']);
+    const far = await viaPath('scp', ['help', 'nonsense'], withOther()).done;
+    expect([far.code, far.stdout, far.stderr]).toEqual([2, '', 'scp: help: "nonsense" is not a command\n']);
+  });
+});

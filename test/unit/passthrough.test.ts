@@ -63,6 +63,13 @@ describe('isOwnInvocation: ours or OpenSSH scp', () => {
     '-V',
     '--help',
     '--version',
+    // a lone word one edit away from a command: our typo (issue #42)
+    'stauts',
+    'sceduhle',
+    'claer',
+    'staus',
+    'jornal',
+    '-v stauts',
   ])('%j is ours', (line) => expect(isOwnInvocation(words(line))).toBe(true));
 
   it.each([
@@ -98,6 +105,12 @@ describe('isOwnInvocation: ours or OpenSSH scp', () => {
     '-v set host:',
     'clear backup',
     'config backup/',
+    // a word one edit from a command, with a second operand: a copy
+    'stauts host:',
+    'claer backup',
+    // a lone word that is no near miss: a file (OpenSSH says what is wrong with it)
+    'statistics',
+    'notes.txt',
     'completion ~/.bashrc.d',
     // after a bare --, everything is a file name for OpenSSH
     '-- f host:',
