@@ -181,8 +181,8 @@ const OPTION_OF: Partial<Record<keyof SiteProfile, string>> = Object.fromEntries
   PROFILE_OPTIONS.filter((spec) => spec.flags !== undefined).map((spec) => [spec.profileKey, spec.key]),
 );
 
-/** The profile keys that name files that must be there to be read; and all that name files (a journal is made on
- * first use). */
+/** The profile keys that name files that must be there to be read; and all that name files (one is made on first
+ * use). */
 export const READ_KEYS = ['password_file', 'ca', 'cert', 'key'] as const;
 export const PATH_KEYS = [...READ_KEYS, 'journal'] as const;
 

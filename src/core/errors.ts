@@ -29,7 +29,7 @@ export const EXIT_USAGE_UNCONFIRMED = 'bad usage or invalid input: nothing was s
 
 export const EXIT_MEANINGS: ReadonlyArray<readonly [code: ExitCode, meaning: string]> = [
   [EXIT.usage, 'bad usage or invalid input, or declined at the confirmation: nothing was sent'],
-  [EXIT.timeout, 'no matching response before --timeout: the request was published and may still be applied'],
+  [EXIT.timeout, 'no answer before --timeout (said with what came on the response topic and what to check): a change (clear, set) was published and may still be applied'],
   [EXIT.connection, 'cannot connect, not authorised, TLS failure, subscription refused, or connection lost'],
   [EXIT.invalidResponse, 'invalid response: an answer with our id that breaks the response schema'],
   [EXIT.internal, 'internal error: a bug in scp (rerun with --verbose for the stack)'],

@@ -68,4 +68,10 @@ export const REQUEST_FATE = {
   before: 'nothing was sent',
   publishing: 'the broker did not confirm the request, which may or may not have reached the service',
   published: 'the request was published and may still be applied',
+  /** A question (schedule, status) changes nothing: there is nothing to be applied, only an answer that did not come. */
+  unanswered: 'the request was published and went unanswered',
 } as const;
+
+/** What a published request without an answer means: a change (clear, set) may still be applied; a question went
+ * unanswered. */
+export const publishedFate = (changes: boolean): string => (changes ? REQUEST_FATE.published : REQUEST_FATE.unanswered);

@@ -10,9 +10,16 @@ import type { AnswerCheck, Envelope } from './message.js';
  * end the wait; anything `foreign` belongs to someone else (or to no one) and is ignored.
  */
 export type Classified<Res = Envelope<'response'>> =
-  | { kind: 'foreign'; reason: string }
+  | { kind: 'foreign'; reason: string; about: Foreign }
   | { kind: 'answer'; response: Res }
   | { kind: 'invalid'; envelope: Record<string, unknown>; problems: string[] };
+
+/**
+ * What a message that is not our answer was, for saying what came while nothing answered: stored before we listened,
+ * not readable as an answer at all (not UTF-8, not JSON, not an object), someone else's answer (another id), or under
+ * our id something that is no answer (our own request coming back on a shared topic, another message's name).
+ */
+export type Foreign = 'retained' | 'unreadable' | 'other-id' | 'not-answer';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -36,32 +43,32 @@ export function classifyAgainst<Res extends Envelope<'response'>>(
   { retained = false } = {},
 ): Classified<Res> {
   // A retained message was stored before we subscribed, hence before our request existed.
-  if (retained) return { kind: 'foreign', reason: 'retained message, stored before this request was sent' };
+  if (retained) return { kind: 'foreign', reason: 'retained message, stored before this request was sent', about: 'retained' };
   let text: string;
   try {
     text = utf8.decode(payload);
   } catch {
-    return { kind: 'foreign', reason: 'payload is not UTF-8' };
+    return { kind: 'foreign', reason: 'payload is not UTF-8', about: 'unreadable' };
   }
   let envelope: unknown;
   try {
     envelope = JSON.parse(text);
   } catch {
-    return { kind: 'foreign', reason: 'payload is not JSON' };
+    return { kind: 'foreign', reason: 'payload is not JSON', about: 'unreadable' };
   }
   if (envelope === null || typeof envelope !== 'object' || Array.isArray(envelope)) {
-    return { kind: 'foreign', reason: 'payload is not a JSON object' };
+    return { kind: 'foreign', reason: 'payload is not a JSON object', about: 'unreadable' };
   }
   const fields = envelope as Record<string, unknown>;
   // Correlation comes first: a message with another id is not ours, however well or badly formed it is.
   const message = messageOf(fields.id);
-  if (message === undefined) return { kind: 'foreign', reason: `id ${JSON.stringify(fields.id)} is not ours` };
+  if (message === undefined) return { kind: 'foreign', reason: `id ${JSON.stringify(fields.id)} is not ours`, about: 'other-id' };
   // Our id under another name or type is not an answer to us: with request and response on one topic it is our
   // own request coming back, and otherwise another service that reused the id.
   if (fields.name !== message.name) {
-    return { kind: 'foreign', reason: `name ${JSON.stringify(fields.name)} is not ${message.name}` };
+    return { kind: 'foreign', reason: `name ${JSON.stringify(fields.name)} is not ${message.name}`, about: 'not-answer' };
   }
-  if (fields.type !== 'response') return { kind: 'foreign', reason: `type ${JSON.stringify(fields.type)} is not response` };
+  if (fields.type !== 'response') return { kind: 'foreign', reason: `type ${JSON.stringify(fields.type)} is not response`, about: 'not-answer' };
   const checked = message.checkResponse(envelope);
   if (!checked.ok) return { kind: 'invalid', envelope: fields, problems: checked.problems };
   return { kind: 'answer', response: checked.value };

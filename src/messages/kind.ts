@@ -44,6 +44,9 @@ export interface MessageCommand {
   readonly samples: { readonly send: readonly (readonly string[])[]; readonly bad: readonly string[] };
   /** What exits 0 and 1 mean for this message, for its help's exit codes. */
   readonly outcomes: { accepted: string; other: string };
+  /** It changes the station (clear, set): a request that got no answer may still have been applied. A question
+   * (schedule, status) changes nothing: one without an answer just went unanswered. */
+  readonly changes: boolean;
   /**
    * The connection settings that hold its topics, where they are not the Smart Charging ones (`--request-topic`,
    * `--response-topic`): service_status travels on the station's general topics. Both may name {station} alike.

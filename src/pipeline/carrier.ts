@@ -46,6 +46,8 @@ export interface Carrier {
    * that a stream makes no promise per line.
    */
   send(line: LineRequest): string | undefined | Promise<string | undefined>;
+  /** Said once, after the summary: why the requests that timed out got no answer (none timed out: nothing). */
+  afterword?(): string | undefined;
   /** The stream was stopped: what still waits is settled with `error`'s words. */
   stop(error: InterruptedError): void;
   close(): Promise<void>;

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { ConnectionError, InterruptedError, TimeoutError, UsageError } from '../core/errors.js';
 import { isTemplate, stationTopics, subscriptionOf } from '../core/fleet.js';
-import { REQUEST_FATE } from '../core/outcome.js';
+import { REQUEST_FATE, publishedFate } from '../core/outcome.js';
+import { SeenTally, streamSilence, type Seen } from '../core/silence.js';
 import { againstRequest, classifyAgainst } from '../core/response.js';
 import { lineRecordOf, resultOf, type Result, type Settled } from '../core/result.js';
 import { redactUrl } from '../core/settings.js';
@@ -53,6 +54,11 @@ export class Correlator implements Carrier {
    * not per request. */
   private readonly brokerNames: readonly string[];
   private readonly sources: ReadonlyArray<{ broker: string }>;
+  /** What a published request without an answer means for this message (core/outcome.ts publishedFate). */
+  private readonly unanswered: string;
+  /** What came on the response topic that answered nothing, and how many requests timed out: the afterword. */
+  private readonly tally = new SeenTally();
+  private timedOut = 0;
 
   private constructor(
     private readonly kind: MessageKind,
@@ -66,9 +72,10 @@ export class Correlator implements Carrier {
     this.templated = isTemplate(connection.requestTopic);
     this.brokerNames = connection.brokers.map(redactUrl);
     this.sources = this.brokerNames.map((broker) => ({ broker }));
+    this.unanswered = publishedFate(kind.changes);
     this.deadlines = new Deadlines(
       () => performance.now(),
-      (w) => this.settle(w, { kind: 'failed', error: new TimeoutError(`no matching response within ${connection.timeoutMs / 1000} s: ${REQUEST_FATE.published}`) }),
+      (w) => this.expire(w),
     );
     this.pool = new SessionPool({
       size: connection.connections,
@@ -175,6 +182,7 @@ export class Correlator implements Carrier {
     };
     const found = classifyAgainst(message.payload, messageOf, { retained: message.retained });
     if (found.kind === 'foreign') {
+      this.tally.add(found.about);
       if (this.output.verbose) this.output.debug(`ignored message on ${message.topic} (${found.reason}): ${message.payload.toString('utf8')}`);
       return;
     }
@@ -209,20 +217,29 @@ export class Correlator implements Carrier {
     }
   }
 
-  /** A wait ended: the request's result (or its follow-up's judgement), into the line's record. */
-  private settle(w: Waiting, settled: Settled): void {
-    if (!w.follow) return this.finish(w, resultOf(this.kind, settled, 'line'));
+  /** A wait ended: the request's result (or its follow-up's judgement), into the line's record; `seen`: what had come
+   * on the response topic when it timed out. */
+  private settle(w: Waiting, settled: Settled, seen?: Seen): void {
+    if (!w.follow) return this.finish(w, resultOf(this.kind, settled, 'line'), undefined, seen);
     const judged = w.follow.next.judge(settled, 'line');
-    this.finish(w, judged.result, judged.extra);
+    this.finish(w, judged.result, judged.extra, seen);
   }
 
-  private finish(w: Waiting, result: Result, extra?: Readonly<Record<string, unknown>>): void {
+  private finish(w: Waiting, result: Result, extra?: Readonly<Record<string, unknown>>, seen?: Seen): void {
     w.settled = true;
     const id = w.follow?.asked.id ?? w.request.id;
     this.waitingFor.delete(id);
     this.pool.done(id);
-    const context = { elapsedMs: performance.now() - w.started, source: w.source!, ...(w.route.station === undefined ? {} : { station: w.route.station }), ...(extra ? { extra } : {}) };
+    const source = seen === undefined ? w.source! : { ...w.source!, seen };
+    const context = { elapsedMs: performance.now() - w.started, source, ...(w.route.station === undefined ? {} : { station: w.route.station }), ...(extra ? { extra } : {}) };
     this.sink.finish(w.line.index, lineRecordOf(w.request, result, context, w.line));
+  }
+
+  /** No answer before its --timeout: the line's record says what had come on the response topic by then. */
+  private expire(w: Waiting): void {
+    this.timedOut++;
+    const error = new TimeoutError(`no matching response within ${this.connection.timeoutMs / 1000} s: ${this.unanswered}`);
+    this.settle(w, { kind: 'failed', error }, { ...this.tally.seen });
   }
 
   /** What a lost session took: each request gets no answer; it is never resent (it may have been applied). */
@@ -230,14 +247,21 @@ export class Correlator implements Carrier {
     for (const id of ids) {
       const w = this.waitingFor.get(id);
       if (w === undefined || w.settled) continue;
-      this.settle(w, { kind: 'failed', error: err.with({ fate: `: ${w.acked ? REQUEST_FATE.published : REQUEST_FATE.publishing}` }) });
+      this.settle(w, { kind: 'failed', error: err.with({ fate: `: ${w.acked ? this.unanswered : REQUEST_FATE.publishing}` }) });
     }
   }
 
   stop(error: InterruptedError): void {
     for (const w of [...this.waitingFor.values()]) {
-      this.settle(w, { kind: 'failed', error: new InterruptedError(`${error.message}: ${REQUEST_FATE.published}`, error.signal) });
+      this.settle(w, { kind: 'failed', error: new InterruptedError(`${error.message}: ${this.unanswered}`, error.signal) });
     }
+  }
+
+  afterword(): string | undefined {
+    if (this.timedOut === 0) return undefined;
+    const { connection } = this;
+    const at = { broker: this.brokerNames.join(' or '), requestTopic: connection.requestTopic, responseTopic: connection.responseTopic, flags: topicFlags(this.kind), smartCharging: this.kind.topics === undefined };
+    return streamSilence(this.timedOut, this.tally.seen, at, connection.timeoutMs / 1000, this.unanswered);
   }
 
   /** Why a request (or a follow-up) could not be sent: every session gave up. */

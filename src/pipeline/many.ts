@@ -232,5 +232,7 @@ export async function runMany(kind: MessageKind, options: StreamOptions, flags: 
     output.clearProgress();
   }
   if (!stream.printer.closed) showStreamSummary(output, stream.outcomes, performance.now() - stream.started);
+  const afterword = carrier.afterword?.();
+  if (afterword !== undefined) output.note(afterword);
   return { outcomes: stream.outcomes.keys(), error: stream.stopping };
 }

@@ -5,12 +5,14 @@
  * what was never sent, and the one password question a refused login is worth. MQTT.js is loaded only here, and only
  * once something is to be sent: --help, --dry-run and bad input never pay for it.
  */
-import { ConnectionError, ScpError } from '../core/errors.js';
+import { ConnectionError, ScpError, TimeoutError } from '../core/errors.js';
+import { publishedFate } from '../core/outcome.js';
+import { SeenTally, silence } from '../core/silence.js';
 import { againstRequest, classifyResponse } from '../core/response.js';
 import type { Settled } from '../core/result.js';
 import { redactUrl } from '../core/settings.js';
 import type { ConnectionSettings } from '../options.js';
-import type { Envelope, MessageKind } from '../messages/kind.js';
+import { topicFlags, type Envelope, type MessageKind } from '../messages/kind.js';
 import { advising } from '../connection/advice.js';
 import { resolveConnection, type Connection, type ConnectionFlags } from '../connection/settings.js';
 import type { ConnectOptions } from '../transport/client.js';
@@ -51,9 +53,10 @@ function passwordRetry(err: unknown, connect: ConnectOptions, asking: Asking): {
 }
 
 /** The exchange's options for one request of `kind`: where it goes, and which message on the response topic is its answer. */
-function exchangeOptions(kind: MessageKind, request: Envelope<'request'>, connection: Connection, ctx: RequestContext): ExchangeOptions<Settled> {
+function exchangeOptions(kind: MessageKind, request: Envelope<'request'>, connection: Connection, ctx: RequestContext, tally: SeenTally): ExchangeOptions<Settled> {
   const { output } = ctx;
   return {
+    unanswered: publishedFate(kind.changes),
     requestTopic: connection.requestTopic,
     responseTopic: connection.responseTopic,
     payload: JSON.stringify(request),
@@ -65,6 +68,7 @@ function exchangeOptions(kind: MessageKind, request: Envelope<'request'>, connec
       const classified = classifyResponse(kind, payload, request.id, { retained });
       const shown = payload.toString('utf8');
       if (classified.kind === 'foreign') {
+        tally.add(classified.about);
         output.debug(`ignored message on ${topic} (${classified.reason}): ${shown}`);
         return undefined;
       }
@@ -84,7 +88,8 @@ export function asker(connection: Connection, ctx: RequestContext, asking: Askin
   const { output } = ctx;
   return async (kind, request, attempt) => {
     const { exchange } = await import('../transport/exchange.js');
-    const options = exchangeOptions(kind, request, connection, ctx);
+    const tally = new SeenTally();
+    const options = exchangeOptions(kind, request, connection, ctx, tally);
     let broker = connection.connect.url;
     const once = async (connect: ConnectOptions) => {
       attempt?.(redactUrl(connect.url));
@@ -102,7 +107,11 @@ export function asker(connection: Connection, ctx: RequestContext, asking: Askin
       return { settled: await passwordRetried(tries, connection.connect, output, asking), source: source() };
     } catch (err) {
       if (!(err instanceof ScpError)) throw err;
-      return { settled: { kind: 'failed', error: err }, source: source() };
+      if (!(err instanceof TimeoutError)) return { settled: { kind: 'failed', error: err }, source: source() };
+      // No answer in time: said with what came on the response topic meanwhile, and what to check.
+      const at = { broker: redactUrl(broker), requestTopic: connection.requestTopic, responseTopic: connection.responseTopic, flags: topicFlags(kind), smartCharging: kind.topics === undefined };
+      const words = silence(tally.seen, at, connection.timeoutMs / 1000, publishedFate(kind.changes));
+      return { settled: { kind: 'failed', error: new TimeoutError(words) }, source: { ...source(), seen: tally.seen } };
     }
   };
 }

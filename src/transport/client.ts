@@ -61,35 +61,66 @@ const VERSION_REFUSED = new Set([1, 132]);
  * a password. A broker that will not speak MQTT 5 (RabbitMQ before 3.13 closes the socket; NATS answers code 1) is
  * said as such, rather than as a bare refusal.
  */
-export function connectError(err: unknown, url: string, protocolVersion?: number): ConnectionError {
+export function connectError(err: unknown, url: string, protocolVersion?: number, heard?: Buffer): ConnectionError {
   const code = (err as { code?: unknown }).code;
+  const other = notMqtt(heard);
+  if (other !== undefined) return new ConnectionError(`cannot connect to ${redactUrl(url)}: ${other}`);
   const { text, fact } = describeConnectError(err, url);
   const noMqtt5 = protocolVersion === 5 && typeof code === 'number' && VERSION_REFUSED.has(code);
   return new ConnectionError(text, { fact: noMqtt5 ? { kind: 'mqtt5-unsupported' } : fact });
 }
 
+/** Text that reads as text, for saying what a peer answered; at most `length` characters of its first line. */
+const firstLine = (bytes: Buffer, length = 40) => JSON.stringify(bytes.toString('latin1').split(/\r?\n/)[0]!.slice(0, length));
+
+/**
+ * What the other end answered, when it is no MQTT broker: what its first bytes say it is (an HTTP server, a TLS
+ * listener, an SSH server, or something else), and what to change. Undefined: nothing came, or an MQTT CONNACK.
+ */
+export function notMqtt(heard: Buffer | undefined): string | undefined {
+  if (heard === undefined || heard.length === 0 || heard[0] === 0x20) return undefined;
+  if (heard.subarray(0, 5).toString('latin1') === 'HTTP/') {
+    return `the other end is not an MQTT broker: it answered HTTP (${firstLine(heard)}); is this the broker's MQTT port? (MQTT over WebSocket is ws:// or wss://)`;
+  }
+  if ((heard[0] === 0x15 || heard[0] === 0x16) && heard[1] === 0x03) return 'the other end speaks TLS on this port: use mqtts:// (and --ca if its certificate needs one)';
+  if (heard.subarray(0, 4).toString('latin1') === 'SSH-') return `the other end is an SSH server (${firstLine(heard)}), not an MQTT broker`;
+  const text = /^[\x20-\x7e\r\n\t]+$/.test(heard.toString('latin1')) ? firstLine(heard) : `bytes ${heard.subarray(0, 8).toString('hex')}`;
+  return `the other end is not an MQTT broker: it answered ${text}`;
+}
+
 function describeConnectError(err: unknown, url: string): { text: string; fact?: ConnectionFact } {
   const e = err as NodeJS.ErrnoException & { code?: string | number };
   const where = redactUrl(url);
+  const tls = url.startsWith('mqtts:') || url.startsWith('wss:');
   if (typeof e.code === 'number') {
     // A CONNACK refusal: MQTT.js words it "Connection refused: <reason>".
     const reason = String(e.message).replace(/^Connection refused:\s*/i, '');
     const text = `the broker at ${where} refused the connection: ${reason} (code ${e.code})`;
     return LOGIN_REFUSED.has(e.code) ? { text, fact: { kind: 'login-refused' } } : { text };
   }
+  if ((typeof e.code === 'string' && TLS_TRUST_CODES.has(e.code)) || /certificate/i.test(String(e.message))) {
+    return { text: `TLS to ${where} failed: ${e.message}`, fact: { kind: 'tls-untrusted' } };
+  }
+  // A TLS handshake the other end never took part in: it speaks plain MQTT (or nothing) there.
+  if (tls && (e.code === 'ECONNRESET' || e.code === 'EPROTO' || /TLS|SSL|wrong version/i.test(String(e.message)))) {
+    return { text: `TLS to ${where} failed: the other end does not speak TLS there (a plain MQTT port? then use mqtt://)` };
+  }
   switch (e.code) {
     case 'ECONNREFUSED':
       return { text: `cannot connect to ${where}: connection refused (is a broker listening there?)` };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return { text: `cannot connect to ${where}: host not found` };
+      return { text: `cannot connect to ${where}: host not found (the name ${JSON.stringify(new URL(url).hostname)} does not resolve; check --broker)` };
     case 'ECONNRESET':
-      return { text: `cannot connect to ${where}: the broker closed the connection` };
+      return { text: `cannot connect to ${where}: the other end closed the connection before the broker answered${tls ? '' : ' (a TLS listener? then use mqtts://)'}` };
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return { text: `cannot connect to ${where}: no route to the host (a network or firewall between?)` };
+    case 'ETIMEDOUT':
+      return { text: `cannot connect to ${where}: the host did not answer (a firewall dropping the connection?)` };
   }
-  if ((typeof e.code === 'string' && TLS_TRUST_CODES.has(e.code)) || /certificate/i.test(String(e.message))) {
-    return { text: `TLS to ${where} failed: ${e.message}`, fact: { kind: 'tls-untrusted' } };
-  }
-  return { text: `cannot connect to ${where}: ${e.message ?? String(err)}` };
+  // No library's words reach the operator: a code, or what the failure means.
+  return { text: `cannot connect to ${where}: ${typeof e.code === 'string' ? e.code : 'it did not answer as an MQTT broker does'}` };
 }
 
 /** Settles with whichever comes first; `cleanup` always runs so no timer or listener outlives the race. */
@@ -152,10 +183,10 @@ async function loadConnect(): Promise<typeof import('mqtt').connect> {
   return mqtt.connect ?? (mqtt as unknown as { default: typeof mqtt }).default.connect;
 }
 
-export async function openClient(options: ConnectOptions): Promise<{ client: MqttClient; ready: Promise<void> }> {
-  const url = new URL(options.url);
+/** MQTT.js's options for one connection. */
+function clientOptionsOf(options: ConnectOptions, url: URL): IClientOptions {
   const fromUrl = (part: string) => (part ? decodeURIComponent(part) : undefined);
-  const clientOptions: IClientOptions = {
+  return {
     clientId: options.clientId,
     protocolVersion: options.protocolVersion,
     clean: true,
@@ -179,8 +210,13 @@ export async function openClient(options: ConnectOptions): Promise<{ client: Mqt
     key: options.key,
     rejectUnauthorized: !options.insecure,
   };
-  const socket = await socketFor(url, options);
-  const client = socket ? new MqttClient(socket, clientOptions) : (await loadConnect())(options.url, clientOptions);
+}
+
+/**
+ * Resolves on CONNACK; rejects with the failure in words. `heard()`: the first bytes the other end sent, which say
+ * what it is when it is no MQTT broker.
+ */
+function accepted(client: MqttClient, options: ConnectOptions, heard: () => Buffer | undefined): Promise<void> {
   const ready = new Promise<void>((resolve, reject) => {
     const onConnect = () => {
       detach();
@@ -189,12 +225,17 @@ export async function openClient(options: ConnectOptions): Promise<{ client: Mqt
     // With reconnect off, a refused CONNACK surfaces only as 'error', and there may be no 'close' after it.
     const onError = (err: Error) => {
       detach();
-      reject(connectError(err, options.url, options.protocolVersion));
+      reject(connectError(err, options.url, options.protocolVersion, heard()));
     };
     const onClose = () => {
       detach();
+      const where = redactUrl(options.url);
+      const other = notMqtt(heard());
+      if (other !== undefined) return reject(new ConnectionError(`cannot connect to ${where}: ${other}`));
       const fact = options.protocolVersion === 5 ? ({ kind: 'mqtt5-unsupported' } as const) : undefined;
-      reject(new ConnectionError(`cannot connect to ${redactUrl(options.url)}: the connection closed before the broker accepted it`, { fact }));
+      // Closed without a word: a broker that will not speak MQTT 5 does that, and so does a TLS listener given plain MQTT.
+      const tlsHint = options.url.startsWith('mqtt:') && fact === undefined ? ' (a TLS listener? then use mqtts://)' : '';
+      reject(new ConnectionError(`cannot connect to ${where}: the connection closed before the broker accepted it${tlsHint}`, { fact }));
     };
     const detach = () => {
       client.off('connect', onConnect);
@@ -207,7 +248,24 @@ export async function openClient(options: ConnectOptions): Promise<{ client: Mqt
   });
   // Handled here too: an attempt given up while connecting (a stream that ended) leaves nobody waiting for it.
   ready.catch(() => undefined);
-  return { client, ready };
+  return ready;
+}
+
+export async function openClient(options: ConnectOptions): Promise<{ client: MqttClient; ready: Promise<void> }> {
+  const url = new URL(options.url);
+  const clientOptions = clientOptionsOf(options, url);
+  const socket = await socketFor(url, options);
+  // The first bytes the other end sends: an MQTT broker's are a CONNACK; anything else says what it is instead.
+  let heard: Buffer | undefined;
+  const listening = socket
+    ? () => {
+        const made = socket();
+        made.once('data', (chunk: Buffer) => (heard ??= chunk));
+        return made;
+      }
+    : undefined;
+  const client = listening ? new MqttClient(listening, clientOptions) : (await loadConnect())(options.url, clientOptions);
+  return { client, ready: accepted(client, options, () => heard) };
 }
 
 /** Disconnects politely when we can, then makes sure the socket is gone either way. */

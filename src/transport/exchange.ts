@@ -21,6 +21,9 @@ export interface ExchangeOptions<T> {
   log?: (line: string) => void;
   /** Called once the broker has the request: the --timeout wait starts now (the spinner shows it). */
   onPublished?: () => void;
+  /** What a published request that gets no answer means (core/outcome.ts publishedFate): the last words of a timeout's
+   * or a lost connection's message. */
+  unanswered: string;
 }
 
 /**
@@ -57,7 +60,7 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
   const where = redactUrl(connection.url);
   // What an operator must be told about the request when we stop early depends on how far it got.
   let phase: 'before' | 'publishing' | 'published' = 'before';
-  const fate = () => REQUEST_FATE[phase];
+  const fate = () => (phase === 'published' ? options.unanswered : REQUEST_FATE[phase]);
   const interrupted = () => new InterruptedError(`interrupted: ${fate()}`, signal?.reason);
 
   let matched!: (value: T) => void;
@@ -98,7 +101,7 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
       ms: options.timeoutMs,
       onTimeout: () =>
         new TimeoutError(
-          `no matching response on ${responseTopic} within ${options.timeoutMs / 1000} s: ${REQUEST_FATE.published}`,
+          `no matching response on ${responseTopic} within ${options.timeoutMs / 1000} s: ${options.unanswered}`,
         ),
       signal,
       onAbort: interrupted,

@@ -38,4 +38,5 @@ export const clearFace = {
   options: CLEAR_OPTIONS,
   samples: { send: [['--id', '1'], ['--evse', 'GB*SEV*E002', '--purpose', 'TxProfile']], bad: ['--id', 'x'] },
   outcomes: { accepted: 'accepted: the service cleared at least one profile', other: 'unknown: the service found nothing to clear' },
+  changes: true,
 } as const satisfies MessageCommand;

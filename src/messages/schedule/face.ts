@@ -46,5 +46,6 @@ export const scheduleFace = {
   help: SCHEDULE_HELP,
   samples: { send: [['--evse', 'GB*SEV*E001'], ['--evse', '0', '--chart', '--unit', 'W']], bad: ['--evse', 'GB*SEV*E001', '--unit', 'kW'] },
   outcomes: { accepted: 'Accepted: the schedule is shown', other: 'Rejected: the service refused (see status_info; e.g. an unknown EVSE)' },
+  changes: false,
   options: SCHEDULE_OPTIONS,
 } as const satisfies MessageCommand;

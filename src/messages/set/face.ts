@@ -62,5 +62,6 @@ export const setFace = {
     bad: ['--id', '70', '--limit', '11'],
   },
   outcomes: { accepted: 'accepted: the service installed the profile (with --verify: and it is in force)', other: 'rejected: the service refused it (see status_info); with --verify, not_in_force: accepted, but something else limits the EVSE' },
+  changes: true,
   options: SET_OPTIONS,
 } as const satisfies MessageCommand;

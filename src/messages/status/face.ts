@@ -44,4 +44,5 @@ export const statusFace = {
   topics: { request: 'statusRequestTopic', response: 'statusResponseTopic' },
   samples: { send: [[], ['--service', 'smart_charging', '--json']], bad: ['--service', 'charging'] },
   outcomes: { accepted: 'ready: the service is up', other: 'the service answered, but is not ready: starting, stopping, error or busy' },
+  changes: false,
 } as const satisfies MessageCommand;

@@ -150,7 +150,7 @@ describe(`scp clear against the ${brokerName()}`, () => {
     const run = await clearWith(['clear', '--id', '1', '--timeout', '0.5'], () => []);
     expect(run.code).toBe(3);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/no matching response .* within 0\.5 s: the request was published and may still be applied/);
+    expect(run.stderr).toMatch(/^scp: no answer within 0\.5 s on \S+ at mqtt:\/\/\S+: nothing came on that topic \(the request was published and may still be applied\); is a Smart Charging service connected to this broker\? Check --broker, --request-topic and --response-topic \(or --station\); scp status asks whether the service is up\n$/);
     expect(run.seen).toHaveLength(1);
     // It exits on its own, promptly: no timer or socket keeps it alive after the timeout.
     expect(run.ms).toBeLessThan(5000);
@@ -162,6 +162,8 @@ describe(`scp clear against the ${brokerName()}`, () => {
     expect(record).toMatchObject({ response: null, outcome: 'timeout' });
     expect(record.request.id).toBe(run.seen[0]!.envelope!.id);
     expect(record.error).toMatch(/may still be applied/);
+    // What came on the response topic while it waited: nothing.
+    expect(record.seen).toEqual({ other_answers: 0, unreadable: 0, other: 0 });
   });
 
   it('ignores a retained message already sitting on the response topic', async () => {
