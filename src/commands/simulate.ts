@@ -12,8 +12,8 @@ import { advising } from '../connection/advice.js';
 import { readNamed } from '../connection/secrets.js';
 import { checkConnectionFlags, clientIdFor, resolveConnection, type Connection, type ConnectionFlags } from '../connection/settings.js';
 import type { CommandContext } from '../pipeline/context.js';
-import { ROUND_PAUSE_MS, firstAccepting, roundTheBrokers, serviceKeepsTrying } from '../transport/failover.js';
-import type { Listener, ListenOptions } from '../transport/listener.js';
+import { firstAccepting, serviceKeepsTrying } from '../transport/failover.js';
+import { keepListening, type Listener, type ListenOptions } from '../transport/listener.js';
 
 /** simulate's own options, typed from the option table. */
 export type SimulateFlags = SimulateOptions;
@@ -45,31 +45,28 @@ async function serveOnBrokers(
     return advising(openListener({ ...connection.connect, url: brokers[index]!, clientId }, options));
   };
   try {
-    let at = await firstAccepting(brokers, async (index) => ({ service: await open(index), index }), (message) => output.warn(message));
+    const first = await firstAccepting(brokers, async (index) => ({ listener: await open(index), index }), (message) => output.warn(message));
     options.onReady();
-    await announce(at.service, options.announce('start'), output);
-    for (;;) {
-      const lost = await at.service.until(signal);
+    await announce(first.listener, options.announce('start'), output);
+    let saidAt = 0;
+    await keepListening(first, {
+      brokers,
+      open,
+      keepTrying: serviceKeepsTrying(brokers.length, connection.connect.connectTimeoutMs),
+      signal,
+      lost: (lost, from) => {
+        saidAt = performance.now();
+        output.warn(`${lost.message}; ${brokers.length > 1 ? `trying ${redactUrl(brokers[(from + 1) % brokers.length]!)}` : 'reconnecting'}, keeping every station's profiles`);
+      },
+      failed: (err) => {
+        if (performance.now() - saidAt < STILL_TRYING_EVERY_MS) return output.debug(`${(err as Error).message}`);
+        saidAt = performance.now();
+        output.warn(`still trying its brokers: ${(err as Error).message}`);
+      },
+      back: ({ index }, attempt, from) => output.note(`serving again on ${redactUrl(brokers[index]!)} (attempt ${attempt} after losing ${redactUrl(brokers[from]!)})`),
       // Stopping: the services say so (service_status updates) before they go.
-      if (lost === undefined) await announce(at.service, options.announce('stop'), output);
-      await at.service.close();
-      if (lost === undefined) return;
-      const from = at.index;
-      output.warn(`${lost.message}; ${brokers.length > 1 ? `trying ${redactUrl(brokers[(from + 1) % brokers.length]!)}` : 'reconnecting'}, keeping every station's profiles`);
-      let saidAt = performance.now();
-      const next = await roundTheBrokers(brokers, from, open, {
-        keepTrying: serviceKeepsTrying(brokers.length, connection.connect.connectTimeoutMs),
-        delayMs: ROUND_PAUSE_MS,
-        stop: signal,
-        onFailure: (err) => {
-          if (performance.now() - saidAt < STILL_TRYING_EVERY_MS) return output.debug(`${(err as Error).message}`);
-          saidAt = performance.now();
-          output.warn(`still trying its brokers: ${(err as Error).message}`);
-        },
-      });
-      at = { service: next.value, index: next.index };
-      output.note(`serving again on ${redactUrl(brokers[next.index]!)} (attempt ${next.attempt} after losing ${redactUrl(brokers[from]!)})`);
-    }
+      stopping: (listener) => announce(listener, options.announce('stop'), output),
+    });
   } catch (err) {
     // Being told to stop is how a service ends normally.
     if (!(err instanceof InterruptedError)) throw err;

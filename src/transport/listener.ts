@@ -6,6 +6,7 @@
 import { InterruptedError } from '../core/errors.js';
 import { redactUrl } from '../core/settings.js';
 import { close, openEstablished, type ConnectOptions, type IncomingMessage, type MqttClient } from './client.js';
+import { ROUND_PAUSE_MS, roundTheBrokers, type KeepTrying } from './failover.js';
 
 export interface ListenOptions {
   /** The topics (the simulator's: the Smart Charging request topic and the station's general one), subscribed at once. */
@@ -73,4 +74,56 @@ function untilLost(lost: Promise<never>, signal: AbortSignal): Promise<Error | u
       resolve(err);
     });
   });
+}
+
+/** A listener, and which broker (an index into the brokers) it is on. */
+export interface Held {
+  listener: Listener;
+  index: number;
+}
+
+export interface KeepListening {
+  brokers: readonly string[];
+  /** A new listener on the broker at `index`. */
+  open(index: number): Promise<Listener>;
+  /** How long to go round the brokers after a loss (failover.ts serviceKeepsTrying). */
+  keepTrying: KeepTrying;
+  /** Ctrl-C or SIGTERM: what ends it normally. */
+  signal: AbortSignal;
+  /** The connection went (`from`: the broker it was on); going round the brokers starts now. */
+  lost(err: Error, from: number): void;
+  /** A listener is back (on `held.index`, the `attempt`th try after losing `from`). */
+  back(held: Held, attempt: number, from: number): void;
+  /** A try that failed while going round. */
+  failed?(err: unknown): void;
+  /** Said on the last listener before it closes, when stopping. */
+  stopping?(listener: Listener): Promise<void>;
+}
+
+/**
+ * Holds a listener open across lost connections until `signal` aborts: when its connection goes, it goes round the
+ * brokers from the one lost (failover.ts), for as long as `keepTrying` says, and listens again on the first that takes
+ * it back. Resolves once stopped; rejects with the last try's error when no broker took it back. The simulator serves
+ * this way, and so does a single request's subscription that follows the answer.
+ */
+export async function keepListening(first: Held, o: KeepListening): Promise<void> {
+  let at = first;
+  for (;;) {
+    const lost = await at.listener.until(o.signal);
+    if (lost === undefined) await o.stopping?.(at.listener);
+    await at.listener.close();
+    if (lost === undefined) return;
+    o.lost(lost, at.index);
+    let next;
+    try {
+      next = await roundTheBrokers(o.brokers, at.index, o.open, { keepTrying: o.keepTrying, delayMs: ROUND_PAUSE_MS, stop: o.signal, onFailure: o.failed });
+    } catch (err) {
+      // Told to stop while going round: the normal end.
+      if (err instanceof InterruptedError) return;
+      throw err;
+    }
+    const from = at.index;
+    at = { listener: next.value, index: next.index };
+    o.back(at, next.attempt, from);
+  }
 }
