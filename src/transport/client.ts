@@ -345,10 +345,11 @@ export async function subscribeTo(
   const topics = typeof o.topic === 'string' ? [o.topic] : [...o.topic];
   const named = topics.join(' and ');
   // MQTT.js 5.16 rejects on a failure code in SUBACK; older versions resolved with it in the grant. Cover both.
-  const refused = (code: unknown) =>
-    new ConnectionError(`the broker at ${where} refused the subscription to ${named} (${String(code)}): not authorised to read it?`);
-  const subscribed = client.subscribeAsync(topics, { qos: o.qos }).catch((err: Error) => {
-    throw refused(err.message);
+  // Said with the SUBACK's code where there is one; MQTT.js's own words never reach the operator.
+  const refused = (code: number | undefined) =>
+    new ConnectionError(`the broker at ${where} refused the subscription to ${named}${code === undefined ? '' : ` (code ${code})`}: not authorised to read it?`);
+  const subscribed = client.subscribeAsync(topics, { qos: o.qos }).catch((err: Error & { code?: unknown }) => {
+    throw refused(typeof err.code === 'number' ? err.code : Number(/\b(1[2-9]\d)\b/.exec(err.message)?.[1]) || undefined);
   });
   const grants = await race(Promise.race([subscribed, lost]), {
     ms: o.ackTimeoutMs,
@@ -358,7 +359,7 @@ export async function subscribeTo(
     onAbort: o.onAbort,
   });
   const refusedGrant = grants.find((grant) => grant.qos >= 0x80);
-  if (refusedGrant) throw refused(`code ${refusedGrant.qos}`);
+  if (refusedGrant) throw refused(refusedGrant.qos);
   // A broker may grant less than asked (NATS and RabbitMQ 3.10 grant 1 for 2): one that cannot deliver QoS 2 to
   // us cannot be trusted with a QoS 2 request either (NATS closes the connection on one). Say so before sending.
   const downgraded = grants.find((grant) => grant.qos < o.qos);

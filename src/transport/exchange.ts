@@ -38,7 +38,9 @@ async function publishRequest<T>(
 ): Promise<void> {
   const { requestTopic } = options;
   const sent = client.publishAsync(requestTopic, options.payload, { qos: options.qos, retain: false }).catch((err: Error) => {
-    throw new ConnectionError(`the broker at ${where} did not accept the request on ${requestTopic} (${err.message}): ${fate()}`);
+    // MQTT.js's words for it stay in --verbose: the operator is told what it means.
+    options.log?.(`publish failed: ${err.message}`);
+    throw new ConnectionError(`the broker at ${where} did not accept the request on ${requestTopic}: ${fate()}`);
   });
   await race(Promise.race([sent, lost]), {
     ms: options.timeoutMs,

@@ -113,7 +113,10 @@ export async function openSession(connection: ConnectOptions, options: SessionOp
     subscribe: (topic) => subscribeTo(client, where, lost, { ...options, topic, onAbort: () => new InterruptedError('interrupted', options.signal?.reason), log }),
     publish: (topic, payload, done) => {
       client.publish(topic, payload, publishOptions, (err) => {
-        if (err) return done(new ConnectionError(`the broker at ${where} did not accept a request on ${topic} (${err.message})`));
+        if (err) {
+          log(`publish failed: ${err.message}`);
+          return done(new ConnectionError(`the broker at ${where} did not accept a request on ${topic}`));
+        }
         ping();
         done();
       });
