@@ -71,7 +71,7 @@ export interface Step {
   /** Check: after a request is built and checked, a refusal if this step cannot work with it (nothing is sent; a
    * stream records the line as invalid input). */
   refuse?(request: Envelope<'request'>): string | undefined;
-  /** A single request, once connected settings are known: what must be in place before it goes (a promise). */
+  /** A single request, once its connection settings are known: what must be in place before it goes (a promise). */
   beforeSend?(request: Envelope<'request'>, connection: Connection): Promise<void>;
   /** A request (single, or a stream's line) about to be published: synchronous, since a stream makes no promise per
    * line; what it writes is written before the request leaves. */
