@@ -67,6 +67,7 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
 
   let matched!: (value: T) => void;
   let answered = false;
+  let stopAcking = () => undefined as void;
   const answer = new Promise<T>((resolve) => (matched = resolve));
   const { client, ready } = await openClient(connection).catch(beforeSending);
   try {
@@ -92,9 +93,7 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
     log(`publishing to ${requestTopic}: ${options.payload}`);
     await publishRequest(client, options, lost, { where, fate, interrupted });
     phase = 'published';
-    // A broker without TCP_NODELAY (Mosquitto's default) holds the answer behind its unacknowledged PUBACK until
-    // our delayed ACK fires, ~40 ms later. A PINGREQ now carries that ACK at once.
-    client.sendPing();
+    stopAcking = acknowledgeWhileWaiting(client, () => answered);
     // Said only while nothing has answered: an answer already logged says the broker had the request.
     if (!answered) log(`published to ${requestTopic}: the broker acknowledged it`);
     options.onPublished?.();
@@ -109,8 +108,47 @@ export async function exchange<T>(connection: ConnectOptions, options: ExchangeO
       onAbort: interrupted,
     });
   } finally {
+    stopAcking();
     await close(client);
     log('disconnected');
   }
+}
+
+/** The gaps between the pings of `acknowledgeWhileWaiting`: from 1 ms, half as long again each time, until they are as
+ * long as the delayed ACK itself. */
+const FIRST_GAP_MS = 1;
+const GROWTH = 1.5;
+const DELAYED_ACK_MS = 40;
+
+/**
+ * A broker without TCP_NODELAY (Mosquitto's default) sends a small packet only once the one before it is acknowledged,
+ * and our kernel delays its ACK of a packet we answer nothing to by ~40 ms: an answer that reaches the broker while its
+ * PUBACK (or a PINGRESP) to us is unacknowledged waits behind it that long (seen with tcpdump: the answer held until
+ * our delayed ACK of the PINGRESP). A packet of ours carries the ACK at once, and PINGREQ is the one a client may send
+ * at any time; but its PINGRESP is a small packet too. So: a PINGREQ at the PUBACK, and after each PINGRESP another,
+ * after 1 ms, then half as long again each time, until the answer comes or the gap is as long as the delayed ACK (a
+ * dozen pings over ~200 ms at most). An answer then waits at most the gap of its moment: under a millisecond for a
+ * service on the same machine, instead of 40. Returns what stops it.
+ */
+function acknowledgeWhileWaiting(client: MqttClient, answered: () => boolean): () => void {
+  let gap = FIRST_GAP_MS;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const ping = () => {
+    if (!stopped && !answered() && client.connected) client.sendPing();
+  };
+  const onPacket = (packet: { cmd: string }) => {
+    if (packet.cmd !== 'pingresp' || stopped || answered() || gap > DELAYED_ACK_MS) return;
+    timer = setTimeout(ping, gap);
+    gap *= GROWTH;
+  };
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+    client.off('packetreceive', onPacket);
+  };
+  client.on('packetreceive', onPacket);
+  ping();
+  return stop;
 }
 

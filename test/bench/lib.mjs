@@ -106,6 +106,21 @@ export function feed(count) {
   };
 }
 
+/** `scp simulate` (the built one) on `url`, on the Smart Charging topics under `prefix`, resolved once it serves. */
+export async function startSimulatorOn(url, prefix) {
+  const topics = ['--request-topic', `${prefix}/ocpp/smart_charging`, '--response-topic', `${prefix}/smart_charging/ocpp`];
+  const child = spawn(process.execPath, [scp, '--broker', url, ...topics, 'simulate'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  await new Promise((resolve, reject) => {
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      if (/serving /.test(stderr)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`simulator exited ${code}: ${stderr}`)));
+  });
+  return { topics, stop: async () => child.kill() };
+}
+
 /** One process: wall time from spawn to exit; peak RSS (KiB) and CPU seconds when /usr/bin/time is there. */
 export function timeOnce(argv, expectCode, { stdin } = {}) {
   const [cmd, args] = timeBin ? [timeBin, ['-f', '%M %U %S', ...argv]] : [argv[0], argv.slice(1)];

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { PROMPTS, SPINNER, coverageDir } from '../helpers/evaluated.mjs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { median, mosquittoBin, mosquittoRr, printTable, scp, startAedes, startMosquitto, startResponder, timeOnce } from './lib.mjs';
+import { median, mosquittoBin, mosquittoRr, printTable, scp, startAedes, startMosquitto, startResponder, startSimulatorOn, timeOnce } from './lib.mjs';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 20;
 // The commands measured are the registry's, each with its entry's everyday sample (cli.ts messageCommands).
@@ -23,6 +23,7 @@ const words = (argv) => argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : 
 const label = (command, args, after) => ['scp', command, words(args), after].filter(Boolean).join(' ');
 const brokers = [];
 const responders = [];
+const simulators = [];
 try {
   if (mosquittoBin) {
     brokers.push(await startMosquitto('Mosquitto, set_tcp_nodelay true', true));
@@ -31,6 +32,8 @@ try {
     brokers.push(await startAedes('embedded aedes, no-delay sockets'));
   }
   for (const broker of brokers) responders.push(await startResponder(broker.url));
+  // `scp simulate` as the service too, on topics of its own beside the plain responder's (#43: the stall it showed).
+  for (const broker of brokers) simulators.push(await startSimulatorOn(broker.url, 'bench-sim'));
 
   const node = process.execPath;
   // A stand-in for OpenSSH's scp that exits at once: what the hand-over itself costs, beside running it directly.
@@ -47,6 +50,8 @@ try {
     { label: 'stand-in OpenSSH scp, run directly', argv: [standIn, '-r', 'dir', 'host:'] },
     { label: 'scp -r dir host: (handed to the stand-in)', argv: [node, scp, '-r', 'dir', 'host:'] },
     ...brokers.map((broker) => ({ label: `scp clear --id 1 (${broker.name})`, argv: [node, scp, '--broker', broker.url, 'clear', '--id', '1'] })),
+    // A clear of profile 1 that the simulator answers `unknown` after the first run (exit 1, so no code is expected).
+    ...brokers.map((broker, i) => ({ label: `scp clear --id 1 (scp simulate, ${broker.name})`, argv: [node, scp, '--broker', broker.url, ...simulators[i].topics, 'clear', '--id', '1'], anyCode: true })),
     ...messages.slice(1).map(({ command, samples: { send } }) => ({ label: label(command, send[0], `(${brokers[0].name})`), argv: [node, scp, '--broker', brokers[0].url, command, ...send[0]] })),
     ...(mosquittoRr && mosquittoBin
       ? brokers.map((broker) => ({
@@ -59,7 +64,7 @@ try {
   for (const command of commands) await timeOnce(command.argv, 0); // warm the file cache
   for (let i = 0; i < runs; i++) {
     for (const command of commands) {
-      const { ms, rss } = await timeOnce(command.argv, 0);
+      const { ms, rss } = await timeOnce(command.argv, command.anyCode ? undefined : 0);
       samples.get(command.label).ms.push(ms);
       samples.get(command.label).rss.push(rss);
     }
@@ -84,6 +89,16 @@ try {
     }),
   );
 
+  // The delayed-ACK stall (#43): each service's round trip through a default Mosquitto beside the no-delay one.
+  if (brokers.length === 2) {
+    console.log('');
+    for (const service of ['Mosquitto', 'scp simulate']) {
+      const of = (broker) => median(samples.get(service === 'Mosquitto' ? `scp clear --id 1 (${broker.name})` : `scp clear --id 1 (scp simulate, ${broker.name})`).ms);
+      const delta = of(brokers[1]) - of(brokers[0]);
+      console.log(`round trip with ${service === 'Mosquitto' ? 'the plain responder' : 'scp simulate'} answering, Mosquitto defaults - set_tcp_nodelay true: ${delta >= 0 ? '+' : ''}${delta.toFixed(1)} ms (target: within 10 ms)`);
+    }
+  }
+
   // What each command evaluates (issue #29: a command loads only what it uses): the bundle's modules that ran, ours
   // by name. The round trip's must include no prompts and no spinner.
   console.log('\nmodules evaluated per command (ours / all of the bundle):');
@@ -98,6 +113,7 @@ try {
     if (/\(/.test(label) && ran.some((name) => PROMPTS(name) || SPINNER(name))) console.log(`  ${label} ran the prompts or the spinner`);
   }
 } finally {
+  for (const simulator of simulators) await simulator.stop();
   for (const client of responders) await client.endAsync();
   for (const broker of brokers) await broker.stop();
 }
