@@ -127,11 +127,18 @@ export class Correlator implements Carrier {
     return this.pool.ready();
   }
 
-  /** Where a line goes: its station's topics (the line names its station, or --station does for every line). */
+  /** Where a line goes: its station's topics (the line names its station, or --station does for every line); the
+   * same for every line that names none, worked out once. */
   private route(station: string | undefined): LineRoute {
     const { connection } = this;
-    return stationTopics(connection, station ?? connection.station, station === undefined ? 'station (or --station)' : 'station', topicFlags(this.kind));
+    if (station === undefined && this.everyLine !== undefined) return this.everyLine;
+    const route = stationTopics(connection, station ?? connection.station, station === undefined ? 'station (or --station)' : 'station', topicFlags(this.kind));
+    if (station === undefined) this.everyLine = route;
+    return route;
   }
+
+  /** The route of a line that names no station, once one has gone. */
+  private everyLine: LineRoute | undefined;
 
   /** Sends a line's request on the pool, or records why it could not be sent (every session gave up); a station the
    * topics cannot take is the line's own problem. */

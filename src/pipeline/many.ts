@@ -154,7 +154,7 @@ async function readLines(stream: Stream, carrier: Carrier, kind: MessageKind, st
       continue;
     }
     // A line that is no request, or one a step cannot work with, is refused as the line's own problem.
-    const refusal = parsed.kind === 'invalid' ? parsed.reason : steps.refuse(requestEnvelope(kind, parsed.data, CHECK_ID));
+    const refusal = parsed.kind === 'invalid' ? parsed.reason : steps.refuses ? steps.refuse(requestEnvelope(kind, parsed.data, CHECK_ID)) : undefined;
     if (parsed.kind === 'invalid' || refusal !== undefined) {
       stream.finish(index, invalidLine({ line, input }, refusal!));
       continue;

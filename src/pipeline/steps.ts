@@ -127,11 +127,14 @@ export function isOn(feature: Feature, options: CommandOptions, flags: Connectio
 
 /** The steps of one run, called at their moments by the runners. */
 export class Steps {
-  /** The steps that write as requests go and records are made: a stream asks before it makes what they would take. */
+  /** The steps of the moments a stream reaches once per line, kept apart: a stream asks before it makes what they
+   * would take (an envelope to check, where a request goes). */
+  private readonly refusers: readonly Step[];
   private readonly publishers: readonly Step[];
   private readonly recorders: readonly Step[];
 
   constructor(private readonly all: readonly Step[]) {
+    this.refusers = all.filter((step) => step.refuse);
     this.publishers = all.filter((step) => step.publishing);
     this.recorders = all.filter((step) => step.recorded);
   }
@@ -177,9 +180,14 @@ export class Steps {
     return this.all.find((step) => step.answers)?.answers;
   }
 
+  /** Whether any step may refuse a request. */
+  get refuses(): boolean {
+    return this.refusers.length > 0;
+  }
+
   refuse(request: Envelope<'request'>): string | undefined {
-    for (const step of this.all) {
-      const refusal = step.refuse?.(request);
+    for (const step of this.refusers) {
+      const refusal = step.refuse!(request);
       if (refusal !== undefined) return refusal;
     }
     return undefined;
