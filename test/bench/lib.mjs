@@ -106,10 +106,9 @@ export function feed(count) {
   };
 }
 
-/** `scp simulate` (the built one) on `url`, on the Smart Charging topics under `prefix`, resolved once it serves. */
-export async function startSimulatorOn(url, prefix) {
-  const topics = ['--request-topic', `${prefix}/ocpp/smart_charging`, '--response-topic', `${prefix}/smart_charging/ocpp`];
-  const child = spawn(process.execPath, [scp, '--broker', url, ...topics, 'simulate'], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** `scp <args>` (the built one) as a child, resolved once it says it serves (`scp simulate`). */
+async function spawnServing(args) {
+  const child = spawn(process.execPath, [scp, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   await new Promise((resolve, reject) => {
     child.stderr.on('data', (chunk) => {
@@ -118,6 +117,13 @@ export async function startSimulatorOn(url, prefix) {
     });
     child.once('exit', (code) => reject(new Error(`simulator exited ${code}: ${stderr}`)));
   });
+  return child;
+}
+
+/** `scp simulate` on `url`, on the Smart Charging topics under `prefix`, resolved once it serves. */
+export async function startSimulatorOn(url, prefix) {
+  const topics = ['--request-topic', `${prefix}/ocpp/smart_charging`, '--response-topic', `${prefix}/smart_charging/ocpp`];
+  const child = await spawnServing(['--broker', url, ...topics, 'simulate']);
   return { topics, stop: async () => child.kill() };
 }
 
@@ -155,15 +161,6 @@ export function printTable(header, rows) {
 
 /** `scp simulate --stations <stations>` on templated topics through `brokers` (the first that accepts, the rest next),
  * resolved once it serves. */
-export async function startFleetSimulator(brokers, stations, topics) {
-  const child = spawn(process.execPath, [scp, ...brokers.flatMap((url) => ['--broker', url]), ...topics, 'simulate', '--stations', String(stations)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  await new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      if (/serving /.test(stderr)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`simulator exited ${code}: ${stderr}`)));
-  });
-  return child;
+export function startFleetSimulator(brokers, stations, topics) {
+  return spawnServing([...brokers.flatMap((url) => ['--broker', url]), ...topics, 'simulate', '--stations', String(stations)]);
 }
