@@ -7,13 +7,6 @@ import type { InterruptedError } from '../core/errors.js';
 import type { StreamRecord } from '../core/outcome.js';
 import type { Envelope } from '../messages/kind.js';
 
-/** Where a line's request goes: its topics (its station's, where they name {station}). */
-export interface LineRoute {
-  requestTopic: string;
-  responseTopic: string;
-  station?: string;
-}
-
 /** A line that may go: its request's data, the station it names, and where it came from. */
 export interface LineRequest {
   /** Its record's place in the output: one per request line, in input order. */

@@ -20,12 +20,19 @@ import { clientIdFor, type Connection } from '../connection/settings.js';
 import type { IncomingMessage } from '../transport/client.js';
 import { ROUND_PAUSE_MS, sessionKeepsTrying } from '../transport/failover.js';
 import { SessionPool, type SessionAt } from '../transport/pool.js';
-import type { Carrier, LineRequest, LineRoute, Sink } from './carrier.js';
+import type { Carrier, LineRequest, Sink } from './carrier.js';
 import { Deadlines } from './deadlines.js';
 import type { FollowUp, Steps } from './steps.js';
 import { streamHeapFlags } from './stream-heap.js';
 
 type OpenSession = typeof import('../transport/session.js').openSession;
+
+/** Where a line's request goes: its topics (its station's, where they name {station}). */
+interface LineRoute {
+  requestTopic: string;
+  responseTopic: string;
+  station?: string;
+}
 
 /** A request sent, until it settles. */
 interface Waiting {

@@ -198,7 +198,7 @@ export async function runMany(kind: MessageKind, options: StreamOptions, flags: 
   const { output, signal } = ctx;
   checkAlone(kind, options);
   refuseUnmet(kind.options, options);
-  const steps = await Steps.open(FEATURES, { kind, options, flags, many: true, output, env: ctx.env, signal });
+  const steps = await Steps.open(FEATURES, { kind, options, flags, output, env: ctx.env, signal });
   const concurrency = parseConcurrency(options.concurrency);
   const here = steps.answers;
   // Online, the message's own topics (service_status: the station's general ones) in the Smart Charging pair's place.

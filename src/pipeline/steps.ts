@@ -18,8 +18,6 @@ export interface Run {
   readonly options: CommandOptions;
   /** The global ones, the config file's profile laid under them. */
   readonly flags: ConnectionFlags;
-  /** --input: one request per line of a stream, not one request. */
-  readonly many: boolean;
   readonly output: Output;
   readonly env: NodeJS.ProcessEnv;
   readonly signal: AbortSignal;
