@@ -11,8 +11,8 @@ import { Command, CommanderError, Help, Option } from 'commander';
 import { EXIT, ScpError, exitStatus, type Ending } from './core/errors.js';
 import { envFlag, redactUrl } from './core/settings.js';
 import { didYouMean } from './core/similar.js';
-import { refuseOptions, type JournalOptions, type OptionSpec } from './options.js';
-import { COMPLETION_HELP, CONFIG_HELP, GROUP_HEADINGS, HELP_LAYOUT, JOURNAL_HELP, SIMULATE_HELP, exitHelp, rootHelp } from './help.js';
+import { refuseOptions, type DoctorOptions, type JournalOptions, type OptionSpec } from './options.js';
+import { COMPLETION_HELP, CONFIG_HELP, DOCTOR_HELP, GROUP_HEADINGS, HELP_LAYOUT, JOURNAL_HELP, SIMULATE_HELP, exitHelp, rootHelp } from './help.js';
 import { MESSAGES, optionsOf } from './messages/index.js';
 import type { MessageFace } from './messages/kind.js';
 import type { MessageOptions } from './commands/request.js';
@@ -186,6 +186,18 @@ function addSimulate(program: Command, io: Io, act: Act): void {
     );
 }
 
+function addDoctor(program: Command, io: Io, act: Act): void {
+  withOptions(program.command('doctor'), io.env)
+    .description('check everything that must be right before changing a station: the broker, the service, a round trip, the station\'s clock')
+    .addHelpText('after', DOCTOR_HELP)
+    .action((options: DoctorOptions) =>
+      act(async (flags, output) => {
+        const { runDoctorCommand } = await import('./commands/doctor.js');
+        return runDoctorCommand(options, flags, { output, env: io.env, signal: io.signal, terminal: io, noQuestions: true });
+      }),
+    );
+}
+
 function addJournal(program: Command, io: Io, act: Act): void {
   withOptions(program.command('journal'), io.env)
     .description('list the runs a journal holds: when, who, the command, how many requests and their outcomes, whether each finished')
@@ -285,6 +297,7 @@ function buildProgram(io: Io, run: (action: () => Promise<number>) => void): Com
   const act = shellFor(program, io, run);
   for (const face of MESSAGES) addMessage(program, io, act, face);
   addSimulate(program, io, act);
+  addDoctor(program, io, act);
   addJournal(program, io, act);
   addConfig(program, io, act);
   addCompletion(program, act);

@@ -111,6 +111,36 @@ Exit codes:
   2    no journal given, or it cannot be read; a bad --since or --outcome
   70   internal error: a bug in scp (rerun with --verbose for the stack)`;
 
+export const DOCTOR_HELP = `
+Checks, in order, over one connection, what must be right before a station is changed, and says for each what it
+found and, when it warns or fails, what to do:
+  broker      reached the way --broker says: TLS (a certificate that expires within 30 days warns), the login, the
+              MQTT version it accepted
+  service     service_status answered on the general topics: ready (anything else fails), and an API version scp's
+              schemas follow (another warns)
+  round trip  get_composite_schedule for --evse (default 0, the whole station) answered on the response topic, and
+              how long it took (over a second warns)
+  clock       the answer's schedule_start against scp's clock when it came: more than 5 s apart warns, more than 60 s
+              fails (an Absolute profile whose start scp computes starts that far off on the station)
+A check that cannot be made since one before it failed is a skip. Only questions are sent: nothing that changes a
+station. With --input, each line names a station (its id, or {"station": "17", "evse": "1"}) on topics that name
+{station}: a checklist per station, then how many passed, warned and failed.
+
+Examples:
+  scp doctor
+  scp doctor --broker mqtts://broker.example:8883 --ca ca.pem --username ops --evse 'GB*SEV*E001'
+  seq 1 50 | scp doctor --request-topic 'stations/{station}/ocpp/smart_charging' \\
+    --response-topic 'stations/{station}/smart_charging/ocpp' --status-request-topic 'stations/{station}/cs/josev' \\
+    --status-response-topic 'stations/{station}/josev/cs' --input - --json | jq -c 'select(.status != "pass")'
+
+Exit codes:
+  0    every check passed (warnings allowed)
+  1    a check failed (or, for a fleet, a check of any station)
+  2    bad usage or invalid input: nothing was sent
+  4    no broker took the connection (cannot connect, not authorised, TLS failure)
+  70   internal error: a bug in scp (rerun with --verbose for the stack)
+  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)`;
+
 export const COMPLETION_HELP = `
 Install:
   bash:  scp completion bash > ~/.local/share/bash-completion/completions/scp

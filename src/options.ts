@@ -131,6 +131,9 @@ const SHARED_OPTIONS = [
   { key: 'drop', command: 'simulate', flags: '--drop <ratio>', description: 'share of requests (0 to 1) applied but never answered, as if the answer were lost', default: '0', group: 'service', parse: (raw: string, label: string) => parseRatio(label, raw) },
   { key: 'duplicate', command: 'simulate', flags: '--duplicate', description: 'send every answer twice', default: false, group: 'service' },
   { key: 'answerDecoys', command: 'simulate', flags: '--answer-decoys', description: 'before each answer, publish answers with other ids and garbage on the response topic', default: false, group: 'service' },
+  // scp doctor: which EVSE its round trip asks about, and the stations of a fleet.
+  { key: 'evse', command: 'doctor', flags: '--evse <evse_id>', description: 'the EVSE the round trip asks a composite schedule of, exactly as the station names it (0: the whole station)', default: '0', group: 'send' },
+  { key: 'input', command: 'doctor', flags: '--input <file>', description: 'check each station a line of this file names (- for stdin): a station id, or a JSON object like {"station": "17", "evse": "1"}; the topics must name {station}', group: 'send', complete: 'file' },
   // scp journal: which runs and requests to list (--station, the global option, is a filter here too).
   { key: 'since', command: 'journal', flags: '--since <time>', description: 'only runs started at or after this time (ISO 8601 with a zone)', group: 'output', parse: (raw: string, label: string) => Date.parse(parseTime(label, raw)) },
   { key: 'evse', command: 'journal', flags: '--evse <evse_id>', description: 'only requests for this EVSE (and runs that have one)', group: 'output' },
@@ -284,6 +287,9 @@ export function parseJournalOptions(values: Readonly<Record<string, unknown>>): 
 
 /** `scp journal`'s own options, typed from the table. */
 export type JournalOptions = OptionsOf<Extract<Spec, { command: 'journal' }>[]>;
+
+/** `scp doctor`'s own options, typed from the table. */
+export type DoctorOptions = OptionsOf<Extract<Spec, { command: 'doctor' }>[]>;
 
 /** simulate's own options, typed from the table. */
 export type SimulateOptions = OptionsOf<Extract<Spec, { command: 'simulate' }>[]>;

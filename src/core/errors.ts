@@ -111,6 +111,11 @@ export class InvalidResponseError extends ScpError {
   readonly exitCode = EXIT.invalidResponse;
 }
 
+/** `scp doctor`: a check failed (exit 1, as a station's refusal is): something must be put right before changing a station. */
+export class CheckFailedError extends ScpError {
+  readonly exitCode = EXIT.unknown;
+}
+
 /** Ctrl-C (130) or SIGTERM (143, as a shell reports 128 + 15): we disconnected and stopped waiting. */
 export class InterruptedError extends ScpError {
   readonly exitCode: ExitCode;

@@ -52,9 +52,14 @@ export async function readOptionFiles(kind: MessageKind, options: CommandOptions
   for (const spec of kind.options) {
     const path = options[spec.key];
     if (!spec.selects || spec.complete !== 'file' || typeof path !== 'string') continue;
-    files[spec.key] = path === '-' ? await readAll(stdin()) : (await readNamed(longFlag(spec)!, path)).toString('utf8');
+    files[spec.key] = await readNamedText(longFlag(spec)!, path, stdin);
   }
   return files;
+}
+
+/** The whole of a file an option names, as text (`-`: stdin); one that cannot be read is bad usage naming `flag`. */
+export async function readNamedText(flag: string, path: string, stdin: () => NodeJS.ReadableStream): Promise<string> {
+  return path === '-' ? readAll(stdin()) : (await readNamed(flag, path)).toString('utf8');
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

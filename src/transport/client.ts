@@ -268,6 +268,21 @@ export async function openClient(options: ConnectOptions): Promise<{ client: Mqt
   return { client, ready: accepted(client, options, () => heard) };
 }
 
+/** The broker's certificate on a TLS connection over TCP (mqtts://): until when it is valid, and whom it names. */
+export interface PeerCertificate {
+  validTo: string;
+  subject?: string;
+}
+
+/** Undefined without TLS, and over WebSocket (wss://), whose stream does not show the socket under it. */
+export function peerCertificate(client: MqttClient): PeerCertificate | undefined {
+  const stream = client.stream as unknown as { getPeerCertificate?: () => { valid_to?: string; subject?: { CN?: string } } | null };
+  if (typeof stream?.getPeerCertificate !== 'function') return undefined;
+  const certificate = stream.getPeerCertificate();
+  if (!certificate?.valid_to) return undefined;
+  return { validTo: new Date(certificate.valid_to).toISOString(), ...(certificate.subject?.CN === undefined ? {} : { subject: certificate.subject.CN }) };
+}
+
 /** Disconnects politely when we can, then makes sure the socket is gone either way. */
 export async function close(client: MqttClient): Promise<void> {
   if (client.connected) {

@@ -6,7 +6,7 @@ import { Socket } from 'node:net';
 import { ConnectionError, InterruptedError } from '../core/errors.js';
 import { REQUEST_FATE } from '../core/outcome.js';
 import { redactUrl } from '../core/settings.js';
-import { close, openEstablished, subscribeTo, type ConnectOptions, type IncomingMessage } from './client.js';
+import { close, openEstablished, peerCertificate, subscribeTo, type ConnectOptions, type IncomingMessage, type PeerCertificate } from './client.js';
 
 export interface SessionOptions {
   /** Subscribed before the session is handed over; none for a session whose subscriptions come later (`subscribe`). */
@@ -26,10 +26,13 @@ export interface Session {
    * error. A callback, not a promise: a stream publishes tens of thousands, and each promise is garbage.
    */
   publish(topic: string, payload: string, done: (error?: ConnectionError) => void): void;
-  /** Subscribes at the session's QoS and resolves on SUBACK; rejects with a ConnectionError as opening would. */
-  subscribe(topic: string): Promise<void>;
+  /** Subscribes (one topic, or several in one SUBSCRIBE) at the session's QoS and resolves on SUBACK; rejects with a
+   * ConnectionError as opening would. */
+  subscribe(topic: string | readonly string[]): Promise<void>;
   /** Rejects with a ConnectionError when the connection goes; never resolves. */
   lost: Promise<never>;
+  /** The broker's certificate, on a TLS connection over TCP (scp doctor reports when it expires). */
+  certificate?: PeerCertificate;
   close(): Promise<void>;
 }
 
@@ -108,8 +111,10 @@ export async function openSession(connection: ConnectOptions, options: SessionOp
     });
   };
   const publishOptions = { qos: options.qos, retain: false } as const;
+  const certificate = peerCertificate(client);
   return {
     lost,
+    ...(certificate === undefined ? {} : { certificate }),
     subscribe: (topic) => subscribeTo(client, where, lost, { ...options, topic, onAbort: () => new InterruptedError('interrupted', options.signal?.reason), log }),
     publish: (topic, payload, done) => {
       client.publish(topic, payload, publishOptions, (err) => {

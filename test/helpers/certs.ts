@@ -7,8 +7,9 @@ export interface Pki {
   client: { cert: string; key: string };
 }
 
-/** `serverNames`: the DNS names on the server certificate; by default localhost and 127.0.0.1 (IP). */
-export async function makePki({ serverNames }: { serverNames?: string[] } = {}): Promise<Pki> {
+/** `serverNames`: the DNS names on the server certificate; by default localhost and 127.0.0.1 (IP). `serverDays`: how
+ * long the server certificate is valid from now (default a year). */
+export async function makePki({ serverNames, serverDays }: { serverNames?: string[]; serverDays?: number } = {}): Promise<Pki> {
   const common = { keySize: 2048, algorithm: 'sha256' } as const;
   const ca = await generate([{ name: 'commonName', value: 'scp test CA' }], {
     ...common,
@@ -24,6 +25,7 @@ export async function makePki({ serverNames }: { serverNames?: string[] } = {}):
   const server = await generate([{ name: 'commonName', value: serverNames?.[0] ?? 'localhost' }], {
     ...common,
     ...signer,
+    ...(serverDays === undefined ? {} : { notAfterDate: new Date(Date.now() + serverDays * 86_400_000) }),
     extensions: [
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },

@@ -13,7 +13,7 @@ const isOwnInvocation = (argv: readonly string[]) => isOwn(argv, OURS);
 
 describe('launcherWords: the commands and short options, read off the program', () => {
   it('names every command the program has, the help command included, and each one\'s short options', () => {
-    expect(Object.keys(OURS.commands)).toEqual([...MESSAGE_COMMANDS, 'simulate', 'journal', 'config', 'completion', 'help']);
+    expect(Object.keys(OURS.commands)).toEqual([...MESSAGE_COMMANDS, 'simulate', 'doctor', 'journal', 'config', 'completion', 'help']);
     expect(Object.keys(OURS.root).sort()).toEqual(['-V', '-h', '-v']);
     expect(OURS.commands.set).toEqual({ word: false, shorts: { '-y': false, '-h': false, '-V': false, '-v': false } });
     expect(OURS.commands.config!.word).toBe(true);
