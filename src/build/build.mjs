@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { runInThisContext } from 'node:vm';
+import { createHash } from 'node:crypto';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = `${root}dist`;
@@ -109,6 +110,9 @@ await build({
     SCP_LAUNCHER_WORDS: JSON.stringify(built.launcherWords()),
     SCP_VERSION: JSON.stringify(built.VERSION),
     SCP_CACHES: JSON.stringify(caches),
+    // The user's code caches, made where another V8 runs (src/launch/user-cache.ts), are kept per bundle content.
+    SCP_CACHE_V8: JSON.stringify(process.versions.v8),
+    SCP_BUNDLE_IDS: JSON.stringify(Object.fromEntries(['scp.cjs', 'help.cjs'].map((name) => [name, createHash('sha256').update(readFileSync(`${dist}/${name}`)).digest('hex').slice(0, 16)]))),
   },
 });
 await build({ ...common, entryPoints: { demo: 'src/demo.ts' }, format: 'esm' });

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { asksHelpOnly, cacheFile, cacheFor } from './cache.js';
+import { readUserCache, userCacheFile, writeUserCache } from './user-cache.js';
 
 export { cacheFile };
 import { HAND_OVER_MARK, findOtherScp, isOwnInvocation, loopMessage, type LauncherWords } from './passthrough.js';
@@ -30,6 +31,11 @@ declare const SCP_LAUNCHER_WORDS: LauncherWords;
 declare const SCP_VERSION: string;
 /** The commands the build trained a code cache of their own for (src/build/train.mjs); the others use `root`'s. */
 declare const SCP_CACHES: readonly string[];
+/** The V8 the build made its code caches with (process.versions.v8): any other rejects them. */
+declare const SCP_CACHE_V8: string;
+/** Each bundle's content id (a hash of dist/scp.cjs, dist/help.cjs): the user's caches of one build are never
+ * offered to another, since V8 tells sources apart by their length alone. */
+declare const SCP_BUNDLE_IDS: Readonly<Record<string, string>>;
 
 export interface LoadedBundle {
   exports: typeof import('../cli.js');
@@ -39,25 +45,48 @@ export interface LoadedBundle {
 }
 
 /**
- * Compiles and runs a CommonJS bundle as `require` would, but with its code cache `cache` when the build made it
- * (none given: compiled from source, as the build's training wants).
- * The bundle is read as latin1: esbuild writes ASCII only (its default charset, escapes for the rest), and a
- * one-byte read skips UTF-8 decoding of 700 kB (the build checks the bundle is ASCII).
+ * Compiles and runs a CommonJS bundle as `require` would, with `cachedData` when there is one (none: compiled from
+ * source, as the build's training wants). The bundle is read as latin1: esbuild writes ASCII only (its default
+ * charset, escapes for the rest), and a one-byte read skips UTF-8 decoding of 700 kB (the build checks the bundle is
+ * ASCII).
  */
-export function loadBundle(file: string, cache?: string): LoadedBundle {
+function runBundle(file: string, cachedData: Buffer | undefined): LoadedBundle {
   const source = readFileSync(file, 'latin1');
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = cache === undefined ? undefined : readFileSync(cacheFile(file, cache));
-  } catch {
-    cachedData = undefined;
-  }
   // The bundle has no import() left (the build lowers them to require), so no dynamic-import callback is needed.
   // The build wrote it as the function Node would wrap a module in (src/build/build.mjs).
   const script = new Script(source, { filename: file, cachedData });
   const module = { exports: {} as LoadedBundle['exports'] };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
   return { exports: module.exports, script, cache: cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used' };
+}
+
+/** The bundle with the build's code cache `cache` (none given: from source). */
+export function loadBundle(file: string, cache?: string): LoadedBundle {
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = cache === undefined ? undefined : readFileSync(cacheFile(file, cache));
+  } catch {
+    cachedData = undefined;
+  }
+  return runBundle(file, cachedData);
+}
+
+/**
+ * The bundle with the code cache `name` that the running V8 takes: the build's, on the V8 the build made its caches
+ * with; on any other, the one an earlier run made on this machine (user-cache.ts), made by this run when there is
+ * none yet (or none V8 takes), once it ends normally.
+ */
+export function loadCompiled(file: string, name: string, env: NodeJS.ProcessEnv = process.env): LoadedBundle {
+  if (process.versions.v8 === SCP_CACHE_V8) return loadBundle(file, name);
+  const path = userCacheFile(file, SCP_BUNDLE_IDS[basename(file)] ?? 'unknown', name, env);
+  if (path === undefined) return runBundle(file, undefined);
+  const loaded = runBundle(file, readUserCache(path));
+  if (loaded.cache !== 'used') {
+    process.once('exit', (code) => {
+      if (code === 0 || code === 1) writeUserCache(path, loaded.script.createCachedData());
+    });
+  }
+  return loaded;
 }
 
 /** The CLI bundle beside this launcher, and the help bundle: the same program without what commands load (build.mjs). */
@@ -145,6 +174,6 @@ export async function launch(launcher: string, { passthrough: allowed = true }: 
     process.stdout.write(`${SCP_VERSION}\n`);
     return;
   }
-  const bundle = asksHelpOnly(argv, Object.keys(SCP_LAUNCHER_WORDS.commands)) ? loadBundle(HELP_BUNDLE, 'root') : loadBundle(CLI_BUNDLE, cacheFor(argv, SCP_CACHES));
+  const bundle = asksHelpOnly(argv, Object.keys(SCP_LAUNCHER_WORDS.commands)) ? loadCompiled(HELP_BUNDLE, 'root') : loadCompiled(CLI_BUNDLE, cacheFor(argv, SCP_CACHES));
   await bundle.exports.run({ unknownHint: missingHint, name: basename(launcher, '.js') });
 }

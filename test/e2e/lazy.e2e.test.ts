@@ -96,6 +96,26 @@ describe('lazy loading', () => {
   });
 });
 
+describe('the code cache on the Node the build made its caches with', () => {
+  it("uses the build's, and writes none of its own under the user's cache folder (that is for another V8's)", () => {
+    const home = mkdtempSync(join(tmpdir(), 'scp-home-'));
+    try {
+      const run = spawnSync(process.execPath, [SCP_BIN, 'clear', '--id', '1', '--dry-run'], { env: cleanEnv({ HOME: home, XDG_CACHE_HOME: undefined }), encoding: 'utf8' });
+      expect([run.status, run.stderr]).toEqual([0, '']);
+      expect(readdirSync(home)).toEqual([]);
+      const probe = spawnSync(process.execPath, ['-e', "const l = require('./dist/launch.cjs'); process.stdout.write(l.loadCompiled(l.CLI_BUNDLE, 'clear-dry-run').cache)"], {
+        cwd: new URL('../..', import.meta.url).pathname,
+        env: cleanEnv({ HOME: home }),
+        encoding: 'utf8',
+      });
+      expect(probe.stdout).toBe('used');
+      expect(readdirSync(home)).toEqual([]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
 /** The Node built-in modules a run of scp loaded (its stdout and stderr are pipes, as in a script). */
 function builtinsOf(args: string[], env: Record<string, string> = {}): { loaded: string[]; stdout: string; status: number | null } {
   const dir = mkdtempSync(join(tmpdir(), 'scp-builtins-'));
@@ -114,7 +134,7 @@ const STREAMS = ['NativeModule stream', 'NativeModule net', 'NativeModule intern
 describe('the help bundle', () => {
   // Every form the launcher hands it (launch/cache.ts asksHelpOnly), and the same with one more option, which the
   // whole CLI answers: the same text and exit status, from the other bundle.
-  const commands = [...MESSAGES.map(({ command }) => command), 'simulate', 'journal', 'config', 'completion'];
+  const commands = [...MESSAGES.map(({ command }) => command), 'simulate', 'doctor', 'journal', 'config', 'completion'];
   const forms = [['--help'], ['-h'], ['help'], ...commands.flatMap((command) => [[command, '--help'], ['help', command]])];
   for (const form of forms) {
     it(`scp ${form.join(' ')} runs the help bundle alone, and prints what the whole CLI prints`, () => {

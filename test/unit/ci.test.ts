@@ -24,6 +24,13 @@ describe('.ci/run', () => {
     expect(ci.indexOf('export SCP_TEST_SHELLS=required')).toBeLessThan(ci.search(/^npm test$/m));
   });
 
+  it('runs the built package on Node 22 and 24 with the binaries test/nodes/install.mjs pins (#47)', () => {
+    expect(ci).toMatch(/^SCP_TEST_NODES="\$\(node test\/nodes\/install\.mjs\)"$/m);
+    expect(ci).toMatch(/^npm run test:nodes$/m);
+    const pinned = readFileSync(new URL('../nodes/install.mjs', import.meta.url), 'utf8');
+    expect(/NODES = \[([^\]]*)\]/.exec(pinned)?.[1]).toMatch(/^'22\.\d+\.\d+', '24\.\d+\.\d+'$/);
+  });
+
   it('the README says which of what the tests use is optional', () => {
     expect(readme).toMatch(/Optional: `zsh` and `fish`/);
   });
