@@ -353,7 +353,7 @@ describe('scp completion', () => {
       encoding: 'utf8',
     });
     expect(zsh.error, `zsh is not installed${SHELL_HINT('zsh')}`).toBeUndefined();
-    expect(zsh.stdout.split('\n').filter(Boolean)).toEqual([...MESSAGE_COMMANDS, 'simulate', 'journal', 'config', 'completion', 'FILES']);
+    expect(zsh.stdout.split('\n').filter(Boolean)).toEqual([...MESSAGE_COMMANDS, 'simulate', 'doctor', 'journal', 'config', 'completion', 'FILES']);
   });
 
   it.skipIf(skipShell('fish'))(`fish: a first word completes to the commands it starts, and to files${shellNote('fish')}`, async () => {
