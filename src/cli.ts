@@ -13,7 +13,8 @@ import { envFlag, redactUrl } from './core/settings.js';
 import { didYouMean } from './core/similar.js';
 import { refuseOptions, type DoctorOptions, type JournalOptions, type OptionSpec } from './options.js';
 import { COMPLETION_HELP, CONFIG_HELP, DOCTOR_HELP, GROUP_HEADINGS, HELP_LAYOUT, JOURNAL_HELP, SIMULATE_HELP, exitHelp, rootHelp } from './help.js';
-import { MESSAGES, optionsOf } from './messages/index.js';
+import { MESSAGES, OPTIONS, optionsOf } from './messages/index.js';
+import { isLimitUnit, parseLimit } from './core/fields.js';
 import type { MessageFace } from './messages/kind.js';
 import type { MessageOptions } from './commands/request.js';
 import { writeLine, writeText } from './output/plain.js';
@@ -365,12 +366,39 @@ export function messageCommands(): Array<{ command: string; samples: MessageFace
   return MESSAGES.map(({ command, samples }) => ({ command, samples }));
 }
 
+/** The flags whose value is a limit with its unit (`--limit 16A`), read off the option table. */
+const LIMIT_FLAGS = new Set(OPTIONS.filter((spec) => spec.flags?.endsWith('<limit>')).map((spec) => spec.flags!.split(' ')[0]!));
+
+/**
+ * `--limit 11 kW`: the shell made the unit a word of its own, which commander would call one argument too many.
+ * Said as what it is, with the limit written as it should be.
+ */
+function splitLimit(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length - 1; i++) {
+    const [flag, inline] = argv[i]!.split(/=(.*)/s) as [string, string | undefined];
+    if (!LIMIT_FLAGS.has(flag)) continue;
+    const [number, unit] = inline === undefined ? [argv[i + 1], argv[i + 2]] : [inline, argv[i + 1]];
+    if (number === undefined || unit === undefined || !/^[0-9]+(\.[0-9]+)?$/.test(number) || !isLimitUnit(unit)) continue;
+    try {
+      parseLimit(`${number} ${unit}`, flag);
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Runs one invocation and returns its exit code: a command's ending (its outcomes, or the error it threw) as
  * `shellFor` decides it, commander's refusals as bad usage, anything else as a bug (70). Never calls process.exit,
  * so pending writes to a pipe are not cut off.
  */
 export async function main(argv: string[], io: Io): Promise<number> {
+  const split = splitLimit(argv);
+  if (split !== undefined) {
+    writeLine(io.stderr, split);
+    return EXIT.usage;
+  }
   let pending: Promise<number> | undefined;
   const program = buildProgram(io, (action) => {
     pending = action();

@@ -10,7 +10,7 @@ import type { SiteProfile } from './core/generated/types.js';
 import type { StreamOutcome } from './core/outcome.js';
 import { DEFAULT_LIMITS } from './core/profile.js';
 import { MQTT_VERSIONS, checkTopic, parseBrokerUrl, parseConnections, parseMilliseconds, parseMqttVersion, parsePort, parseQos, parseRatio, parseSeconds } from './core/settings.js';
-import { parseLimit, parseTime, parseTransaction, parseVolts, wholeNumber } from './core/fields.js';
+import { notOneOf, parseLimit, parseTime, parseTransaction, parseVolts, wholeNumber } from './core/fields.js';
 
 /** The outcomes a record may have (core/outcome.ts StreamOutcome), for `scp journal --outcome`. */
 const OUTCOMES = ['accepted', 'not_in_force', 'unknown', 'rejected', 'invalid_input', 'timeout', 'invalid_response', 'error'] as const satisfies readonly StreamOutcome[];
@@ -19,7 +19,7 @@ const OUTCOMES = ['accepted', 'not_in_force', 'unknown', 'rejected', 'invalid_in
 const SERVICE_STATUSES = ['ready', 'starting', 'stopping', 'error', 'busy'] as const;
 
 function oneOf<T extends string>(label: string, raw: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(raw)) throw new UsageError(`${label}: ${JSON.stringify(raw)} is not allowed; expected one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(raw)) throw notOneOf(label, raw, allowed);
   return raw as T;
 }
 

@@ -3,6 +3,8 @@
  * settings under flags and environment variables. Precedence, for every setting: flag > environment > profile >
  * built-in default. The file's shape is schemas/config.json; the validator and types are generated from it.
  */
+import { parseJson } from '../core/json.js';
+import { didYouMeanValue } from '../core/similar.js';
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { UsageError } from '../core/errors.js';
@@ -38,6 +40,13 @@ const ALLOWED: Record<string, string> = {
   default_profile: 'the name of a profile',
 };
 
+/** What to write instead of a string that holds the number or switch a key wants (`"5"` for a timeout). */
+function quoted(value: string, type: string): string | undefined {
+  if ((type === 'number' || type === 'integer') && value.trim() !== '' && Number.isFinite(Number(value))) return `write the number without quotes: ${Number(value)}`;
+  if (type === 'boolean' && /^(true|false)$/.test(value)) return `write ${value} without quotes`;
+  return undefined;
+}
+
 function describeConfigError(error: ErrorObject, root: unknown): string {
   const at = where(error.instancePath);
   const field = error.instancePath.split('/').pop() ?? '';
@@ -50,24 +59,16 @@ function describeConfigError(error: ErrorObject, root: unknown): string {
         return `${at}: "password" is not allowed, since a config file is read by more than its owner; use password_file (a file of mode 600) or password_env (an environment variable)`;
       }
       const allowed = inProfile ? PROFILE_KEYS : TOP_KEYS;
-      return `${at || '(top level)'}: unknown key ${JSON.stringify(key)}; allowed: ${allowed.join(', ')}`;
+      return `${at || '(top level)'}: unknown key ${JSON.stringify(key)}${didYouMeanValue(key, allowed)}; allowed: ${allowed.join(', ')}`;
     }
     case 'propertyNames':
       return `${at}: profile names are letters, digits, ".", "_" and "-", starting with a letter or digit`;
     case 'type':
+      if (typeof value === 'string' && quoted(value, String(error.params.type)) !== undefined) return `${at}: ${JSON.stringify(value)} is a string; ${quoted(value, String(error.params.type))}`;
       return `${at || '(top level)'}: ${JSON.stringify(value)} is not allowed; expected ${ALLOWED[field] ?? `${/^[aeiou]/.test(String(error.params.type)) ? 'an' : 'a'} ${error.params.type}`}`;
     default:
       return `${at}: ${JSON.stringify(value)} is not allowed; expected ${ALLOWED[field] ?? (error.keyword === 'pattern' ? 'a non-empty string' : error.message)}`;
   }
-}
-
-/** `Unexpected token } in JSON at position 42` -> line and column, counted from 1 as editors do. */
-function jsonErrorAt(text: string, err: Error): string {
-  const position = /at position (\d+)/.exec(err.message)?.[1];
-  const offset = position === undefined ? text.length : Number(position);
-  const before = text.slice(0, offset).split('\n');
-  const reason = err.message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
-  return `not valid JSON at line ${before.length}, column ${before.at(-1)!.length + 1} (${reason})`;
 }
 
 /** The same checks a flag with that value would get, so a bad profile is refused before anything is sent: every problem. */
@@ -100,12 +101,9 @@ function profileValueProblems(name: string, profile: SiteProfile): string[] {
  */
 export function configProblems(text: string): { config?: ScpConfig; problems: string[]; profiles?: Readonly<Record<string, unknown>> } {
   const body = text.replace(/^\uFEFF/, '');
-  let data: unknown;
-  try {
-    data = JSON.parse(body);
-  } catch (err) {
-    return { problems: [jsonErrorAt(body, err as Error)] };
-  }
+  const parsed = parseJson(body);
+  if (!parsed.ok) return { problems: [parsed.problem] };
+  const data = parsed.value;
   const validator = validateConfig as Validator;
   const valid = validator(data);
   const problems = valid ? [] : [...new Set((validator.errors ?? []).map((e) => describeConfigError(e, data)))];

@@ -4,6 +4,7 @@
  * --since, --station, --evse and --outcome narrow it to the runs, and the requests, an operator is looking for. A line
  * of the journal that is no entry (the last, torn by a kill) is said on stderr and passed over.
  */
+import { unreadable } from '../connection/secrets.js';
 import { UsageError, type Ending } from '../core/errors.js';
 import { JournalSummary, readEntry, skippedLine } from '../core/journal.js';
 import { parseJournalOptions, type JournalOptions } from '../options.js';
@@ -33,7 +34,7 @@ export async function listJournal(options: JournalOptions, flags: ConnectionFlag
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === undefined) throw err;
-    throw new UsageError(`${settingLabel(flags, 'journal', '--journal', 'journal')}: cannot read ${JSON.stringify(path)} (${code})`);
+    throw unreadable(settingLabel(flags, 'journal', '--journal', 'journal'), path, err);
   }
   showJournal(output, summary.list());
   return {};

@@ -5,6 +5,7 @@
 import { InterruptedError, UsageError } from '../core/errors.js';
 import { redactUrl } from '../core/settings.js';
 import type { SimulateOptions } from '../options.js';
+import { topicFlags } from '../messages/kind.js';
 import { openStation } from '../simulator/profiles.js';
 import { showProfiles } from '../output/simulator.js';
 import { announcements, parseServiceFlags, serviceHandler, stationsOn, topicPairs, type ServiceContext } from '../simulator/service.js';
@@ -98,10 +99,6 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
   const { config, profiles } = openStation(stationSettings, file, new Date());
   const service = { ...rest, station: config };
   const stations = stationsOn(service.stations, topicPairs(settings), profiles);
-  for (const pair of stations.skipped) {
-    // Worded without "serving": scripts wait for the line that starts so to know the service is up.
-    output.note(`${pair.messages.map((message) => message.name).join(', ')} left out: with --stations its topics (${pair.requestTopic}) must name {station} too`);
-  }
 
   let broker: { url: string; close(): Promise<void> } | undefined;
   if (service.embeddedPort !== undefined) {
@@ -122,6 +119,12 @@ export async function runSimulate(flags: SimulateFlags, connectionFlags: Connect
     );
     showProfiles(output, profiles);
     if (service.stations !== undefined) output.note(`each of the ${service.stations} stations starts with these profiles`);
+    // Said once, after what is served, in a sentence: a first line "... left out" read like an error. Worded without
+    // "serving": scripts wait for the line that starts so to know the service is up.
+    for (const pair of stations.skipped) {
+      const [request, response] = topicFlags(pair.messages[0]!);
+      output.note(`the stations do not answer ${pair.messages.map((message) => message.name).join(', ')}: its topics (${pair.requestTopic}) name no {station}; give ${request} and ${response} with {station} for that`);
+    }
     const pairs = stations.served.map((pair) => `${pair.messages.map((message) => message.name).join(', ')} on ${pair.requestTopic}, answering on ${pair.responseTopic}`);
     const serving = `serving ${pairs.join('; ')}; Ctrl-C stops`;
     await serveOnBrokers(connection, ctx, {

@@ -7,9 +7,20 @@ import { statSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import { readFileBytes } from '../transport/files.js';
 
-/** The one wording for a file a flag names but we cannot read: bad usage, exit 2, nothing sent. */
+/** Why a file cannot be read, in words rather than the system's code. */
+const FILE_WORDS: Readonly<Record<string, string>> = {
+  ENOENT: 'not found',
+  EACCES: 'not readable (permission denied)',
+  EPERM: 'not readable (permission denied)',
+  EISDIR: 'a folder, not a file',
+  ENOTDIR: 'not found (a part of its path is a file, not a folder)',
+  ELOOP: 'not found (a loop of symbolic links)',
+};
+
+/** The one wording for a file a flag (or setting) names but we cannot read: bad usage, exit 2, nothing sent. */
 export function unreadable(flag: string, path: string, err: unknown): UsageError {
-  return new UsageError(`${flag}: cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  const code = (err as NodeJS.ErrnoException).code ?? 'error';
+  return new UsageError(`${flag}: ${JSON.stringify(path)}: ${FILE_WORDS[code] ?? `cannot be read (${code})`}`);
 }
 
 /** The file `flag` names, or bad usage naming the flag. */

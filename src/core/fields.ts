@@ -3,6 +3,7 @@
  * refusal names the flag and says what is allowed. Pure.
  */
 import { UsageError } from './errors.js';
+import { didYouMeanValue } from './similar.js';
 import type { ChargingProfilePurpose } from './generated/types.js';
 
 /** OCPP 2.0.1 ChargingProfilePurposeEnumType: the purposes in the order the spec lists them; the check below fails `tsc` if the schema's enum changes. */
@@ -16,15 +17,38 @@ type MissingPurpose = Exclude<ChargingProfilePurpose, (typeof PURPOSES)[number]>
 const purposesCoverSchema: [MissingPurpose] extends [never] ? true : MissingPurpose = true;
 void purposesCoverSchema;
 
+/** A limit's units as written, by their lower case. */
+const UNITS: Record<string, 'A' | 'W' | 'kW'> = { a: 'A', w: 'W', kw: 'kW' };
+
+/** Whether a word is a limit's unit alone (`kW`, `a`): what a shell split from its number (`--limit 11 kW`). */
+export const isLimitUnit = (word: string): boolean => Object.hasOwn(UNITS, word.toLowerCase());
+
+/** `--purpose: "txprofile" is not allowed; expected one of ... (did you mean TxProfile?)`: a value outside a list. */
+export function notOneOf(flag: string, raw: string, allowed: readonly string[], expected = `one of ${allowed.join(', ')}`): UsageError {
+  return new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected ${expected}${didYouMeanValue(raw, allowed)}`);
+}
+
+/** A rate unit written in any case (`a`, `w`), as the schema spells it (`A`, `W`); anything else as it was. */
+export const rateUnit = (value: unknown): unknown => (typeof value === 'string' && /^[aw]$/i.test(value) ? value.toUpperCase() : value);
+
+/** The same for every `charging_rate_unit` in a request's data as an input line or file writes it (the schema then judges). */
+export function rateUnitsInAnyCase(data: unknown): unknown {
+  if (Array.isArray(data)) return data.map(rateUnitsInAnyCase);
+  if (data === null || typeof data !== 'object') return data;
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, key === 'charging_rate_unit' ? rateUnit(value) : rateUnitsInAnyCase(value)]));
+}
+
 /** `16A`, `7400W`, `7.4kW` (sent as W): a bare number or another unit is refused, a limit is never guessed at. */
 export function parseLimit(raw: string, flag = '--limit'): { unit: 'A' | 'W'; limit: number } {
-  const match = /^([0-9]+(?:\.[0-9]+)?)(A|W|kW)$/.exec(raw);
-  const spaced = /^\s*([0-9]+(?:\.[0-9]+)?)\s+(A|W|kW)\s*$/.exec(raw);
-  if (spaced) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; write the number and its unit together: ${spaced[1]}${spaced[2]}`);
+  // The unit in any case: a, w, kw and KW say nothing else (there is no milliwatt or megawatt limit to mistake).
+  const match = /^([0-9]+(?:\.[0-9]+)?)(a|w|kw)$/i.exec(raw);
+  const spaced = /^\s*([0-9]+(?:\.[0-9]+)?)\s+(a|w|kw)\s*$/i.exec(raw);
+  if (spaced) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; write the number and its unit together: ${spaced[1]}${UNITS[spaced[2]!.toLowerCase()]}`);
   if (!match) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected a number with its unit: 16A, 7400W or 7.4kW`);
   const value = Number(match[1]);
+  const unit = UNITS[match[2]!.toLowerCase()]!;
   // kW to W without binary fractions: 7.4kW is 7400 W, not 7400.000000000001.
-  return match[2] === 'kW' ? { unit: 'W', limit: Math.round(value * 1000 * 1000) / 1000 } : { unit: match[2] as 'A' | 'W', limit: value };
+  return unit === 'kW' ? { unit: 'W', limit: Math.round(value * 1000 * 1000) / 1000 } : { unit, limit: value };
 }
 
 /** An ISO 8601 time with a zone, sent in UTC and whole seconds; a time without a zone would be a guess. */

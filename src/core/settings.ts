@@ -3,6 +3,7 @@
  * what it refuses by the label it is given (a flag, or the config file's key), and how a broker URL is shown without
  * its password. Pure.
  */
+import { didYouMeanValue } from './similar.js';
 import { UsageError } from './errors.js';
 import { checkTemplate } from './fleet.js';
 import { wholeNumber } from './fields.js';
@@ -58,7 +59,7 @@ export function parseSeconds(flag: string, raw: string): number {
 export function parseMqttVersion(raw: string, label = '--mqtt-version'): ProtocolVersion {
   const version = MQTT_VERSIONS.get(raw);
   if (version === undefined) {
-    throw new UsageError(`${label}: ${JSON.stringify(raw)} is not supported; use ${[...MQTT_VERSIONS.keys()].join(' or ')}`);
+    throw new UsageError(`${label}: ${JSON.stringify(raw)} is not supported; use ${[...MQTT_VERSIONS.keys()].join(' or ')}${didYouMeanValue(raw, [...MQTT_VERSIONS.keys()])}`);
   }
   return version;
 }

@@ -47,6 +47,19 @@ export function nearest(word: string, candidates: readonly string[]): string[] {
   return found.sort();
 }
 
+/** For a value outside a list (`txprofile`): the allowed one it differs from only in case, else those it begins,
+ * else the nearest when compared without case; ` (did you mean TxProfile?)`, or nothing. */
+export function didYouMeanValue(word: string, allowed: readonly string[]): string {
+  const lower = word.toLowerCase();
+  const same = allowed.filter((one) => one.toLowerCase() === lower);
+  // The start of an allowed value (`txdefault`, `3`) says which was meant as well as a typo does.
+  const started = lower === '' ? [] : allowed.filter((one) => one.toLowerCase().startsWith(lower));
+  if (same.length + started.length > 0) return ` (did you mean ${(same.length > 0 ? same : started).join(' or ')}?)`;
+  const byLower = new Map(allowed.map((one) => [one.toLowerCase(), one]));
+  const near = nearest(lower, [...byLower.keys()]).map((one) => byLower.get(one)!);
+  return near.length === 0 ? '' : ` (did you mean ${near.join(' or ')}?)`;
+}
+
 /** ` (did you mean status?)`, or nothing. */
 export function didYouMean(word: string, candidates: readonly string[]): string {
   const near = nearest(word, candidates);

@@ -3,6 +3,7 @@
  * problem, naming the field by its JSON pointer or, where a message says so, by the flag that sets it. Pure.
  */
 import type { ErrorObject } from 'ajv';
+import { didYouMeanValue } from './similar.js';
 
 /** A validator generated from schemas/ (ajv standalone code), with the errors of its last call. */
 export type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
@@ -45,6 +46,69 @@ export function describeSchemaError(error: ErrorObject, root: unknown, rootName 
   }
 }
 
+/** A request field as an operator writes it: `/data/charging_profile/charging_schedule/0/limit` ->
+ * `charging_profile.charging_schedule[0].limit`. */
+export function fieldName(pointer: string): string {
+  const keys = pointerKeys(pointer);
+  return (keys[0] === 'data' ? keys.slice(1) : keys).reduce((name, key) => (/^\d+$/.test(key) ? `${name}[${key}]` : name ? `${name}.${key}` : key), '');
+}
+
+const article = (type: string) => `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+
+/** What a keyword allows, in words: `at least 0`, `one of A, W`, `an integer`. */
+function allowedWords(error: ErrorObject): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'minimum':
+    case 'exclusiveMinimum':
+      return `${error.keyword === 'minimum' ? 'at least' : 'more than'} ${p.limit}`;
+    case 'maximum':
+    case 'exclusiveMaximum':
+      return `${error.keyword === 'maximum' ? 'at most' : 'less than'} ${p.limit}`;
+    case 'type':
+      return article(String(p.type));
+    case 'enum':
+      return `one of ${(p.allowedValues as unknown[]).join(', ')}`;
+    case 'const':
+      return JSON.stringify(p.allowedValue);
+    case 'pattern':
+      return /\\s/.test(String(p.pattern)) ? 'a value without spaces or control characters' : `a value matching ${p.pattern}`;
+    case 'minLength':
+    case 'maxLength':
+      return `${error.keyword === 'minLength' ? 'at least' : 'at most'} ${p.limit} characters`;
+    case 'minItems':
+    case 'maxItems':
+      return `${error.keyword === 'minItems' ? 'at least' : 'at most'} ${p.limit} entries`;
+    default:
+      return error.message ?? error.keyword;
+  }
+}
+
+/**
+ * One schema violation in the words a flag's error uses, for a request an operator wrote (an input line, a file):
+ * the field by its name and what it allows, never a JSON pointer (`charging_profile_id: -1 is not allowed; expected
+ * at least 0`). A string holding a number is said as such.
+ */
+export function describeFieldError(error: ErrorObject, root: unknown): string {
+  const field = fieldName(error.instancePath);
+  const at = (name: string) => (field ? `${field}.${name}` : name);
+  const value = valueAt(root, error.instancePath);
+  switch (error.keyword) {
+    case 'required':
+      return `${at(String(error.params.missingProperty))}: required`;
+    case 'additionalProperties':
+      return `${at(String(error.params.additionalProperty))}: not a field ${field ? `of ${field}` : 'of this request'}`;
+    case 'minProperties':
+      return `${field || 'the request'}: must not be empty`;
+  }
+  const name = field || 'the request';
+  if (error.keyword === 'type' && typeof value === 'string' && /number|integer/.test(String(error.params.type)) && value.trim() !== '' && Number.isFinite(Number(value))) {
+    return `${name}: ${JSON.stringify(value)} is a string; write the number without quotes: ${Number(value)}`;
+  }
+  const near = error.keyword === 'enum' && typeof value === 'string' ? didYouMeanValue(value, (error.params.allowedValues as unknown[]).map(String)) : '';
+  return `${name}: ${JSON.stringify(value)} is not allowed; expected ${allowedWords(error)}${near}`;
+}
+
 const MAX_PROBLEMS = 5;
 
 /** Checks `data` with a generated validator; each problem in one line by `describe` (the envelope's words by default). */
@@ -57,6 +121,12 @@ export function check<T>(validator: Validator, data: unknown, describe: typeof d
   }
   return { ok: false, problems };
 }
+
+/** A check by one generated validator in the words of the request's fields, for a request an operator wrote. */
+export const checkFieldsWith =
+  <T>(validator: unknown) =>
+  (data: unknown): Checked<T> =>
+    check<T>(validator as Validator, data, describeFieldError);
 
 /** A check by one generated validator, in the envelope's own words: what a registry entry's schema checks are. */
 export const checkWith =

@@ -9,15 +9,13 @@
  * Nothing here may fail a run: an unreadable, missing, truncated or corrupt cache is compiled around, and a cache
  * that cannot be written (a read-only or missing home, a full disk) is not written; no error is said. A file is
  * written beside its final name and renamed into it, so two first runs at once each leave a whole file, and nothing
- * is written outside the cache folder. Each file carries a SHA-1 of its cache, checked before V8 sees it: V8 takes a
- * damaged cache of the right length on trust and crashes. SCP_NO_CACHE=1 turns it off.
+ * is written outside the cache folder. Each file is checked before V8 sees it (readUserCache): V8 takes a damaged
+ * cache of the right length on trust and crashes, or runs what it decodes. SCP_NO_CACHE=1 turns it off.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { hash } from 'node:crypto';
 import { basename, join } from 'node:path';
 
-const MAGIC = Buffer.from('scp-v8-cache\n');
-const DIGEST = 20;
+const MAGIC = Buffer.from('scp-v8-cache-2\n');
 
 /** Where the cache `name` of `bundle` lives for this V8, or undefined: turned off, or no folder for caches. */
 export function userCacheFile(bundle: string, bundleId: string, name: string, env: NodeJS.ProcessEnv, v8 = process.versions.v8): string | undefined {
@@ -27,7 +25,11 @@ export function userCacheFile(bundle: string, bundleId: string, name: string, en
   return join(home, 'scp', `${basename(bundle, '.cjs')}-${bundleId}`, `v8-${v8}-${process.arch}`, `${name}.cache`);
 }
 
-/** The cache in the file, if the file is whole and ours; undefined for anything else, silently. */
+/**
+ * The cache in the file, if the file is whole and ours; undefined for anything else, silently. The cache is written
+ * twice, one copy after the other, and taken only when the copies agree: a byte-for-byte comparison is native and
+ * costs next to nothing, where a digest would load node:crypto, and with it Node's streams, on every run.
+ */
 export function readUserCache(path: string): Buffer | undefined {
   let file: Buffer;
   try {
@@ -35,10 +37,10 @@ export function readUserCache(path: string): Buffer | undefined {
   } catch {
     return undefined;
   }
-  const start = MAGIC.length + DIGEST;
-  if (file.length <= start || !file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
-  const data = file.subarray(start);
-  return hash('sha1', data, 'buffer').equals(file.subarray(MAGIC.length, start)) ? data : undefined;
+  const size = (file.length - MAGIC.length) / 2;
+  if (!Number.isInteger(size) || size <= 0 || !file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const data = file.subarray(MAGIC.length, MAGIC.length + size);
+  return data.equals(file.subarray(MAGIC.length + size)) ? data : undefined;
 }
 
 /** Writes the cache beside `path`, then renames it into place; any failure leaves nothing behind and says nothing. */
@@ -48,7 +50,7 @@ export function writeUserCache(path: string, data: Buffer): void {
   try {
     mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
     fd = openSync(temporary, 'wx', 0o600);
-    for (const part of [MAGIC, hash('sha1', data, 'buffer'), data]) {
+    for (const part of [MAGIC, data, data]) {
       for (let at = 0; at < part.length; ) at += writeSync(fd, part, at);
     }
     closeSync(fd);

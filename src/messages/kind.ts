@@ -5,6 +5,8 @@
  * same for every message (building and checking an envelope, an input line, correlating an answer) is written once,
  * here and in core/, and takes the entry as a parameter. Pure: no IO.
  */
+import { parseJson } from '../core/json.js';
+import { rateUnitsInAnyCase } from '../core/fields.js';
 import { UsageError } from '../core/errors.js';
 import type { Checked } from '../core/validate.js';
 import type { AnswerSummary, Envelope } from '../core/message.js';
@@ -100,8 +102,10 @@ export interface WireChecks<Req extends Envelope<'request'> = Envelope<'request'
   readonly name: Req['name'];
   /** The request schema, its problems worded by flag (what the operator typed) ... */
   checkRequest(envelope: unknown): Checked<Req>;
-  /** ... or in the envelope's own words (an input line, a request the simulator receives). */
+  /** ... or in the envelope's own words (a request the simulator receives) ... */
   checkRequestOnWire(envelope: unknown): Checked<Req>;
+  /** ... or in the words of its fields, as an operator wrote them (an input line, a file): no JSON pointer. */
+  checkRequestFields(envelope: unknown): Checked<Req>;
   checkResponse(envelope: unknown): Checked<Res>;
   /** OCPP rules beyond the schema, checked before anything is sent: the problem, worded for flags or for fields. */
   rules(data: Req['data'], words: 'flags' | 'fields'): string | undefined;
@@ -254,13 +258,12 @@ export function parseInputLine<Req extends Envelope<'request'>>(kind: InputLines
   if (text === '' || text.startsWith('#')) return SKIP;
   let data = kind.shorthand(text);
   if (data === undefined && text.startsWith('{')) {
-    try {
-      data = JSON.parse(text);
-    } catch (err) {
-      return { kind: 'invalid', reason: `not JSON (${(err as Error).message})` };
-    }
+    const parsed = parseJson(text);
+    if (!parsed.ok) return { kind: 'invalid', reason: parsed.problem.replace(/ at line 1, /, ' at ') };
+    data = parsed.value;
   }
   if (data === undefined) return { kind: 'invalid', reason: kind.lineHint };
+  data = rateUnitsInAnyCase(data);
   // A line for a fleet names its station beside the request data: {"station": "17", ...}; it is not sent.
   let station: string | undefined;
   if (data !== null && typeof data === 'object' && !Array.isArray(data) && 'station' in data) {
@@ -270,7 +273,7 @@ export function parseInputLine<Req extends Envelope<'request'>>(kind: InputLines
     data = rest;
   }
   // Checked as a whole envelope (with a placeholder id), so the schema stays the one judge of `data`.
-  const checked = kind.checkRequestOnWire(requestEnvelope(kind, data as Req['data'], CHECK_ID));
+  const checked = kind.checkRequestFields(requestEnvelope(kind, data as Req['data'], CHECK_ID));
   if (!checked.ok) return { kind: 'invalid', reason: checked.problems.join('; ') };
   const problem = kind.rules(checked.value.data, 'fields');
   if (problem !== undefined) return { kind: 'invalid', reason: problem };

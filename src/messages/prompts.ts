@@ -26,8 +26,12 @@ export async function asking<T>(streams: PromptStreams, question: () => Promise<
   }
 }
 
-/** `true` when fine, else the flag's own message: inquirer shows it under the prompt and asks again. */
-export const verdict = (problem: string | undefined): true | string => problem ?? true;
+/**
+ * `true` when fine, else what is wrong: inquirer shows it under the prompt and asks again. In the prompt's words: the
+ * question names what is asked, and a flag the operator never typed (`--evse: "a b" is not allowed`) would only
+ * puzzle; the rest is the flag's message, from the same check.
+ */
+export const verdict = (problem: string | undefined): true | string => (problem === undefined ? true : problem.replace(/^--[a-z-]+: /, ''));
 
 /** The last word before publishing, in the message's own words (its registry entry's `confirmation`). */
 export async function confirmSend(question: { message: string; yes: boolean }, streams: PromptStreams): Promise<boolean> {

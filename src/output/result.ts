@@ -21,10 +21,12 @@ export function recordLine(record: ResultRecord | StreamRecord): string {
   }
 }
 
-/** What an interactive run is about to publish, and where, before it asks to confirm. */
-export function showPreview(output: Output, request: Envelope<'request'>, topic: string, target: string): void {
-  const shown = JSON.stringify(request, null, 2).split('\n').map((line) => `  ${printable(line)}`).join('\n');
-  output.line(`scp: about to publish on ${printable(topic)} at ${printable(target)}:\n${shown}\n`);
+/** What an interactive run is about to send, in one line (message, what, station, topic, broker), before it asks to confirm. */
+export function showPreview(output: Output, request: Envelope<'request'>, what: string, where: { topic: string; target: string; station?: string }): void {
+  const station = where.station === undefined ? '' : ` to station ${where.station}`;
+  output.line(`scp: about to send ${request.name} (${printable(what)})${printable(station)} on ${printable(where.topic)} at ${printable(where.target)}\n`);
+  // The envelope itself only for those who asked to see what goes on the wire.
+  if (output.verbose) output.line(`${JSON.stringify(request, null, 2).split('\n').map((line) => `  ${printable(line)}`).join('\n')}\n`);
 }
 
 /** --dry-run: the envelope exactly as it would be published. */

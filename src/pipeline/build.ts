@@ -93,7 +93,7 @@ export async function confirmIfAsked(kind: MessageKind, request: Envelope<'reque
   if (!asking.asked || yes || question === undefined) return;
   // Which site a request goes to is the one thing an operator with several profiles must see before it goes.
   const profile = site === undefined ? '' : ` (profile ${site})`;
-  showPreview(ctx.output, request, connection.requestTopic, `${redactUrl(connection.connect.url)}${profile}`);
+  showPreview(ctx.output, request, kind.describe(request.data), { topic: connection.requestTopic, target: `${redactUrl(connection.connect.url)}${profile}`, ...(connection.station === undefined ? {} : { station: connection.station }) });
   const prompts = await asking.load();
   if (!(await prompts.confirmSend(question, asking.streams()))) throw new UsageError('cancelled at the confirmation: nothing was sent');
 }

@@ -4,6 +4,7 @@
  * it holds. Pure: the command reads the file. `scp simulate` starts its station here, and so does a schedule computed
  * without a station to ask.
  */
+import { parseJson } from '../core/json.js';
 import { UsageError } from '../core/errors.js';
 import type { HeldProfile } from '../core/profile.js';
 import type { StationModel } from '../core/composite.js';
@@ -85,12 +86,9 @@ export function checkProfiles(data: unknown): { ok: true; profiles: HeldProfile[
 export function startingProfiles(file: { path: string; text: string } | undefined, evses: number | undefined): HeldProfile[] {
   if (file === undefined) return evses === undefined ? BUILT_IN_PROFILES.map((profile) => ({ ...profile })) : [];
   const { path, text } = file;
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--profiles: ${JSON.stringify(path)} is not JSON (${(err as Error).message})`);
-  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new UsageError(`--profiles: ${JSON.stringify(path)} is ${parsed.problem}`);
+  const data = parsed.value;
   const installed = Array.isArray(data) ? data.map((entry, i) => installedProfile(entry, i, path)) : [];
   // Every entry is checked in the simulator's shape; a set-shaped one by its projection, its whole profile kept.
   const checked = checkProfiles(Array.isArray(data) ? data.map((entry, i) => installed[i]?.project ?? entry) : data);
@@ -104,7 +102,7 @@ export function startingProfiles(file: { path: string; text: string } | undefine
  */
 function installedProfile(entry: unknown, index: number, path: string): { stored: HeldProfile; project: object } | undefined {
   if (entry === null || typeof entry !== 'object' || !('charging_profile' in entry)) return undefined;
-  const checked = set.checkRequestOnWire(requestEnvelope(set, entry as SetChargingProfileRequestData, CHECK_ID));
+  const checked = set.checkRequestFields(requestEnvelope(set, entry as SetChargingProfileRequestData, CHECK_ID));
   if (!checked.ok) {
     throw new UsageError(`--profiles: ${JSON.stringify(path)}: entry ${index + 1}: ${checked.problems.join('; ').replace(/\/data\//g, '')}`);
   }

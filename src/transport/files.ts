@@ -12,6 +12,11 @@ export function readFileBytes(path: string): Promise<Buffer> {
 /** A file opened for reading as a stream: opened first, so that a missing one fails before anything else is done. */
 export async function openFileStream(path: string): Promise<NodeJS.ReadableStream> {
   const handle = await fs.open(path);
+  // A folder opens like a file and fails only when read, long after the caller could say so.
+  if ((await handle.stat()).isDirectory()) {
+    await handle.close();
+    throw Object.assign(new Error(`${path} is a folder`), { code: 'EISDIR' });
+  }
   return handle.createReadStream();
 }
 

@@ -289,7 +289,7 @@ describe('two sites by name alone', () => {
     pty.type(KEY.enter);
     await pty.waitFor(/Charging profile id:/);
     pty.type('5' + KEY.enter);
-    await pty.waitFor(new RegExp(`about to publish on ocpp/smart_charging at ${siteB.url.replace(/[.]/g, '\\.')} \\(profile site-b\\):`));
+    await pty.waitFor(new RegExp(`about to send clear_charging_profile \\(id=5\\) on ocpp/smart_charging at ${siteB.url.replace(/[.]/g, '\\.')} \\(profile site-b\\)`));
     pty.type(KEY.ctrlC);
     expect(await pty.exited).toBe(130);
   });

@@ -93,6 +93,12 @@ for (const node of NODES) {
         expect(ran, args.join(' ')).toContain('src/core/errors.ts');
         expect(ran.filter((name) => MQTT(name) || PROMPTS(name) || SPINNER(name)), args.join(' ')).toEqual([]);
       }
+      // Nor Node's streams, with the code cache made here (its check must not load node:crypto, which loads them).
+      const hook = new URL('../helpers/builtins.cjs', import.meta.url).pathname;
+      const list = join(dir, 'builtins');
+      for (let i = 0; i < 2; i++) spawnSync(node, ['-r', hook, SCP_BIN, 'clear', '--id', '1', '--dry-run'], { env: cleanEnv({ SCP_TEST_BUILTINS: list, XDG_CACHE_HOME: cacheHome }) });
+      expect(cacheState('clear-dry-run', { XDG_CACHE_HOME: cacheHome })).toBe('used');
+      expect(readFileSync(list, 'utf8').split('\n').filter((name) => /NativeModule (stream|crypto|net)$/.test(name))).toEqual([]);
       const trip = evaluated(['--broker', 'mqtt://127.0.0.1:1', 'clear', '--id', '1']);
       expect(trip).toContain('src/transport/client.ts');
       expect(trip.filter((name) => PROMPTS(name) || SPINNER(name))).toEqual([]);

@@ -27,10 +27,10 @@ describe('parseConfig: every bad input is one line naming the file, the key and 
 
   it('an unknown key: names it and the allowed ones', () => {
     expect(refusal('{"profile": {}}')).toBe(
-      'config /etc/scp/config.json: (top level): unknown key "profile"; allowed: $schema, default_profile, profiles',
+      'config /etc/scp/config.json: (top level): unknown key "profile" (did you mean profiles?); allowed: $schema, default_profile, profiles',
     );
     expect(refusal('{"profiles": {"lab": {"brokr": "mqtt://x"}}}')).toBe(
-      `config /etc/scp/config.json: profiles.lab: unknown key "brokr"; allowed: ${PROFILE_KEYS.join(', ')}`,
+      `config /etc/scp/config.json: profiles.lab: unknown key "brokr" (did you mean broker?); allowed: ${PROFILE_KEYS.join(', ')}`,
     );
   });
 

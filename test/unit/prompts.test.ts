@@ -26,7 +26,7 @@ describe('askSelector', () => {
     screen.type('-1');
     screen.keypress('enter');
     await screen.next();
-    expect(screen.getScreen()).toContain('--id: -1 is not allowed; expected an integer from 0 to 2147483647');
+    expect(screen.getScreen()).toContain('-1 is not allowed; expected an integer from 0 to 2147483647');
     screen.keypress('backspace');
     screen.keypress('backspace');
     screen.type('42');
@@ -42,7 +42,9 @@ describe('askSelector', () => {
     screen.type('GB SEV');
     screen.keypress('enter');
     await screen.next();
-    expect(screen.getScreen()).toContain('--evse: "GB SEV" is not allowed; expected a non-empty EVSE id without spaces or control characters');
+    expect(screen.getScreen()).toContain('"GB SEV" is not allowed; expected a non-empty EVSE id without spaces or control characters');
+    // In the prompt's words: no flag the operator never typed.
+    expect(screen.getScreen()).not.toContain('--evse');
     for (let i = 0; i < 4; i++) screen.keypress('backspace');
     screen.type('*SEV');
     screen.keypress('enter');
@@ -156,7 +158,7 @@ describe('askProfile (scp set on a terminal)', () => {
     screen.type('11');
     screen.keypress('enter');
     await screen.next();
-    expect(screen.getScreen()).toContain('--limit: "11" is not allowed; expected a number with its unit');
+    expect(screen.getScreen()).toContain('"11" is not allowed; expected a number with its unit');
     screen.type('kW');
     screen.keypress('enter');
     await screen.next();

@@ -40,7 +40,8 @@ describe('buildRequest of a clear', () => {
     [{ stackLevel: '1.5' }, '--stack-level: "1.5" is not allowed; expected an integer from 0 to 2147483647'],
     [{ evse: '' }, '--evse: "" is not allowed; expected a non-empty EVSE id without spaces or control characters, e.g. GB*SEV*123'],
     [{ evse: 'GB\tSEV' }, '--evse: "GB\\tSEV" is not allowed; expected a non-empty EVSE id without spaces or control characters, e.g. GB*SEV*123'],
-    [{ purpose: 'Tx' }, '--purpose: "Tx" is not allowed; expected one of ChargingStationExternalConstraints, ChargingStationMaxProfile, TxDefaultProfile, TxProfile'],
+    [{ purpose: 'Tx' }, '--purpose: "Tx" is not allowed; expected one of ChargingStationExternalConstraints, ChargingStationMaxProfile, TxDefaultProfile, TxProfile (did you mean TxDefaultProfile or TxProfile?)'],
+    [{ purpose: 'txprofile' }, '--purpose: "txprofile" is not allowed; expected one of ChargingStationExternalConstraints, ChargingStationMaxProfile, TxDefaultProfile, TxProfile (did you mean TxProfile?)'],
     [{ id: '1', evse: 'GB*SEV*123' }, '--id cannot be combined with --evse, --purpose or --stack-level: the station clears by id and ignores criteria; use one or the other'],
   ];
   for (const [input, message] of invalid) {

@@ -43,12 +43,15 @@ describe('the flags\' own parsers', () => {
     expect(parseLimit('7.4kW')).toEqual({ unit: 'W', limit: 7400 });
     expect(parseLimit('11kW')).toEqual({ unit: 'W', limit: 11000 });
     expect(parseLimit('0.1A')).toEqual({ unit: 'A', limit: 0.1 });
-    for (const raw of ['11', '11kw', '-1A', '1e3W', '16MW', 'A', '']) {
+    // The unit in any case (#44): it can mean nothing else.
+    for (const [raw, unit, limit] of [['11kw', 'W', 11000], ['11KW', 'W', 11000], ['16a', 'A', 16], ['7400w', 'W', 7400]] as const) expect(parseLimit(raw), raw).toEqual({ unit, limit });
+    for (const raw of ['11', '-1A', '1e3W', '16MW', '16mW', 'A', '']) {
       expect(() => parseLimit(raw), raw).toThrow(`--limit: ${JSON.stringify(raw)} is not allowed; expected a number with its unit: 16A, 7400W or 7.4kW`);
     }
     // A space between the number and its unit (issue #33): said how to write it.
     expect(() => parseLimit('16 A')).toThrow('--limit: "16 A" is not allowed; write the number and its unit together: 16A');
     expect(() => parseLimit(' 7.4 kW')).toThrow('--limit: " 7.4 kW" is not allowed; write the number and its unit together: 7.4kW');
+    expect(() => parseLimit('11 kw')).toThrow('--limit: "11 kw" is not allowed; write the number and its unit together: 11kW');
   });
 
   it('--duration takes seconds or 30m, 2h, 1d', () => {
@@ -154,7 +157,8 @@ describe('scp set --file: a ChargingProfile or a whole request data object', () 
   });
 
   it('refuses what is not a JSON object, and profile flags beside it', () => {
-    expect(() => buildSetData({ now: NOW, file: 'p.json', fileText: '{' })).toThrow(/^--file: "p.json" is not JSON/);
+    expect(() => buildSetData({ now: NOW, file: 'p.json', fileText: '{' })).toThrow('--file: "p.json" is not valid JSON at line 1, column 2 (found the end of the text)');
+    expect(() => buildSetData({ now: NOW, file: 'p.json', fileText: '{\n  "id": 1,\n}' })).toThrow('--file: "p.json" is not valid JSON at line 3, column 1 (found "}")');
     expect(() => buildSetData({ now: NOW, file: 'p.json', fileText: '[1]' })).toThrow(/^--file: "p.json" holds no JSON object/);
     expect(() => buildSetData({ now: NOW, file: 'p.json', fileText: text(data()), limit: '16A' })).toThrow(
       '--file: cannot be combined with --limit; the profile comes from the file (only --evse may go with it)',

@@ -11,9 +11,10 @@ import type {
   ClearChargingProfileResponse,
 } from '../../core/generated/types.js';
 import type { HeldProfile } from '../../core/profile.js';
-import { check, checkWith, describeSchemaError, valueAt, type Checked, type Validator } from '../../core/validate.js';
+import { check, checkFieldsWith, checkWith, describeSchemaError, valueAt, type Checked, type Validator } from '../../core/validate.js';
 import { validateRequest as validateClearRequest, validateResponse as validateClearResponse } from '../../core/generated/validators/clear_charging_profile.js';
 import { PURPOSES } from '../../core/fields.js';
+import { didYouMeanValue } from '../../core/similar.js';
 import type { ErrorObject } from 'ajv';
 import type { MessageKind } from '../kind.js';
 import type { ClearSelectorInput } from './input.js';
@@ -42,7 +43,8 @@ export function isRequestField(name: string): name is RequestField {
 /** `--id: '-1' is not allowed; expected an integer from 0 to 2147483647` */
 export function fieldProblem(field: RequestField, value: unknown): string {
   const { flag, allowed } = REQUEST_FIELDS[field];
-  return `${flag}: ${JSON.stringify(value)} is not allowed; expected ${allowed}`;
+  const near = field === 'charging_profile_purpose' && typeof value === 'string' ? didYouMeanValue(value, PURPOSES) : '';
+  return `${flag}: ${JSON.stringify(value)} is not allowed; expected ${allowed}${near}`;
 }
 
 /** Request problems are reported by flag (`--evse: ...`) where a flag sets the field. */
@@ -149,6 +151,7 @@ export const clear: MessageKind<ClearChargingProfileRequest, ClearChargingProfil
   buildData: buildClearData,
   checkRequest: checkClearRequest,
   checkRequestOnWire: checkClearRequestOnWire,
+  checkRequestFields: checkFieldsWith<ClearChargingProfileRequest>(validateClearRequest),
   checkResponse: checkClearResponse,
   rules: clearRules,
   warnings: requestWarnings,

@@ -10,8 +10,8 @@ import type {
   GetCompositeScheduleResponse,
 } from '../../core/generated/types.js';
 import { validateRequest as validateScheduleRequest, validateResponse as validateScheduleResponse } from '../../core/generated/validators/get_composite_schedule.js';
-import { checkWith } from '../../core/validate.js';
-import { checkEvse, parseDuration } from '../../core/fields.js';
+import { checkFieldsWith, checkWith } from '../../core/validate.js';
+import { checkEvse, notOneOf, parseDuration, rateUnit } from '../../core/fields.js';
 import { scheduleLines } from './render.js';
 import type { MessageKind } from '../kind.js';
 import type { ScheduleInput } from './input.js';
@@ -23,10 +23,11 @@ export function buildScheduleData(input: ScheduleInput): GetCompositeScheduleReq
   if (input.evse === undefined) throw new UsageError('--evse: required (the EVSE, exactly as the station names it; 0 for the whole station)');
   const evse = checkEvse('--evse', input.evse);
   const duration = parseDuration(input.duration ?? DEFAULT_DURATION);
-  if (input.unit !== undefined && input.unit !== 'A' && input.unit !== 'W') {
-    throw new UsageError(`--unit: ${JSON.stringify(input.unit)} is not allowed; expected A or W`);
+  const unit = rateUnit(input.unit);
+  if (unit !== undefined && unit !== 'A' && unit !== 'W') {
+    throw notOneOf('--unit', String(input.unit), ['A', 'W'], 'A or W');
   }
-  return { evse_id: evse, duration, ...(input.unit === undefined ? {} : { charging_rate_unit: input.unit }) };
+  return { evse_id: evse, duration, ...(unit === undefined ? {} : { charging_rate_unit: unit }) };
 }
 
 /** The registry's entry for get_composite_schedule. */
@@ -41,6 +42,7 @@ export const schedule: MessageKind<GetCompositeScheduleRequest, GetCompositeSche
   buildData: buildScheduleData,
   checkRequest: checkWith<GetCompositeScheduleRequest>(validateScheduleRequest),
   checkRequestOnWire: checkWith<GetCompositeScheduleRequest>(validateScheduleRequest),
+  checkRequestFields: checkFieldsWith<GetCompositeScheduleRequest>(validateScheduleRequest),
   checkResponse: checkWith<GetCompositeScheduleResponse>(validateScheduleResponse),
   rules: () => undefined,
   warnings: () => [],

@@ -4,6 +4,7 @@
  * period. Checked against the schema and the K01 rules a CSMS applies before anything is sent; the simulator's
  * station applies the same rules and stores what it accepts.
  */
+import { parseJson } from '../../core/json.js';
 import { UsageError } from '../../core/errors.js';
 import type {
   ChargingProfile as FullChargingProfile,
@@ -12,8 +13,8 @@ import type {
   SetChargingProfileResponse,
 } from '../../core/generated/types.js';
 import { validateRequest as validateSetRequest, validateResponse as validateSetResponse } from '../../core/generated/validators/set_charging_profile.js';
-import { PURPOSES, checkEvse, parseDuration, parseLimit, parseTime, wholeNumber, wholeSecondsUtc } from '../../core/fields.js';
-import { checkWith } from '../../core/validate.js';
+import { PURPOSES, checkEvse, notOneOf, rateUnitsInAnyCase, parseDuration, parseLimit, parseTime, wholeNumber, wholeSecondsUtc } from '../../core/fields.js';
+import { checkFieldsWith, checkWith } from '../../core/validate.js';
 import { longFlag, type OptionSpec } from '../../options.js';
 import type { HeldProfile } from '../../core/profile.js';
 import type { MessageKind } from '../kind.js';
@@ -26,12 +27,9 @@ export type { SetInput };
 function dataFromFile(input: SetInput): SetChargingProfileRequestData {
   const beside = PROFILE_FLAGS.find(([key]) => input[key] !== undefined);
   if (beside) throw new UsageError(`--file: cannot be combined with ${beside[1]}; the profile comes from the file (only --evse may go with it)`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(input.fileText ?? '');
-  } catch (err) {
-    throw new UsageError(`--file: ${JSON.stringify(input.file)} is not JSON (${(err as Error).message})`);
-  }
+  const read = parseJson(input.fileText ?? '');
+  if (!read.ok) throw new UsageError(`--file: ${JSON.stringify(input.file)} is ${read.problem}`);
+  const parsed = rateUnitsInAnyCase(read.value);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new UsageError(`--file: ${JSON.stringify(input.file)} holds no JSON object; expected a ChargingProfile or {evse_id?, charging_profile}`);
   }
@@ -48,7 +46,7 @@ function scheduleTiming(input: SetInput) {
   const start = input.start === undefined ? wholeSecondsUtc(input.now) : parseTime('--start', input.start);
   if (input.recurring === undefined) return { kind: 'Absolute' as const, start };
   if (input.recurring !== 'daily' && input.recurring !== 'weekly') {
-    throw new UsageError(`--recurring: ${JSON.stringify(input.recurring)} is not allowed; expected daily or weekly`);
+    throw notOneOf('--recurring', input.recurring, ['daily', 'weekly'], 'daily or weekly');
   }
   return { kind: 'Recurring' as const, start, recurrency: input.recurring === 'daily' ? ('Daily' as const) : ('Weekly' as const) };
 }
@@ -56,7 +54,7 @@ function scheduleTiming(input: SetInput) {
 /** --purpose and --evse in the flags' words (the schema would speak of /data/...). */
 function checkNames(input: SetInput): void {
   if (input.purpose !== undefined && !(PURPOSES as readonly string[]).includes(input.purpose)) {
-    throw new UsageError(`--purpose: ${JSON.stringify(input.purpose)} is not allowed; expected one of ${PURPOSES.join(', ')}`);
+    throw notOneOf('--purpose', input.purpose, PURPOSES);
   }
   if (input.evse !== undefined) checkEvse('--evse', input.evse);
 }
@@ -212,9 +210,10 @@ export const set: MessageKind<SetChargingProfileRequest, SetChargingProfileRespo
       ? { message: 'No EVSE is named, so this profile applies to the whole station. Send it?', yes: false }
       : { message: 'Send it?', yes: true },
   buildData: buildSetData,
-  // In the envelope's words for flags too: a profile from a file or an input line is named by its fields.
-  checkRequest: checkWith<SetChargingProfileRequest>(validateSetRequest),
+  // In the fields' words for flags too: a profile from a file or an input line is named by its fields.
+  checkRequest: checkFieldsWith<SetChargingProfileRequest>(validateSetRequest),
   checkRequestOnWire: checkWith<SetChargingProfileRequest>(validateSetRequest),
+  checkRequestFields: checkFieldsWith<SetChargingProfileRequest>(validateSetRequest),
   checkResponse: checkWith<SetChargingProfileResponse>(validateSetResponse),
   rules: setRules,
   warnings: () => [],

@@ -6,7 +6,8 @@
 import { UsageError } from '../../core/errors.js';
 import type { ServiceStatusRequest, ServiceStatusRequestData, ServiceStatusResponse } from '../../core/generated/types.js';
 import { validateRequest, validateResponse } from '../../core/generated/validators/service_status.js';
-import { checkWith } from '../../core/validate.js';
+import { checkFieldsWith, checkWith } from '../../core/validate.js';
+import { notOneOf } from '../../core/fields.js';
 import type { MessageKind } from '../kind.js';
 import { SERVICES, statusFace, type StatusOptions } from './face.js';
 
@@ -33,7 +34,7 @@ export function followsApi(version: string): boolean {
 export function buildStatusData(input: { service?: string }): ServiceStatusRequestData {
   const service = input.service ?? 'smart_charging';
   if (!(SERVICES as readonly string[]).includes(service)) {
-    throw new UsageError(`--service: ${JSON.stringify(service)} is not allowed; expected one of ${SERVICES.join(', ')}`);
+    throw notOneOf('--service', service, SERVICES);
   }
   return { service: service as ServiceStatusRequestData['service'] };
 }
@@ -53,6 +54,7 @@ export const status: MessageKind<ServiceStatusRequest, ServiceStatusResponse, { 
   buildData: buildStatusData,
   checkRequest,
   checkRequestOnWire: checkRequest,
+  checkRequestFields: checkFieldsWith<ServiceStatusRequest>(validateRequest),
   checkResponse,
   rules: () => undefined,
   // The one check the schema cannot make: an answer under our id about another service is not an answer to us.

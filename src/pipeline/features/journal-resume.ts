@@ -7,6 +7,7 @@
  * the lines whose record is not accepted, and those without an answer. The run's entries are indexed by where they
  * are in the file, and a record is read back only when its line comes: memory holds each line's input, not its record.
  */
+import { unreadable } from '../../connection/secrets.js';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
@@ -110,7 +111,7 @@ export async function open(run: Run): Promise<Step> {
   if (path === undefined) throw new UsageError(`${flag}: needs --journal <file>, the journal of the run to take up (or SCP_JOURNAL, or a profile's journal)`);
   const warn = (message: string) => output.warn(message);
   const id = await lastRun(path, kind.command).catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(`${flag}: cannot read ${JSON.stringify(path)} (${err.code ?? 'error'})`);
+    throw unreadable(flag, path, err);
   });
   if (id === undefined) throw new UsageError(`${flag}: ${JSON.stringify(path)} has no run of scp ${kind.command} --input to take up`);
   const lines = await linesOf(path, id, warn);
