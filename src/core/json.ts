@@ -5,6 +5,20 @@
  * JSON`), so a failed text is scanned again here for its first error. Pure.
  */
 
+/** Where the string that opens at `start` ends (just after its closing quote); throws where it goes wrong. */
+function stringEnd(text: string, start: number): number {
+  let i = start + 1;
+  while (i < text.length && text[i] !== '"') {
+    if (text.charCodeAt(i) < 0x20) throw i;
+    if (text[i] !== '\\') i++;
+    else if (text[i + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+    else if ('"\\/bfnrt'.includes(text[i + 1] ?? '')) i += 2;
+    else throw i;
+  }
+  if (i >= text.length) throw i;
+  return i + 1;
+}
+
 /** Where the first syntax error of a text that JSON.parse refused is, and what was there. */
 function firstError(text: string): { offset: number; reason: string } {
   let i = 0;
@@ -15,16 +29,7 @@ function firstError(text: string): { offset: number; reason: string } {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
   };
   const word = (literal: string) => (text.startsWith(literal, i) ? (i += literal.length) : fail());
-  const string = () => {
-    i++;
-    while (i < text.length && text[i] !== '"') {
-      if (text.charCodeAt(i) < 0x20) fail();
-      if (text[i] === '\\') i += text[i + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)) ? 6 : '"\\/bfnrt'.includes(text[i + 1] ?? '') ? 2 : fail();
-      else i++;
-    }
-    if (i >= text.length) fail();
-    i++;
-  };
+  const string = () => void (i = stringEnd(text, i));
   const number = () => {
     const match = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i));
     if (!match || match[0] === '-' || match[0] === '') fail();
@@ -67,6 +72,7 @@ function firstError(text: string): { offset: number; reason: string } {
   } catch (at) {
     // Not a syntax error: nesting deeper than the stack (JSON.parse refuses it too).
     if (typeof at !== 'number') return { offset: i, reason: 'nested too deep' };
+    i = at;
   }
   return { offset: i, reason: `found ${i >= text.length ? 'the end of the text' : JSON.stringify(text[i])}` };
 }

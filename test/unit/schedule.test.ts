@@ -95,11 +95,25 @@ describe('how a schedule reads', () => {
     for (const line of chart) expect(line.length, line).toBeLessThanOrEqual(60);
     // 32 A fills the top row for the first hour; 8 A is two rows of eight: the bottom two rows to the end.
     expect(chart[0]).toMatch(/^32 A ┤█+$/);
-    expect(chart[6]).toMatch(/^ {5}│█+$/);
+    // Each distinct limit named on the row its bars end in (#44: a step to 8 A had no label), 0 at the axis.
+    expect(chart[6]).toMatch(/^ 8 A ┤█+$/);
+    expect(chart[5]).toMatch(/^ {5}│█+$/);
+    expect(chart[8]).toMatch(/^ 0 A └─+$/);
+    expect(chart[9]).toMatch(/^ {6}18:00 +19:00 +20:00$/);
     expect(chart[6]!.length).toBe(chart[7]!.length);
     expect(chart[5]!.length).toBeLessThan(chart[6]!.length);
     expect(chart.join('\n')).not.toMatch(/\u001b/);
     expect(scheduleLines(SCHEDULE, view({}, 1)).join('\n')).toMatch(/\u001b\[36m/);
+  });
+
+  it('a window that crosses midnight dates its axis labels (#44); one within a day does not', () => {
+    process.env.TZ = 'UTC';
+    const day = { ...SCHEDULE, schedule_start: '2026-12-01T16:42:00Z', duration: 86400 };
+    expect(scheduleLines(day, view({})).at(-1)).toMatch(/^ +12-01 16:42 +12-02 04:42 +12-02 16:42$/);
+    const evening = { ...SCHEDULE, schedule_start: '2026-12-01T20:00:00Z', duration: 7200 };
+    expect(scheduleLines(evening, view({})).at(-1)).toMatch(/^ +20:00 +21:00 +22:00$/);
+    const late = { ...SCHEDULE, schedule_start: '2026-12-01T23:00:00Z', duration: 7200 };
+    expect(scheduleLines(late, view({})).at(-1)).toMatch(/^ +12-01 23:00 +12-02 00:00 +12-02 01:00$/);
   });
 
   it('--no-chart on a terminal and a pipe without --chart leave it out; --chart draws it in a pipe', () => {

@@ -72,12 +72,14 @@ function columnLimits(schedule: CompositeSchedule, columns: number): number[] {
   return values;
 }
 
-/** Time labels under the axis at the start, middle and end, where they fit. */
+/** Time labels under the axis at the start, middle and end, where they fit; with the date when the window crosses a
+ * local midnight (`04:42 ... 04:42` would not say which day). */
 function timeAxis(schedule: CompositeSchedule, columns: number, indent: number): string {
   const start = Date.parse(schedule.schedule_start);
+  const dated = new Date(start).toDateString() !== new Date(start + schedule.duration * 1000).toDateString();
   const label = (offset: number) => {
     const time = new Date(start + offset * 1000);
-    return schedule.duration > 86400 ? `${monthDay(time)} ${clockTime(time)}` : clockTime(time);
+    return dated ? `${monthDay(time)} ${clockTime(time)}` : clockTime(time);
   };
   const line = Array.from({ length: columns + 1 }, () => ' ');
   for (const [at, offset] of [[0, 0], [Math.floor(columns / 2), schedule.duration / 2], [columns, schedule.duration]] as const) {
@@ -92,19 +94,27 @@ function timeAxis(schedule: CompositeSchedule, columns: number, indent: number):
 /** The step chart: eighth blocks for height, one column per slice of the window, fitted to the terminal's width. */
 function chart(schedule: CompositeSchedule, view: ResultView): string[] {
   const unit = schedule.charging_rate_unit;
-  const top = Math.max(...schedule.charging_schedule_period.map((period) => period.limit));
-  const labels = [spokenLimit(top, unit), spokenLimit(0, unit)];
-  const indent = Math.max(...labels.map((label) => label.length)) + 1;
+  const limits = [...new Set(schedule.charging_schedule_period.map((period) => period.limit))].sort((a, b) => b - a);
+  const top = limits[0]!;
+  const eighths = (limit: number) => (top > 0 ? Math.round((limit / top) * CHART_ROWS * 8) : 0);
+  // Each distinct limit is named on the row its bars end in (the highest, where two end in one row), and 0 at the axis.
+  const rowLabels = new Map<number, string>();
+  for (const limit of limits) {
+    const row = CHART_ROWS - 1 - Math.floor((eighths(limit) - 1) / 8);
+    if (eighths(limit) > 0 && !rowLabels.has(row)) rowLabels.set(row, spokenLimit(limit, unit));
+  }
+  const zero = spokenLimit(0, unit);
+  const indent = Math.max(zero.length, ...[...rowLabels.values()].map((label) => label.length)) + 1;
   const columns = Math.max(10, Math.min(view.columns, 120) - indent - 2);
-  const levels = columnLimits(schedule, columns).map((limit) => (top > 0 ? Math.round((limit / top) * CHART_ROWS * 8) : 0));
+  const levels = columnLimits(schedule, columns).map(eighths);
   const lines: string[] = [];
   for (let row = 0; row < CHART_ROWS; row++) {
     const floor = (CHART_ROWS - 1 - row) * 8;
     const cells = levels.map((level) => EIGHTHS[Math.min(8, Math.max(0, level - floor))]).join('');
-    const label = row === 0 ? labels[0]! : '';
-    lines.push(`${label.padStart(indent - 1)} ${row === 0 ? '┤' : '│'}${view.color.cyan(cells)}`.trimEnd());
+    const label = rowLabels.get(row) ?? '';
+    lines.push(`${label.padStart(indent - 1)} ${label ? '┤' : '│'}${view.color.cyan(cells)}`.trimEnd());
   }
-  lines.push(`${labels[1]!.padStart(indent - 1)} └${'─'.repeat(columns)}`);
+  lines.push(`${zero.padStart(indent - 1)} └${'─'.repeat(columns)}`);
   lines.push(timeAxis(schedule, columns, indent + 1));
   return lines;
 }
