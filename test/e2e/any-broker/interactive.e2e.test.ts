@@ -152,6 +152,21 @@ describe('interactive scp clear on a terminal', () => {
     });
   });
 
+  it('--verbose shows the envelope under the one-line summary before the confirmation', async () => {
+    await withResponder(undefined, async (args, seen) => {
+      const { pty } = session([...args, '--verbose', 'clear']);
+      await pty.waitFor(/What to clear\?/);
+      pty.type(KEY.enter);
+      await pty.waitFor(/Charging profile id:/);
+      pty.type('7' + KEY.enter);
+      await pty.waitFor(/Send it\? \(Y\/n\)/);
+      expect(pty.screen()).toMatch(/about to send clear_charging_profile \(id=7\) on \S+ at mqtt:\/\/\S+\n\s+\{\n\s+"id": "[0-9a-f-]+",\n\s+"name": "clear_charging_profile",\n\s+"type": "request"/);
+      pty.type(KEY.ctrlC);
+      await pty.exited;
+      expect(seen).toHaveLength(0);
+    });
+  });
+
   it('builds a criteria request, and sends it on Enter when an EVSE is named', async () => {
     await withResponder(undefined, async (args, seen) => {
       const { pty } = session([...args, 'clear']);
