@@ -92,7 +92,7 @@ describe('files that cannot be read, and JSON that is not valid', () => {
     ['--config', (path: string) => ['--config', path, 'clear', '--id', '1']],
     ['--profiles', (path: string) => ['simulate', '--profiles', path]],
   ])('%s: "not found" and "a folder", with the path, never the system\'s code', async (flag, args) => {
-    for (const [path, words] of [[missing, 'not found'], [folder, 'a folder, not a file']]) {
+    for (const [path, words] of [[missing, 'not found'], [folder, 'a folder, not a file']] as const) {
       const run = await refused(args(path));
       expect(run).toMatchObject({ code: 2, published: 0, stderr: `scp: ${flag}: ${JSON.stringify(path)}: ${words}\n` });
     }

@@ -8,7 +8,7 @@ const schedule = (start: string, duration: number, unit: 'A' | 'W', periods: Arr
   schedule_start: start,
   duration,
   charging_rate_unit: unit,
-  charging_schedule_period: periods.map(([start_period, limit, phases]) => ({ start_period, limit, ...(phases === undefined ? {} : { number_of_phases_available: phases }) })),
+  charging_schedule_period: periods.map(([start_period, limit, phases]) => ({ start_period, limit, ...(phases === undefined ? {} : { number_of_phases_available: phases }) })) as CompositeSchedule['charging_schedule_period'],
 });
 
 describe('sumSchedules', () => {
