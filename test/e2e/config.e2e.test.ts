@@ -73,9 +73,9 @@ describe('where the config file is', () => {
     expect((await runScp(['clear', '--id', '1', '--dry-run'], { XDG_CONFIG_HOME: join(dir, 'none') })).code).toBe(0);
     const named = await runScp(['--config', join(dir, 'missing.json'), 'clear', '--id', '1', '--dry-run']);
     expect(named.code).toBe(2);
-    expect(named.stderr).toBe(`scp: --config: cannot read "${join(dir, 'missing.json')}" (ENOENT)\n`);
+    expect(named.stderr).toBe(`scp: --config: "${join(dir, 'missing.json')}": not found\n`);
     const fromEnv = await runScp(['clear', '--id', '1', '--dry-run'], { SCP_CONFIG: join(dir, 'missing.json') });
-    expect(fromEnv.stderr).toBe(`scp: SCP_CONFIG: cannot read "${join(dir, 'missing.json')}" (ENOENT)\n`);
+    expect(fromEnv.stderr).toBe(`scp: SCP_CONFIG: "${join(dir, 'missing.json')}": not found\n`);
   });
 });
 
@@ -134,12 +134,12 @@ describe('bad config input: one line, exit 2, nothing sent', () => {
 
   const cases: Array<[string, () => { args: string[]; env?: Record<string, string> }, RegExp]> = [
     ['a file that is not JSON', () => ({ args: ['--config', configFile('{\n  "profiles": {,\n}')] }), /^scp: config \S+: not valid JSON at line 2, column 16 \(/],
-    ['an unknown key', () => ({ args: ['--config', configFile({ profiles: { lab: { host: 'x' } } })] }), /^scp: config \S+: profiles\.lab: unknown key "host"; allowed: broker, brokers, username, password_file, password_env, ca, cert, key, insecure, client_id_prefix, mqtt_version, request_topic, response_topic, status_request_topic, status_response_topic, qos, connections, timeout, connect_timeout, journal$/],
+    ['an unknown key', () => ({ args: ['--config', configFile({ profiles: { lab: { host: 'x' } } })] }), /^scp: config \S+: profiles\.lab: unknown key "host"( \(did you mean [a-z_]+\?\))?; allowed: broker, brokers, username, password_file, password_env, ca, cert, key, insecure, client_id_prefix, mqtt_version, request_topic, response_topic, status_request_topic, status_response_topic, qos, connections, timeout, connect_timeout, journal$/],
     ['a literal password', () => ({ args: ['--config', configFile({ profiles: { lab: { password: 'pw' } } })] }), /^scp: config \S+: profiles\.lab: "password" is not allowed.*password_file.*password_env/],
-    ['a wrong type', () => ({ args: ['--config', configFile({ profiles: { lab: { timeout: '10' } } })] }), /^scp: config \S+: profiles\.lab\.timeout: "10" is not allowed; expected a number of seconds above 0$/],
+    ['a wrong type', () => ({ args: ['--config', configFile({ profiles: { lab: { timeout: '10' } } })] }), /^scp: config \S+: profiles\.lab\.timeout: "10" is a string; write the number without quotes: 10$/],
     ['an unknown profile', () => ({ args: ['--config', configFile({ profiles: { lab: {}, prod: {} } }), '--profile', 'staging'] }), /^scp: --profile: no profile "staging" in \S+; profiles: lab, prod$/],
     ['an unknown SCP_PROFILE', () => ({ args: ['--config', configFile({ profiles: { lab: {} } })], env: { SCP_PROFILE: 'x' } }), /^scp: SCP_PROFILE: no profile "x" in \S+; profiles: lab$/],
-    ['an unreadable password_file', () => ({ args: ['--config', configFile({ default_profile: 'lab', profiles: { lab: { username: 'u', password_file: 'nope.pw' } } })] }), /^scp: profiles\.lab\.password_file: cannot read "\S+\/nope\.pw" \(ENOENT\)$/],
+    ['an unreadable password_file', () => ({ args: ['--config', configFile({ default_profile: 'lab', profiles: { lab: { username: 'u', password_file: 'nope.pw' } } })] }), /^scp: profiles\.lab\.password_file: "\S+\/nope\.pw": not found$/],
     ['an unset password_env', () => ({ args: ['--config', configFile({ default_profile: 'lab', profiles: { lab: { username: 'u', password_env: 'SCP_TEST_UNSET_PW' } } })] }), /^scp: profiles\.lab\.password_env: SCP_TEST_UNSET_PW is not set in the environment$/],
   ];
   for (const [what, setup, message] of cases) {
@@ -171,7 +171,7 @@ describe('bad config input: one line, exit 2, nothing sent', () => {
     expect(bad.stderr).toMatch(/^scp: config \S+: profiles\.lab: unknown key "brokr"/);
     const missingFile = await runScp(['--config', configFile({ profiles: { lab: { ca: 'missing-ca.pem' } } }), 'config', 'validate']);
     expect(missingFile.code).toBe(2);
-    expect(missingFile.stderr).toMatch(/profiles\.lab\.ca: cannot read "\S+missing-ca\.pem" \(ENOENT\)/);
+    expect(missingFile.stderr).toMatch(/profiles\.lab\.ca: "\S+missing-ca\.pem": not found/);
     const none = await runScp(['config', 'validate'], { XDG_CONFIG_HOME: join(dir, 'none') });
     expect(none.code).toBe(0);
   });
@@ -224,8 +224,8 @@ describe('scp config validate', () => {
         `${at}profiles.a.broker: scheme "http" is not supported; use one of mqtt, mqtts, ws, wss`,
         `${at}profiles.b.cert: give cert and key together, or neither`,
         `${at}default_profile: no profile "nope"; profiles: a, b, c`,
-        `${at}profiles.a.password_file: cannot read "${join(path, '..', 'absent-pw')}" (ENOENT)`,
-        `${at}profiles.b.cert: cannot read "${join(path, '..', 'absent.pem')}" (ENOENT)`,
+        `${at}profiles.a.password_file: "${join(path, '..', 'absent-pw')}": not found`,
+        `${at}profiles.b.cert: "${join(path, '..', 'absent.pem')}": not found`,
       ].sort(),
     );
     const clear = await runScp(['--config', path, 'clear', '--id', '1', '--dry-run']);

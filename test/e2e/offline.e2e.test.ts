@@ -206,7 +206,7 @@ describe('scp schedule --offline: what it prints', () => {
     writeFileSync(path, JSON.stringify([{ evse_id: '1', charging_profile: { id: 'x' } }]));
     const run = await runScp(['schedule', '--offline', '--profiles', path]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^scp: --profiles: ".*malformed\.json": entry 1: charging_profile: missing field "stack_level"; .*charging_profile\/id: must be integer\n$/);
+    expect(run.stderr).toMatch(/^scp: --profiles: ".*malformed\.json": entry 1: charging_profile\.stack_level: required; .*charging_profile\.id: "x" is not allowed; expected an integer\n$/);
   });
 
 });

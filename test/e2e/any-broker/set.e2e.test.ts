@@ -141,7 +141,7 @@ describe(`scp set against the ${brokerName()}`, () => {
       [['--id', '7', '--limit', '16A', '--valid-from', '2026-12-02T00:00:00Z', '--valid-to', '2026-12-01T00:00:00Z'], /valid_to \(--valid-to\): .* is not after valid_from/],
       [['--id', '7', '--limit', '16A', '--relative', '--start', '2026-12-01T00:00:00Z'], /^scp: --relative: cannot be combined with --start/],
       [['--id', '7', '--limit', '16A', '--start', 'tonight'], /^scp: --start: "tonight" is not allowed/],
-      [['--file', join(dir, 'missing.json')], /^scp: --file: cannot read ".*missing\.json" \(ENOENT\)/],
+      [['--file', join(dir, 'missing.json')], /^scp: --file: ".*missing\.json": not found$/],
     ] as const) {
       const topics = uniqueTopics();
       const spy = await startSpy(broker.url, topics);
@@ -273,7 +273,7 @@ describe(`scp set with scp simulate on the ${brokerName()}`, () => {
     expect((await scp('clear', '--evse', 'E2')).stdout).toBe('accepted\n');
     const bad = await runScp(['--broker', broker.url, 'simulate', '--profiles', file('bad-state.json', [{ charging_profile: { ...PROFILE, stack_level: -1 } }])]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^scp: --profiles: ".*bad-state\.json": entry 1: charging_profile\/stack_level: must be >= 0/);
+    expect(bad.stderr).toMatch(/^scp: --profiles: ".*bad-state\.json": entry 1: charging_profile\.stack_level: -1 is not allowed; expected at least 0/);
   });
 });
 

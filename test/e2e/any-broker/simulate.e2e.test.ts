@@ -283,8 +283,8 @@ describe('--profiles', () => {
   });
 
   it.each([
-    ['a missing file', () => join(dir, 'nope.json'), /^scp: --profiles: cannot read ".*nope\.json" \(ENOENT\)$/],
-    ['a file that is not JSON', () => file('bad.json', '[{"id": 1,'), /^scp: --profiles: ".*bad\.json" is not JSON/],
+    ['a missing file', () => join(dir, 'nope.json'), /^scp: --profiles: ".*nope\.json": not found$/],
+    ['a file that is not JSON', () => file('bad.json', '[{"id": 1,'), /^scp: --profiles: ".*bad\.json" is not valid JSON at line 1, column 11 \(found the end of the text\)$/],
     ['an object instead of an array', () => file('obj.json', { id: 1 }), /: expected a JSON array of profiles$/],
     [
       'a bad purpose',

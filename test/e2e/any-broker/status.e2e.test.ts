@@ -203,7 +203,7 @@ describe('scp status against scp simulate', () => {
     expect(run.stdout.split('\n')[0]).toBe('busy');
     const bad = await runScp(['simulate', '--service-status', 'Busy']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('scp: --service-status: "Busy" is not allowed; expected one of ready, starting, stopping, error, busy\n');
+    expect(bad.stderr).toBe('scp: --service-status: "Busy" is not allowed; expected one of ready, starting, stopping, error, busy (did you mean busy?)\n');
   });
 
   it('publishes an update when it starts and when it stops', async () => {

@@ -57,7 +57,7 @@ describe(`scp clear --input against the ${brokerName()}`, () => {
     // Invalid lines are never sent; each valid one is sent once.
     expect(run.seen).toHaveLength(5);
     expect(run.records[2].error).toMatch(/expected a profile id/);
-    expect(run.records[5].error).toBe('/data/charging_profile_id: must be >= 0');
+    expect(run.records[5].error).toBe('charging_profile_id: -4 is not allowed; expected at least 0');
     expect(run.records[4]).toMatchObject({ response: null, error: expect.stringMatching(/may still be applied/) });
     for (const record of run.records.filter((r) => r.outcome === 'accepted')) expect(record.response.id).toBe(record.request.id);
     // The most severe outcome wins: timeout (3) over invalid input (2).
@@ -319,7 +319,7 @@ describe(`scp clear --input against the ${brokerName()}`, () => {
   });
 
   it.each([
-    [['--input', '/nonexistent/ids.txt'], /^scp: --input: cannot read "\/nonexistent\/ids\.txt" \(ENOENT\)$/],
+    [['--input', '/nonexistent/ids.txt'], /^scp: --input: "\/nonexistent\/ids\.txt": not found$/],
     [['--input', '-', '--id', '3'], /^scp: --input: cannot be combined with --id; the requests come from the input lines$/],
     [['--input', '-', '--concurrency', '0'], /^scp: --concurrency: "0" is not allowed; expected an integer from 1 to 65535$/],
   ])('refuses %j with exit 2', async (args, message) => {
