@@ -11,6 +11,7 @@ import { UsageError } from '../core/errors.js';
 import type { Checked } from '../core/validate.js';
 import type { AnswerSummary, Envelope } from '../core/message.js';
 import type { Verdict } from '../core/outcome.js';
+import type { Awaited } from '../core/silence.js';
 import type { HeldProfile } from '../core/profile.js';
 import { topicFlagsOf, type OptionSpec } from '../options.js';
 import type { PromptStreams } from './prompts.js';
@@ -63,6 +64,11 @@ export type TopicSetting = 'requestTopic' | 'responseTopic' | 'statusRequestTopi
 export function topicFlags(message: Pick<MessageCommand, 'topics'>): readonly [string, string] {
   const { request, response } = message.topics ?? { request: 'requestTopic', response: 'responseTopic' };
   return topicFlagsOf(request, response);
+}
+
+/** Where a request of `message` went and its answer was awaited, as the words of a silence name it (core/silence.ts). */
+export function awaitedAt(message: Pick<MessageCommand, 'topics'>, topics: { requestTopic: string; responseTopic: string }, broker: string): Awaited {
+  return { broker, requestTopic: topics.requestTopic, responseTopic: topics.responseTopic, flags: topicFlags(message), smartCharging: message.topics === undefined };
 }
 
 /** A message's topics out of the connection settings, as the Smart Charging pair's keys (the rest of scp reads those). */

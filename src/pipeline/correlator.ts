@@ -13,7 +13,7 @@ import { SeenTally, streamSilence, type Seen } from '../core/silence.js';
 import { againstRequest, classifyAgainst } from '../core/response.js';
 import { lineRecordOf, resultOf, type Result, type Settled } from '../core/result.js';
 import { redactUrl } from '../core/settings.js';
-import { requestEnvelope, topicFlags, type Envelope, type MessageKind } from '../messages/kind.js';
+import { awaitedAt, requestEnvelope, topicFlags, type Envelope, type MessageKind } from '../messages/kind.js';
 import type { Output } from '../output/render.js';
 import { advising } from '../connection/advice.js';
 import { clientIdFor, type Connection } from '../connection/settings.js';
@@ -274,8 +274,7 @@ export class Correlator implements Carrier {
   afterword(): string | undefined {
     if (this.timedOut === 0) return undefined;
     const { connection } = this;
-    const at = { broker: this.brokerNames.join(' or '), requestTopic: connection.requestTopic, responseTopic: connection.responseTopic, flags: topicFlags(this.kind), smartCharging: this.kind.topics === undefined };
-    return streamSilence(this.timedOut, this.tally.seen, at, connection.timeoutMs / 1000, this.unanswered);
+    return streamSilence(this.timedOut, this.tally.seen, awaitedAt(this.kind, connection, this.brokerNames.join(' or ')), connection.timeoutMs / 1000, this.unanswered);
   }
 
   /** Why a request (or a follow-up) could not be sent: every session gave up. */

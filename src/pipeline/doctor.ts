@@ -11,12 +11,12 @@ import { brokerCheck, brokerFailed, clockCheck, roundTripCheck, serviceCheck, sk
 import { publishedFate } from '../core/outcome.js';
 import { classifyResponse, againstRequest } from '../core/response.js';
 import type { Settled } from '../core/result.js';
-import { SeenTally, silence, type Awaited } from '../core/silence.js';
+import { SeenTally, silence } from '../core/silence.js';
 import { redactUrl } from '../core/settings.js';
 import { subscriptionOf, stationTopics } from '../core/fleet.js';
 import type { DoctorOptions } from '../options.js';
 import { MESSAGES } from '../messages/index.js';
-import { buildRequest, messageTopics, topicFlags, type Envelope, type MessageKind } from '../messages/kind.js';
+import { awaitedAt, buildRequest, messageTopics, topicFlags, type Envelope, type MessageKind } from '../messages/kind.js';
 import { showCheck, showDoctorSummary, showStation } from '../output/doctor.js';
 import { advised } from '../connection/advice.js';
 import { checkConnectionFlags, type Connection, type ConnectionFlags } from '../connection/settings.js';
@@ -35,13 +35,14 @@ const WINDOW = '300';
 const AT_ONCE = 16;
 
 type Kinds = { status: MessageKind; schedule: MessageKind };
+type Settings = ReturnType<typeof checkConnectionFlags>;
 
 /** One question of a station's checks: the request and where it goes and is answered. */
 interface Question {
   kind: MessageKind;
   request: Envelope<'request'>;
   /** Where it goes and is answered; the broker is the one that took the connection (Answers.broker). */
-  at: Omit<Awaited, 'broker'>;
+  at: { requestTopic: string; responseTopic: string };
 }
 
 /** A station to check (none named: topics without {station}), its EVSE, and its two questions. */
@@ -57,13 +58,11 @@ async function kindOf(command: string): Promise<MessageKind> {
 }
 
 function questionOf(kind: MessageKind, input: unknown, topics: { requestTopic: string; responseTopic: string }): Question {
-  const request = buildRequest(kind, input, randomUUID);
-  const at = { ...topics, flags: topicFlags(kind), smartCharging: kind.topics === undefined };
-  return { kind, request, at };
+  return { kind, request: buildRequest(kind, input, randomUUID), at: topics };
 }
 
 /** A station's questions, on its topics; `label` names where it came from in a refusal (--station, an input line). */
-function targetFor(kinds: Kinds, settings: ReturnType<typeof checkConnectionFlags>, given: { station?: string; evse: string; label: string }): Target {
+function targetFor(kinds: Kinds, settings: Settings, given: { station?: string; evse: string; label: string }): Target {
   const { station, evse, label } = given;
   const topicsOf = (kind: MessageKind) => stationTopics(messageTopics(kind, settings), station, label, topicFlags(kind));
   return {
@@ -93,8 +92,7 @@ function lineTarget(text: string, evse: string): { station: string; evse: string
 
 /** The stations to check (the one of the flags, --station where the topics name {station}, or each line of --input),
  * and the two answer topics as the settings give them ({station} in them for a fleet). */
-async function targetsOf(options: DoctorOptions, flags: ConnectionFlags, kinds: Kinds, ctx: RequestContext): Promise<{ targets: Target[]; answerTopics: string[] }> {
-  const settings = checkConnectionFlags(flags);
+async function targetsOf(options: DoctorOptions, flags: ConnectionFlags, settings: Settings, kinds: Kinds, ctx: RequestContext): Promise<{ targets: Target[]; answerTopics: string[] }> {
   const answerTopics = [kinds.status, kinds.schedule].map((kind) => messageTopics(kind, settings).responseTopic);
   if (options.input === undefined) return { targets: [targetFor(kinds, settings, { station: flags.station, evse: options.evse, label: '--station' })], answerTopics };
   if (flags.station !== undefined) throw new UsageError('--station: cannot be combined with --input; the stations come from the input lines');
@@ -148,7 +146,7 @@ class Answers {
       if (this.signal.aborted) return abort();
       this.signal.addEventListener('abort', abort, { once: true });
       session.lost.catch((error: ScpError) => finish({ kind: 'failed', error }));
-      timer = setTimeout(() => finish({ kind: 'failed', error: new TimeoutError(silence(tally.seen, { ...at, broker: this.broker }, this.timeoutMs / 1000, publishedFate(false))) }), this.timeoutMs);
+      timer = setTimeout(() => finish({ kind: 'failed', error: new TimeoutError(silence(tally.seen, awaitedAt(kind, at, this.broker), this.timeoutMs / 1000, publishedFate(false))) }), this.timeoutMs);
       session.publish(at.requestTopic, JSON.stringify(request), (error) => error && finish({ kind: 'failed', error }));
     });
   }
@@ -225,9 +223,10 @@ async function checkStations(session: Session, answers: Answers, targets: readon
 export async function runDoctor(options: DoctorOptions, flags: ConnectionFlags, ctx: RequestContext): Promise<Ending> {
   const { output } = ctx;
   const kinds = { status: await kindOf('status'), schedule: await kindOf('schedule') };
-  const { targets, answerTopics } = await targetsOf(options, flags, kinds, ctx);
+  const settings = checkConnectionFlags(flags);
+  const { targets, answerTopics } = await targetsOf(options, flags, settings, kinds, ctx);
   const fleet = options.input !== undefined;
-  const connection = await connectionFor(flags, checkConnectionFlags(flags), ctx);
+  const connection = await connectionFor(flags, settings, ctx);
   const answers = new Answers(connection.timeoutMs, ctx.signal);
   const perStation = [...new Set(targets.flatMap((target) => [target.status.at.responseTopic, target.schedule.at.responseTopic]))];
   const opened = await openDoctorSession(connection, fleet ? [...new Set(answerTopics.map(subscriptionOf))] : perStation, answers, ctx);

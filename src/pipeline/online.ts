@@ -12,7 +12,7 @@ import { againstRequest, classifyResponse } from '../core/response.js';
 import type { Settled } from '../core/result.js';
 import { redactUrl } from '../core/settings.js';
 import type { ConnectionSettings } from '../options.js';
-import { topicFlags, type Envelope, type MessageKind } from '../messages/kind.js';
+import { awaitedAt, type Envelope, type MessageKind } from '../messages/kind.js';
 import { advising } from '../connection/advice.js';
 import { resolveConnection, type Connection, type ConnectionFlags } from '../connection/settings.js';
 import type { ConnectOptions } from '../transport/client.js';
@@ -109,8 +109,7 @@ export function asker(connection: Connection, ctx: RequestContext, asking: Askin
       if (!(err instanceof ScpError)) throw err;
       if (!(err instanceof TimeoutError)) return { settled: { kind: 'failed', error: err }, source: source() };
       // No answer in time: said with what came on the response topic meanwhile, and what to check.
-      const at = { broker: redactUrl(broker), requestTopic: connection.requestTopic, responseTopic: connection.responseTopic, flags: topicFlags(kind), smartCharging: kind.topics === undefined };
-      const words = silence(tally.seen, at, connection.timeoutMs / 1000, publishedFate(kind.changes));
+      const words = silence(tally.seen, awaitedAt(kind, connection, redactUrl(broker)), connection.timeoutMs / 1000, publishedFate(kind.changes));
       return { settled: { kind: 'failed', error: new TimeoutError(words) }, source: { ...source(), seen: tally.seen } };
     }
   };
