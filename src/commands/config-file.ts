@@ -11,7 +11,7 @@ import { UsageError } from '../core/errors.js';
 import type { ScpConfig, SiteProfile } from '../core/generated/types.js';
 import { validate as validateConfig } from '../core/generated/validators/config.js';
 import { PROFILE_OPTIONS, type Source, type TableProfileKey } from '../options.js';
-import { pointerKeys, valueAt } from '../core/validate.js';
+import { article, pointerKeys, quotedValue, valueAt } from '../core/validate.js';
 import { parseBrokerUrl } from '../core/settings.js';
 
 export type { ScpConfig, SiteProfile };
@@ -40,13 +40,6 @@ const ALLOWED: Record<string, string> = {
   default_profile: 'the name of a profile',
 };
 
-/** What to write instead of a string that holds the number or switch a key wants (`"5"` for a timeout). */
-function quoted(value: string, type: string): string | undefined {
-  if ((type === 'number' || type === 'integer') && value.trim() !== '' && Number.isFinite(Number(value))) return `write the number without quotes: ${Number(value)}`;
-  if (type === 'boolean' && /^(true|false)$/.test(value)) return `write ${value} without quotes`;
-  return undefined;
-}
-
 function describeConfigError(error: ErrorObject, root: unknown): string {
   const at = where(error.instancePath);
   const field = error.instancePath.split('/').pop() ?? '';
@@ -63,9 +56,11 @@ function describeConfigError(error: ErrorObject, root: unknown): string {
     }
     case 'propertyNames':
       return `${at}: profile names are letters, digits, ".", "_" and "-", starting with a letter or digit`;
-    case 'type':
-      if (typeof value === 'string' && quoted(value, String(error.params.type)) !== undefined) return `${at}: ${JSON.stringify(value)} is a string; ${quoted(value, String(error.params.type))}`;
-      return `${at || '(top level)'}: ${JSON.stringify(value)} is not allowed; expected ${ALLOWED[field] ?? `${/^[aeiou]/.test(String(error.params.type)) ? 'an' : 'a'} ${error.params.type}`}`;
+    case 'type': {
+      const unquote = quotedValue(value, String(error.params.type));
+      if (unquote !== undefined) return `${at}: ${JSON.stringify(value)} is a string; ${unquote}`;
+      return `${at || '(top level)'}: ${JSON.stringify(value)} is not allowed; expected ${ALLOWED[field] ?? article(String(error.params.type))}`;
+    }
     default:
       return `${at}: ${JSON.stringify(value)} is not allowed; expected ${ALLOWED[field] ?? (error.keyword === 'pattern' ? 'a non-empty string' : error.message)}`;
   }

@@ -53,7 +53,17 @@ export function fieldName(pointer: string): string {
   return (keys[0] === 'data' ? keys.slice(1) : keys).reduce((name, key) => (/^\d+$/.test(key) ? `${name}[${key}]` : name ? `${name}.${key}` : key), '');
 }
 
-const article = (type: string) => `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+/** `an integer`, `a string`: a JSON type as a sentence names it. */
+export const article = (type: string) => `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+
+/** What to write instead of a string that holds the number or switch a field wants (`"5"` for a timeout); undefined
+ * when the string holds no such value. */
+export function quotedValue(value: unknown, type: string): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if ((type === 'number' || type === 'integer') && value.trim() !== '' && Number.isFinite(Number(value))) return `write the number without quotes: ${Number(value)}`;
+  if (type === 'boolean' && /^(true|false)$/.test(value)) return `write ${value} without quotes`;
+  return undefined;
+}
 
 /** What a keyword allows, in words: `at least 0`, `one of A, W`, `an integer`. */
 function allowedWords(error: ErrorObject): string {
@@ -102,9 +112,8 @@ export function describeFieldError(error: ErrorObject, root: unknown): string {
       return `${field || 'the request'}: must not be empty`;
   }
   const name = field || 'the request';
-  if (error.keyword === 'type' && typeof value === 'string' && /number|integer/.test(String(error.params.type)) && value.trim() !== '' && Number.isFinite(Number(value))) {
-    return `${name}: ${JSON.stringify(value)} is a string; write the number without quotes: ${Number(value)}`;
-  }
+  const unquote = error.keyword === 'type' ? quotedValue(value, String(error.params.type)) : undefined;
+  if (unquote !== undefined) return `${name}: ${JSON.stringify(value)} is a string; ${unquote}`;
   const near = error.keyword === 'enum' && typeof value === 'string' ? didYouMeanValue(value, (error.params.allowedValues as unknown[]).map(String)) : '';
   return `${name}: ${JSON.stringify(value)} is not allowed; expected ${allowedWords(error)}${near}`;
 }
