@@ -104,7 +104,7 @@ function installedProfile(entry: unknown, index: number, path: string): { stored
   if (entry === null || typeof entry !== 'object' || !('charging_profile' in entry)) return undefined;
   const checked = set.checkRequestFields(requestEnvelope(set, entry as SetChargingProfileRequestData, CHECK_ID));
   if (!checked.ok) {
-    throw new UsageError(`--profiles: ${JSON.stringify(path)}: entry ${index + 1}: ${checked.problems.join('; ').replace(/\/data\//g, '')}`);
+    throw new UsageError(`--profiles: ${JSON.stringify(path)}: entry ${index + 1}: ${checked.problems.join('; ')}`);
   }
   // A limit of more than one decimal is no OCPP limit (the rest of K01 is the station's check, checkHeld, in libocpp's words).
   const problem = limitsRule(checked.value.data, 'fields');

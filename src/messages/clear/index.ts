@@ -30,7 +30,7 @@ export type { ClearSelectorInput };
 export const REQUEST_FIELDS = {
   charging_profile_id: { flag: '--id', allowed: 'an integer from 0 to 2147483647' },
   evse_id: { flag: '--evse', allowed: 'a non-empty EVSE id without spaces or control characters, e.g. GB*SEV*123' },
-  charging_profile_purpose: { flag: '--purpose', allowed: `one of ${PURPOSES.join(', ')}` },
+  charging_profile_purpose: { flag: '--purpose', allowed: `one of ${PURPOSES.join(', ')}`, choices: PURPOSES },
   stack_level: { flag: '--stack-level', allowed: 'an integer from 0 to 2147483647' },
 } as const;
 
@@ -42,8 +42,9 @@ export function isRequestField(name: string): name is RequestField {
 
 /** `--id: '-1' is not allowed; expected an integer from 0 to 2147483647` */
 export function fieldProblem(field: RequestField, value: unknown): string {
-  const { flag, allowed } = REQUEST_FIELDS[field];
-  const near = field === 'charging_profile_purpose' && typeof value === 'string' ? didYouMeanValue(value, PURPOSES) : '';
+  const spec: { flag: string; allowed: string; choices?: readonly string[] } = REQUEST_FIELDS[field];
+  const { flag, allowed, choices } = spec;
+  const near = choices !== undefined && typeof value === 'string' ? didYouMeanValue(value, choices) : '';
   return `${flag}: ${JSON.stringify(value)} is not allowed; expected ${allowed}${near}`;
 }
 
