@@ -111,16 +111,27 @@ async function targetsOf(options: DoctorOptions, flags: ConnectionFlags, setting
   return { targets, answerTopics };
 }
 
+/** A question in flight: what it makes of a message on the connection, and how it ends when the connection goes. */
+type Waiting = { take: (message: IncomingMessage) => void; lose: (error: ScpError) => void };
+
 /** The answers of the questions in flight, matched on the one connection by topic and id. */
 class Answers {
-  private readonly waiting = new Set<(message: IncomingMessage) => void>();
+  private readonly waiting = new Set<Waiting>();
+  private lost: ScpError | undefined;
   /** The broker that took the connection, as silence words name it. */
   broker = '';
 
   constructor(private readonly timeoutMs: number, private readonly signal: AbortSignal) {}
 
   readonly onMessage = (message: IncomingMessage): void => {
-    for (const take of this.waiting) take(message);
+    for (const one of this.waiting) one.take(message);
+  };
+
+  /** The connection went (watched once per session, not once per question): every question waiting, and any asked
+   * after, ends with it. */
+  readonly onLost = (error: ScpError): void => {
+    this.lost = error;
+    for (const one of [...this.waiting]) one.lose(error);
   };
 
   /** Publishes the question and resolves with how its wait ended, how long it took and when (our clock) it ended. */
@@ -136,16 +147,17 @@ class Answers {
         else finish(againstRequest(classified, request, kind));
       };
       const abort = () => finish({ kind: 'failed', error: new InterruptedError('interrupted', this.signal.reason) });
+      const waiting: Waiting = { take, lose: (error) => finish({ kind: 'failed', error }) };
       const finish = (settled: Settled) => {
-        if (!this.waiting.delete(take)) return;
+        if (!this.waiting.delete(waiting)) return;
         clearTimeout(timer);
         this.signal.removeEventListener('abort', abort);
         resolve({ settled, ms: performance.now() - started, arrivedAt: Date.now() });
       };
-      this.waiting.add(take);
+      this.waiting.add(waiting);
       if (this.signal.aborted) return abort();
+      if (this.lost !== undefined) return waiting.lose(this.lost);
       this.signal.addEventListener('abort', abort, { once: true });
-      session.lost.catch((error: ScpError) => finish({ kind: 'failed', error }));
       timer = setTimeout(() => finish({ kind: 'failed', error: new TimeoutError(silence(tally.seen, awaitedAt(kind, at, this.broker), this.timeoutMs / 1000, publishedFate(false))) }), this.timeoutMs);
       session.publish(at.requestTopic, JSON.stringify(request), (error) => error && finish({ kind: 'failed', error }));
     });
@@ -176,6 +188,7 @@ async function openDoctorSession(connection: Connection, subscriptions: readonly
       (message) => ctx.output.warn(message),
     );
     answers.broker = redactUrl(url);
+    session.lost.catch(answers.onLost);
     try {
       await session.subscribe(subscriptions);
     } catch (err) {
