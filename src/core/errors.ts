@@ -116,6 +116,12 @@ export class CheckFailedError extends ScpError {
   readonly exitCode = EXIT.unknown;
 }
 
+/** `scp schedule --sum --site-limit`: the site's total passes its limit somewhere (exit 1, as a refusal is): the
+ * profiles in force would let the site draw more than its grid connection allows. */
+export class OverLimitError extends ScpError {
+  readonly exitCode = EXIT.unknown;
+}
+
 /** Ctrl-C (130) or SIGTERM (143, as a shell reports 128 + 15): we disconnected and stopped waiting. */
 export class InterruptedError extends ScpError {
   readonly exitCode: ExitCode;
@@ -150,15 +156,20 @@ export const EXIT_OF_OUTCOME: Readonly<Record<StreamOutcome, ExitCode>> = {
 export interface Ending {
   outcomes?: Iterable<StreamOutcome>;
   error?: ScpError;
+  /** What the run found besides its requests' outcomes (a site over its limit), said already: each weighs in the exit
+   * status by its code, as an outcome does (a timeout elsewhere still exits 3). */
+  findings?: readonly ScpError[];
 }
 
 /**
  * The one decision of an exit status (cli.ts calls it for every command): the error's own code (an interruption is
- * 130 or 143, not 4), else the most severe outcome seen (5 > 4 > 3 > 2 > 1 > 0), 0 when there was nothing to do.
+ * 130 or 143, not 4), else the most severe outcome or finding seen (5 > 4 > 3 > 2 > 1 > 0), 0 when there was nothing
+ * to do.
  */
-export function exitStatus({ outcomes = [], error }: Ending): ExitCode {
+export function exitStatus({ outcomes = [], error, findings = [] }: Ending): ExitCode {
   if (error) return error.exitCode;
   let worst: ExitCode = EXIT.accepted;
   for (const outcome of outcomes) worst = Math.max(worst, EXIT_OF_OUTCOME[outcome]) as ExitCode;
+  for (const finding of findings) worst = Math.max(worst, finding.exitCode) as ExitCode;
   return worst;
 }

@@ -10,7 +10,7 @@ import { rateUnitsInAnyCase } from '../core/fields.js';
 import { UsageError } from '../core/errors.js';
 import type { Checked } from '../core/validate.js';
 import type { AnswerSummary, Envelope } from '../core/message.js';
-import type { Verdict } from '../core/outcome.js';
+import type { ResultRecord, StreamRecord, Verdict } from '../core/outcome.js';
 import type { Awaited } from '../core/silence.js';
 import type { HeldProfile } from '../core/profile.js';
 import { topicFlagsOf, type OptionSpec } from '../options.js';
@@ -131,6 +131,9 @@ export interface InputLines {
   shorthand(text: string): unknown;
   /** What an input line may be, for a line that is neither. */
   readonly lineHint: string;
+  /** Several requests from the command's own options (schedule's repeated --evse, or --sum): one input line each,
+   * checked as flags are (a bad one is bad usage naming its flag); undefined: the options make one request. */
+  linesOf?(options: CommandOptions): string[] | undefined;
 }
 
 /** The simulated service itself, beside its station: what it says of itself when asked (service_status). */
@@ -187,6 +190,24 @@ export interface Verifier<Req extends Envelope<'request'> = Envelope<'request'>>
   verdict(request: Req, answer: Envelope<'response'>): Omit<Verdict, 'request' | 'response'>;
 }
 
+/** How a run's answers add up (`--sum`: what a site draws) and how one answer is drawn (`--svg`): schedule's
+ * (messages/schedule/sum.ts). */
+export interface Summer<Settings = unknown> {
+  /** What the sum reads of the command's options (a site's limit, volts), checked before anything is sent. */
+  settings(options: CommandOptions): Settings;
+  /** A run's records added up: its lines, its --json record, its picture (none: nothing to draw), and, where the total
+   * passes the site's limit, the words that say so (the run then exits 1). */
+  sum(records: readonly (ResultRecord | StreamRecord)[], settings: Settings): { lines(view: ResultView): string[]; record: object; svg?: string; over?: string };
+  /** One answer's picture (SVG text); undefined: the record holds nothing to draw. */
+  picture(record: ResultRecord | StreamRecord): string | undefined;
+}
+
+/** A message whose answers add up over a site (schedule). */
+export interface Summing {
+  /** Loads the summer (only with --sum or --svg); absent: the message has nothing to add up. */
+  sum?(): Promise<Summer>;
+}
+
 /** A message whose acceptance --verify can check (set: is the profile in force?). */
 export interface Verifying<Req extends Envelope<'request'> = Envelope<'request'>> {
   /** Loads the verifier (only with --verify); absent: the message has nothing to verify. */
@@ -206,7 +227,8 @@ export interface MessageKind<
     InputLines,
     Showing<Req, Res>,
     Offline<Req, Res>,
-    Verifying<Req> {}
+    Verifying<Req>,
+    Summing {}
 
 /** What a command needs of a message before it runs (its face: face.ts), with the rest loaded only when it runs:
  * `scp clear --help` evaluates nothing of set's or schedule's, a clear nothing of the composite calculation. */

@@ -1,7 +1,12 @@
-/** What a site draws (src/core/site.ts, #45's first step): composite schedules summed on absolute time, in W. */
+/** What a site draws (#45): composite schedules summed on absolute time, in W (src/core/site.ts), the report of a run's
+ * records (messages/schedule/sum.ts), its picture (output/svg.ts) and how a site over its limit weighs in the exit. */
 import { describe, expect, it } from 'vitest';
 import { sumSchedules } from '../../src/core/site.js';
 import type { CompositeSchedule } from '../../src/core/generated/types.js';
+import type { StreamRecord } from '../../src/core/outcome.js';
+import { InterruptedError, OverLimitError, exitStatus } from '../../src/core/errors.js';
+import { siteReport, sumRecord, sumSettings } from '../../src/messages/schedule/sum.js';
+import { svgOf } from '../../src/output/svg.js';
 
 const schedule = (start: string, duration: number, unit: 'A' | 'W', periods: Array<[number, number, (1 | 2 | 3)?]>): CompositeSchedule => ({
   evse_id: 'x',
@@ -46,5 +51,71 @@ describe('sumSchedules', () => {
 
   it('uses the supply voltage given', () => {
     expect(sumSchedules([schedule('2026-12-01T18:00:00Z', 60, 'A', [[0, 10, 1]])], { volts: 240 }).periods[0]!.limit).toBe(2400);
+  });
+});
+
+describe('the site report (messages/schedule/sum.ts)', () => {
+  const record = (over: Partial<StreamRecord>): StreamRecord => ({ request: null, response: null, outcome: 'accepted', elapsed_ms: 1, line: 1, input: '', ...over });
+  const answered = (evse: string, station: string, line: number) =>
+    record({
+      line,
+      station,
+      request: { id: 'x', name: 'get_composite_schedule', type: 'request', data: { evse_id: evse, duration: 60 } },
+      response: { id: 'x', name: 'get_composite_schedule', type: 'response', data: { status: 'Accepted', schedule: schedule('2026-12-01T18:00:00Z', 60, 'A', [[0, 10]]) } },
+    });
+
+  it('sums the accepted answers and lists every other record as missing, naming a line that was never sent by what it says', () => {
+    const report = siteReport(
+      [answered('1', 'north', 1), record({ line: 2, outcome: 'invalid_input', input: '{"station": "south", "evse_id": "9", "duration": -1}' }), record({ line: 3, outcome: 'timeout', station: 'east', request: { id: 'y', name: 'get_composite_schedule', type: 'request', data: { evse_id: '4', duration: 60 } } })],
+      { volts: 230, siteLimitW: 5000 },
+    );
+    expect(report.sum?.periods).toEqual([{ start_period: 0, limit: 6900, parts: [6900], over: true }]);
+    expect(report.over).toBe(true);
+    expect(report.missing).toEqual([
+      { line: 2, station: 'south', evse_id: '9', outcome: 'invalid_input' },
+      { line: 3, station: 'east', evse_id: '4', outcome: 'timeout' },
+    ]);
+  });
+
+  it('with no answer to sum, the record says so: no start, no periods, everyone missing', () => {
+    const report = siteReport([record({ outcome: 'rejected', input: 'not json' })], { volts: 230 });
+    expect(sumRecord(report)).toEqual({ sum: { unit: 'W', schedule_start: null, duration: 0, site_limit: null, periods: [], missing: [{ line: 1, evse_id: '?', outcome: 'rejected' }] } });
+  });
+
+  it('--site-limit takes any unit --limit takes; A is per phase of a three-phase connection', () => {
+    expect(sumSettings({ siteLimit: '40kW' })).toEqual({ volts: 230, siteLimitW: 40000 });
+    expect(sumSettings({ siteLimit: '63a', supplyVoltage: '240' })).toEqual({ volts: 240, siteLimitW: 63 * 240 * 3 });
+    expect(() => sumSettings({ siteLimit: '40' })).toThrow(/^--site-limit: "40" is not allowed/);
+  });
+});
+
+describe('the SVG picture (output/svg.ts)', () => {
+  it('escapes what a station names, so that an EVSE id cannot break the file or add to it', () => {
+    const svg = svgOf({ title: 'EVSE <script>&"', start: Date.parse('2026-12-01T18:00:00Z'), duration: 3600, unit: 'W', series: [{ label: 'a</text><x>', steps: [[0, 1000]] }] });
+    expect(svg).not.toContain('<script>');
+    expect(svg).not.toContain('</text><x>');
+    expect(svg).toContain('EVSE &#60;script&#62;&#38;&#34;');
+    // Every element opened is closed: a well-formed file, as a browser needs it.
+    const opened = [...svg.matchAll(/<(\w+)[^>]*?(\/?)>/g)].filter((m) => m[2] !== '/').map((m) => m[1]);
+    const closed = [...svg.matchAll(/<\/(\w+)>/g)].map((m) => m[1]);
+    expect(opened.sort()).toEqual(closed.sort());
+  });
+
+  it('draws nothing below zero and grows to fit the legend of many EVSEs', () => {
+    const series = Array.from({ length: 30 }, (_, i) => ({ label: `station ${i}, EVSE GB*SEV*E00${i}`, steps: [[0, 1000]] as Array<readonly [number, number]> }));
+    const few = svgOf({ title: 't', start: 0, duration: 60, unit: 'W', series: series.slice(0, 2) });
+    const many = svgOf({ title: 't', start: 0, duration: 60, unit: 'W', series });
+    const height = (svg: string) => Number(/height="(\d+)"/.exec(svg)![1]);
+    expect(height(many)).toBeGreaterThan(height(few) + 5 * 20);
+  });
+});
+
+describe('exit status with a finding', () => {
+  it('weighs a finding as its code, beside the outcomes: the worst wins, an error still decides alone', () => {
+    const over = new OverLimitError('over');
+    expect(exitStatus({ outcomes: ['accepted'], findings: [over] })).toBe(1);
+    expect(exitStatus({ outcomes: ['accepted', 'timeout'], findings: [over] })).toBe(3);
+    expect(exitStatus({ outcomes: ['accepted'], findings: [] })).toBe(0);
+    expect(exitStatus({ outcomes: ['accepted'], error: new InterruptedError('x', 'SIGINT'), findings: [over] })).toBe(130);
   });
 });

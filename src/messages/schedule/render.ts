@@ -27,7 +27,8 @@ export function spokenLimit(limit: number, unit: 'A' | 'W'): string {
   return `${limit} ${unit}`;
 }
 
-function table(rows: string[][]): string[] {
+/** Rows as columns padded to their widest cell. */
+export function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
 }
@@ -56,8 +57,9 @@ function periodTable(schedule: CompositeSchedule, view: ResultView): string[] {
 const EIGHTHS = ' ▁▂▃▄▅▆▇█';
 const CHART_ROWS = 8;
 
-/** The lowest limit over each column's slice of the window: a dip is never hidden by the column it falls in. */
-function columnLimits(schedule: CompositeSchedule, columns: number): number[] {
+/** The lowest limit over each column's slice of the window, so that a dip is never hidden by the column it falls in;
+ * or, where a line marks a limit not to pass (a site's), the highest, so that a peak over it is never hidden either. */
+function columnLimits(schedule: CompositeSchedule, columns: number, pick: (a: number, b: number) => number = Math.min): number[] {
   const periods = schedule.charging_schedule_period;
   const values: number[] = [];
   let p = 0;
@@ -65,9 +67,9 @@ function columnLimits(schedule: CompositeSchedule, columns: number): number[] {
     const from = (column * schedule.duration) / columns;
     const to = ((column + 1) * schedule.duration) / columns;
     while (p + 1 < periods.length && periods[p + 1]!.start_period <= from) p++;
-    let lowest = periods[p]!.limit;
-    for (let q = p + 1; q < periods.length && periods[q]!.start_period < to; q++) lowest = Math.min(lowest, periods[q]!.limit);
-    values.push(lowest);
+    let picked = periods[p]!.limit;
+    for (let q = p + 1; q < periods.length && periods[q]!.start_period < to; q++) picked = pick(picked, periods[q]!.limit);
+    values.push(picked);
   }
   return values;
 }
@@ -91,28 +93,48 @@ function timeAxis(schedule: CompositeSchedule, columns: number, indent: number):
   return `${' '.repeat(indent)}${line.join('').trimEnd()}`;
 }
 
-/** The step chart: eighth blocks for height, one column per slice of the window, fitted to the terminal's width. */
-function chart(schedule: CompositeSchedule, view: ResultView): string[] {
+/** A line across the chart that the limit must not pass (a site's grid limit), with its label. */
+export interface ChartLine {
+  value: number;
+  label: string;
+}
+
+/**
+ * The step chart: eighth blocks for height, one column per slice of the window, fitted to the terminal's width. With
+ * a `line` (the site's limit): drawn dashed across the columns that stay under it, and the columns that pass it red.
+ */
+export function chart(schedule: CompositeSchedule, view: Pick<ResultView, 'color' | 'columns'>, line?: ChartLine): string[] {
   const unit = schedule.charging_rate_unit;
   const limits = [...new Set(schedule.charging_schedule_period.map((period) => period.limit))].sort((a, b) => b - a);
-  const top = limits[0]!;
+  const top = Math.max(limits[0]!, line?.value ?? 0);
   const eighths = (limit: number) => (top > 0 ? Math.round((limit / top) * CHART_ROWS * 8) : 0);
-  // Each distinct limit is named on the row its bars end in (the highest, where two end in one row), and 0 at the axis.
+  const rowOf = (limit: number) => CHART_ROWS - 1 - Math.floor((eighths(limit) - 1) / 8);
+  // Each distinct limit is named on the row its bars end in (the highest, where two end in one row), and 0 at the
+  // axis; the line's own label wins its row.
   const rowLabels = new Map<number, string>();
-  for (const limit of limits) {
-    const row = CHART_ROWS - 1 - Math.floor((eighths(limit) - 1) / 8);
-    if (eighths(limit) > 0 && !rowLabels.has(row)) rowLabels.set(row, spokenLimit(limit, unit));
-  }
+  if (line && eighths(line.value) > 0) rowLabels.set(rowOf(line.value), line.label);
+  for (const limit of limits) if (eighths(limit) > 0 && !rowLabels.has(rowOf(limit))) rowLabels.set(rowOf(limit), spokenLimit(limit, unit));
   const zero = spokenLimit(0, unit);
   const indent = Math.max(zero.length, ...[...rowLabels.values()].map((label) => label.length)) + 1;
   const columns = Math.max(10, Math.min(view.columns, 120) - indent - 2);
-  const levels = columnLimits(schedule, columns).map(eighths);
+  const values = columnLimits(schedule, columns, line ? Math.max : Math.min);
+  const levels = values.map(eighths);
+  const lineRow = line && eighths(line.value) > 0 ? rowOf(line.value) : undefined;
   const lines: string[] = [];
   for (let row = 0; row < CHART_ROWS; row++) {
     const floor = (CHART_ROWS - 1 - row) * 8;
-    const cells = levels.map((level) => EIGHTHS[Math.min(8, Math.max(0, level - floor))]).join('');
+    // Runs of one colour, each coloured once: a cell at a time would be an escape sequence per character.
+    const runs: Array<{ red: boolean; text: string }> = [];
+    levels.forEach((level, i) => {
+      let cell = EIGHTHS[Math.min(8, Math.max(0, level - floor))]!;
+      const red = line !== undefined && (values[i]! > line.value || (row === lineRow && cell === ' '));
+      if (row === lineRow && cell === ' ') cell = '╌';
+      if (runs.at(-1)?.red === red) runs.at(-1)!.text += cell;
+      else runs.push({ red, text: cell });
+    });
+    const cells = runs.map((run) => (run.red ? view.color.red(run.text) : view.color.cyan(run.text))).join('');
     const label = rowLabels.get(row) ?? '';
-    lines.push(`${label.padStart(indent - 1)} ${label ? '┤' : '│'}${view.color.cyan(cells)}`.trimEnd());
+    lines.push(`${label.padStart(indent - 1)} ${label ? '┤' : '│'}${cells}`.trimEnd());
   }
   lines.push(`${zero.padStart(indent - 1)} └${'─'.repeat(columns)}`);
   lines.push(timeAxis(schedule, columns, indent + 1));
