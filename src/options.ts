@@ -60,8 +60,9 @@ export interface OptionSpec {
   readonly selects?: boolean;
   /** May be given more than once: the values arrive as a list, in the order given. */
   readonly repeatable?: boolean;
-  /** Means something only with this (switch) option of the same command: given without it, refused (--explain needs --offline). */
-  readonly needs?: string;
+  /** Means something only with this (switch) option of the same command, or one of these: given without, refused
+   * (--explain needs --offline; --supply-voltage, --offline or --sum). */
+  readonly needs?: string | readonly string[];
 }
 
 /** Seconds as given, milliseconds as kept: the timers take those. */
@@ -71,13 +72,13 @@ const seconds = (raw: string, label: string) => parseSeconds(label, raw) * 1000;
  * The station a composite schedule is computed for, as options: `scp simulate` serves one, and `scp schedule
  * --offline` computes from one, so both take the same rows (declared here once, tagged with the command).
  */
-export function stationOptions<C extends string, G extends HelpGroup>(command: C, group: G, needs?: string) {
+export function stationOptions<C extends string, G extends HelpGroup>(command: C, group: G, needs?: string, voltsNeeds: string | readonly string[] | undefined = needs) {
   return [
     { key: 'profiles', command, flags: '--profiles <file>', description: 'start with the profiles in this JSON file: an array of set\'s request data {evse_id?, charging_profile}, or of {id, evse_id, charging_profile_purpose, stack_level} (for clear only)', group, needs, complete: 'file' },
     { key: 'evses', command, flags: '--evses <n>', description: 'the station has EVSEs "1" to "n", and no profiles but those of --profiles (default: the built-in station, or the EVSEs its profiles name)', group, needs, parse: (raw: string, label: string) => wholeNumber(label, raw, 1, 10_000) },
     { key: 'clock', command, flags: '--clock <time>', description: 'the simulated now, fixed, ISO 8601 with a zone (default: the real clock)', group, needs, parse: (raw: string, label: string) => new Date(parseTime(label, raw)) },
     { key: 'transaction', command, flags: '--transaction <evse=id[@start]>', description: 'an active transaction on an EVSE, started at an ISO 8601 time (default: when scp starts); repeatable', group, needs, repeatable: true, parse: (raw: string, label: string) => parseTransaction(raw, label) },
-    { key: 'supplyVoltage', command, flags: '--supply-voltage <volts>', description: 'converts A and W: W = A x volts x phases', default: '230', group, needs, parse: (raw: string, label: string) => parseVolts(raw, label) },
+    { key: 'supplyVoltage', command, flags: '--supply-voltage <volts>', description: 'converts A and W: W = A x volts x phases', default: '230', group, needs: voltsNeeds, parse: (raw: string, label: string) => parseVolts(raw, label) },
     { key: 'defaultLimit', command, flags: '--default-limit <limit>', description: `the limit where no profile limits, one in A and one in W (default: ${DEFAULT_LIMITS.A}A and ${DEFAULT_LIMITS.W}W); repeatable`, group, needs, repeatable: true, parse: (raw: string, label: string) => ({ raw, ...parseLimit(raw, label) }) },
     { key: 'defaultPhases', command, flags: '--default-phases <n>', description: 'the phases a composite period counting none converts A and W with: 1, 2 or 3', default: '3', group, needs, complete: ['1', '2', '3'], parse: (raw: string, label: string) => wholeNumber(label, raw, 1, 3) },
   ] as const satisfies readonly OptionSpec[];
@@ -159,9 +160,11 @@ export function refuseOptions(values: Readonly<Record<string, unknown>>): void {
 export function refuseUnmet(rows: readonly OptionSpec[], values: Readonly<Record<string, unknown>>): void {
   for (const spec of rows) {
     const value = values[spec.key];
-    if (spec.needs === undefined || value === undefined || value === spec.default || values[spec.needs]) continue;
-    const needed = rows.find((row) => row.key === spec.needs)!;
-    throw new UsageError(`${longFlag(spec)}: only with ${longFlag(needed)}`);
+    if (spec.needs === undefined || value === undefined || value === spec.default) continue;
+    const needs = typeof spec.needs === 'string' ? [spec.needs] : spec.needs;
+    if (needs.some((key) => values[key])) continue;
+    const needed = needs.map((key) => longFlag(rows.find((row) => row.key === key)!));
+    throw new UsageError(`${longFlag(spec)}: only with ${needed.join(' or ')}`);
   }
 }
 

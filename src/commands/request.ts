@@ -11,9 +11,11 @@ import type { RequestContext } from '../pipeline/context.js';
 export type MessageOptions = CommandOptions & { dryRun: boolean; yes?: boolean; input?: string; concurrency: string; unordered: boolean };
 
 export async function runMessage(kind: MessageKind, options: MessageOptions, flags: ConnectionFlags, ctx: RequestContext): Promise<Ending> {
-  if (options.input !== undefined) {
+  // Several requests from the options themselves (schedule's repeated --evse) are a stream, as --input's lines are.
+  const given = kind.linesOf?.(options);
+  if (options.input !== undefined || given !== undefined) {
     const { runMany } = await import('../pipeline/many.js');
-    return runMany(kind, { ...options, input: options.input }, flags, ctx);
+    return runMany(kind, options, flags, ctx, given);
   }
   const { runOne } = await import('../pipeline/one.js');
   return runOne(kind, options, flags, ctx);

@@ -23,6 +23,23 @@ export function unreadable(flag: string, path: string, err: unknown): UsageError
   return new UsageError(`${flag}: ${JSON.stringify(path)}: ${FILE_WORDS[code] ?? `cannot be read (${code})`}`);
 }
 
+/** Why a file cannot be written there, in words. */
+const WRITE_WORDS: Readonly<Record<string, string>> = {
+  ENOENT: 'cannot be written (its folder does not exist)',
+  EACCES: 'cannot be written (permission denied)',
+  EPERM: 'cannot be written (permission denied)',
+  EROFS: 'cannot be written (a read-only file system)',
+  EISDIR: 'a folder, not a file',
+  ENOTDIR: 'cannot be written (a part of its path is a file, not a folder)',
+  ENOSPC: 'cannot be written (the disk is full)',
+};
+
+/** The one wording for a file a flag names that cannot be written: bad usage (exit 2) when asked before sending. */
+export function unwritable(flag: string, path: string, err: unknown): UsageError {
+  const code = (err as NodeJS.ErrnoException).code ?? 'error';
+  return new UsageError(`${flag}: ${JSON.stringify(path)}: ${WRITE_WORDS[code] ?? `cannot be written (${code})`}`);
+}
+
 /** The file `flag` names, or bad usage naming the flag. */
 export async function readNamed(flag: string, path: string): Promise<Buffer> {
   try {

@@ -6,7 +6,7 @@ import type { Envelope } from '../core/message.js';
 import type { ResultRecord, Verdict } from '../core/outcome.js';
 import { localTime } from './time.js';
 import type { Output } from './render.js';
-import type { Showing, StreamRecord } from './records.js';
+import type { ResultView, Showing, StreamRecord } from './records.js';
 import { printable } from './plain.js';
 
 /**
@@ -53,12 +53,28 @@ export function showResult(output: Output, record: ResultRecord, kind: Showing, 
   lines.push(...(kind.answerLines?.(response) ?? []).map(printable));
   if (record.verify) lines.push(...verdictLines(record.verify, output.colors));
   if (record.outcome === 'accepted' && kind.render) {
-    const { stdout } = output;
-    const columns = (stdout as { columns?: number }).columns ?? 80;
-    const view = { color: output.colors, terminal: Boolean(stdout.isTTY), columns, options, ...(record.explain ? { explain: record.explain } : {}) };
+    const view = { ...resultView(output, options), ...(record.explain ? { explain: record.explain } : {}) };
     lines.push(...kind.render(record.response as Envelope<'response'>, view));
   }
   output.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** How stdout shows an answer: its colours, whether it is a terminal and how wide, and the command's options. */
+function resultView(output: Output, options: Readonly<Record<string, unknown>>): ResultView {
+  const { stdout } = output;
+  return { color: output.colors, terminal: Boolean(stdout.isTTY), columns: (stdout as { columns?: number }).columns ?? 80, options };
+}
+
+/**
+ * What a stream adds after its records (a site's sum): its lines, set apart by a blank line, or its one record with
+ * --json (the last line of the output, so that `tail -n 1` finds it).
+ */
+export function showAfterRecords(output: Output, shown: { lines(view: ResultView): string[]; record: object }, options: Readonly<Record<string, unknown>>): void {
+  if (output.json) {
+    output.stdout.write(`${JSON.stringify(shown.record)}\n`);
+    return;
+  }
+  output.stdout.write(`\n${shown.lines(resultView(output, options)).join('\n')}\n`);
 }
 
 /** --verify's verdict under the status: in force, or where something else limits, in local time. */

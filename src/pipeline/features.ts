@@ -18,4 +18,8 @@ export const FEATURES: readonly Feature[] = [
   // --retry-failed, again what failed).
   { option: 'resume', load: () => import('./features/journal-resume.js') },
   { option: 'retryFailed', load: () => import('./features/journal-resume.js') },
+  // After a stream's records, what they add up to (a site's composite schedules), against a limit.
+  { option: 'sum', load: () => import('./features/sum.js') },
+  // The answer's chart (or the sum's) as an SVG picture.
+  { option: 'svg', load: () => import('./features/svg.js') },
 ];

@@ -9,6 +9,7 @@
 import { createReadStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { InterruptedError, UsageError, type Ending } from '../core/errors.js';
 import type { StreamOutcome, StreamRecord } from '../core/outcome.js';
 import { lineRecordOf, type Settled } from '../core/result.js';
@@ -26,24 +27,28 @@ import type { RequestContext } from './context.js';
 import { FEATURES } from './features.js';
 import { Steps, judgeAnswer, type LocalAnswers } from './steps.js';
 
-/** A message command's options with --input. */
-export type StreamOptions = CommandOptions & { input: string; concurrency: string; unordered: boolean };
+/** A message command's options with --input (absent where the command's own options make the lines). */
+export type StreamOptions = CommandOptions & { input?: string; concurrency: string; unordered: boolean };
 
 /** What says what to send, --dry-run and a feature for one request only make no sense beside --input: the requests
- * come from the lines. */
-export function checkAlone(kind: MessageKind, options: CommandOptions): void {
+ * come from the lines. Where the options made the lines (`given`), only --dry-run and those features are refused. */
+export function checkAlone(kind: MessageKind, options: CommandOptions, given?: readonly string[]): void {
   const single = new Set(['dryRun', ...FEATURES.filter((feature) => feature.single && !feature.global).map((feature) => feature.option)]);
   const conflicting = [
-    ...kind.options.filter((spec) => spec.selects && options[spec.key] !== undefined),
+    ...kind.options.filter((spec) => given === undefined && spec.selects && options[spec.key] !== undefined),
     ...kind.options.filter((spec) => single.has(spec.key) && options[spec.key] === true),
   ];
-  if (conflicting.length > 0) {
-    throw new UsageError(`--input: cannot be combined with ${longFlag(conflicting[0]!)}; the requests come from the input lines`);
-  }
+  if (conflicting.length === 0) return;
+  const flag = longFlag(conflicting[0]!);
+  if (given === undefined) throw new UsageError(`--input: cannot be combined with ${flag}; the requests come from the input lines`);
+  const made = kind.options.find((spec) => spec.selects && spec.repeatable)!;
+  throw new UsageError(`${flag}: only for a single request; these options make ${given.length === 1 ? 'a stream of 1 request' : `${given.length} requests`} (one per ${longFlag(made)})`);
 }
 
-/** The input: stdin for `-`, else the file, opened first so that a missing one is bad usage before anything connects. */
-async function openInput(path: string, stdin: () => NodeJS.ReadableStream): Promise<NodeJS.ReadableStream> {
+/** The input: the lines the options made, stdin for `-`, else the file, opened first so that a missing one is bad
+ * usage before anything connects. */
+async function openInput(path: string | readonly string[], stdin: () => NodeJS.ReadableStream): Promise<NodeJS.ReadableStream> {
+  if (typeof path !== 'string') return Readable.from(path.map((line) => `${line}\n`));
   if (path === '-') return stdin();
   return openFileStream(path).catch((err: unknown) => {
     throw unreadable('--input', path, err);
@@ -194,17 +199,21 @@ function answeredHere(kind: MessageKind, answers: LocalAnswers, steps: Steps, si
   };
 }
 
-export async function runMany(kind: MessageKind, options: StreamOptions, flags: ConnectionFlags, ctx: RequestContext): Promise<Ending> {
+/**
+ * A stream: one request per line of --input, or per line `given` (a message's own options that make several
+ * requests, kind.ts `linesOf`), printed as they come, then what steps add (`report`) and the summary.
+ */
+export async function runMany(kind: MessageKind, options: StreamOptions, flags: ConnectionFlags, ctx: RequestContext, given?: readonly string[]): Promise<Ending> {
   const { output, signal } = ctx;
-  checkAlone(kind, options);
+  checkAlone(kind, options, options.input === undefined ? given : undefined);
   refuseUnmet(kind.options, options);
-  const steps = await Steps.open(FEATURES, { kind, options, flags, output, env: ctx.env, signal });
+  const steps = await Steps.open(FEATURES, { kind, options, flags, output, env: ctx.env, signal, many: true });
   const concurrency = parseConcurrency(options.concurrency);
   const here = steps.answers;
   // Online, the message's own topics (service_status: the station's general ones) in the Smart Charging pair's place.
   const connection = here ? undefined : await resolveConnection(flags, ctx.env, (message) => output.warn(message), messageTopics(kind, checkConnectionFlags(flags)));
-  const input = await steps.reading(await openInput(options.input, () => ctx.terminal.stdin));
-  const total = options.input !== '-' && output.showsProgress ? await countLines(options.input) : undefined;
+  const input = await steps.reading(await openInput(given ?? options.input!, () => ctx.terminal.stdin));
+  const total = !output.showsProgress ? undefined : given ? given.length : options.input !== '-' ? await countLines(options.input!) : undefined;
   const stream = new Stream(kind, output, steps, concurrency, !options.unordered, total);
   here?.begin();
   // The carrier: a step that answers here, else the correlator over a session pool (loaded only then, with MQTT.js).
@@ -231,8 +240,10 @@ export async function runMany(kind: MessageKind, options: StreamOptions, flags: 
     await stream.printer.end();
     output.clearProgress();
   }
+  // What steps add after every record (a site's sum): only over a whole run that someone still reads.
+  const findings = stream.printer.closed || stream.stopping ? [] : await steps.report({ outcomes: stream.outcomes, interrupted: false });
   if (!stream.printer.closed) showStreamSummary(output, stream.outcomes, performance.now() - stream.started);
   const afterword = carrier.afterword?.();
   if (afterword !== undefined) output.note(afterword);
-  return { outcomes: stream.outcomes.keys(), error: stream.stopping };
+  return { outcomes: stream.outcomes.keys(), error: stream.stopping, findings };
 }

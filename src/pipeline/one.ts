@@ -45,7 +45,7 @@ type Route = { settings: ReturnType<typeof checkConnectionFlags>; topics: Return
 export async function runOne(kind: MessageKind, options: RequestOptions, flags: ConnectionFlags, ctx: RequestContext): Promise<Ending> {
   const { output } = ctx;
   refuseUnmet(kind.options, options);
-  const steps = await Steps.open(FEATURES, { kind, options, flags, output, env: ctx.env, signal: ctx.signal });
+  const steps = await Steps.open(FEATURES, { kind, options, flags, output, env: ctx.env, signal: ctx.signal, many: false });
   try {
     const files = await readOptionFiles(kind, options, () => ctx.terminal.stdin);
     const here = steps.answers;

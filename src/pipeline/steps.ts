@@ -4,7 +4,7 @@
  * many.ts for --input) call the steps of the run at their moments and know no feature by name; features.ts is the
  * one list of features. Modelled on got's hooks: a list of functions per moment, chosen by options, not branches.
  */
-import type { Ending } from '../core/errors.js';
+import type { Ending, ScpError } from '../core/errors.js';
 import type { ResultRecord, StreamOutcome, StreamRecord } from '../core/outcome.js';
 import { resultOf, type Judged, type Result, type Settled } from '../core/result.js';
 import type { CommandOptions, Envelope, MessageKind } from '../messages/kind.js';
@@ -21,6 +21,8 @@ export interface Run {
   readonly output: Output;
   readonly env: NodeJS.ProcessEnv;
   readonly signal: AbortSignal;
+  /** A stream (one request per input line, or per repeated option), not a single request. */
+  readonly many: boolean;
 }
 
 /** Where a request is about to be published, and (a stream's) the line it came from. */
@@ -82,6 +84,9 @@ export interface Step {
   after?(record: ResultRecord): Promise<Ending> | undefined;
   /** The run came to its end, every record made (or a signal cut it short). */
   ended?(end: RunEnd): void;
+  /** Show, a stream's: every record printed and the run not cut short, what the step adds after them (a site's sum),
+   * and what it found that weighs in the exit status beside the outcomes (undefined: nothing). */
+  report?(end: RunEnd): Promise<ScpError | undefined>;
   /** The run is over, however it ended (an error included): let go of what the step holds. */
   close?(): Promise<void>;
 }
@@ -207,6 +212,15 @@ export class Steps {
     let ending: Ending | undefined;
     for (const step of this.all) ending = (await step.after?.(record)) ?? ending;
     return ending;
+  }
+
+  async report(end: RunEnd): Promise<ScpError[]> {
+    const findings: ScpError[] = [];
+    for (const step of this.all) {
+      const finding = await step.report?.(end);
+      if (finding !== undefined) findings.push(finding);
+    }
+    return findings;
   }
 
   async close(): Promise<void> {

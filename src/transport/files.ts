@@ -44,3 +44,27 @@ export async function* fileLines(path: string): AsyncGenerator<FileLine> {
   }
   if (rest.length > 0) yield { text: rest.toString('utf8'), offset, length: rest.length, whole: false };
 }
+
+/** A file written whole or not at all (beside its name, then renamed into it): a reader never sees half a picture. */
+export async function writeWholeFile(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await fs.writeFile(temporary, text, { mode: 0o644 });
+    await fs.rename(temporary, path);
+  } catch (err) {
+    await fs.rm(temporary, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Whether a file can be written at `path` (its folder exists and is writable, and the path is no folder), asked
+ * before anything is sent: a picture that cannot be written is bad usage, not a surprise after the answers. The
+ * system's error when not.
+ */
+export async function checkWritable(path: string): Promise<void> {
+  const stat = await fs.stat(path).catch(() => undefined);
+  if (stat?.isDirectory()) throw Object.assign(new Error(`${path} is a folder`), { code: 'EISDIR' });
+  const { dirname } = await import('node:path');
+  await fs.access(stat ? path : dirname(path), 2 /* W_OK */);
+}

@@ -13,7 +13,7 @@ import { validateRequest as validateScheduleRequest, validateResponse as validat
 import { checkFieldsWith, checkWith } from '../../core/validate.js';
 import { checkEvse, notOneOf, parseDuration, rateUnit } from '../../core/fields.js';
 import { scheduleLines } from './render.js';
-import type { MessageKind } from '../kind.js';
+import type { MessageKind, Summer } from '../kind.js';
 import type { ScheduleInput } from './input.js';
 import { DEFAULT_DURATION, scheduleFace, type ScheduleOptions } from './face.js';
 
@@ -30,12 +30,28 @@ export function buildScheduleData(input: ScheduleInput): GetCompositeScheduleReq
   return { evse_id: evse, duration, ...(unit === undefined ? {} : { charging_rate_unit: unit }) };
 }
 
+/**
+ * Several --evse, or --sum (a sum of one is still a sum): one request per EVSE, each an input line built and checked
+ * as the flags are (a bad EVSE is bad usage naming --evse, before anything is sent), with the same --duration and
+ * --unit. Without --evse, --sum is bad usage unless --input gives the lines.
+ */
+function linesOf(options: ScheduleOptions): string[] | undefined {
+  const evses = options.evse ?? [];
+  if (evses.length === 0 && options.sum && options.input === undefined) {
+    throw new UsageError('--sum: give the EVSEs to add up: --evse (once per EVSE) or --input <file> (one line per EVSE, with "station" where the topics name {station})');
+  }
+  if (evses.length < 2 && !(options.sum && evses.length === 1)) return undefined;
+  return evses.map((evse) => JSON.stringify(buildScheduleData({ evse, duration: options.duration, unit: options.unit })));
+}
+
 /** The registry's entry for get_composite_schedule. */
 export const schedule: MessageKind<GetCompositeScheduleRequest, GetCompositeScheduleResponse, ScheduleInput, ScheduleOptions> = {
   ...scheduleFace,
   name: 'get_composite_schedule',
   nothingDone: 'answered',
-  inputOf: ({ evse, duration, unit }) => ({ evse, duration, unit }),
+  // One --evse is one request; several (or --sum) are one input line each (linesOf).
+  inputOf: ({ evse, duration, unit }) => ({ evse: evse?.[0], duration, unit }),
+  linesOf: (options) => linesOf(options as ScheduleOptions),
   nothingToSend: (reason) => `nothing to ask: give --evse <evse_id> (0 for the whole station), or --input <file> (not asking, since ${reason})`,
   ask: async (streams, warn, given) => (await import('./prompts.js')).askEvse(schedule, streams, warn, given),
   confirmation: () => undefined,
@@ -55,6 +71,8 @@ export const schedule: MessageKind<GetCompositeScheduleRequest, GetCompositeSche
     ...(response.data.status_info ? { info: response.data.status_info } : {}),
   }),
   render: (response, view) => (response.data.schedule ? scheduleLines(response.data.schedule, view) : []),
+  // --sum and --svg: what a site draws, and the picture of an answer (loaded only then).
+  sum: async () => (await import('./sum.js')).scheduleSummer as Summer,
   // --offline: the simulator's station answers here (the composite calculation is loaded only then).
   offline: async () => (await import('./station.js')).scheduleStation,
 };
