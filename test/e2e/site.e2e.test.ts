@@ -289,6 +289,18 @@ describe('scp schedule --svg', () => {
     expect(second.height / first.height).toBeCloseTo(10 / 16, 1);
   });
 
+  it('--offline: one computed answer drawn, and nothing at all drawn for a refusal', async () => {
+    const file = join(dir, 'offline-one.svg');
+    const run = await runScp(['schedule', '--offline', '--clock', '2026-12-01T18:00:00Z', '--evse', 'GB*SEV*E002', '--svg', file], { TZ: 'UTC' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('Composite schedule of EVSE GB*SEV*E002');
+    const refused = join(dir, 'refused.svg');
+    const none = await runScp(['schedule', '--offline', '--evse', 'nowhere', '--svg', refused]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('scp: warning: --svg: no schedule in the answer: no picture was drawn');
+    expect(existsSync(refused)).toBe(false);
+  });
+
   it('--offline --sum over the built-in station\'s EVSEs, planned before anything is sent', async () => {
     const file = join(dir, 'offline.svg');
     const run = await runScp(['schedule', '--offline', '--clock', '2026-12-01T18:00:00Z', '--evse', 'GB*SEV*E001', '--evse', 'GB*SEV*E002', '--duration', '2h', '--sum', '--site-limit', '30kW', '--svg', file, '--json'], { TZ: 'UTC' });
