@@ -4,6 +4,7 @@
  * (their `code` says why); whoever names the file words them. One of the start-up measures kept in transport/.
  */
 import { promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
 
 export function readFileBytes(path: string): Promise<Buffer> {
   return fs.readFile(path);
@@ -65,6 +66,5 @@ export async function writeWholeFile(path: string, text: string): Promise<void> 
 export async function checkWritable(path: string): Promise<void> {
   const stat = await fs.stat(path).catch(() => undefined);
   if (stat?.isDirectory()) throw Object.assign(new Error(`${path} is a folder`), { code: 'EISDIR' });
-  const { dirname } = await import('node:path');
   await fs.access(stat ? path : dirname(path), 2 /* W_OK */);
 }

@@ -273,6 +273,15 @@ describe('scp schedule --svg', () => {
     expect(picture.at(x(2000), bottom - stackHeight - 10)).toBe('#ffffff');
   });
 
+  it('--sum with no answer to add up: says so, draws nothing, and the record has no start and no periods', async () => {
+    const file = join(dir, 'nothing.svg');
+    const run = await scp([...fleet, 'schedule', '--input', inputFile([SITE[3]!]), '--sum', '--svg', file]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('no EVSE answered Accepted: nothing to sum\nmissing: line 1, station south, EVSE B: rejected; the total is incomplete');
+    expect(run.stderr).toContain('scp: warning: --svg: no EVSE answered Accepted: no picture was drawn');
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('a single answer: its limit over the window, in its unit', async () => {
     const file = join(dir, 'one.svg');
     const run = await scp([...northOnly, 'schedule', '--evse', 'A', '--duration', '1h', '--svg', file]);
@@ -344,6 +353,7 @@ describe('bad usage: one line naming the flag, exit 2, nothing sent', () => {
     ['--supply-voltage online without --sum', ['--evse', 'A', '--supply-voltage', '240'], /^scp: --supply-voltage: only with --offline or --sum/],
     ['--sum with nothing to add up', ['--sum'], /^scp: --sum: give the EVSEs to add up/],
     ['--svg where its folder does not exist', ['--evse', 'A', '--svg', '/nonexistent/scp/site.svg'], /^scp: --svg: "\/nonexistent\/scp\/site.svg": cannot be written \(its folder does not exist\)/],
+    ['--svg to stdout', ['--evse', 'A', '--svg', '-'], /^scp: --svg: "-" is not allowed; give the picture a file of its own/],
     ['--svg over several requests without --sum', ['--evse', 'A', '--evse', 'B', '--svg', 'x.svg'], /^scp: --svg: one picture per run/],
     ['--dry-run with several --evse', ['--evse', 'A', '--evse', 'B', '--dry-run'], /^scp: --dry-run: only for a single request; these options make 2 requests \(one per --evse\)/],
     ['a bad EVSE among several', ['--evse', 'A', '--evse', '', '--sum'], /^scp: --evse: /],

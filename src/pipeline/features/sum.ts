@@ -25,6 +25,7 @@ export async function open({ kind, options, output }: Run): Promise<Step> {
       const sum = summer.sum(records, settings);
       showAfterRecords(output, sum, options);
       if (sum.svg !== undefined) await picture?.write(sum.svg);
+      else if (picture !== undefined) output.warn('--svg: no EVSE answered Accepted: no picture was drawn');
       if (sum.over === undefined) return undefined;
       output.error(sum.over);
       return new OverLimitError(sum.over);

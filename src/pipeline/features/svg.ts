@@ -15,6 +15,8 @@ import type { Run, Step } from '../steps.js';
 export async function pictureFile(options: Run['options'], output: Output): Promise<{ write(svg: string): Promise<void> } | undefined> {
   if (typeof options.svg !== 'string') return undefined;
   const path = options.svg;
+  // Stdout holds the answers (and the table); a picture among them would be read by nobody.
+  if (path === '-') throw new UsageError('--svg: "-" is not allowed; give the picture a file of its own (the answers go to stdout)');
   await checkWritable(path).catch((err: unknown) => {
     throw unwritable('--svg', path, err);
   });
