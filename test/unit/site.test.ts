@@ -5,7 +5,8 @@ import { sumSchedules } from '../../src/core/site.js';
 import type { CompositeSchedule } from '../../src/core/generated/types.js';
 import type { StreamRecord } from '../../src/core/outcome.js';
 import { InterruptedError, OverLimitError, exitStatus } from '../../src/core/errors.js';
-import { siteReport, sumRecord, sumSettings } from '../../src/messages/schedule/sum.js';
+import { siteReport, sumLines, sumRecord, sumSettings } from '../../src/messages/schedule/sum.js';
+import { PLAIN } from '../../src/output/plain.js';
 import { svgOf } from '../../src/output/svg.js';
 
 const schedule = (start: string, duration: number, unit: 'A' | 'W', periods: Array<[number, number, (1 | 2 | 3)?]>): CompositeSchedule => ({
@@ -117,5 +118,29 @@ describe('exit status with a finding', () => {
     expect(exitStatus({ outcomes: ['accepted', 'timeout'], findings: [over] })).toBe(3);
     expect(exitStatus({ outcomes: ['accepted'], findings: [] })).toBe(0);
     expect(exitStatus({ outcomes: ['accepted'], error: new InterruptedError('x', 'SIGINT'), findings: [over] })).toBe(130);
+  });
+});
+
+describe('the sum\'s table (messages/schedule/sum.ts sumLines)', () => {
+  const wide = Array.from({ length: 8 }, (_, i) => ({
+    request: { id: `${i}`, name: 'get_composite_schedule', type: 'request', data: { evse_id: `GB*SEV*E00${i}`, duration: 60 } },
+    response: { id: `${i}`, name: 'get_composite_schedule', type: 'response', data: { status: 'Accepted', schedule: schedule('2026-12-01T18:00:00Z', 60, 'W', [[0, 1000 * (i + 1)]]) } },
+    outcome: 'accepted',
+    elapsed_ms: 1,
+    line: i + 1,
+    input: '',
+  })) as StreamRecord[];
+  const view = (terminal: boolean, columns: number) => ({ color: PLAIN, terminal, columns, options: { chart: false } });
+
+  it('on a terminal too narrow for every EVSE, leaves their columns out and says so; a pipe gets them all', () => {
+    const report = siteReport(wide, { volts: 230 });
+    const narrow = sumLines(report, { volts: 230 }, view(true, 80));
+    expect(narrow.find((line) => line.startsWith('from'))!.split(/\s{2,}/)).toEqual(['from', 'to', 'total']);
+    expect(narrow.at(-1)).toBe('(8 EVSE columns left out to fit the terminal: a pipe or --json has them)');
+    expect(Math.max(...narrow.map((line) => line.length))).toBeLessThanOrEqual(80);
+    const piped = sumLines(report, { volts: 230 }, view(false, 80));
+    expect(piped.find((line) => line.startsWith('from'))!.split(/\s{2,}/)).toHaveLength(11);
+    const roomy = sumLines(report, { volts: 230 }, view(true, 200));
+    expect(roomy.find((line) => line.startsWith('from'))!.split(/\s{2,}/)).toHaveLength(11);
   });
 });

@@ -125,7 +125,7 @@ function header(report: SiteReport, sum: SiteSum, volts: number, view: Pick<Resu
     ['site', `${report.columns.length} EVSE${report.columns.length === 1 ? '' : 's'}${stations.size > 0 ? ` on ${stations.size} station${stations.size === 1 ? '' : 's'}` : ''}`],
     ['start', `${localTime(first)} ${zoneOf(first)} (${sum.schedule_start})`],
     ['duration', `${spokenDuration(sum.duration)} (${sum.duration} s)`],
-    ['unit', `W (an answer in A at ${volts} V x its period's phases, 3 where it gives none)`],
+    ['unit', `W (an answer in A: x ${volts} V x the period's phases, 3 where none)`],
   ];
   if (report.siteLimitW !== undefined) rows.push(['site limit', `${kilowatts(report.siteLimitW)}: ${report.over ? `over ${overWords(report)}` : 'never over'}`]);
   const lines = table(rows).map(printable);
@@ -140,32 +140,41 @@ function missingLines(report: SiteReport, view: Pick<ResultView, 'color'>): stri
   return [view.color.yellow(printable(`missing: ${who.join('; ')}; the total is incomplete`))];
 }
 
+/**
+ * The table: from, to, a column per EVSE, the total and how far it is over. On a terminal too narrow for every EVSE's
+ * column, the EVSEs' columns are left out (said under the table): a wrapped table is unreadable, and the total is what
+ * is asked; a pipe or a file gets them all, as --json does.
+ */
+function sumTable(report: SiteReport, sum: SiteSum, view: ResultView): string[] {
+  const start = Date.parse(sum.schedule_start);
+  const rows = (parts: boolean) =>
+    sum.periods.map((period, i) => [
+      localTime(new Date(start + period.start_period * 1000)),
+      localTime(new Date(start + (sum.periods[i + 1]?.start_period ?? sum.duration) * 1000)),
+      ...(parts ? period.parts.map(kilowatts) : []),
+      kilowatts(period.limit),
+      period.over ? `over by ${kilowatts(Math.round((period.limit - report.siteLimitW!) * 10) / 10)}` : '',
+    ]);
+  const total = report.missing.length === 0 ? 'total' : 'total (incomplete)';
+  const laid = (parts: boolean) => table([['from', 'to', ...(parts ? report.columns.map(columnName) : []), total, ''], ...rows(parts)].map((row) => row.map(printable)));
+  let lines = laid(true);
+  let note: string[] = [];
+  if (view.terminal && report.columns.length > 1 && Math.max(...lines.map((line) => line.length)) > view.columns) {
+    lines = laid(false);
+    note = [view.color.dim(`(${report.columns.length} EVSE columns left out to fit the terminal: a pipe or --json has them)`)];
+  }
+  const [head, ...body] = lines;
+  return [view.color.dim(head!), ...body.map((line, i) => (sum.periods[i]!.over ? view.color.red(line) : line)), ...note];
+}
+
 /** What `scp schedule --sum` prints after the answers' lines: header, table, the chart where wanted. */
 export function sumLines(report: SiteReport, settings: SumSettings, view: ResultView): string[] {
   const { sum } = report;
   if (sum === undefined) return [view.color.yellow('no EVSE answered Accepted: nothing to sum'), ...missingLines(report, view)];
-  const start = Date.parse(sum.schedule_start);
-  const rows = sum.periods.map((period, i) => [
-    localTime(new Date(start + period.start_period * 1000)),
-    localTime(new Date(start + (sum.periods[i + 1]?.start_period ?? sum.duration) * 1000)),
-    ...period.parts.map(kilowatts),
-    kilowatts(period.limit),
-    period.over ? `over by ${kilowatts(Math.round((period.limit - report.siteLimitW!) * 10) / 10)}` : '',
-  ]);
-  const total = report.missing.length === 0 ? 'total' : 'total (incomplete)';
-  const [head, ...body] = table([['from', 'to', ...report.columns.map(columnName), total, ''], ...rows].map((row) => row.map(printable)));
-  const marked = body.map((line, i) => (sum.periods[i]!.over ? view.color.red(line) : line));
   const wanted = view.options.chart === undefined ? view.terminal : view.options.chart === true;
   const summed: CompositeSchedule = { evse_id: 'total', schedule_start: sum.schedule_start, duration: sum.duration, charging_rate_unit: 'W', charging_schedule_period: sum.periods.map(({ start_period, limit }) => ({ start_period, limit })) as CompositeSchedule['charging_schedule_period'] };
   const line = report.siteLimitW === undefined ? undefined : { value: report.siteLimitW, label: `limit ${kilowatts(report.siteLimitW)}` };
-  return [
-    ...header(report, sum, settings.volts, view),
-    ...missingLines(report, view),
-    '',
-    view.color.dim(head!),
-    ...marked,
-    ...(wanted ? ['', ...chart(summed, view, line)] : []),
-  ];
+  return [...header(report, sum, settings.volts, view), ...missingLines(report, view), '', ...sumTable(report, sum, view), ...(wanted ? ['', ...chart(summed, view, line)] : [])];
 }
 
 /** The picture of the sum: the EVSEs stacked, the limit as a line, the stretches over it shaded. */
