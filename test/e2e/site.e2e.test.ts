@@ -205,15 +205,15 @@ describe('scp schedule --evse repeated', () => {
     const run = await scp([...northOnly, 'schedule', '--evse', 'A', '--evse', 'B', '--sum', '--site-limit', '15kW', '--chart', '--duration', '1h']);
     expect(run.code, run.stderr).toBe(1);
     const chart = run.stdout.slice(run.stdout.lastIndexOf('\n', run.stdout.indexOf('┤')) + 1).split('\n');
-    // The peak (22.04 kW for the first half hour) names the top row; the limit names its own, drawn dashed where the
-    // total stays under it (from 18:30, 13.3 kW then 9.7 kW).
-    expect(chart[0]).toMatch(/^ +22\.0 kW ┤█+$/);
-    expect(chart[2]).toMatch(/^limit 15\.0 kW ┤█{30,34}╌{30,34}$/);
+    // The peak (22.04 kW for the first half hour) names the top row; the limit is named at the right end of its own,
+    // drawn dashed where the total stays under it (from 18:30, 13.3 kW then 9.7 kW).
+    expect(chart[0]).toMatch(/^22\.0 kW ┤█+$/);
+    expect(chart[2]).toMatch(/^ +│█{28,32}╌{28,32} limit 15\.0 kW$/);
     // In colour: the columns over the limit red, the rest cyan, the dashes red.
     const forced = await runScp(['--broker', broker.url, ...northOnly, 'schedule', '--evse', 'A', '--evse', 'B', '--sum', '--site-limit', '15kW', '--chart', '--duration', '1h'], { TZ: 'UTC', FORCE_COLOR: '1' });
     const rows = forced.stdout.split('\n');
-    expect(rows.find((line) => line.includes('limit 15.0 kW ┤'))).toMatch(/┤\u001b\[31m█{30,34}╌{30,34}\u001b\[39m$/);
-    expect(rows.find((line) => line.includes('9.7 kW ┤'))).toMatch(/┤\u001b\[31m█{30,34}\u001b\[39m\u001b\[36m█+▄+\u001b\[39m$/);
+    expect(rows.find((line) => line.includes('limit 15.0 kW'))).toMatch(/│\u001b\[31m█{28,32}╌{28,32}\u001b\[39m \u001b\[31mlimit 15\.0 kW\u001b\[39m$/);
+    expect(rows.find((line) => line.includes('9.7 kW ┤'))).toMatch(/┤\u001b\[31m█{28,32}\u001b\[39m\u001b\[36m█+▄+\u001b\[39m$/);
   });
 });
 

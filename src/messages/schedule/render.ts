@@ -110,13 +110,12 @@ export function chart(schedule: CompositeSchedule, view: Pick<ResultView, 'color
   const eighths = (limit: number) => (top > 0 ? Math.round((limit / top) * CHART_ROWS * 8) : 0);
   const rowOf = (limit: number) => CHART_ROWS - 1 - Math.floor((eighths(limit) - 1) / 8);
   // Each distinct limit is named on the row its bars end in (the highest, where two end in one row), and 0 at the
-  // axis; the line's own label wins its row.
+  // axis; the line is named at its right end, so that a peak in its row keeps its own label.
   const rowLabels = new Map<number, string>();
-  if (line && eighths(line.value) > 0) rowLabels.set(rowOf(line.value), line.label);
   for (const limit of limits) if (eighths(limit) > 0 && !rowLabels.has(rowOf(limit))) rowLabels.set(rowOf(limit), spokenLimit(limit, unit));
   const zero = spokenLimit(0, unit);
   const indent = Math.max(zero.length, ...[...rowLabels.values()].map((label) => label.length)) + 1;
-  const columns = Math.max(10, Math.min(view.columns, 120) - indent - 2);
+  const columns = Math.max(10, Math.min(view.columns, 120) - indent - 2 - (line ? line.label.length + 1 : 0));
   const values = columnLimits(schedule, columns, line ? Math.max : Math.min);
   const levels = values.map(eighths);
   const lineRow = line && eighths(line.value) > 0 ? rowOf(line.value) : undefined;
@@ -134,7 +133,8 @@ export function chart(schedule: CompositeSchedule, view: Pick<ResultView, 'color
     });
     const cells = runs.map((run) => (run.red ? view.color.red(run.text) : view.color.cyan(run.text))).join('');
     const label = rowLabels.get(row) ?? '';
-    lines.push(`${label.padStart(indent - 1)} ${label ? '┤' : '│'}${cells}`.trimEnd());
+    const named = row === lineRow ? ` ${view.color.red(line!.label)}` : '';
+    lines.push(`${label.padStart(indent - 1)} ${label ? '┤' : '│'}${cells}${named}`.trimEnd());
   }
   lines.push(`${zero.padStart(indent - 1)} └${'─'.repeat(columns)}`);
   lines.push(timeAxis(schedule, columns, indent + 1));
