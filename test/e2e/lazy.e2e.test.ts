@@ -173,8 +173,8 @@ describe('the help bundle', () => {
 
 describe('what Node itself loads for a run', () => {
   // Creating process.stdin, process.stdout or process.stderr loads Node's streams (and net, for a pipe): help and
-  // dry runs write with write(2) instead (output/stdio.ts) and never make stdin.
-  for (const args of [['--help'], ['clear', '--help'], ...MESSAGES.map(({ command, samples }) => [command, ...samples.send[0]!, '--dry-run'])]) {
+  // dry runs write with write(2) instead (output/stdio.ts) and never make stdin; so does the launcher's --version.
+  for (const args of [['--version'], ['--help'], ['clear', '--help'], ...MESSAGES.map(({ command, samples }) => [command, ...samples.send[0]!, '--dry-run'])]) {
     it(`scp ${args.join(' ')} makes none of Node's stdio streams, and still prints`, () => {
       const run = builtinsOf(args);
       expect(run.status).toBe(0);
