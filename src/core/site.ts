@@ -32,14 +32,32 @@ function watts(schedule: CompositeSchedule, period: CompositeSchedule['charging_
   return period.limit * volts * (period.number_of_phases_available ?? DEFAULT_PHASES);
 }
 
-/** What one schedule asks at absolute second `at` (ms since the epoch), in W; 0 outside its window. */
-function wattsAt(schedule: CompositeSchedule, at: number, volts: number): number {
-  const offset = (at - Date.parse(schedule.schedule_start)) / 1000;
-  if (offset < 0 || offset >= schedule.duration) return 0;
-  const periods = schedule.charging_schedule_period;
-  let current = periods[0]!;
-  for (const period of periods) if (period.start_period <= offset) current = period;
-  return watts(schedule, current, volts);
+/**
+ * For steps starting at `starts` and moments `times`, both ascending: the index of the step in force at each moment
+ * (-1 before the first). One walk over both, not a search per moment: a site of 20 EVSEs with 1,000 periods each has
+ * 20,000 moments to look up in each of them (a search per moment took the sum 0.6 s and its picture 100 s).
+ */
+export function stepIndexes(starts: readonly number[], times: readonly number[]): number[] {
+  const indexes: number[] = [];
+  let i = -1;
+  for (const time of times) {
+    while (i + 1 < starts.length && starts[i + 1]! <= time) i++;
+    indexes.push(i);
+  }
+  return indexes;
+}
+
+/** What one schedule asks at each of `times` (ms since the epoch, ascending), in W: 0 outside its window, and before
+ * its first period's start that period's limit. Its periods are taken in the order of their starts, as OCPP orders
+ * them. */
+function wattsAt(schedule: CompositeSchedule, times: readonly number[], volts: number): number[] {
+  const start = Date.parse(schedule.schedule_start);
+  const periods = [...schedule.charging_schedule_period].sort((a, b) => a.start_period - b.start_period);
+  const indexes = stepIndexes(periods.map((period) => start + period.start_period * 1000), times);
+  return times.map((at, t) => {
+    const offset = (at - start) / 1000;
+    return offset < 0 || offset >= schedule.duration ? 0 : watts(schedule, periods[Math.max(0, indexes[t]!)]!, volts);
+  });
 }
 
 /** Every moment (ms since the epoch) where any schedule's limit may change, in order. */
@@ -59,8 +77,10 @@ export function sumSchedules(schedules: readonly CompositeSchedule[], { volts = 
   const times = boundaries(schedules);
   const start = times[0]!;
   const periods: SumPeriod[] = [];
-  for (const at of times.slice(0, -1)) {
-    const parts = schedules.map((schedule) => wattsAt(schedule, at, volts));
+  const starts = times.slice(0, -1);
+  const columns = schedules.map((schedule) => wattsAt(schedule, starts, volts));
+  for (const [t, at] of starts.entries()) {
+    const parts = columns.map((column) => column[t]!);
     const limit = Math.round(parts.reduce((sum, part) => sum + part, 0) * 10) / 10;
     const over = siteLimitW !== undefined && limit > siteLimitW;
     const last = periods.at(-1);

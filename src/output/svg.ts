@@ -5,6 +5,7 @@
  * a title and a legend. Self-contained (no fonts, scripts or links to fetch), so any browser or viewer draws it as it
  * is. Pure: the picture in, the file's text out.
  */
+import { stepIndexes } from '../core/site.js';
 import { clockTime, localTime, monthDay, zoneOf } from './time.js';
 
 /** One stacked series: its legend label, and its value from each start (seconds from the picture's start) on. */
@@ -73,17 +74,21 @@ function timeStep(duration: number): number {
   return steps.find((step) => duration / step <= 8) ?? steps.at(-1)!;
 }
 
-/** Every moment where a series changes, and each series' value over each stretch between two of them. */
-function stretches(picture: Picture): Array<{ from: number; to: number; values: number[] }> {
+/** A stretch of the window where no series changes, and each series' value over it. */
+type Stretch = { from: number; to: number; values: number[] };
+
+/** Every moment where a series changes, and each series' value over each stretch between two of them (0 before a
+ * series' first step; a series' steps in the order of their starts). */
+function stretches(picture: Picture): Stretch[] {
   const times = new Set<number>([0, picture.duration]);
   for (const series of picture.series) for (const [start] of series.steps) if (start > 0 && start < picture.duration) times.add(start);
   const sorted = [...times].sort((a, b) => a - b);
-  const valueAt = (series: PictureSeries, at: number) => {
-    let value = 0;
-    for (const [start, v] of series.steps) if (start <= at) value = v;
-    return value;
-  };
-  return sorted.slice(0, -1).map((from, i) => ({ from, to: sorted[i + 1]!, values: picture.series.map((series) => valueAt(series, from)) }));
+  const froms = sorted.slice(0, -1);
+  const columns = picture.series.map((series) => {
+    const steps = [...series.steps].sort((a, b) => a[0] - b[0]);
+    return stepIndexes(steps.map(([start]) => start), froms).map((i) => (i < 0 ? 0 : steps[i]![1]));
+  });
+  return froms.map((from, i) => ({ from, to: sorted[i + 1]!, values: columns.map((column) => column[i]!) }));
 }
 
 /** The value axis: a grid line and a label at each round step. */
@@ -148,9 +153,9 @@ function legend(picture: Picture, top: number): { parts: string[]; rows: number 
 }
 
 /** The bars: each stretch's series stacked bottom to top. */
-function bars(picture: Picture, at: Layout): string[] {
+function bars(pieces: readonly Stretch[], at: Layout): string[] {
   const parts: string[] = [];
-  for (const piece of stretches(picture)) {
+  for (const piece of pieces) {
     let below = 0;
     piece.values.forEach((value, i) => {
       if (value <= 0) return;
@@ -162,7 +167,8 @@ function bars(picture: Picture, at: Layout): string[] {
 }
 
 export function svgOf(picture: Picture): string {
-  const highest = Math.max(0, ...stretches(picture).map((piece) => piece.values.reduce((a, b) => a + b, 0)), picture.limit?.value ?? 0);
+  const pieces = stretches(picture);
+  const highest = pieces.reduce((top, piece) => Math.max(top, piece.values.reduce((a, b) => a + b, 0)), Math.max(0, picture.limit?.value ?? 0));
   const ceiling = highest > 0 ? Math.ceil((highest * 1.1) / valueStep(highest * 1.1)) * valueStep(highest * 1.1) : 1;
   const top = 50 + (1 + (picture.notes?.length ?? 0)) * LINE;
   const bottom = top + PLOT_HEIGHT;
@@ -181,7 +187,7 @@ export function svgOf(picture: Picture): string {
     ...valueAxis(picture, at),
     // Edges on whole pixels: stacked bars meet without a hairline of background between them.
     '<g shape-rendering="crispEdges">',
-    ...bars(picture, at),
+    ...bars(pieces, at),
     '</g>',
     `<line x1="${LEFT}" x2="${LEFT}" y1="${top}" y2="${bottom}" stroke="#333"/>`,
     `<line x1="${LEFT}" x2="${RIGHT}" y1="${bottom}" y2="${bottom}" stroke="#333"/>`,

@@ -1,7 +1,7 @@
 /** What a site draws (#45): composite schedules summed on absolute time, in W (src/core/site.ts), the report of a run's
  * records (messages/schedule/sum.ts), its picture (output/svg.ts) and how a site over its limit weighs in the exit. */
 import { describe, expect, it } from 'vitest';
-import { sumSchedules } from '../../src/core/site.js';
+import { stepIndexes, sumSchedules } from '../../src/core/site.js';
 import type { CompositeSchedule } from '../../src/core/generated/types.js';
 import type { StreamRecord } from '../../src/core/outcome.js';
 import { InterruptedError, OverLimitError, exitStatus } from '../../src/core/errors.js';
@@ -15,6 +15,13 @@ const schedule = (start: string, duration: number, unit: 'A' | 'W', periods: Arr
   duration,
   charging_rate_unit: unit,
   charging_schedule_period: periods.map(([start_period, limit, phases]) => ({ start_period, limit, ...(phases === undefined ? {} : { number_of_phases_available: phases }) })) as CompositeSchedule['charging_schedule_period'],
+});
+
+describe('stepIndexes', () => {
+  it('gives the step in force at each moment, -1 before the first, in one walk over both lists', () => {
+    expect(stepIndexes([0, 10, 20], [-1, 0, 5, 10, 19, 20, 99])).toEqual([-1, 0, 0, 1, 1, 2, 2]);
+    expect(stepIndexes([], [0, 1])).toEqual([-1, -1]);
+  });
 });
 
 describe('sumSchedules', () => {
