@@ -6,7 +6,7 @@
  * is. Pure: the picture in, the file's text out.
  */
 import { stepIndexes } from '../core/site.js';
-import { clockTime, localTime, monthDay, zoneOf } from './time.js';
+import { clockTime, crossesMidnight, datedClock, localTime, zoneOf } from './time.js';
 
 /** One stacked series: its legend label, and its value from each start (seconds from the picture's start) on. */
 export interface PictureSeries {
@@ -106,13 +106,13 @@ function valueAxis(picture: Picture, at: Layout): string[] {
 /** The time axis: ticks on round local times, dated where the window crosses a midnight, and its zone. */
 function timeAxis(picture: Picture, at: Layout): string[] {
   const parts: string[] = [];
-  const dated = new Date(picture.start).toDateString() !== new Date(picture.start + picture.duration * 1000).toDateString();
+  const dated = crossesMidnight(picture.start, picture.duration);
   const every = timeStep(picture.duration);
   const offset = -new Date(picture.start).getTimezoneOffset() * 60;
   const first = Math.ceil((picture.start / 1000 + offset) / every) * every - offset - picture.start / 1000;
   for (let tick = first; tick <= picture.duration; tick += every) {
     const time = new Date(picture.start + tick * 1000);
-    const label = dated && (tick === first || clockTime(time) === '00:00') ? `${monthDay(time)} ${clockTime(time)}` : clockTime(time);
+    const label = dated && (tick === first || clockTime(time) === '00:00') ? datedClock(time) : clockTime(time);
     parts.push(`<line x1="${fixed(at.x(tick))}" x2="${fixed(at.x(tick))}" y1="${at.bottom}" y2="${at.bottom + 5}" stroke="#333"/>`);
     parts.push(`<text x="${fixed(at.x(tick))}" y="${at.bottom + 20}" text-anchor="middle">${escape(label)}</text>`);
   }

@@ -18,3 +18,9 @@ export function zoneOf(date: Date): string {
 export const clockTime = (date: Date) => `${pad(date.getHours())}:${pad(date.getMinutes())}`;
 /** Month and day, for an axis over more than a day. */
 export const monthDay = (date: Date) => `${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+
+/** Whether a window of `seconds` from `start` (ms since the epoch) ends on another local day than it starts: its
+ * axis then dates its times (`04:42 ... 04:42` would not say which day). */
+export const crossesMidnight = (start: number, seconds: number) => new Date(start).toDateString() !== new Date(start + seconds * 1000).toDateString();
+/** Month, day and time, for an axis over more than a day: `12-02 07:00`. */
+export const datedClock = (date: Date) => `${monthDay(date)} ${clockTime(date)}`;

@@ -6,7 +6,7 @@
 import type { CompositeSchedule } from '../../core/generated/types.js';
 import type { ResultView } from '../kind.js';
 import { printable } from '../../output/plain.js';
-import { clockTime, localTime, monthDay, zoneOf } from '../../output/time.js';
+import { clockTime, crossesMidnight, datedClock, localTime, zoneOf } from '../../output/time.js';
 import type { Explanation, ProfileRef } from '../../core/explain.js';
 
 
@@ -27,6 +27,15 @@ export function spokenLimit(limit: number, unit: 'A' | 'W'): string {
   return `${limit} ${unit}`;
 }
 
+/** Period `i`'s start and end in local time: from its own start (seconds from `start`, ms since the epoch) to the
+ * next one's, or the window's end. */
+export function periodSpan(start: number, periods: readonly { start_period: number }[], i: number, duration: number): [string, string] {
+  return [localTime(new Date(start + periods[i]!.start_period * 1000)), localTime(new Date(start + (periods[i + 1]?.start_period ?? duration) * 1000))];
+}
+
+/** Whether to draw the step chart: on a terminal unless --no-chart, elsewhere only with --chart. */
+export const chartWanted = (view: Pick<ResultView, 'options' | 'terminal'>) => (view.options.chart === undefined ? view.terminal : view.options.chart === true);
+
 /** Rows as columns padded to their widest cell. */
 export function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -39,8 +48,7 @@ function periodTable(schedule: CompositeSchedule, view: ResultView): string[] {
   const first = new Date(start);
   const periods = schedule.charging_schedule_period;
   const rows = periods.map((period, i) => [
-    localTime(new Date(start + period.start_period * 1000)),
-    localTime(new Date(start + (periods[i + 1]?.start_period ?? schedule.duration) * 1000)),
+    ...periodSpan(start, periods, i, schedule.duration),
     spokenLimit(period.limit, schedule.charging_rate_unit),
     period.number_of_phases_available === undefined ? '-' : `${period.number_of_phases_available}${period.phase_to_use === undefined ? '' : ` (phase ${period.phase_to_use})`}`,
   ]);
@@ -78,10 +86,10 @@ function columnLimits(schedule: CompositeSchedule, columns: number, pick: (a: nu
  * local midnight (`04:42 ... 04:42` would not say which day). */
 function timeAxis(schedule: CompositeSchedule, columns: number, indent: number): string {
   const start = Date.parse(schedule.schedule_start);
-  const dated = new Date(start).toDateString() !== new Date(start + schedule.duration * 1000).toDateString();
+  const dated = crossesMidnight(start, schedule.duration);
   const label = (offset: number) => {
     const time = new Date(start + offset * 1000);
-    return dated ? `${monthDay(time)} ${clockTime(time)}` : clockTime(time);
+    return dated ? datedClock(time) : clockTime(time);
   };
   const line = Array.from({ length: columns + 1 }, () => ' ');
   for (const [at, offset] of [[0, 0], [Math.floor(columns / 2), schedule.duration / 2], [columns, schedule.duration]] as const) {
@@ -151,8 +159,7 @@ function profileName(profile: ProfileRef): string {
 function explainLines(explain: Explanation, schedule: CompositeSchedule, view: ResultView): string[] {
   const start = Date.parse(schedule.schedule_start);
   const rows = explain.periods.map((period, i) => [
-    localTime(new Date(start + period.start_period * 1000)),
-    localTime(new Date(start + (explain.periods[i + 1]?.start_period ?? schedule.duration) * 1000)),
+    ...periodSpan(start, explain.periods, i, schedule.duration),
     spokenLimit(period.limit, schedule.charging_rate_unit),
     period.profiles.length === 0 ? "the station's default: no profile limits" : period.profiles.map(profileName).join(', '),
   ]);
@@ -172,7 +179,7 @@ function explainLines(explain: Explanation, schedule: CompositeSchedule, view: R
  * --chart), and with --explain (offline) why.
  */
 export function scheduleLines(schedule: CompositeSchedule, view: ResultView): string[] {
-  const wanted = view.options.chart === undefined ? view.terminal : view.options.chart === true;
+  const wanted = chartWanted(view);
   const explained = view.explain ? explainLines(view.explain as Explanation, schedule, view) : [];
   return [...periodTable(schedule, view), ...(wanted ? ['', ...chart(schedule, view)] : []), ...explained];
 }

@@ -14,7 +14,7 @@ import { printable } from '../../output/plain.js';
 import { svgOf, type Picture } from '../../output/svg.js';
 import { localTime, zoneOf } from '../../output/time.js';
 import type { ResultView, Summer } from '../kind.js';
-import { chart, spokenDuration, spokenLimit, table } from './render.js';
+import { chart, chartWanted, periodSpan, spokenDuration, spokenLimit, table } from './render.js';
 
 /** How the answers are added: volts to turn A into W, and the site's limit in W, if one was given. */
 export interface SumSettings {
@@ -149,8 +149,7 @@ function sumTable(report: SiteReport, sum: SiteSum, view: ResultView): string[] 
   const start = Date.parse(sum.schedule_start);
   const rows = (parts: boolean) =>
     sum.periods.map((period, i) => [
-      localTime(new Date(start + period.start_period * 1000)),
-      localTime(new Date(start + (sum.periods[i + 1]?.start_period ?? sum.duration) * 1000)),
+      ...periodSpan(start, sum.periods, i, sum.duration),
       ...(parts ? period.parts.map(kilowatts) : []),
       kilowatts(period.limit),
       period.over ? `over by ${kilowatts(Math.round((period.limit - report.siteLimitW!) * 10) / 10)}` : '',
@@ -171,7 +170,7 @@ function sumTable(report: SiteReport, sum: SiteSum, view: ResultView): string[] 
 export function sumLines(report: SiteReport, settings: SumSettings, view: ResultView): string[] {
   const { sum } = report;
   if (sum === undefined) return [view.color.yellow('no EVSE answered Accepted: nothing to sum'), ...missingLines(report, view)];
-  const wanted = view.options.chart === undefined ? view.terminal : view.options.chart === true;
+  const wanted = chartWanted(view);
   const summed: CompositeSchedule = { evse_id: 'total', schedule_start: sum.schedule_start, duration: sum.duration, charging_rate_unit: 'W', charging_schedule_period: sum.periods.map(({ start_period, limit }) => ({ start_period, limit })) as CompositeSchedule['charging_schedule_period'] };
   const line = report.siteLimitW === undefined ? undefined : { value: report.siteLimitW, label: `limit ${kilowatts(report.siteLimitW)}` };
   return [...header(report, sum, settings.volts, view), ...missingLines(report, view), '', ...sumTable(report, sum, view), ...(wanted ? ['', ...chart(summed, view, line)] : [])];
