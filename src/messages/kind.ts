@@ -126,14 +126,14 @@ export interface WireChecks<Req extends Envelope<'request'> = Envelope<'request'
 }
 
 /** An `--input` line of it: the shorthand a line may use, and what a line may be. */
-export interface InputLines {
+export interface InputLines<Options = CommandOptions> {
   /** An input line that is not a JSON object: the data its shorthand stands for, or undefined. */
   shorthand(text: string): unknown;
   /** What an input line may be, for a line that is neither. */
   readonly lineHint: string;
   /** Several requests from the command's own options (schedule's repeated --evse, or --sum): one input line each,
    * checked as flags are (a bad one is bad usage naming its flag); undefined: the options make one request. */
-  linesOf?(options: CommandOptions): string[] | undefined;
+  linesOf?(options: Options): string[] | undefined;
 }
 
 /** The simulated service itself, beside its station: what it says of itself when asked (service_status). */
@@ -224,7 +224,7 @@ export interface MessageKind<
 > extends MessageCommand,
     RequestBuilding<Req, Input, Options>,
     WireChecks<Req, Res>,
-    InputLines,
+    InputLines<Options>,
     Showing<Req, Res>,
     Offline<Req, Res>,
     Verifying<Req>,

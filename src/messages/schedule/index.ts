@@ -51,7 +51,7 @@ export const schedule: MessageKind<GetCompositeScheduleRequest, GetCompositeSche
   nothingDone: 'answered',
   // One --evse is one request; several (or --sum) are one input line each (linesOf).
   inputOf: ({ evse, duration, unit }) => ({ evse: evse?.[0], duration, unit }),
-  linesOf: (options) => linesOf(options as ScheduleOptions),
+  linesOf,
   nothingToSend: (reason) => `nothing to ask: give --evse <evse_id> (0 for the whole station), or --input <file> (not asking, since ${reason})`,
   ask: async (streams, warn, given) => (await import('./prompts.js')).askEvse(schedule, streams, warn, given),
   confirmation: () => undefined,
