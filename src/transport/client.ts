@@ -283,6 +283,17 @@ export function peerCertificate(client: MqttClient): PeerCertificate | undefined
   return { validTo: new Date(certificate.valid_to).toISOString(), ...(certificate.subject?.CN === undefined ? {} : { subject: certificate.subject.CN }) };
 }
 
+/**
+ * What a connect timeout adds when the socket was taken: a broker answers CONNECT at once, so something that holds the
+ * connection in silence is most likely no MQTT broker (an HTTP server waiting for a request line), or one overloaded.
+ */
+const SAID_NOTHING = ': the other end took the connection but said nothing (is this the broker\'s MQTT port? a broker under load: raise --connect-timeout)';
+
+function tookConnection(client: MqttClient): boolean {
+  const stream = client.stream as Partial<Socket> | undefined;
+  return stream?.connecting === false && stream.destroyed === false;
+}
+
 /** Disconnects politely when we can, then makes sure the socket is gone either way. */
 export async function close(client: MqttClient): Promise<void> {
   if (client.connected) {
@@ -328,7 +339,7 @@ export async function establish(
   o.log(`connecting to ${where} as ${connection.clientId} (MQTT ${connection.protocolVersion === 5 ? '5' : '3.1.1'})`);
   await race(ready, {
     ms: connection.connectTimeoutMs,
-    onTimeout: () => new ConnectionError(`cannot connect to ${where}: no answer from the broker within ${connection.connectTimeoutMs / 1000} s`),
+    onTimeout: () => new ConnectionError(`cannot connect to ${where}: no answer from the broker within ${connection.connectTimeoutMs / 1000} s${tookConnection(client) ? SAID_NOTHING : ''}`),
     signal: o.signal,
     onAbort: o.onAbort,
   });

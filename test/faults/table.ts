@@ -28,8 +28,8 @@ export const FAULTS: Fault[] = [
   {
     id: 'no-connack',
     fault: 'broker accepts TCP but never sends CONNACK',
-    sees: '`cannot connect to <url>: no answer from the broker within <n> s`, after `--connect-timeout`',
-    message: /cannot connect to \S+: no answer from the broker within 0\.5 s/,
+    sees: "`cannot connect to <url>: no answer from the broker within <n> s: the other end took the connection but said nothing (is this the broker's MQTT port? ...)`, after `--connect-timeout`",
+    message: /cannot connect to \S+: no answer from the broker within 0\.5 s: the other end took the connection but said nothing \(is this the broker's MQTT port\?/,
     exit: 4,
     outcome: 'error',
   },
