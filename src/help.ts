@@ -103,7 +103,7 @@ outcomes, and whether it finished. An interrupted run can be taken up with the s
 Examples:
   scp --journal site-a.jsonl clear --input ids.txt
   scp --journal site-a.jsonl clear --input ids.txt --resume     # after an interruption
-  scp --journal site-a.jsonl journal --since 2026-12-01T00:00:00Z
+  scp --journal site-a.jsonl journal --since 2026-12-01       # or 2026-12-01T18:00:00Z, or 2h (ago)
   scp --journal site-a.jsonl journal --station 17 --outcome rejected --json | jq -r .run
 
 Exit codes:

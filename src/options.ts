@@ -10,7 +10,7 @@ import type { SiteProfile } from './core/generated/types.js';
 import type { StreamOutcome } from './core/outcome.js';
 import { DEFAULT_LIMITS } from './core/profile.js';
 import { MQTT_VERSIONS, checkTopic, parseBrokerUrl, parseConnections, parseMilliseconds, parseMqttVersion, parsePort, parseQos, parseRatio, parseSeconds } from './core/settings.js';
-import { notOneOf, parseLimit, parseTime, parseTransaction, parseVolts, wholeNumber } from './core/fields.js';
+import { notOneOf, parseLimit, parseSince, parseTime, parseTransaction, parseVolts, wholeNumber } from './core/fields.js';
 
 /** The outcomes a record may have (core/outcome.ts StreamOutcome), for `scp journal --outcome`. */
 const OUTCOMES = ['accepted', 'not_in_force', 'unknown', 'rejected', 'invalid_input', 'timeout', 'invalid_response', 'error'] as const satisfies readonly StreamOutcome[];
@@ -136,7 +136,7 @@ const SHARED_OPTIONS = [
   { key: 'evse', command: 'doctor', flags: '--evse <evse_id>', description: 'the EVSE the round trip asks a composite schedule of, exactly as the station names it (0: the whole station)', default: '0', group: 'send' },
   { key: 'input', command: 'doctor', flags: '--input <file>', description: 'check each station a line of this file names (- for stdin): a station id, or a JSON object like {"station": "17", "evse": "1"}; the topics must name {station}', group: 'send', complete: 'file' },
   // scp journal: which runs and requests to list (--station, the global option, is a filter here too).
-  { key: 'since', command: 'journal', flags: '--since <time>', description: 'only runs started at or after this time (ISO 8601 with a zone)', group: 'output', parse: (raw: string, label: string) => Date.parse(parseTime(label, raw)) },
+  { key: 'since', command: 'journal', flags: '--since <time>', description: 'only runs started at or after this time: 2026-12-01T18:00:00Z (a zone), 2026-12-01 (local midnight) or how long ago (30m, 2h, 7d)', group: 'output', parse: (raw: string, label: string) => parseSince(label, raw, Date.now()) },
   { key: 'evse', command: 'journal', flags: '--evse <evse_id>', description: 'only requests for this EVSE (and runs that have one)', group: 'output' },
   { key: 'outcome', command: 'journal', flags: '--outcome <outcome>', description: `only requests whose record has this outcome: ${OUTCOMES.join(', ')}`, group: 'output', complete: OUTCOMES, parse: (raw: string, label: string) => oneOf(label, raw, OUTCOMES) },
 ] as const satisfies readonly OptionSpec[];

@@ -51,14 +51,36 @@ export function parseLimit(raw: string, flag = '--limit'): { unit: 'A' | 'W'; li
   return unit === 'kW' ? { unit: 'W', limit: Math.round(value * 1000 * 1000) / 1000 } : { unit, limit: value };
 }
 
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 /** An ISO 8601 time with a zone, sent in UTC and whole seconds; a time without a zone would be a guess. */
 export function parseTime(flag: string, raw: string): string {
-  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw) && !Number.isNaN(Date.parse(raw));
+  const ok = ISO_WITH_ZONE.test(raw) && !Number.isNaN(Date.parse(raw));
   if (!ok) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected an ISO 8601 time with a zone, e.g. 2026-12-01T18:00:00Z`);
   return wholeSecondsUtc(new Date(raw));
 }
 
 export const wholeSecondsUtc = (time: Date) => `${new Date(Math.floor(time.getTime() / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+
+/**
+ * From when, as an operator says it in an audit: a time with a zone, a day alone (from local midnight, as `date` and
+ * journalctl read one), or how long ago (30m, 2h, 7d, as docker logs --since). Milliseconds since the epoch.
+ */
+export function parseSince(flag: string, raw: string, now: number): number {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
+  if (day) {
+    const [year, month, date] = [Number(day[1]), Number(day[2]), Number(day[3])];
+    const midnight = new Date(year, month - 1, date);
+    if (midnight.getFullYear() === year && midnight.getMonth() === month - 1 && midnight.getDate() === date) return midnight.getTime();
+  } else if (/^[0-9]+[smhd]$/.test(raw)) {
+    // A unit is required: a bare number (2026?) is more likely a mistyped time than seconds ago.
+    const seconds = Number(raw.slice(0, -1)) * { s: 1, m: 60, h: 3600, d: 86400 }[raw.slice(-1) as 's'];
+    if (seconds >= 1 && Number.isSafeInteger(seconds * 1000)) return now - seconds * 1000;
+  } else if (ISO_WITH_ZONE.test(raw) && !Number.isNaN(Date.parse(raw))) {
+    return Date.parse(parseTime(flag, raw));
+  }
+  throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected a time with a zone (2026-12-01T18:00:00Z), a day (2026-12-01, from local midnight) or how long ago (30m, 2h, 7d)`);
+}
 
 /** Seconds, or 30m, 2h, 1d. */
 export function parseDuration(raw: string, flag = '--duration'): number {

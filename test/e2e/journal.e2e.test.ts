@@ -261,6 +261,14 @@ describe('scp journal', () => {
       expect(await json('--outcome', 'unknown')).toEqual([[1, { unknown: 1 }]]);
       expect(await json('--evse', 'E7')).toEqual([[1, { accepted: 1 }]]);
       expect(await json('--since', '2999-01-01T00:00:00Z')).toEqual([]);
+      // As an operator says it: how long ago, or a day alone (from local midnight).
+      expect(await json('--since', '1h')).toEqual([[3, { accepted: 2, unknown: 1 }], [1, { accepted: 1 }]]);
+      expect(await json('--since', '2999-01-01')).toEqual([]);
+      expect(await json('--since', '2000-01-01')).toHaveLength(2);
+      expect(await runScp(['--journal', journal, 'journal', '--since', 'yesterday'])).toMatchObject({
+        code: 2,
+        stderr: 'scp: --since: "yesterday" is not allowed; expected a time with a zone (2026-12-01T18:00:00Z), a day (2026-12-01, from local midnight) or how long ago (30m, 2h, 7d)\n',
+      });
       expect((await runScp(['--journal', journal, 'journal', '--outcome', 'fine'])).code).toBe(2);
       expect(await runScp(['journal'])).toMatchObject({ code: 2, stderr: "scp: --journal: required: the journal to list (or set SCP_JOURNAL, or a profile's journal)\n" });
     } finally {

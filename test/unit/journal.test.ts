@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { JournalSummary, evseOf, readEntry, type JournalEntry } from '../../src/core/journal.js';
+import { parseSince } from '../../src/core/fields.js';
 
 const who = { time: '2026-12-07T06:00:00.000Z', user: 'ops', host: 'laptop' };
 const start = (run: string, time = who.time): JournalEntry => ({ v: 1, type: 'run', run, command: 'clear', input: 'ids.txt', brokers: ['mqtt://b:1883'], scp: '0.1.0', ...who, time });
@@ -84,5 +85,22 @@ describe('JournalSummary', () => {
     expect(lines({ evse: 'E2' })).toEqual([['new', 1, { accepted: 1 }]]);
     expect(lines({ outcome: 'rejected' })).toEqual([['new', 1, { rejected: 1 }]]);
     expect(lines({ since: Date.parse('2026-12-05T00:00:00Z') })).toEqual([['new', 2, { rejected: 1, accepted: 1 }]]);
+  });
+});
+
+describe("--since, as an operator says it", () => {
+  const now = Date.parse('2026-12-07T12:00:00Z');
+  it('a time with a zone, a day from local midnight, or how long ago', () => {
+    expect(parseSince('--since', '2026-12-01T18:00:00+01:00', now)).toBe(Date.parse('2026-12-01T17:00:00Z'));
+    expect(parseSince('--since', '2026-12-01', now)).toBe(new Date(2026, 11, 1).getTime());
+    expect(parseSince('--since', '90m', now)).toBe(now - 90 * 60_000);
+    expect(parseSince('--since', '2h', now)).toBe(Date.parse('2026-12-07T10:00:00Z'));
+    expect(parseSince('--since', '7d', now)).toBe(Date.parse('2026-11-30T12:00:00Z'));
+  });
+
+  it('refuses a bare number, an impossible day, a time without a zone and words, naming the flag', () => {
+    for (const raw of ['2026', '2026-02-30', '2026-12-01T18:00:00', 'yesterday', '0h', '-2h', '']) {
+      expect(() => parseSince('--since', raw, now), raw).toThrow(/^--since: ".*" is not allowed; expected a time with a zone/);
+    }
   });
 });
