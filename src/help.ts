@@ -108,7 +108,7 @@ Examples:
 
 Exit codes:
   0    listed (a line of the journal that is no entry, such as one cut short by a kill, is said on stderr)
-  2    no journal given, or it cannot be read; a bad --since or --outcome
+  2    no journal given, it cannot be read, or it is not a journal; a bad --since or --outcome
   70   internal error: a bug in scp (rerun with --verbose for the stack)`;
 
 export const DOCTOR_HELP = `

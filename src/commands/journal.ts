@@ -6,7 +6,7 @@
  */
 import { unreadable } from '../connection/secrets.js';
 import { UsageError, type Ending } from '../core/errors.js';
-import { JournalSummary, readEntry, skippedLine } from '../core/journal.js';
+import { JournalReader, JournalSummary } from '../core/journal.js';
 import { parseJournalOptions, type JournalOptions } from '../options.js';
 import type { Output } from '../output/render.js';
 import { showJournal } from '../output/journal.js';
@@ -23,19 +23,19 @@ export async function listJournal(options: JournalOptions, flags: ConnectionFlag
     ...(options.evse === undefined ? {} : { evse: options.evse }),
     ...(outcome === undefined ? {} : { outcome }),
   });
-  let number = 0;
+  const label = settingLabel(flags, 'journal', '--journal', 'journal');
+  const reader = new JournalReader(path, label, (message) => output.warn(message));
   try {
     for await (const { text, whole } of fileLines(path)) {
-      number++;
-      const { entry, problem } = readEntry(text, whole);
+      const entry = reader.read(text, whole);
       if (entry) summary.add(entry);
-      else if (problem) output.warn(skippedLine(path, number, problem));
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === undefined) throw err;
-    throw unreadable(settingLabel(flags, 'journal', '--journal', 'journal'), path, err);
+    throw unreadable(label, path, err);
   }
+  reader.done();
   showJournal(output, summary.list());
   return {};
 }

@@ -9,6 +9,7 @@
  * line is the one that counts); `end` says it finished (or was interrupted). Every entry is one whole line, written
  * with one write, so runs sharing a journal interleave only whole lines.
  */
+import { UsageError } from './errors.js';
 import type { ResultRecord, StreamOutcome, StreamRecord } from './outcome.js';
 
 /** Written in every entry: a later scp that changes the entries' shape can tell old ones apart. */
@@ -93,9 +94,55 @@ export function readEntry(text: string, whole = true): { entry?: JournalEntry; p
   return { entry: entry as JournalEntry };
 }
 
-/** The warning for a line of the journal at `path` that is skipped: never fatal. */
-export function skippedLine(path: string, number: number, why: string): string {
-  return `journal ${JSON.stringify(path)}: line ${number} skipped: ${why}`;
+/** What every entry scp writes starts with. */
+const ENTRY_START = `{"v":`;
+
+/**
+ * Whether a file whose first line is `text` may be a journal: empty, or starting as an entry does (or cut short
+ * while it did: a first write killed mid-way). Anything else is someone's other file (`--journal ids.txt`, a slip
+ * for `--input`): never appended to, never read as one.
+ */
+export function mayBeJournal(text: string): boolean {
+  return text.trim() === '' || text.startsWith(ENTRY_START) || ENTRY_START.startsWith(text);
+}
+
+export function notAJournal(label: string, path: string): UsageError {
+  return new UsageError(`${label}: ${JSON.stringify(path)} is not a journal (its first line is no journal entry): give a new file, or one scp wrote`);
+}
+
+/** How many lines that are no entry are named one by one; the rest are counted. */
+const NAMED_SKIPS = 3;
+
+/**
+ * A journal's lines, read in order: each entry handed back; a line that is no entry warned of, never fatal (the
+ * first few by number, then how many more, so a journal with many does not bury the answer); a file that is no
+ * journal at all refused at its first line.
+ */
+export class JournalReader {
+  private number = 0;
+  private skipped = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly label: string,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  read(text: string, whole: boolean): JournalEntry | undefined {
+    this.number++;
+    if (this.number === 1 && !mayBeJournal(text)) throw notAJournal(this.label, this.path);
+    const { entry, problem } = readEntry(text, whole);
+    if (entry === undefined && problem !== undefined && ++this.skipped <= NAMED_SKIPS) {
+      this.warn(`journal ${JSON.stringify(this.path)}: line ${this.number} skipped: ${problem}`);
+    }
+    return entry;
+  }
+
+  /** Says how many more lines were skipped than were named. */
+  done(): void {
+    const more = this.skipped - NAMED_SKIPS;
+    if (more > 0) this.warn(`journal ${JSON.stringify(this.path)}: ${more} more line${more === 1 ? '' : 's'} skipped (no journal entries)`);
+  }
 }
 
 /** The EVSE a request names, for `scp journal --evse`: set's and schedule's evse_id, clear's criteria. */

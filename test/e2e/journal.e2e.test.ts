@@ -175,6 +175,17 @@ describe('a torn journal, and two writers', () => {
       expect(lines[8]).toBe('{"v":1,"run":"cut","type":"rec');
       for (const line of lines.slice(9).filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
       expect(service.counts.get(4)).toBe(1);
+      // Many lines that are no entries: the first three named, the rest counted, the runs still listed.
+      appendFileSync(journal, 'garbage\n'.repeat(500));
+      const buried = await runScp(['--journal', journal, 'journal', '--json']);
+      expect(buried.code).toBe(0);
+      expect(buried.stderr.split('\n').map((line) => line.replace(/^scp: warning: journal ".*?": /, ''))).toEqual([
+        'line 9 skipped: not a whole JSON line (cut short by a kill mid-write?)',
+        ...[1, 2].map((i) => `line ${lines.length - 1 + i} skipped: not a whole JSON line (cut short by a kill mid-write?)`),
+        '498 more lines skipped (no journal entries)',
+        '',
+      ]);
+      expect(records(buried.stdout).map((run) => run.lines)).toEqual([4]);
     } finally {
       await service.responder.close();
     }
@@ -237,6 +248,13 @@ describe('--retry-failed, and what is refused', () => {
       expect(await refused([...base, 'clear', '--input', '-', '--resume'], '1\n2\n33\n4\n5\n')).toEqual([2, 'scp: --resume: line 3 of stdin is not what the run had there ("3", now "33"): nothing was sent']);
       expect(await refused([...base, 'clear', '--input', '-', '--resume'], ids(1, 4))).toEqual([2, 'scp: --resume: stdin has 4 lines, but the run had line 5: nothing was sent']);
       expect(await refused([...service.args, '--journal', dir, 'clear', '--id', '1'])).toEqual([2, `scp: --journal: cannot open ${JSON.stringify(dir)} to append to it (EISDIR)`]);
+      // Someone's other file (--journal ids.txt, a slip for --input) is never written to, resumed from or listed.
+      const other = file('ids.txt', ids(1, 5));
+      const notJournal = `${JSON.stringify(other)} is not a journal (its first line is no journal entry): give a new file, or one scp wrote`;
+      expect(await refused([...service.args, '--journal', other, 'clear', '--id', '1'])).toEqual([2, `scp: --journal: ${notJournal}`]);
+      expect(await refused([...service.args, '--journal', other, 'clear', '--input', '-', '--resume'], ids(1, 5))).toEqual([2, `scp: --journal: ${notJournal}`]);
+      expect(await refused(['--journal', other, 'journal'])).toEqual([2, `scp: --journal: ${notJournal}`]);
+      expect(readFileSync(other, 'utf8')).toBe(ids(1, 5));
       expect(service.counts.size).toBe(sent);
       expect([...service.counts.values()].every((times) => times === 1)).toBe(true);
     } finally {

@@ -2,7 +2,7 @@
  * The journal's pure part (src/core/journal.ts): how a line of it reads, and how `scp journal` sums up its runs.
  */
 import { describe, expect, it } from 'vitest';
-import { JournalSummary, evseOf, readEntry, type JournalEntry } from '../../src/core/journal.js';
+import { JournalReader, JournalSummary, evseOf, mayBeJournal, readEntry, type JournalEntry } from '../../src/core/journal.js';
 import { parseSince } from '../../src/core/fields.js';
 
 const who = { time: '2026-12-07T06:00:00.000Z', user: 'ops', host: 'laptop' };
@@ -102,5 +102,40 @@ describe("--since, as an operator says it", () => {
     for (const raw of ['2026', '2026-02-30', '2026-12-01T18:00:00', 'yesterday', '0h', '-2h', '']) {
       expect(() => parseSince('--since', raw, now), raw).toThrow(/^--since: ".*" is not allowed; expected a time with a zone/);
     }
+  });
+});
+
+describe('JournalReader', () => {
+  const readAll = (lines: Array<[string, boolean?]>) => {
+    const warnings: string[] = [];
+    const reader = new JournalReader('j.jsonl', '--journal', (message) => warnings.push(message));
+    const entries = lines.map(([text, whole = true]) => reader.read(text, whole)).filter(Boolean);
+    reader.done();
+    return { entries: entries.length, warnings };
+  };
+
+  it('hands back entries, names the first three lines that are none and counts the rest', () => {
+    const entry = JSON.stringify(start('a'));
+    expect(readAll([[entry], ['x'], [entry], ['y'], ['z'], ['w'], ['{"v":1,"run', false]])).toEqual({
+      entries: 2,
+      warnings: [
+        'journal "j.jsonl": line 2 skipped: not a whole JSON line (cut short by a kill mid-write?)',
+        'journal "j.jsonl": line 4 skipped: not a whole JSON line (cut short by a kill mid-write?)',
+        'journal "j.jsonl": line 5 skipped: not a whole JSON line (cut short by a kill mid-write?)',
+        'journal "j.jsonl": 2 more lines skipped (no journal entries)',
+      ],
+    });
+    expect(readAll([[entry], ['x'], ['y'], ['z'], ['w']]).warnings.at(-1)).toBe('journal "j.jsonl": 1 more line skipped (no journal entries)');
+  });
+
+  it('refuses a file whose first line is no entry: someone else\'s file, not a journal', () => {
+    expect(() => readAll([['1'], ['2']])).toThrow('--journal: "j.jsonl" is not a journal (its first line is no journal entry): give a new file, or one scp wrote');
+    // A first write cut short by a kill still starts as an entry does.
+    expect(readAll([['{"v":1,"ru'], [JSON.stringify(start('a'))]]).entries).toBe(1);
+  });
+
+  it('mayBeJournal: empty, an entry, or the start of one', () => {
+    expect([mayBeJournal(''), mayBeJournal('  '), mayBeJournal('{"v'), mayBeJournal('{"v":1,"run":"a"}')]).toEqual([true, true, true, true]);
+    expect([mayBeJournal('1'), mayBeJournal('{"id": 1}'), mayBeJournal('# ids'), mayBeJournal('{ "v": 1 }')]).toEqual([false, false, false, false]);
   });
 });

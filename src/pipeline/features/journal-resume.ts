@@ -8,11 +8,12 @@
  * are in the file, and a record is read back only when its line comes: memory holds each line's input, not its record.
  */
 import { unreadable } from '../../connection/secrets.js';
+import { settingLabel } from '../../connection/settings.js';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { TimeoutError, UsageError } from '../../core/errors.js';
-import { readEntry, skippedLine, type JournalEntry, type RecordEntry, type SendEntry } from '../../core/journal.js';
+import { JournalReader, type JournalEntry, type RecordEntry, type SendEntry } from '../../core/journal.js';
 import type { StreamRecord } from '../../core/outcome.js';
 import { lineRecordOf } from '../../core/result.js';
 import { fileLines } from '../../transport/files.js';
@@ -31,21 +32,20 @@ interface Known {
 }
 
 /** Every entry of the journal with where it is, in order; a line that is no entry (torn by a kill) is warned about. */
-async function* entriesOf(path: string, warn: (message: string) => void): AsyncGenerator<{ entry: JournalEntry; at: At }> {
-  let number = 0;
+async function* entriesOf(path: string, label: string, warn: (message: string) => void): AsyncGenerator<{ entry: JournalEntry; at: At }> {
+  const reader = new JournalReader(path, label, warn);
   for await (const { text, offset, length, whole } of fileLines(path)) {
-    number++;
-    const { entry, problem } = readEntry(text, whole);
+    const entry = reader.read(text, whole);
     if (entry) yield { entry, at: { offset, length } };
-    else if (problem) warn(skippedLine(path, number, problem));
   }
+  reader.done();
 }
 
 /** The last run of `command` over an input: the one most recently started or taken up. */
-async function lastRun(path: string, command: string): Promise<string | undefined> {
+async function lastRun(path: string, label: string, command: string): Promise<string | undefined> {
   const ours = new Set<string>();
   let last: string | undefined;
-  for await (const { entry } of entriesOf(path, () => undefined)) {
+  for await (const { entry } of entriesOf(path, label, () => undefined)) {
     if (entry.type === 'run' && entry.command === command && entry.input !== undefined) ours.add(entry.run);
     if ((entry.type === 'run' || entry.type === 'continue') && ours.has(entry.run)) last = entry.run;
   }
@@ -53,9 +53,9 @@ async function lastRun(path: string, command: string): Promise<string | undefine
 }
 
 /** Each line of the run: its input, and its latest send and record entries. */
-async function linesOf(path: string, run: string, warn: (message: string) => void): Promise<Map<number, Known>> {
+async function linesOf(path: string, label: string, run: string, warn: (message: string) => void): Promise<Map<number, Known>> {
   const lines = new Map<number, Known>();
-  for await (const { entry, at } of entriesOf(path, warn)) {
+  for await (const { entry, at } of entriesOf(path, label, warn)) {
     if (entry.run !== run || (entry.type !== 'send' && entry.type !== 'record')) continue;
     const line = entry.line ?? (entry.type === 'record' ? (entry.record as StreamRecord).line : undefined);
     if (line === undefined) continue;
@@ -110,11 +110,12 @@ export async function open(run: Run): Promise<Step> {
   const path = flags.journal;
   if (path === undefined) throw new UsageError(`${flag}: needs --journal <file>, the journal of the run to take up (or SCP_JOURNAL, or a profile's journal)`);
   const warn = (message: string) => output.warn(message);
-  const id = await lastRun(path, kind.command).catch((err: NodeJS.ErrnoException) => {
-    throw unreadable(flag, path, err);
+  const label = settingLabel(flags, 'journal', '--journal', 'journal');
+  const id = await lastRun(path, label, kind.command).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === undefined ? err : unreadable(flag, path, err);
   });
   if (id === undefined) throw new UsageError(`${flag}: ${JSON.stringify(path)} has no run of scp ${kind.command} --input to take up`);
-  const lines = await linesOf(path, id, warn);
+  const lines = await linesOf(path, label, id, warn);
   journalFor(run).continueRun(id, failed ? 'failed' : 'unsent');
   const inputPath = String(options.input);
   const named = inputPath === '-' ? 'stdin' : JSON.stringify(inputPath);

@@ -10,7 +10,7 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { UsageError } from '../../core/errors.js';
-import { JOURNAL_VERSION, type ContinueEntry, type JournalEntry, type Who } from '../../core/journal.js';
+import { JOURNAL_VERSION, mayBeJournal, notAJournal, type ContinueEntry, type JournalEntry, type Who } from '../../core/journal.js';
 import type { ResultRecord, StreamOutcome, StreamRecord } from '../../core/outcome.js';
 import { redactUrl } from '../../core/settings.js';
 import { VERSION } from '../../core/version.js';
@@ -52,6 +52,10 @@ export class JournalWriter {
       this.fd = openSync(path, 'a+');
     } catch (err) {
       throw new UsageError(`${label}: cannot open ${JSON.stringify(path)} to append to it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (!mayBeJournal(firstLine(this.fd))) {
+      closeSync(this.fd);
+      throw notAJournal(label, path);
     }
     this.torn = endsTorn(this.fd);
     this.who = whoAmI(env);
@@ -96,6 +100,16 @@ export class JournalWriter {
   close(): void {
     closeSync(this.fd);
   }
+}
+
+/** The file's first line (as much of it as says whether it may be a journal); none but a regular file's (reading a
+ * terminal or a pipe would wait for input). */
+function firstLine(fd: number): string {
+  const stat = fstatSync(fd);
+  if (!stat.isFile() || stat.size === 0) return '';
+  const start = Buffer.alloc(64);
+  const read = readSync(fd, start, 0, start.length, 0);
+  return start.subarray(0, read).toString('utf8').split('\n')[0]!;
 }
 
 /** Whether the file's last line has no newline: a writer was killed while it wrote. */
