@@ -180,6 +180,8 @@ export interface RunSummary {
   continued: number;
   /** An `end` entry came after the last time it was started or taken up, and it was not interrupted. */
   finished: boolean;
+  /** That `end` entry says it was interrupted (Ctrl-C, SIGTERM): it stopped on purpose. Neither: killed (or running). */
+  interrupted: boolean;
 }
 
 /** What a run is while its entries are read. */
@@ -187,6 +189,7 @@ interface RunState {
   start: RunEntry;
   continued: number;
   finished: boolean;
+  interrupted: boolean;
   /** The latest outcome of each line whose request matches the filter (single requests count as line 0). */
   outcomes: Map<number, StreamOutcome>;
   /** Lines whose request matched the station and EVSE filters (known from their send entry or their record). */
@@ -202,7 +205,7 @@ export class JournalSummary {
   add(entry: JournalEntry): void {
     if (entry.type === 'run') {
       if (this.filter.since !== undefined && Date.parse(entry.time) < this.filter.since) return;
-      this.runs.set(entry.run, { start: entry, continued: 0, finished: false, outcomes: new Map(), matching: new Set() });
+      this.runs.set(entry.run, { start: entry, continued: 0, finished: false, interrupted: false, outcomes: new Map(), matching: new Set() });
       return;
     }
     const state = this.runs.get(entry.run);
@@ -210,7 +213,11 @@ export class JournalSummary {
     if (entry.type === 'continue') {
       state.continued++;
       state.finished = false;
-    } else if (entry.type === 'end') state.finished = entry.interrupted !== true;
+      state.interrupted = false;
+    } else if (entry.type === 'end') {
+      state.interrupted = entry.interrupted === true;
+      state.finished = !state.interrupted;
+    }
     else if (entry.type === 'send') this.noteRequest(state, entry.line ?? 0, entry.station, entry.request.data);
     else this.noteRecord(state, entry);
   }
@@ -261,6 +268,7 @@ export class JournalSummary {
         outcomes,
         continued: state.continued,
         finished: state.finished,
+        interrupted: state.interrupted,
       });
     }
     return summaries;

@@ -1,7 +1,7 @@
 /**
  * `scp journal`'s listing: a line per run (a JSON object with --json), oldest first, on stdout: when it started (local
  * time), who where, the command and its input, the broker, how many requests and their outcomes, and whether it
- * finished.
+ * finished (or was interrupted).
  */
 import type { RunSummary } from '../core/journal.js';
 import type { Output } from './render.js';
@@ -11,7 +11,8 @@ import { localTime } from './time.js';
 function runLine(output: Output, run: RunSummary): string {
   const counts = Object.entries(run.outcomes).map(([outcome, n]) => `${n} ${outcome.replaceAll('_', ' ')}`).join(', ') || 'none';
   const command = `scp ${run.command}${run.input === undefined ? '' : ` --input ${run.input}`}`;
-  const state = run.finished ? output.colors.green('finished') : output.colors.yellow('not finished');
+  // No end entry: killed (or still running); an interruption is said as such, since it stopped on purpose.
+  const state = run.finished ? output.colors.green('finished') : output.colors.yellow(run.interrupted ? 'interrupted' : 'not finished');
   const taken = run.continued > 0 ? ` (taken up ${run.continued} time${run.continued === 1 ? '' : 's'})` : '';
   const fields = [localTime(new Date(run.started)), `${run.user}@${run.host}`, command, run.brokers.join(' '), `${run.lines} request${run.lines === 1 ? '' : 's'}: ${counts}`];
   return `${printable(fields.join('  '))}  ${state}${taken}  ${output.colors.dim(run.run)}`;

@@ -294,6 +294,29 @@ describe('scp journal', () => {
     }
   });
 
+  it('says a run stopped with Ctrl-C was interrupted, and one killed is not finished', async () => {
+    const service = await countingService();
+    const journal = file('stopped.jsonl');
+    try {
+      for (const signal of ['SIGINT', 'SIGKILL'] as const) {
+        // stdin left open: the stream waits for more lines until the signal comes.
+        const child = spawnScp([...service.args, '--journal', journal, 'clear', '--input', '-', '--json']);
+        const done = finished(child);
+        const answered = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+        child.stdin.write(ids(1, 2));
+        await answered;
+        child.kill(signal);
+        await done;
+      }
+      const listed = await runScp(['--journal', journal, 'journal']);
+      expect(listed.stdout.split('\n').map((line) => / {2}(finished|interrupted|not finished) {2}/.exec(line)?.[1])).toEqual(['interrupted', 'not finished', undefined]);
+      const json = records((await runScp(['--journal', journal, 'journal', '--json'])).stdout);
+      expect(json.map((run) => [run.finished, run.interrupted])).toEqual([[false, true], [false, false]]);
+    } finally {
+      await service.responder.close();
+    }
+  });
+
   it('--station keeps the requests to that station, where the topics name {station}', async () => {
     const base = `scp-test/${Math.random().toString(16).slice(2)}/{station}`;
     const topics = ['--request-topic', `${base}/ocpp/smart_charging`, '--response-topic', `${base}/smart_charging/ocpp`];

@@ -66,7 +66,10 @@ describe('JournalSummary', () => {
   it('lists outcomes in one order, whatever order the answers came in, and an interrupted end is not finished', () => {
     const [run] = summed([start('a'), record('a', 1, 'timeout'), record('a', 2, 'unknown'), record('a', 3, 'accepted'), { v: 1, type: 'end', run: 'a', time: who.time, outcomes: {}, interrupted: true }]);
     expect(Object.keys(run!.outcomes)).toEqual(['accepted', 'unknown', 'timeout']);
-    expect(run!.finished).toBe(false);
+    expect([run!.finished, run!.interrupted]).toEqual([false, true]);
+    // Killed (no end entry): neither; taken up again after an interruption: no longer interrupted.
+    const [killed, taken] = summed([start('k'), send('k', 1), start('t'), { v: 1, type: 'end', run: 't', time: who.time, outcomes: {}, interrupted: true }, { v: 1, type: 'continue', run: 't', again: 'unsent', ...who }]);
+    expect([killed!.finished, killed!.interrupted, taken!.finished, taken!.interrupted]).toEqual([false, false, false, false]);
   });
 
   it('narrows to a station, an EVSE, an outcome and a start time, counting only what matches', () => {
