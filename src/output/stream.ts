@@ -15,7 +15,7 @@ export function showStreamSummary(output: Output, outcomes: ReadonlyMap<string, 
   const total = [...outcomes.values()].reduce((a, b) => a + b, 0);
   const counts = [...outcomes].map(([outcome, n]) => `${n} ${outcome.replaceAll('_', ' ')}`).join(', ') || 'nothing to do';
   const seconds = elapsedMs / 1000;
-  output.line(`scp: ${total} requests: ${counts}; ${seconds.toFixed(2)} s, ${Math.round(total / Math.max(seconds, 0.001))} per second\n`);
+  output.line(`scp: ${total} request${total === 1 ? '' : 's'}: ${counts}; ${seconds.toFixed(2)} s, ${Math.round(total / Math.max(seconds, 0.001))} per second\n`);
 }
 
 /** The human line of one stream result: `line 3: id=7 -> accepted`. */

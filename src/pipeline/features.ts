@@ -7,7 +7,7 @@ import type { Feature } from './steps.js';
 
 export const FEATURES: readonly Feature[] = [
   // Answers here from the station the options describe (and says why, when asked); nothing connects.
-  { option: 'offline', load: () => import('./features/offline.js') },
+  { option: 'offline', answersHere: true, load: () => import('./features/offline.js') },
   // Once a station accepts, asks whether what it accepted is in force.
   { option: 'verify', load: () => import('./features/verify.js') },
   // After the answer, follows what the service says about it until Ctrl-C.

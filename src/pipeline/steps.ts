@@ -23,6 +23,8 @@ export interface Run {
   readonly signal: AbortSignal;
   /** A stream (one request per input line, or per repeated option), not a single request. */
   readonly many: boolean;
+  /** Whether its requests are published at all: not for a dry run, nor where a feature answers here (`answersHere`). */
+  readonly sends: boolean;
 }
 
 /** Where a request is about to be published, and (a stream's) the line it came from. */
@@ -118,6 +120,8 @@ export interface Feature {
   readonly global?: boolean;
   /** For a single request only: with --input it is refused, naming its flag. */
   readonly single?: boolean;
+  /** It answers here, in place of a station: a run with it publishes nothing (`Run.sends` is false). */
+  readonly answersHere?: boolean;
   /** Its module, loaded only when it is on. */
   load(): Promise<{ open(run: Run): Promise<Step> }>;
 }
@@ -143,9 +147,11 @@ export class Steps {
   }
 
   /** Each feature that is on, in the list's order, opened for the run (its refusals of the options come first). */
-  static async open(features: readonly Feature[], run: Run): Promise<Steps> {
+  static async open(features: readonly Feature[], joined: Omit<Run, 'sends'>): Promise<Steps> {
+    const on = features.filter((feature) => isOn(feature, joined.options, joined.flags));
+    const run: Run = { ...joined, sends: joined.options.dryRun !== true && !on.some((feature) => feature.answersHere) };
     const steps: Step[] = [];
-    for (const feature of features) if (isOn(feature, run.options, run.flags)) steps.push(await (await feature.load()).open(run));
+    for (const feature of on) steps.push(await (await feature.load()).open(run));
     return new Steps(steps);
   }
 

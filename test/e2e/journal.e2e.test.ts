@@ -5,7 +5,7 @@
  * refusals, and the listing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brokerUnderTest, type Broker } from '../helpers/broker.js';
@@ -91,6 +91,18 @@ describe('--journal: what it holds, and when', () => {
     } finally {
       await service.responder.close();
     }
+  });
+
+  it('an offline schedule publishes nothing and so writes nothing; --resume of one is refused', async () => {
+    const journal = join(dir, 'offline.jsonl');
+    const line = '{"evse_id": "GB*SEV*E001", "duration": 60}\n';
+    expect((await runScp(['--journal', journal, 'schedule', '--evse', 'GB*SEV*E001', '--offline'])).code).toBe(0);
+    expect((await runScp(['--journal', journal, 'schedule', '--offline', '--input', '-'], {}, line)).code).toBe(0);
+    expect(existsSync(journal)).toBe(false);
+    expect(await runScp(['--journal', journal, 'schedule', '--offline', '--input', '-', '--resume'], {}, line)).toMatchObject({
+      code: 2,
+      stderr: 'scp: --resume: only for requests that are sent (here the answers are computed, and a journal keeps nothing)\n',
+    });
   });
 });
 

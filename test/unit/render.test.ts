@@ -45,6 +45,12 @@ describe('the progress line', () => {
     expect(tty.raw()).toContain('scp: 10/10 done, 5/s');
   });
 
+  it('the summary of one request says request, not requests', () => {
+    const tty = terminal();
+    showStreamSummary(output(tty, tty), new Map([['accepted', 1]]), 500);
+    expect(rendered(tty.raw())).toEqual(['scp: 1 request: 1 accepted; 0.50 s, 2 per second']);
+  });
+
   it('is taken off before results are printed to the same terminal', async () => {
     const tty = terminal();
     const out = output(tty, tty);

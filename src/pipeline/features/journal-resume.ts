@@ -109,6 +109,7 @@ export async function open(run: Run): Promise<Step> {
   if (failed && options.resume === true) throw new UsageError('--retry-failed: not with --resume (it takes the run up too, and sends again what failed)');
   const path = flags.journal;
   if (path === undefined) throw new UsageError(`${flag}: needs --journal <file>, the journal of the run to take up (or SCP_JOURNAL, or a profile's journal)`);
+  if (!run.sends) throw new UsageError(`${flag}: only for requests that are sent (here the answers are computed, and a journal keeps nothing)`);
   const warn = (message: string) => output.warn(message);
   const label = settingLabel(flags, 'journal', '--journal', 'journal');
   const id = await lastRun(path, label, kind.command).catch((err: NodeJS.ErrnoException) => {

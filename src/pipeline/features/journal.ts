@@ -139,8 +139,8 @@ export function journalFor(run: Run): JournalWriter {
 }
 
 export async function open(run: Run): Promise<Step> {
-  // A dry run sends nothing, and so remembers nothing.
-  if (run.options.dryRun === true) return {};
+  // A journal is of what was published: a run that sends nothing (a dry run, answers computed here) writes nothing.
+  if (!run.sends) return {};
   const writer = journalFor(run);
   return {
     publishing: (request, at) => writer.send(request, at),
