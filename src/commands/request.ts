@@ -1,6 +1,7 @@
 /**
  * A message's command (`scp clear`, `scp set`, `scp schedule`, `scp status`): one request from its options or
- * questions (pipeline/one.ts), or with --input one per line (pipeline/many.ts); each runner is loaded only when it runs.
+ * questions (pipeline/one.ts), or a stream (pipeline/many.ts): with --input one per line, or one per line the message
+ * makes of its own options (schedule's repeated --evse, --sum); each runner is loaded only when it runs.
  */
 import type { Ending } from '../core/errors.js';
 import type { CommandOptions, MessageKind } from '../messages/kind.js';

@@ -67,6 +67,8 @@ describe('--journal: what it holds, and when', () => {
       expect(first![0]).toMatchObject({ v: 1, command: 'clear', brokers: [expect.stringMatching(/^mqtt:\/\//)], user: expect.any(String), host: expect.any(String) });
       expect(first![1]).toMatchObject({ request: { data: { charging_profile_id: 5 } }, broker: expect.any(String), time: expect.any(String), user: expect.any(String), host: expect.any(String) });
       expect(first![2].record).toMatchObject({ outcome: 'accepted', response: { data: { status: 'accepted' } } });
+      // Each entry in time order: a run never starts after its first request.
+      for (const run of [first!, second!]) expect(run.map((entry) => entry.time)).toEqual(run.map((entry) => entry.time).sort());
       expect(second![0]).toMatchObject({ type: 'run', input: '-' });
       expect(second!.filter((entry) => entry.type === 'send').map((entry) => [entry.line, entry.input])).toEqual([[1, '6'], [3, '7']]);
       // The line that was no request has a record, and no send entry: it was never sent.

@@ -76,7 +76,9 @@ export class JournalWriter {
   private write(entry: Omit<JournalEntry, 'v' | 'run'> | Record<string, unknown>): void {
     if (!this.started) {
       this.started = true;
-      const first = this.taking === undefined ? { type: 'run', ...this.start, ...this.whoNow(), scp: VERSION } : { type: 'continue', again: this.taking, ...this.whoNow() };
+      // Dated as the entry it goes before, so that a run never starts after its first request.
+      const who = { ...this.whoNow(), ...('time' in entry ? { time: entry.time } : {}) };
+      const first = this.taking === undefined ? { type: 'run', ...this.start, ...who, scp: VERSION } : { type: 'continue', again: this.taking, ...who };
       writeSync(this.fd, `${this.torn ? '\n' : ''}${JSON.stringify({ v: JOURNAL_VERSION, run: this.run, ...first })}\n`);
     }
     writeSync(this.fd, `${JSON.stringify({ v: JOURNAL_VERSION, run: this.run, ...entry })}\n`);
