@@ -51,12 +51,14 @@ export function parseLimit(raw: string, flag = '--limit'): { unit: 'A' | 'W'; li
   return unit === 'kW' ? { unit: 'W', limit: Math.round(value * 1000 * 1000) / 1000 } : { unit, limit: value };
 }
 
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const isTimeWithZone = (raw: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw) && !Number.isNaN(Date.parse(raw));
+
+/** The seconds in each unit a duration may be written in (30m, 2h, 1d). */
+const SECONDS_IN = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
 /** An ISO 8601 time with a zone, sent in UTC and whole seconds; a time without a zone would be a guess. */
 export function parseTime(flag: string, raw: string): string {
-  const ok = ISO_WITH_ZONE.test(raw) && !Number.isNaN(Date.parse(raw));
-  if (!ok) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected an ISO 8601 time with a zone, e.g. 2026-12-01T18:00:00Z`);
+  if (!isTimeWithZone(raw)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected an ISO 8601 time with a zone, e.g. 2026-12-01T18:00:00Z`);
   return wholeSecondsUtc(new Date(raw));
 }
 
@@ -74,9 +76,9 @@ export function parseSince(flag: string, raw: string, now: number): number {
     if (midnight.getFullYear() === year && midnight.getMonth() === month - 1 && midnight.getDate() === date) return midnight.getTime();
   } else if (/^[0-9]+[smhd]$/.test(raw)) {
     // A unit is required: a bare number (2026?) is more likely a mistyped time than seconds ago.
-    const seconds = Number(raw.slice(0, -1)) * { s: 1, m: 60, h: 3600, d: 86400 }[raw.slice(-1) as 's'];
+    const seconds = Number(raw.slice(0, -1)) * SECONDS_IN[raw.slice(-1) as keyof typeof SECONDS_IN];
     if (seconds >= 1 && Number.isSafeInteger(seconds * 1000)) return now - seconds * 1000;
-  } else if (ISO_WITH_ZONE.test(raw) && !Number.isNaN(Date.parse(raw))) {
+  } else if (isTimeWithZone(raw)) {
     return Date.parse(parseTime(flag, raw));
   }
   throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected a time with a zone (2026-12-01T18:00:00Z), a day (2026-12-01, from local midnight) or how long ago (30m, 2h, 7d)`);
@@ -85,7 +87,7 @@ export function parseSince(flag: string, raw: string, now: number): number {
 /** Seconds, or 30m, 2h, 1d. */
 export function parseDuration(raw: string, flag = '--duration'): number {
   const match = /^([0-9]+)(s|m|h|d)?$/.exec(raw);
-  const seconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's') as 's'] : NaN;
+  const seconds = match ? Number(match[1]) * SECONDS_IN[(match[2] ?? 's') as keyof typeof SECONDS_IN] : NaN;
   if (!(seconds >= 1 && seconds <= 2147483647)) {
     throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not allowed; expected a whole number of seconds above 0, or 30m, 2h, 1d`);
   }
