@@ -188,8 +188,8 @@ export interface RunSummary {
 interface RunState {
   start: RunEntry;
   continued: number;
-  finished: boolean;
-  interrupted: boolean;
+  /** How it last ended, from the `end` entry after it was last started or taken up; none: killed, or running. */
+  ended?: 'finished' | 'interrupted';
   /** The latest outcome of each line whose request matches the filter (single requests count as line 0). */
   outcomes: Map<number, StreamOutcome>;
   /** Lines whose request matched the station and EVSE filters (known from their send entry or their record). */
@@ -205,19 +205,15 @@ export class JournalSummary {
   add(entry: JournalEntry): void {
     if (entry.type === 'run') {
       if (this.filter.since !== undefined && Date.parse(entry.time) < this.filter.since) return;
-      this.runs.set(entry.run, { start: entry, continued: 0, finished: false, interrupted: false, outcomes: new Map(), matching: new Set() });
+      this.runs.set(entry.run, { start: entry, continued: 0, outcomes: new Map(), matching: new Set() });
       return;
     }
     const state = this.runs.get(entry.run);
     if (state === undefined) return;
     if (entry.type === 'continue') {
       state.continued++;
-      state.finished = false;
-      state.interrupted = false;
-    } else if (entry.type === 'end') {
-      state.interrupted = entry.interrupted === true;
-      state.finished = !state.interrupted;
-    }
+      state.ended = undefined;
+    } else if (entry.type === 'end') state.ended = entry.interrupted === true ? 'interrupted' : 'finished';
     else if (entry.type === 'send') this.noteRequest(state, entry.line ?? 0, entry.station, entry.request.data);
     else this.noteRecord(state, entry);
   }
@@ -267,8 +263,8 @@ export class JournalSummary {
         lines,
         outcomes,
         continued: state.continued,
-        finished: state.finished,
-        interrupted: state.interrupted,
+        finished: state.ended === 'finished',
+        interrupted: state.ended === 'interrupted',
       });
     }
     return summaries;
