@@ -53,11 +53,14 @@ export class JournalWriter {
     } catch (err) {
       throw new UsageError(`${label}: cannot open ${JSON.stringify(path)} to append to it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    if (!mayBeJournal(firstLine(this.fd))) {
+    // Only a regular file is read back: reading a terminal or a pipe would wait for input.
+    const stat = fstatSync(this.fd);
+    const size = stat.isFile() ? stat.size : 0;
+    if (!mayBeJournal(firstLine(this.fd, size))) {
       closeSync(this.fd);
       throw notAJournal(label, path);
     }
-    this.torn = endsTorn(this.fd);
+    this.torn = endsTorn(this.fd, size);
     this.who = whoAmI(env);
   }
 
@@ -104,19 +107,16 @@ export class JournalWriter {
   }
 }
 
-/** The file's first line (as much of it as says whether it may be a journal); none but a regular file's (reading a
- * terminal or a pipe would wait for input). */
-function firstLine(fd: number): string {
-  const stat = fstatSync(fd);
-  if (!stat.isFile() || stat.size === 0) return '';
+/** The first line of a file of `size` bytes (as much of it as says whether it may be a journal). */
+function firstLine(fd: number, size: number): string {
+  if (size === 0) return '';
   const start = Buffer.alloc(64);
   const read = readSync(fd, start, 0, start.length, 0);
   return start.subarray(0, read).toString('utf8').split('\n')[0]!;
 }
 
 /** Whether the file's last line has no newline: a writer was killed while it wrote. */
-function endsTorn(fd: number): boolean {
-  const { size } = fstatSync(fd);
+function endsTorn(fd: number, size: number): boolean {
   if (size === 0) return false;
   const last = Buffer.alloc(1);
   readSync(fd, last, 0, 1, size - 1);
